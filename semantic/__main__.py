@@ -1,0 +1,3 @@
+from semantic.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""The `semantic` command-line application object and the options every command shares."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="semantic",
+    help="Revenue semantic layer: validate definitions, compile and run metric queries, serve the API.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DEFAULT_DATABASE_FILE = "data/ledger.duckdb"
+
+ProjectOption = typer.Option(Path("."), "--project", "-p", help="Folder holding metrics.yaml and glossary.yaml.",
+                             file_okay=False)
+DatabaseOption = typer.Option(None, "--database", "-d",
+                              help="SQLAlchemy URL of the ledger database (default: $SEMANTIC_DATABASE_URL, "
+                                   f"else duckdb:///{DEFAULT_DATABASE_FILE} in the project).")
+
+
+def database_url(option: str | None, project: Path) -> str:
+    """The database URL from the flag, the environment, or the demo DuckDB file of the project."""
+    if option:
+        return option
+    env = os.environ.get("SEMANTIC_DATABASE_URL")
+    if env:
+        return env
+    return f"duckdb:///{(project / DEFAULT_DATABASE_FILE).as_posix()}"
+
+
+def fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
+    """Print a one-line error (and hint) to stderr and return the Exit to raise."""
+    err.print(f"[bold red]error[/]: {message}", highlight=False, markup=True)
+    if hint:
+        err.print(f"  hint: {hint}", highlight=False, markup=False)
+    return typer.Exit(code)

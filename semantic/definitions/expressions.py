@@ -1,0 +1,104 @@
+"""SQL expressions written in definitions, parsed once with sqlglot and checked for safety.
+
+Definitions are written in DuckDB's SQL dialect (the embedded default); the compiler re-generates each
+parsed expression in the target dialect. Only scalar expressions are allowed: no subqueries, no
+statements, no unknown functions. The glossary's stages are available as functions
+(`stage_probability(stage)`, `stage_forecast_category(stage)`, `stage_order(stage)`, `stage_is_closed(stage)`,
+`stage_is_won(stage)`), expanded by the compiler into CASE expressions, so the stage list is written once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+READ_DIALECT = "duckdb"
+STAGE_FUNCTIONS = frozenset({"stage_probability", "stage_forecast_category", "stage_order", "stage_is_closed",
+                             "stage_is_won"})
+FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
+    exp.Select, exp.Subquery, exp.Union, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop,
+    exp.Command, exp.Alter, exp.Placeholder, exp.Parameter, exp.Star,
+)
+DERIVED_FUNCTIONS = (exp.Coalesce, exp.Nullif, exp.Abs, exp.Round, exp.Greatest, exp.Least, exp.Case, exp.If)
+
+
+class ExpressionError(ValueError):
+    """A definition expression that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class ParsedExpression:
+    text: str
+    tree: exp.Expression
+    identifiers: frozenset[str]
+
+
+def _single(text: str) -> exp.Expression:
+    if not text or not text.strip():
+        raise ExpressionError("the expression is empty")
+    try:
+        trees = sqlglot.parse(text, read=READ_DIALECT)
+    except (ParseError, TokenError) as exc:
+        detail = str(exc).splitlines()[0][:200]
+        raise ExpressionError(f"cannot parse SQL expression: {detail}") from None
+    trees = [t for t in trees if t is not None]
+    if len(trees) != 1:
+        raise ExpressionError("write exactly one expression (no ';' separated statements)")
+    return trees[0]
+
+
+@lru_cache(maxsize=4096)
+def parse_scalar(text: str) -> ParsedExpression:
+    """Parse a dimension, measure or filter expression; raise ExpressionError when it is not allowed."""
+    tree = _single(text)
+    for node in tree.walk():
+        if isinstance(node, FORBIDDEN_NODES):
+            what = "a subquery or statement" if not isinstance(node, exp.Star) else "'*'"
+            raise ExpressionError(f"{what} is not allowed in an expression; define a derived entity (sql:) "
+                                  "instead")
+        if isinstance(node, exp.Anonymous) and node.name.lower() not in STAGE_FUNCTIONS:
+            raise ExpressionError(f"unknown function '{node.name}'")
+    names = set()
+    for column in tree.find_all(exp.Column):
+        if column.table:
+            raise ExpressionError(f"'{column.sql()}': refer to columns of the same entity without a prefix")
+        names.add(column.name)
+    return ParsedExpression(text, tree, frozenset(names))
+
+
+@lru_cache(maxsize=1024)
+def parse_derived(text: str) -> ParsedExpression:
+    """Parse a derived metric formula: arithmetic over metric names and a few null-safe functions."""
+    tree = _single(text)
+    for node in tree.walk():
+        if isinstance(node, FORBIDDEN_NODES):
+            raise ExpressionError("only arithmetic over metric names is allowed in a derived metric")
+        if isinstance(node, exp.Func) and not isinstance(node, DERIVED_FUNCTIONS):
+            name = node.sql_name() if not isinstance(node, exp.Anonymous) else node.name
+            raise ExpressionError(f"function '{name}' is not allowed in a derived metric (allowed: coalesce, "
+                                  "nullif, abs, round, greatest, least, case)")
+        if isinstance(node, exp.Column) and node.table:
+            raise ExpressionError(f"'{node.sql()}': a derived metric refers to other metrics by name")
+    names = frozenset(c.name for c in tree.find_all(exp.Column))
+    return ParsedExpression(text, tree, names)
+
+
+@lru_cache(maxsize=256)
+def parse_select(text: str) -> tuple[exp.Select, tuple[str, ...]]:
+    """Parse a derived entity's SELECT; return it with its output column names."""
+    tree = _single(text)
+    if not isinstance(tree, exp.Select):
+        raise ExpressionError("a derived entity's sql must be a single SELECT statement")
+    for node in tree.walk():
+        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command, exp.Alter)):
+            raise ExpressionError("only SELECT is allowed in a derived entity")
+    columns = []
+    for projection in tree.expressions:
+        name = projection.alias_or_name
+        if not name or name == "*":
+            raise ExpressionError("name every output column of a derived entity (no '*'; use `expr as name`)")
+        columns.append(name)
+    return tree, tuple(columns)

@@ -1,0 +1,174 @@
+"""Typed, immutable definitions: the schema of glossary.yaml, metrics.yaml and definitions/*.yaml.
+
+Every file has the same shape (all sections optional), so a team can own one file under definitions/ with
+its own terms, entities and metrics. The JSON Schema editors use is generated from these classes.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+DimensionRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+Grain = Literal["day", "week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year"]
+Aggregation = Literal["sum", "count", "count_distinct", "avg", "min", "max", "median"]
+Format = Literal["currency", "percent", "number", "integer", "days"]
+ForecastCategory = Literal["pipeline", "best_case", "commit", "closed", "omitted"]
+FilterOp = Literal["eq", "neq", "in", "not_in", "gt", "gte", "lt", "lte", "between", "is_null", "not_null",
+                   "contains"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Described(Model):
+    label: str | None = Field(None, description="Human-readable name shown in tools.")
+    description: str | None = Field(None, description="What it means, in the business's words.")
+
+
+# --- glossary ---------------------------------------------------------------------------------------------
+
+class Term(Model):
+    label: str | None = None
+    definition: str = Field(description="The term in prose, as the business uses it.")
+    owner: str | None = Field(None, description="Team or person accountable for the definition.")
+    synonyms: tuple[str, ...] = ()
+    status: Literal["draft", "certified"] = "draft"
+    entity: Name | None = Field(None, description="Entity the term applies to (needed when it has a filter).")
+    filter: str | None = Field(None, description="SQL boolean expression over the entity's dimensions and "
+                                                 "columns; measures and metrics refer to the term by name.")
+
+
+class Stage(Model):
+    name: str = Field(description="The stage value exactly as stored in the opportunity's stage column.")
+    label: str | None = None
+    definition: str = Field(description="What being in this stage means.")
+    entry_criteria: str | None = Field(None, description="What must be true to enter the stage.")
+    probability: float = Field(ge=0, le=1, description="Chance of winning from this stage (0..1).")
+    forecast_category: ForecastCategory
+    is_closed: bool = False
+    is_won: bool = False
+
+
+# --- metrics.yaml -----------------------------------------------------------------------------------------
+
+class Calendar(Model):
+    fiscal_year_start_month: int = Field(1, ge=1, le=12, description="1 = January (calendar year).")
+    week_start: Literal["monday", "sunday"] = "monday"
+    timezone: str = Field("UTC", description="IANA zone used for relative ranges such as 'this_quarter'.")
+
+
+class Join(Model):
+    entity: Name | None = Field(None, description="Target entity; defaults to the join's name.")
+    foreign_key: str = Field(description="Column of this entity holding the target's primary key.")
+    relationship: Literal["many_to_one", "one_to_one"] = "many_to_one"
+
+
+class Dimension(Described):
+    expr: str | None = Field(None, description="SQL over the entity's columns; defaults to the column "
+                                               "of the same name.")
+    type: Literal["category", "time", "number", "boolean"] = "category"
+
+
+class Measure(Described):
+    agg: Aggregation
+    expr: str | None = Field(None, description="SQL over the entity's columns; defaults to the column of "
+                                               "the same name (count: the primary key).")
+    filter: str | None = Field(None, description="Rows counted by this measure (SQL boolean).")
+    terms: tuple[Name, ...] = Field((), description="Glossary terms whose filters apply (ANDed).")
+    time_dimension: Name | None = Field(None, description="Time dimension of this entity the measure is "
+                                                          "placed in time by (overrides the entity's).")
+
+
+class Entity(Described):
+    table: str | None = Field(None, description="Table (optionally schema.table) holding one row per "
+                                                "entity instance.")
+    sql: str | None = Field(None, description="A SELECT defining a derived entity (instead of table).")
+    primary_key: str | None = Field(None, description="Column identifying a row; needed to be a join "
+                                                      "target or to count rows.")
+    default_time_dimension: Name | None = None
+    columns: tuple[str, ...] = Field((), description="Extra raw columns expressions may use that are not "
+                                                     "dimensions.")
+    joins: dict[Name, Join] = {}
+    dimensions: dict[Name, Dimension] = {}
+    measures: dict[Name, Measure] = {}
+
+
+class MetricBase(Described):
+    owner: str | None = None
+    format: Format = "number"
+    certified: bool = False
+    time_dimension: DimensionRef | None = Field(None, description="Default time axis, entity.dimension.")
+
+
+class SimpleMetric(MetricBase):
+    type: Literal["simple"]
+    measure: Name
+    filter: str | None = Field(None, description="Extra SQL filter over the measure's entity.")
+    terms: tuple[Name, ...] = ()
+
+
+class RatioMetric(MetricBase):
+    type: Literal["ratio"]
+    numerator: Name = Field(description="Measure counted on top.")
+    denominator: Name = Field(description="Measure counted below; a zero denominator gives null.")
+
+
+class DerivedMetric(MetricBase):
+    type: Literal["derived"]
+    expr: str = Field(description="Arithmetic over other metrics' names, e.g. `bookings / quota`.")
+
+
+Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric], Field(discriminator="type")]
+METRIC_TYPES = ("simple", "ratio", "derived")
+PLANNED_METRIC_TYPES = ("cumulative", "conversion", "period_over_period", "snapshot")
+
+
+# --- questions (saved queries share the shape of an API query) --------------------------------------------
+
+class Filter(Model):
+    dimension: DimensionRef
+    op: FilterOp = "eq"
+    value: Any = None
+    values: tuple[Any, ...] | None = None
+
+
+class TimeRange(Model):
+    start: str | None = Field(None, alias="from", description="ISO date (inclusive) or a relative "
+                                                              "expression such as 'this_quarter'.")
+    end: str | None = Field(None, alias="to", description="ISO date (inclusive).")
+    relative: str | None = Field(None, description="today, this_month, last_quarter, this_fiscal_year, "
+                                                   "last_90_days ...")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class OrderBy(Model):
+    column: str
+    descending: bool = False
+
+
+class SavedQuery(Described):
+    metrics: tuple[Name, ...]
+    dimensions: tuple[DimensionRef, ...] = ()
+    grain: Grain | None = None
+    time_dimension: DimensionRef | None = None
+    time_range: TimeRange | None = None
+    filters: tuple[Filter, ...] = ()
+    order_by: tuple[OrderBy, ...] = ()
+    limit: int | None = Field(None, ge=1)
+
+
+# --- one file ---------------------------------------------------------------------------------------------
+
+class DefinitionsFile(Model):
+    """Any definitions file; glossary.yaml usually holds terms and stages, metrics.yaml the rest."""
+
+    version: int = Field(1, description="Schema version of the file format.")
+    calendar: Calendar | None = None
+    terms: dict[Name, Term] = {}
+    stages: tuple[Stage, ...] = ()
+    entities: dict[Name, Entity] = {}
+    metrics: dict[Name, Metric] = {}
+    saved_queries: dict[Name, SavedQuery] = {}

@@ -1,0 +1,165 @@
+"""Load a project directory (glossary.yaml, metrics.yaml, definitions/*.yaml) into one `Definitions`.
+
+Files are merged by name; a name defined in two places is an error naming both. Items that fail their
+schema are left out but remembered as `broken`, so references to them do not also report 'unknown'.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from semantic.definitions import models as m
+from semantic.definitions.schema_check import SCALAR_SECTIONS, SECTION_TYPES, parse_item
+from semantic.definitions.yaml_source import SourceMap, load_yaml_file
+from semantic.errors import IssueList, Position, did_you_mean
+
+ROOT_FILES = ("glossary.yaml", "metrics.yaml")
+SECTIONS = tuple(SCALAR_SECTIONS) + tuple(SECTION_TYPES)
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """The merged, typed source of truth of one project at one version."""
+
+    calendar: m.Calendar
+    terms: Mapping[str, m.Term]
+    stages: tuple[m.Stage, ...]
+    entities: Mapping[str, m.Entity]
+    metrics: Mapping[str, Any]
+    saved_queries: Mapping[str, m.SavedQuery]
+    origins: Mapping[tuple[str, str], tuple[str, tuple]]
+    source: SourceMap
+    files: tuple[str, ...]
+    version: str
+    broken: frozenset[tuple[str, str]] = frozenset()
+    measures: Mapping[str, tuple[str, m.Measure]] = field(default_factory=dict)
+
+    def where(self, section: str, name: str, *sub: Any) -> Position | None:
+        """Position of a named item's key (or of a key inside it)."""
+        origin = self.origins.get((section, name))
+        if origin is None:
+            return None
+        file, path = origin
+        return self.source.key(file, path + sub)
+
+    def where_value(self, section: str, name: str, *sub: Any) -> Position | None:
+        origin = self.origins.get((section, name))
+        if origin is None:
+            return None
+        file, path = origin
+        return self.source.value(file, path + sub)
+
+    def is_broken(self, section: str, name: str) -> bool:
+        return (section, name) in self.broken
+
+
+def project_files(project_dir: Path) -> list[Path]:
+    files = [project_dir / name for name in ROOT_FILES if (project_dir / name).is_file()]
+    extra = project_dir / "definitions"
+    if extra.is_dir():
+        files += sorted(p for p in extra.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return files
+
+
+def content_version(project_dir: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            pass
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
+    """Read and merge every definitions file; schema and merge problems go to `issues`."""
+    root = Path(project_dir)
+    files = project_files(root)
+    smap = SourceMap()
+    merged: dict[str, dict[str, Any]] = {s: {} for s in SECTION_TYPES}
+    origins: dict[tuple[str, str], tuple[str, tuple]] = {}
+    broken: set[tuple[str, str]] = set()
+    calendar: m.Calendar | None = None
+    stages: tuple[m.Stage, ...] = ()
+    scalar_seen: dict[str, str] = {}
+    if not files:
+        issues.add("E_NO_DEFINITIONS", f"no glossary.yaml, metrics.yaml or definitions/*.yaml in {root}",
+                   None, "pass --project DIR pointing at the folder holding metrics.yaml")
+    for path in files:
+        name = str(path.relative_to(root))
+        data = load_yaml_file(path, name, smap, issues)
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            issues.add("E_INVALID_VALUE", "the file must be a mapping of sections", smap.value(name, ()),
+                       f"top-level keys are: {', '.join(SECTIONS)}")
+            continue
+        for section, body in data.items():
+            if section not in SECTIONS:
+                issues.add("E_UNKNOWN_KEY", f"unknown section '{section}'" + did_you_mean(section, SECTIONS),
+                           smap.key(name, (section,)), f"top-level keys are: {', '.join(SECTIONS)}")
+                continue
+            if section in SCALAR_SECTIONS:
+                value = parse_item(SCALAR_SECTIONS[section], body, name, (section,), smap, issues)
+                if section in scalar_seen and section != "version":
+                    issues.add("E_DUPLICATE_NAME", f"'{section}' is defined in {scalar_seen[section]} and again here",
+                               smap.key(name, (section,)), f"keep a single '{section}' section")
+                    continue
+                scalar_seen[section] = str(smap.key(name, (section,)))
+                if section == "calendar" and value is not None:
+                    calendar = value
+                elif section == "stages" and value is not None:
+                    stages = value
+                continue
+            if body is None:
+                continue
+            if not isinstance(body, dict):
+                issues.add("E_INVALID_VALUE", f"'{section}' must be a mapping of name: definition",
+                           smap.value(name, (section,)), "write each item as `name:` followed by its fields")
+                continue
+            for item_name, item in body.items():
+                key = (section, item_name)
+                if key in origins:
+                    first = smap.key(*origins[key])
+                    issues.add("E_DUPLICATE_NAME",
+                               f"{section[:-1] if section != 'entities' else 'entity'} '{item_name}' is "
+                               f"defined twice: at {first} and here",
+                               smap.key(name, (section, item_name)), "rename one of them or delete one")
+                    continue
+                origins[key] = (name, (section, item_name))
+                parsed = parse_item(SECTION_TYPES[section], item, name, (section, item_name), smap, issues)
+                if parsed is None:
+                    broken.add(key)
+                else:
+                    merged[section][item_name] = parsed
+    measures: dict[str, tuple[str, m.Measure]] = {}
+    for ent_name, ent in merged["entities"].items():
+        for measure_name, measure in ent.measures.items():
+            if measure_name in measures:
+                other = measures[measure_name][0]
+                file, path = origins[("entities", ent_name)]
+                pos = smap.key(file, path + ("measures", measure_name))
+                issues.add("E_DUPLICATE_NAME",
+                           f"measure '{measure_name}' is defined on entity '{other}' and again on '{ent_name}'",
+                           pos, "measure names are global: rename one (e.g. prefix it with the entity)")
+                continue
+            measures[measure_name] = (ent_name, measure)
+    return Definitions(
+        calendar=calendar or m.Calendar(),
+        terms=MappingProxyType(merged["terms"]),
+        stages=stages,
+        entities=MappingProxyType(merged["entities"]),
+        metrics=MappingProxyType(merged["metrics"]),
+        saved_queries=MappingProxyType(merged["saved_queries"]),
+        origins=MappingProxyType(origins),
+        source=smap,
+        files=tuple(str(p.relative_to(root)) for p in files),
+        version=content_version(root, files),
+        broken=frozenset(broken),
+        measures=MappingProxyType(measures),
+    )

@@ -1,0 +1,112 @@
+"""YAML with a source position for every key and value.
+
+PyYAML's composer already knows where each node starts; we keep that knowledge in a side table keyed by
+the path of the node (`("entities", "opportunity", "measures", "won_amount", "expr")`), so that pydantic
+errors (which carry the same kind of path as `loc`) and our own rules can point at the exact key.
+PyYAML silently keeps the last of two equal keys; the composer walk reports it instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from semantic.errors import IssueList, Position
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class SourceMap:
+    """Positions of every node of every loaded file, by (file, path)."""
+
+    key_positions: dict[tuple[str, Path_], Position] = field(default_factory=dict)
+    value_positions: dict[tuple[str, Path_], Position] = field(default_factory=dict)
+
+    def key(self, file: str, path: Path_) -> Position | None:
+        """Where the key of `path` is written (falls back to the nearest ancestor)."""
+        return self._nearest(self.key_positions, file, path) or self.value(file, path)
+
+    def value(self, file: str, path: Path_) -> Position | None:
+        return self._nearest(self.value_positions, file, path)
+
+    @staticmethod
+    def _nearest(table: dict, file: str, path: Path_) -> Position | None:
+        path = tuple(path)
+        while True:
+            pos = table.get((file, path))
+            if pos is not None or not path:
+                return pos
+            path = path[:-1]
+
+
+def _pos(file: str, node: yaml.Node) -> Position:
+    return Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Composer:
+    def __init__(self, file: str, smap: SourceMap, issues: IssueList) -> None:
+        self.file, self.smap, self.issues = file, smap, issues
+        self.constructor = yaml.SafeLoader("")
+
+    def to_python(self, node: yaml.Node, path: Path_) -> Any:
+        self.smap.value_positions[(self.file, path)] = _pos(self.file, node)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            first_seen: dict[Any, Position] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.issues.add("E_YAML_MERGE", "YAML merge keys (<<) are not supported",
+                                    _pos(self.file, key_node), "write the keys out explicitly")
+                    continue
+                key = self.constructor.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    self.issues.add("E_YAML_KEY", "a mapping key must be a plain name",
+                                    _pos(self.file, key_node), "quote the key or rename it")
+                    continue
+                key = str(key) if not isinstance(key, str) else key
+                here = _pos(self.file, key_node)
+                if key in first_seen:
+                    self.issues.add(
+                        "E_DUPLICATE_KEY",
+                        f"key '{key}' appears twice in the same mapping (first at line {first_seen[key].line})",
+                        here, "remove one of them; YAML would silently keep only the last",
+                    )
+                    continue
+                first_seen[key] = here
+                self.smap.key_positions[(self.file, path + (key,))] = here
+                result[key] = self.to_python(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.to_python(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.constructor.construct_object(node, deep=True)
+
+
+def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: IssueList) -> Any:
+    """Parse one file; syntax errors become issues with the parser's own position."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.add("E_FILE", f"cannot read {display_name}: {exc}", Position(display_name, 1, 1),
+                   "check that the file exists and is UTF-8 text")
+        return None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Position(display_name, mark.line + 1, mark.column + 1) if mark else Position(display_name, 1, 1)
+        issues.add("E_YAML_SYNTAX", f"YAML syntax error: {exc.problem or exc}", pos,
+                   "check indentation, colons and quotes around this place")
+        return None
+    except yaml.YAMLError as exc:
+        issues.add("E_YAML_SYNTAX", f"YAML error: {exc}", Position(display_name, 1, 1), "")
+        return None
+    if root is None:
+        return {}
+    try:
+        return _Composer(display_name, smap, issues).to_python(root, ())
+    except yaml.YAMLError as exc:
+        issues.add("E_YAML_SYNTAX", f"YAML error: {exc}", _pos(display_name, root), "")
+        return None
