@@ -1,0 +1,126 @@
+"""The library's front door: one validated version of the definitions bound to one database.
+
+A `SemanticLayer` is immutable once built; reloading definitions means building a new one and swapping
+the reference, so a request in flight always finishes on the version it started with.
+"""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from semantic.definitions import Definitions, require_valid
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.graph import SemanticGraph
+from semantic.question import Question
+from semantic.result import Result
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """Content hash of the definitions, plus the git commit and dirtiness when the project is in git."""
+
+    content: str
+    git_commit: str | None = None
+    git_dirty: bool | None = None
+
+    def __str__(self) -> str:
+        if not self.git_commit:
+            return self.content
+        return f"{self.content}@{self.git_commit[:12]}" + ("+dirty" if self.git_dirty else "")
+
+
+def git_version(project_dir: Path, files: tuple[str, ...]) -> tuple[str | None, bool | None]:
+    try:
+        commit = subprocess.run(["git", "-C", str(project_dir), "rev-parse", "HEAD"], capture_output=True,
+                                text=True, timeout=5)
+        if commit.returncode != 0:
+            return None, None
+        status = subprocess.run(["git", "-C", str(project_dir), "status", "--porcelain", "--", *files],
+                                capture_output=True, text=True, timeout=5)
+        return commit.stdout.strip(), bool(status.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    name: str
+    type: str
+    label: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ExecutionSettings:
+    statement_timeout_s: float = 30.0
+    max_rows: int = 10_000
+
+
+class SemanticLayer:
+    def __init__(self, definitions: Definitions, database_url: str | None, version: VersionInfo,
+                 settings: ExecutionSettings | None = None) -> None:
+        self.definitions = definitions
+        self.database_url = database_url
+        self.version = version
+        self.settings = settings or ExecutionSettings()
+        self.graph = SemanticGraph(definitions)
+
+    @classmethod
+    def open(cls, project_dir: str | Path, database_url: str | None = None,
+             settings: ExecutionSettings | None = None) -> "SemanticLayer":
+        """Load and validate a project; raises DefinitionsInvalid listing every error."""
+        root = Path(project_dir)
+        defs = require_valid(root)
+        commit, dirty = git_version(root, defs.files)
+        return cls(defs, database_url, VersionInfo(defs.version, commit, dirty), settings)
+
+    # --- catalogue ----------------------------------------------------------------------------------------
+    def metric(self, name: str):
+        metric = self.definitions.metrics.get(name)
+        if metric is None:
+            raise SemanticError("E_UNKNOWN_METRIC", f"unknown metric '{name}'"
+                                + did_you_mean(name, self.definitions.metrics),
+                                known_names_hint("metrics", self.definitions.metrics))
+        return metric
+
+    def dimensions_for(self, metrics: list[str] | tuple[str, ...]) -> list[DimensionInfo]:
+        """Dimensions every one of the metrics can be sliced by (reachable many-to-one from all of them)."""
+        from semantic.plan.resolve import metric_entities
+
+        common: set[str] | None = None
+        for name in metrics:
+            self.metric(name)
+            entities: set[str] = set()
+            for entity in metric_entities(self.definitions, name):
+                entities |= set(self.graph.reachable(entity))
+            common = entities if common is None else common & entities
+        out = []
+        for entity_name in sorted(common or ()):
+            for dim_name, dim in self.definitions.entities[entity_name].dimensions.items():
+                out.append(DimensionInfo(f"{entity_name}.{dim_name}", dim.type, dim.label, dim.description))
+        return out
+
+    @cached_property
+    def dialect(self) -> str:
+        from semantic.execute import dialect_of_url
+
+        return dialect_of_url(self.database_url)
+
+    # --- questions ----------------------------------------------------------------------------------------
+    def compile(self, question: Question, dialect: str | None = None):
+        """The SQL for a question in a dialect (default: the database's); nothing is executed."""
+        from semantic.sql.compiler import compile_question
+
+        return compile_question(self.definitions, self.graph, question, dialect or self.dialect)
+
+    def query(self, question: Question) -> Result:
+        """Compile and run a question on the database (blocking; call from a worker thread in servers)."""
+        from semantic.execute import run_compiled
+
+        compiled = self.compile(question)
+        return run_compiled(self.database_url, compiled, str(self.version), self.settings)
+
+    def metric_sql(self, name: str, dialect: str | None = None) -> str:
+        return self.compile(Question(metrics=(name,)), dialect).sql
