@@ -1,18 +1,21 @@
-"""Semantic validation rules over merged definitions (references, cycles, joins, expressions, stages).
+"""Semantic validation over merged definitions (references, cycles, joins, expressions, stages).
 
-Each rule is a function `(defs, issues) -> None` that appends issues; `RULES` runs them in order.
+The rules live in `semantic.definitions.rules`, one function per rule or rule group; this module runs them
+all in one pass with a shared context, so every issue surfaces at once and nothing is computed twice.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from semantic.definitions.project import Definitions
+from semantic.definitions.rules import RULES, Rule
+from semantic.definitions.rules.context import shared_context
 from semantic.errors import IssueList
-
-Rule = Callable[[Definitions, IssueList], None]
-RULES: tuple[Rule, ...] = ()
 
 
 def validate(defs: Definitions, issues: IssueList) -> None:
-    for rule in RULES:
-        rule(defs, issues)
+    """Run every rule; schema problems found while loading are already in `issues`."""
+    with shared_context(defs):
+        for rule in RULES:
+            rule(defs, issues)
+
+
+__all__ = ["RULES", "Rule", "validate"]

@@ -1,0 +1,26 @@
+"""Semantic validation rules, run in order over merged definitions; each appends issues and never raises.
+
+The order matters only for readability of the code (entities before what leans on them): issues are sorted
+by position before they are shown, and every rule tolerates the problems earlier rules report.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from semantic.definitions.project import Definitions
+from semantic.definitions.rules import entities, expressions, glossary, metrics, quality, saved_queries, stages
+from semantic.errors import IssueList
+
+Rule = Callable[[Definitions, IssueList], None]
+
+RULES: tuple[Rule, ...] = (
+    *entities.RULES,
+    *expressions.RULES,
+    *glossary.RULES,
+    *stages.RULES,
+    *metrics.RULES,
+    *quality.RULES,
+    *saved_queries.RULES,
+)
+
+__all__ = ["RULES", "Rule"]

@@ -1,0 +1,218 @@
+"""Facts every rule needs, computed once per `Definitions` and shared by all rules of one run.
+
+The rules must stay linear in the size of the project (the bench validates 1,000 metrics), so lookups such
+as "which columns may this entity's expressions use" or "which measures does this metric reach" are built
+here once instead of being recomputed inside each rule.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+from sqlglot import exp
+
+from semantic.definitions import models as m
+from semantic.definitions.expressions import (STAGE_FUNCTIONS, ExpressionError, parse_derived, parse_scalar,
+                                              parse_select)
+from semantic.definitions.project import Definitions
+from semantic.errors import IssueList, Position, did_you_mean, known_names_hint
+from semantic.graph import SemanticGraph
+
+COUNT_AGGS = ("count", "count_distinct")
+
+
+@dataclass(frozen=True)
+class ExprSite:
+    """One scalar SQL expression written in the definitions, with the entity whose columns it may use."""
+
+    entity: str
+    text: str
+    position: Position | None
+    owner: str
+    raw_only: bool = False
+
+
+@dataclass
+class Context:
+    defs: Definitions
+    _metric_measures: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> SemanticGraph:
+        return SemanticGraph(self.defs)
+
+    @cached_property
+    def select_outputs(self) -> dict[str, tuple[str, ...] | None]:
+        """Output columns of each derived entity; None when its SELECT does not parse (reported elsewhere)."""
+        out: dict[str, tuple[str, ...] | None] = {}
+        for name, entity in self.defs.entities.items():
+            if entity.sql:
+                try:
+                    out[name] = parse_select(entity.sql)[1]
+                except ExpressionError:
+                    out[name] = None
+        return out
+
+    @cached_property
+    def raw_columns(self) -> dict[str, frozenset[str] | None]:
+        """Columns an entity's rows really have; None when unknowable (its SELECT is broken)."""
+        result: dict[str, frozenset[str] | None] = {}
+        for name, entity in self.defs.entities.items():
+            if name in self.select_outputs and self.select_outputs[name] is None:
+                result[name] = None
+                continue
+            cols = {d for d, dim in entity.dimensions.items() if dim.expr is None}
+            cols.update(entity.columns)
+            cols.update(j.foreign_key for j in entity.joins.values())
+            if entity.primary_key:
+                cols.add(entity.primary_key)
+            cols.update(self.select_outputs.get(name) or ())
+            result[name] = frozenset(cols)
+        return result
+
+    def usable(self, entity: str) -> frozenset[str] | None:
+        """Identifiers measures and filters of `entity` may use: raw columns plus every dimension name."""
+        raw = self.raw_columns.get(entity)
+        if raw is None:
+            return None
+        return raw | frozenset(self.defs.entities[entity].dimensions)
+
+    @cached_property
+    def broken_measures(self) -> frozenset[str]:
+        """Measure names written inside entities that failed their schema: never reported as unknown."""
+        names: set[str] = set()
+        broken = {self.defs.origins[key] for key in self.defs.broken if key[0] == "entities"}
+        for file, path in self.defs.source.key_positions:
+            if len(path) == 4 and path[0] == "entities" and path[2] == "measures" and (file, path[:2]) in broken:
+                names.add(path[3])
+        return frozenset(names)
+
+    def measure_is_known(self, name: str) -> bool:
+        return name in self.defs.measures or name in self.broken_measures
+
+    def metric_measures(self, name: str, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """Every measure a metric is built from (through derived metrics); cycles are cut, not followed."""
+        if name in self._metric_measures:
+            return self._metric_measures[name]
+        metric = self.defs.metrics.get(name)
+        result: frozenset[str] = frozenset()
+        if isinstance(metric, m.SimpleMetric):
+            result = frozenset({metric.measure})
+        elif isinstance(metric, m.RatioMetric):
+            result = frozenset({metric.numerator, metric.denominator})
+        elif isinstance(metric, m.DerivedMetric) and name not in _seen:
+            parts = [self.metric_measures(dep, _seen | {name}) for dep in self.derived_refs.get(name, ())]
+            result = frozenset().union(*parts)
+        self._metric_measures[name] = result
+        return result
+
+    def metric_entities(self, name: str) -> frozenset[str]:
+        return frozenset(self.defs.measures[x][0] for x in self.metric_measures(name) if x in self.defs.measures)
+
+    @cached_property
+    def derived_refs(self) -> dict[str, tuple[str, ...]]:
+        """Names each derived metric's formula uses (empty when the formula does not parse)."""
+        refs: dict[str, tuple[str, ...]] = {}
+        for name, metric in self.defs.metrics.items():
+            if isinstance(metric, m.DerivedMetric):
+                try:
+                    refs[name] = tuple(sorted(parse_derived(metric.expr).identifiers))
+                except ExpressionError:
+                    refs[name] = ()
+        return refs
+
+    def measure_time_dimension(self, measure: str) -> str | None:
+        entity_name, meas = self.defs.measures[measure]
+        return meas.time_dimension or self.defs.entities[entity_name].default_time_dimension
+
+    def metric_has_time(self, name: str) -> bool:
+        metric = self.defs.metrics[name]
+        if metric.time_dimension:
+            return True
+        measures = [x for x in self.metric_measures(name) if x in self.defs.measures]
+        return bool(measures) and all(self.measure_time_dimension(x) for x in measures)
+
+    @cached_property
+    def expr_sites(self) -> tuple[ExprSite, ...]:
+        """Every scalar expression of the project, each once, with the entity it is evaluated on."""
+        d = self.defs
+        sites: list[ExprSite] = []
+        for ename, ent in d.entities.items():
+            for dname, dim in ent.dimensions.items():
+                if dim.expr is not None:
+                    sites.append(ExprSite(ename, dim.expr, d.where_value("entities", ename, "dimensions", dname,
+                                                                          "expr"),
+                                          f"dimension '{ename}.{dname}'", raw_only=True))
+            for mname, meas in ent.measures.items():
+                for key in ("expr", "filter"):
+                    text = getattr(meas, key)
+                    if text is not None:
+                        sites.append(ExprSite(ename, text, d.where_value("entities", ename, "measures", mname, key),
+                                              f"measure '{mname}' ({key})"))
+        for tname, term in d.terms.items():
+            if term.filter is not None and term.entity:
+                sites.append(ExprSite(term.entity, term.filter, d.where_value("terms", tname, "filter"),
+                                      f"term '{tname}'"))
+        for mname, metric in d.metrics.items():
+            if isinstance(metric, m.SimpleMetric) and metric.filter is not None and metric.measure in d.measures:
+                sites.append(ExprSite(d.measures[metric.measure][0], metric.filter,
+                                      d.where_value("metrics", mname, "filter"), f"metric '{mname}'"))
+        return tuple(sites)
+
+    @cached_property
+    def stage_columns(self) -> dict[str, frozenset[str]]:
+        """Per entity, the columns its expressions pass to stage functions: the columns holding stage names."""
+        found: dict[str, set[str]] = {}
+        for site in self.expr_sites:
+            try:
+                tree = parse_scalar(site.text).tree
+            except ExpressionError:
+                continue
+            for call in tree.find_all(exp.Anonymous):
+                if call.name.lower() in STAGE_FUNCTIONS:
+                    found.setdefault(site.entity, set()).update(c.name for c in call.find_all(exp.Column))
+        return {k: frozenset(v) for k, v in found.items()}
+
+    def stage_position(self, index: int, key: str) -> Position | None:
+        """Where a field of the index-th stage is written, in the file whose `stages:` list is used."""
+        for file in self.defs.files:
+            if (file, ("stages",)) in self.defs.source.key_positions:
+                return self.defs.source.value_positions.get((file, ("stages", index, key)))
+        return None
+
+    def section_position(self, section: str) -> Position | None:
+        """Where a whole-file section (stages, calendar) is written."""
+        for file in self.defs.files:
+            pos = self.defs.source.key_positions.get((file, (section,)))
+            if pos is not None:
+                return pos
+        return None
+
+
+_active: dict[int, Context] = {}
+
+
+def context(defs: Definitions) -> Context:
+    """The context shared by the rules of the current `validate` run (a fresh one outside of a run)."""
+    ctx = _active.get(id(defs))
+    return ctx if ctx is not None and ctx.defs is defs else Context(defs)
+
+
+@contextmanager
+def shared_context(defs: Definitions) -> Iterator[Context]:
+    """Share one Context between all rules of one run, and drop it afterwards so nothing is kept alive."""
+    ctx = _active[id(defs)] = Context(defs)
+    try:
+        yield ctx
+    finally:
+        _active.pop(id(defs), None)
+
+
+def report_unknown(issues: IssueList, code: str, kind: str, who: str, name: str, known: Any,
+                   position: Position | None, hint: str = "") -> None:
+    """The one shape of every 'unknown name' issue: who uses it, did-you-mean, and the known names."""
+    known = list(known)
+    issues.add(code, f"{who} uses unknown {kind} '{name}'" + did_you_mean(name, known), position,
+               hint or known_names_hint(f"{kind}s" if not kind.endswith("y") else f"{kind[:-1]}ies", known))

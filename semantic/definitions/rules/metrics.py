@@ -1,0 +1,119 @@
+"""Metric rules: every metric resolves to existing measures, derived formulas are acyclic, and a metric's
+time axis exists, is a time, and can be joined to from the metric's rows.
+"""
+from __future__ import annotations
+
+from semantic.definitions import models as m
+from semantic.definitions.expressions import ExpressionError, parse_derived
+from semantic.definitions.project import Definitions
+from semantic.definitions.rules.context import Context, context, report_unknown
+from semantic.errors import IssueList, Position
+
+
+def check_metric_measures(defs: Definitions, issues: IssueList) -> None:
+    """Simple and ratio metrics name measures that exist."""
+    ctx = context(defs)
+    for name, metric in defs.metrics.items():
+        if isinstance(metric, m.SimpleMetric):
+            refs = [("measure", metric.measure)]
+        elif isinstance(metric, m.RatioMetric):
+            refs = [("numerator", metric.numerator), ("denominator", metric.denominator)]
+        else:
+            continue
+        for key, measure in refs:
+            if not ctx.measure_is_known(measure):
+                hint = (f"'{measure}' is a metric; a {metric.type} metric is built from measures "
+                        "(use a derived metric to combine metrics)") if measure in defs.metrics else ""
+                report_unknown(issues, "E_UNKNOWN_MEASURE", "measure", f"metric '{name}'", measure, defs.measures,
+                               defs.where_value("metrics", name, key), hint)
+
+
+def check_derived_formulas(defs: Definitions, issues: IssueList) -> None:
+    """A derived formula parses and uses only metric names."""
+    for name, metric in defs.metrics.items():
+        if not isinstance(metric, m.DerivedMetric):
+            continue
+        pos = defs.where_value("metrics", name, "expr")
+        try:
+            parsed = parse_derived(metric.expr)
+        except ExpressionError as exc:
+            issues.add("E_INVALID_EXPRESSION", f"metric '{name}': {exc}", pos,
+                       "write arithmetic over other metrics' names, e.g. `bookings / won_deals`")
+            continue
+        for ref in sorted(parsed.identifiers):
+            if ref not in defs.metrics and not defs.is_broken("metrics", ref):
+                hint = (f"'{ref}' is a measure; add a simple metric over it and use that metric"
+                        if ref in defs.measures else "")
+                report_unknown(issues, "E_UNKNOWN_METRIC", "metric", f"metric '{name}'", ref, defs.metrics, pos,
+                               hint)
+
+
+def check_metric_cycles(defs: Definitions, issues: IssueList) -> None:
+    """Derived metrics must not depend on themselves; each cycle is reported once, at its first member."""
+    refs = context(defs).derived_refs
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        path.append(name)
+        for dep in refs.get(name, ()):
+            if state.get(dep) == 1:
+                cycle = path[path.index(dep):]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    issues.add("E_METRIC_CYCLE", "derived metrics form a cycle: " + " -> ".join(cycle + [dep]),
+                               defs.where_value("metrics", dep, "expr"),
+                               "a derived metric cannot depend on itself; compute one of them from measures")
+            elif dep in refs and state.get(dep) is None:
+                visit(dep, path)
+        path.pop()
+        state[name] = 2
+
+    for name in sorted(refs):
+        if state.get(name) is None:
+            visit(name, [])
+
+
+def check_dimension_ref(ctx: Context, issues: IssueList, ref: str, who: str, position: Position | None,
+                        from_entities: frozenset[str], need_time: bool = False) -> None:
+    """One `entity.dimension` reference: it exists, is a time when it must be, and is reachable safely."""
+    defs = ctx.defs
+    entity_name, _, dim_name = ref.partition(".")
+    entity = defs.entities.get(entity_name)
+    if entity is None:
+        if not defs.is_broken("entities", entity_name):
+            report_unknown(issues, "E_UNKNOWN_ENTITY", "entity", who, entity_name, defs.entities, position)
+        return
+    dim = entity.dimensions.get(dim_name)
+    if dim is None:
+        known = [d for d, x in entity.dimensions.items() if x.type == "time" or not need_time]
+        report_unknown(issues, "E_UNKNOWN_DIMENSION", "dimension", who, ref,
+                       [f"{entity_name}.{d}" for d in known], position)
+        return
+    if need_time and dim.type != "time":
+        issues.add("E_TIME_DIMENSION", f"{who}: '{ref}' is not a time dimension", position,
+                   f"set `type: time` on '{ref}' or pick a time dimension")
+    for source in sorted(from_entities):
+        if entity_name not in ctx.graph.reachable(source):
+            ambiguous = ctx.graph.ambiguities(source).get(entity_name)
+            why = ("is reachable by several equally short join paths: "
+                   + " and ".join(p.describe() for p in ambiguous[:2])) if ambiguous else \
+                "has no many-to-one join path to it"
+            issues.add("E_UNREACHABLE_DIMENSION", f"{who}: '{ref}' cannot be used: entity '{source}' {why}",
+                       position, f"add a join from '{source}' (or an entity it joins) to '{entity_name}', or drop "
+                       "the dimension")
+            return
+
+
+def check_metric_time(defs: Definitions, issues: IssueList) -> None:
+    """A metric's explicit time_dimension is an existing, reachable `type: time` dimension."""
+    ctx = context(defs)
+    for name, metric in defs.metrics.items():
+        if metric.time_dimension:
+            check_dimension_ref(ctx, issues, metric.time_dimension, f"metric '{name}' time_dimension",
+                                defs.where_value("metrics", name, "time_dimension"), ctx.metric_entities(name),
+                                need_time=True)
+
+
+RULES = (check_metric_measures, check_derived_formulas, check_metric_cycles, check_metric_time)

@@ -1,0 +1,117 @@
+"""Saved query rules: a saved query is checked like a question would be at run time, so a dashboard built
+on it cannot break on the first request after a definitions change.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlglot import exp
+
+from semantic.definitions import models as m
+from semantic.definitions.expressions import ExpressionError, parse_scalar
+from semantic.definitions.project import Definitions
+from semantic.definitions.rules.context import Context, context, report_unknown
+from semantic.definitions.rules.metrics import check_dimension_ref
+from semantic.definitions.rules.stages import value_domain
+from semantic.errors import IssueList, Position, did_you_mean, known_names_hint
+
+LIST_OPS = ("in", "not_in")
+NO_VALUE_OPS = ("is_null", "not_null")
+
+
+def _iso(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _check_filter(ctx: Context, issues: IssueList, q: str, i: int, flt: m.Filter,
+                  entities: frozenset[str]) -> None:
+    defs = ctx.defs
+    who = f"saved query '{q}' filter"
+    check_dimension_ref(ctx, issues, flt.dimension, who, defs.where_value("saved_queries", q, "filters", i,
+                                                                          "dimension"), entities)
+    pos: Position | None = defs.where("saved_queries", q, "filters", i, "op")
+    if flt.op in LIST_OPS and not flt.values:
+        problem, fix = f"op '{flt.op}' needs `values:`", "write `values: [a, b]`"
+    elif flt.op == "between" and (flt.values is None or len(flt.values) != 2):
+        problem, fix = "op 'between' needs exactly two `values:`", "write `values: [low, high]`"
+    elif flt.op in NO_VALUE_OPS and (flt.value is not None or flt.values):
+        problem, fix = f"op '{flt.op}' takes no value", "remove `value:` / `values:`"
+    elif flt.op not in LIST_OPS + NO_VALUE_OPS + ("between",) and flt.value is None:
+        problem, fix = f"op '{flt.op}' needs `value:`", "write `value: ...` (or use op is_null)"
+    else:
+        problem = fix = ""
+    if problem:
+        issues.add("E_FILTER_VALUE", f"{who} on '{flt.dimension}': {problem}", pos or
+                   defs.where("saved_queries", q, "filters", i), fix)
+    entity_name, _, dim_name = flt.dimension.partition(".")
+    dim = defs.entities[entity_name].dimensions.get(dim_name) if entity_name in defs.entities else None
+    if dim is None:
+        return
+    try:
+        node = parse_scalar(dim.expr).tree if dim.expr else exp.column(dim_name)
+    except ExpressionError:
+        return
+    domain = value_domain(ctx, entity_name, node)
+    if domain is None:
+        return
+    kind, allowed = domain
+    values = list(flt.values or ()) + ([flt.value] if flt.value is not None else [])
+    for value in values:
+        if isinstance(value, str) and value not in allowed:
+            issues.add("E_UNKNOWN_STAGE", f"{who} on '{flt.dimension}' uses unknown {kind} '{value}'"
+                       + did_you_mean(value, allowed), defs.where_value("saved_queries", q, "filters", i),
+                       known_names_hint(f"{kind} values", allowed))
+
+
+def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
+    """Metrics, dimensions, filters, time axis and ordering of every saved query resolve."""
+    ctx = context(defs)
+    for q, sq in defs.saved_queries.items():
+        known = [x for x in sq.metrics if x in defs.metrics]
+        for i, metric in enumerate(sq.metrics):
+            if metric not in defs.metrics and not defs.is_broken("metrics", metric):
+                report_unknown(issues, "E_UNKNOWN_METRIC", "metric", f"saved query '{q}'", metric, defs.metrics,
+                               defs.where_value("saved_queries", q, "metrics", i))
+        entities = frozenset().union(*(ctx.metric_entities(x) for x in known))
+        for i, ref in enumerate(sq.dimensions):
+            check_dimension_ref(ctx, issues, ref, f"saved query '{q}'",
+                                defs.where_value("saved_queries", q, "dimensions", i), entities)
+        for i, flt in enumerate(sq.filters):
+            _check_filter(ctx, issues, q, i, flt, entities)
+        if sq.time_dimension:
+            check_dimension_ref(ctx, issues, sq.time_dimension, f"saved query '{q}' time_dimension",
+                                defs.where_value("saved_queries", q, "time_dimension"), entities, need_time=True)
+        elif sq.grain or sq.time_range:
+            for metric in known:
+                if not ctx.metric_has_time(metric):
+                    issues.add("E_NO_TIME_DIMENSION",
+                               f"saved query '{q}' asks for a {'grain' if sq.grain else 'time range'} but metric "
+                               f"'{metric}' has no time dimension",
+                               defs.where("saved_queries", q, "grain" if sq.grain else "time_range"),
+                               "set `time_dimension:` on the saved query or the metric, or a default on its entity")
+        _check_time_range(defs, issues, q, sq)
+        columns = list(sq.metrics) + list(sq.dimensions) + (["period"] if sq.grain else [])
+        for i, order in enumerate(sq.order_by):
+            if order.column not in columns:
+                report_unknown(issues, "E_UNKNOWN_COLUMN", "column", f"saved query '{q}' order_by", order.column,
+                               columns, defs.where_value("saved_queries", q, "order_by", i, "column"),
+                               "order by one of the query's metrics or dimensions (or 'period' with a grain)")
+
+
+def _check_time_range(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQuery) -> None:
+    tr = sq.time_range
+    if tr is None:
+        return
+    if tr.relative and (tr.start or tr.end):
+        issues.add("E_TIME_RANGE", f"saved query '{q}' time_range has both `relative` and `from`/`to`",
+                   defs.where("saved_queries", q, "time_range", "relative"), "keep one of them")
+    start, end = _iso(tr.start), _iso(tr.end)
+    if start and end and start > end:
+        issues.add("E_TIME_RANGE", f"saved query '{q}' time_range starts ({start}) after it ends ({end})",
+                   defs.where_value("saved_queries", q, "time_range", "to"), "swap `from` and `to`")
+
+
+RULES = (check_saved_queries,)
