@@ -1,0 +1,156 @@
+"""Write ledger tables into a database in bulk: Arrow scans for DuckDB, COPY for PostgreSQL.
+
+Row-by-row INSERTs would take hours at demo scale 100 (millions of activities), so each backend gets
+its native bulk path; the tables themselves are always (re)created from the SQLAlchemy metadata so both
+backends end up with the same types.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from sqlalchemy import Connection, Engine, create_engine, func, inspect, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from semantic.ledger.demo import generate
+from semantic.ledger.schema import metadata
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(table_name, rows_written_so_far, rows_in_table) after every chunk."""
+
+CHUNK_ROWS = 250_000
+
+
+class LedgerError(Exception):
+    """A ledger could not be written; `hint` says what the user can do about it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progress | None = None) -> None:
+    """Drop and recreate the canonical tables, then bulk-load `tables` (keyed by table name)."""
+    url = _parse(database_url)
+    engine = _engine(url)
+    try:
+        with engine.begin() as conn:
+            metadata.drop_all(conn)
+            metadata.create_all(conn)
+            for name in metadata.tables:
+                if name in tables:
+                    _load_table(conn, name, tables[name], progress)
+    except SQLAlchemyError as exc:
+        raise LedgerError(f"could not write the ledger to {url.render_as_string(hide_password=True)}: "
+                          f"{_first_line(exc)}", "check that the database is running and writable") from exc
+    except Exception as exc:  # driver errors (duckdb.Error, psycopg.Error) that escape SQLAlchemy wrapping
+        if type(exc).__module__.split(".")[0] in {"duckdb", "psycopg"}:
+            raise LedgerError(f"could not write the ledger: {_first_line(exc)}",
+                              "check that the database is running and writable") from exc
+        raise
+    finally:
+        engine.dispose()
+
+
+def write_demo(database_url: str, scale: float = 1.0, seed: int = 42, as_of: date | None = None,
+               progress: Progress | None = None) -> dict[str, int]:
+    """Generate the demo ledger and write it; returns the row count per table."""
+    _parse(database_url)  # fail on a bad URL before spending time generating
+    tables = generate(scale=scale, seed=seed, as_of=as_of)
+    write_ledger(database_url, tables, progress)
+    return {name: table.num_rows for name, table in tables.items()}
+
+
+def demo_ledger_present(database_url: str) -> bool:
+    """True when every canonical table exists and opportunities has rows; never creates a database file."""
+    try:
+        url = _parse(database_url, create_dirs=False)
+    except LedgerError:
+        return False
+    if _duckdb_file(url) is not None and not _duckdb_file(url).exists():
+        return False
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            present = set(inspect(conn).get_table_names())
+            if not set(metadata.tables) <= present:
+                return False
+            opportunities = metadata.tables["opportunities"]
+            return bool(conn.execute(select(func.count()).select_from(opportunities)).scalar())
+    except (SQLAlchemyError, OSError):
+        return False
+    finally:
+        engine.dispose()
+
+
+def _parse(database_url: str, create_dirs: bool = True) -> URL:
+    try:
+        url = make_url(database_url)
+    except ArgumentError as exc:
+        raise LedgerError(f"not a database URL: {database_url!r}",
+                          "use e.g. duckdb:///data/ledger.duckdb or postgresql+psycopg://user@host:5432/db") from exc
+    path = _duckdb_file(url)
+    if path is not None and create_dirs:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(f"cannot create folder {path.parent}: {exc.strerror}",
+                              "choose a writable path in --database") from exc
+    return url
+
+
+def _engine(url: URL) -> Engine:
+    try:
+        return create_engine(url)
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise LedgerError(f"unsupported database URL {url.render_as_string(hide_password=True)!r}: "
+                          f"{_first_line(exc)}", "the demo loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
+
+
+def _duckdb_file(url: URL) -> Path | None:
+    if url.get_backend_name() != "duckdb" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _load_table(conn: Connection, name: str, table: pa.Table, progress: Progress | None) -> None:
+    expected = [c.name for c in metadata.tables[name].columns]
+    if table.column_names != expected:
+        raise ValueError(f"table {name} has columns {table.column_names}, expected {expected}")
+    dialect = conn.dialect.name
+    quoted = conn.dialect.identifier_preparer.quote(name)
+    raw = conn.connection.driver_connection
+    done = 0
+    if progress:
+        progress(name, 0, table.num_rows)
+    if dialect == "duckdb":
+        for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
+            raw.register("ledger_chunk", pa.Table.from_batches([batch]))
+            raw.execute(f"INSERT INTO {quoted} SELECT * FROM ledger_chunk")
+            raw.unregister("ledger_chunk")
+            done += batch.num_rows
+            if progress:
+                progress(name, done, table.num_rows)
+    elif dialect == "postgresql":
+        columns = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in expected)
+        with raw.cursor() as cursor, cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+            for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
+                buffer = io.BytesIO()
+                pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False))
+                copy.write(buffer.getbuffer())
+                done += batch.num_rows
+                if progress:
+                    progress(name, done, table.num_rows)
+    else:
+        raise LedgerError(f"bulk loading into {dialect} is not supported",
+                          "load the demo into DuckDB or PostgreSQL")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,121 @@
+"""SQLAlchemy Core description of the seven canonical ledger tables.
+
+This is the one place (besides the starter YAML) that knows the canonical table names: the demo loader
+creates exactly these tables, in this column order, on DuckDB or PostgreSQL. Ids are plain BIGINTs without
+autoincrement because duckdb-engine cannot create SERIAL keys and the generator assigns ids itself.
+"""
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, Numeric, String, Table
+
+metadata = MetaData()
+
+
+def _id(name: str, *, primary: bool = False, references: str | None = None, nullable: bool = True) -> Column:
+    args = [ForeignKey(references)] if references else []
+    return Column(name, BigInteger, *args, primary_key=primary, autoincrement=False,
+                  nullable=False if primary else nullable)
+
+
+def _money(name: str) -> Column:
+    return Column(name, Numeric(18, 2))
+
+
+reps = Table(
+    "reps", metadata,
+    _id("rep_id", primary=True),
+    Column("name", String, nullable=False),
+    Column("email", String, nullable=False),
+    Column("team", String),
+    Column("region", String),
+    Column("role", String, nullable=False),
+    _id("manager_id"),  # no FK: managers are rows of the same table and load order would matter
+    Column("hired_at", Date),
+    _money("quota_amount"),
+)
+
+accounts = Table(
+    "accounts", metadata,
+    _id("account_id", primary=True),
+    Column("name", String, nullable=False),
+    Column("domain", String),
+    Column("industry", String),
+    Column("segment", String),
+    Column("region", String),
+    _id("owner_rep_id", references="reps.rep_id"),
+    Column("created_at", DateTime),
+)
+
+contacts = Table(
+    "contacts", metadata,
+    _id("contact_id", primary=True),
+    _id("account_id", references="accounts.account_id"),
+    Column("name", String),
+    Column("email", String),
+    Column("title", String),
+    Column("created_at", DateTime),
+)
+
+leads = Table(
+    "leads", metadata,
+    _id("lead_id", primary=True),
+    Column("email", String),
+    Column("company", String),
+    Column("source", String),
+    Column("status", String, nullable=False),
+    Column("score", Integer),
+    Column("created_at", DateTime, nullable=False),
+    Column("mql_at", DateTime),
+    Column("sql_at", DateTime),
+    Column("converted_at", DateTime),
+    _id("contact_id", references="contacts.contact_id"),
+)
+
+opportunities = Table(
+    "opportunities", metadata,
+    _id("opportunity_id", primary=True),
+    _id("account_id", references="accounts.account_id"),
+    _id("owner_rep_id", references="reps.rep_id"),
+    Column("name", String),
+    Column("type", String),
+    Column("product", String),
+    _money("amount"),
+    Column("stage", String, nullable=False),
+    Column("forecast_category", String),
+    Column("created_at", DateTime, nullable=False),
+    Column("close_date", Date),
+    Column("closed_at", DateTime),
+    Column("is_closed", Boolean, nullable=False),
+    Column("is_won", Boolean, nullable=False),
+    Column("loss_reason", String),
+    Column("competitor", String),
+    Column("lead_source", String),
+)
+
+opportunity_stage_history = Table(
+    "opportunity_stage_history", metadata,
+    _id("opportunity_id", references="opportunities.opportunity_id", nullable=False),
+    Column("from_stage", String),
+    Column("to_stage", String, nullable=False),
+    _money("amount"),
+    Column("close_date", Date),
+    Column("changed_at", DateTime, nullable=False),
+    _id("changed_by", references="reps.rep_id"),
+)
+
+activities = Table(
+    "activities", metadata,
+    _id("activity_id", primary=True),
+    Column("source_system", String, nullable=False),
+    Column("activity_type", String, nullable=False),
+    Column("direction", String),
+    Column("occurred_at", DateTime, nullable=False),
+    _id("rep_id", references="reps.rep_id"),
+    _id("contact_id", references="contacts.contact_id"),
+    _id("account_id", references="accounts.account_id"),
+    _id("opportunity_id", references="opportunities.opportunity_id"),
+    Column("duration_seconds", Integer),
+    Column("subject", String),
+)
+
+TABLE_NAMES: tuple[str, ...] = tuple(metadata.tables)
