@@ -6,15 +6,19 @@ the reference, so a request in flight always finishes on the version it started 
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from semantic.definitions import Definitions, require_valid
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.execute import dialect_of_url, run_compiled
 from semantic.graph import SemanticGraph
+from semantic.plan.metrics import metric_entities
 from semantic.question import Question
 from semantic.result import Result
+from semantic.sql.compiler import CompiledQuery, compile_question
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class DimensionInfo:
 class ExecutionSettings:
     statement_timeout_s: float = 30.0
     max_rows: int = 10_000
+    today: date | None = None  # fixed 'today' for relative ranges (reproducible previews and tests)
 
 
 class SemanticLayer:
@@ -87,8 +92,6 @@ class SemanticLayer:
 
     def dimensions_for(self, metrics: list[str] | tuple[str, ...]) -> list[DimensionInfo]:
         """Dimensions every one of the metrics can be sliced by (reachable many-to-one from all of them)."""
-        from semantic.plan.resolve import metric_entities
-
         common: set[str] | None = None
         for name in metrics:
             self.metric(name)
@@ -104,21 +107,15 @@ class SemanticLayer:
 
     @cached_property
     def dialect(self) -> str:
-        from semantic.execute import dialect_of_url
-
         return dialect_of_url(self.database_url)
 
     # --- questions ----------------------------------------------------------------------------------------
-    def compile(self, question: Question, dialect: str | None = None):
+    def compile(self, question: Question, dialect: str | None = None) -> CompiledQuery:
         """The SQL for a question in a dialect (default: the database's); nothing is executed."""
-        from semantic.sql.compiler import compile_question
-
-        return compile_question(self.definitions, self.graph, question, dialect or self.dialect)
+        return compile_question(self.definitions, self.graph, question, dialect or self.dialect, self.settings.today)
 
     def query(self, question: Question) -> Result:
         """Compile and run a question on the database (blocking; call from a worker thread in servers)."""
-        from semantic.execute import run_compiled
-
         compiled = self.compile(question)
         return run_compiled(self.database_url, compiled, str(self.version), self.settings)
 

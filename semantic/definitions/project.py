@@ -11,6 +11,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from pydantic import TypeAdapter, ValidationError
+
 from semantic.definitions import models as m
 from semantic.definitions.schema_check import SCALAR_SECTIONS, SECTION_TYPES, parse_item
 from semantic.definitions.yaml_source import SourceMap, load_yaml_file
@@ -18,11 +20,12 @@ from semantic.errors import IssueList, Position, did_you_mean
 
 ROOT_FILES = ("glossary.yaml", "metrics.yaml")
 SECTIONS = tuple(SCALAR_SECTIONS) + tuple(SECTION_TYPES)
+_NAME: TypeAdapter = TypeAdapter(m.Name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Definitions:
-    """The merged, typed source of truth of one project at one version."""
+    """The merged, typed source of truth of one project at one version (hashed by identity for caches)."""
 
     calendar: m.Calendar
     terms: Mapping[str, m.Term]
@@ -54,6 +57,19 @@ class Definitions:
 
     def is_broken(self, section: str, name: str) -> bool:
         return (section, name) in self.broken
+
+
+def valid_name(name: Any) -> bool:
+    """Item names are validated here because sections are parsed item by item, never as a whole dict."""
+    try:
+        _NAME.validate_python(name)
+    except ValidationError:
+        return False
+    return True
+
+
+def _singular(section: str) -> str:
+    return {"entities": "entity", "saved_queries": "saved query"}.get(section, section[:-1])
 
 
 def project_files(project_dir: Path) -> list[Path]:
@@ -127,12 +143,17 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
                 if key in origins:
                     first = smap.key(*origins[key])
                     issues.add("E_DUPLICATE_NAME",
-                               f"{section[:-1] if section != 'entities' else 'entity'} '{item_name}' is "
+                               f"{_singular(section)} '{item_name}' is "
                                f"defined twice: at {first} and here",
                                smap.key(name, (section, item_name)), "rename one of them or delete one")
                     continue
                 origins[key] = (name, (section, item_name))
                 parsed = parse_item(SECTION_TYPES[section], item, name, (section, item_name), smap, issues)
+                if not valid_name(item_name):
+                    issues.add("E_INVALID_NAME", f"'{item_name}' is not a valid {_singular(section)} name",
+                               smap.key(name, (section, item_name)),
+                               "names are snake_case: a-z, 0-9 and _, starting with a letter, at most 64 characters")
+                    parsed = None
                 if parsed is None:
                     broken.add(key)
                 else:

@@ -1,0 +1,147 @@
+"""Calendar arithmetic in Python: period starts for each grain and relative time ranges.
+
+The SQL side truncates timestamps to periods (semantic/sql/timefns.py); this side computes the same period
+starts for the date spine (so empty periods still appear) and resolves names like `this_fiscal_quarter`
+against a 'today' in the calendar's time zone. Both follow the same rule: a fiscal period is the calendar
+period of the date shifted back by (fiscal_year_start_month - 1) months, shifted forward again.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from semantic.definitions.models import Calendar, TimeRange
+from semantic.errors import SemanticError
+
+GRAINS = ("day", "week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year")
+MAX_SPINE_PERIODS = 20_000
+RELATIVE_HELP = ("today, yesterday, this_/last_/next_ + week|month|quarter|year|fiscal_quarter|fiscal_year, "
+                 "week|month|quarter|year|fiscal_year _to_date, last_N_days, last_N_weeks, last_N_months")
+
+
+def add_months(d: date, months: int) -> date:
+    index = d.year * 12 + (d.month - 1) + months
+    return date(index // 12, index % 12 + 1, 1) if d.day == 1 else _clamp(index // 12, index % 12 + 1, d.day)
+
+
+def _clamp(year: int, month: int, day: int) -> date:
+    for candidate in (day, 30, 29, 28):
+        try:
+            return date(year, month, min(day, candidate))
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+def period_start(d: date, grain: str, calendar: Calendar) -> date:
+    """First day of the period of `grain` that contains `d`."""
+    if grain == "day":
+        return d
+    if grain == "week":
+        offset = d.weekday() if calendar.week_start == "monday" else (d.weekday() + 1) % 7
+        return d - timedelta(days=offset)
+    if grain == "month":
+        return d.replace(day=1)
+    if grain == "quarter":
+        return date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    if grain == "year":
+        return date(d.year, 1, 1)
+    shift = calendar.fiscal_year_start_month - 1
+    shifted = add_months(d.replace(day=1), -shift)
+    base = "quarter" if grain == "fiscal_quarter" else "year"
+    return add_months(period_start(shifted, base, calendar), shift)
+
+
+def next_period(start: date, grain: str) -> date:
+    if grain == "day":
+        return start + timedelta(days=1)
+    if grain == "week":
+        return start + timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "fiscal_quarter": 3, "year": 12, "fiscal_year": 12}[grain]
+    return add_months(start, months)
+
+
+def periods(start: date, end: date, grain: str, calendar: Calendar) -> list[date]:
+    """Every period start whose period overlaps [start, end] (inclusive)."""
+    out: list[date] = []
+    current = period_start(start, grain, calendar)
+    while current <= end:
+        out.append(current)
+        if len(out) > MAX_SPINE_PERIODS:
+            raise SemanticError("E_BAD_TIME_RANGE", f"the time range has more than {MAX_SPINE_PERIODS} "
+                                f"{grain} periods", "use a coarser grain or a shorter time range")
+        current = next_period(current, grain)
+    return out
+
+
+def today_in(calendar: Calendar) -> date:
+    try:
+        return datetime.now(ZoneInfo(calendar.timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.utcnow().date()
+
+
+_RELATIVE = re.compile(r"^(this|last|next)_(week|month|quarter|year|fiscal_quarter|fiscal_year)$")
+_TO_DATE = re.compile(r"^(week|month|quarter|year|fiscal_quarter|fiscal_year)_to_date$")
+_LAST_N = re.compile(r"^last_(\d{1,5})_(days|weeks|months)$")
+
+
+def resolve_relative(name: str, today: date, calendar: Calendar) -> tuple[date, date]:
+    """Inclusive [start, end] dates for a relative range name."""
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if key == "today":
+        return today, today
+    if key == "yesterday":
+        return today - timedelta(days=1), today - timedelta(days=1)
+    if m := _RELATIVE.match(key):
+        which, grain = m.groups()
+        start = period_start(today, grain, calendar)
+        if which == "last":
+            start = period_start(start - timedelta(days=1), grain, calendar)
+        elif which == "next":
+            start = next_period(start, grain)
+        return start, next_period(start, grain) - timedelta(days=1)
+    if m := _TO_DATE.match(key):
+        return period_start(today, m.group(1), calendar), today
+    if m := _LAST_N.match(key):
+        n, unit = int(m.group(1)), m.group(2)
+        if unit == "days":
+            return today - timedelta(days=n - 1), today
+        if unit == "weeks":
+            return today - timedelta(days=7 * n - 1), today
+        return add_months(today, -n) + timedelta(days=1), today
+    raise SemanticError("E_BAD_TIME_RANGE", f"unknown relative time range '{name}'", f"use one of: {RELATIVE_HELP}")
+
+
+def parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise SemanticError("E_BAD_TIME_RANGE", f"{what} '{text}' is not a date",
+                            "write dates as YYYY-MM-DD, or use a relative range such as 'this_quarter'") from None
+
+
+def resolve_range(time_range: TimeRange | None, today: date, calendar: Calendar) -> tuple[date, date] | None:
+    """The inclusive [start, end] of a question's time range, or None when it has none."""
+    if time_range is None:
+        return None
+    if time_range.relative:
+        if time_range.start or time_range.end:
+            raise SemanticError("E_BAD_TIME_RANGE", "give either a relative range or from/to dates, not both",
+                                "drop `relative` or drop `from`/`to`")
+        return resolve_relative(time_range.relative, today, calendar)
+    if not time_range.start and not time_range.end:
+        return None
+    start = _endpoint(time_range.start, today, calendar, 0) if time_range.start else date(1900, 1, 1)
+    end = _endpoint(time_range.end, today, calendar, 1) if time_range.end else date(9999, 12, 30)
+    if end < start:
+        raise SemanticError("E_BAD_TIME_RANGE", f"the time range ends ({end}) before it starts ({start})",
+                            "swap `from` and `to`")
+    return start, end
+
+
+def _endpoint(text: str, today: date, calendar: Calendar, side: int) -> date:
+    if re.match(r"^\d{4}-", text.strip()):
+        return parse_date(text, "time range bound")
+    return resolve_relative(text, today, calendar)[side]

@@ -1,0 +1,85 @@
+"""Question filters checked and typed against their dimension, so the database receives proper values.
+
+Values are converted here (a date string for a time dimension becomes a `date`, '42' for a number becomes
+42) and later bound as parameters; nothing a user types is ever pasted into SQL text.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from semantic.definitions.models import Filter
+from semantic.errors import SemanticError
+from semantic.plan.model import DimensionUse, FilterUse
+
+MAX_FILTER_VALUES = 1_000
+MAX_VALUE_LENGTH = 1_000
+NO_VALUE = ("is_null", "not_null")
+MANY_VALUES = ("in", "not_in")
+
+
+def _convert(dim: DimensionUse, value: Any) -> Any:
+    kind = dim.dimension.type
+    if value is None:
+        raise SemanticError("E_BAD_FILTER", f"filter on '{dim.ref}' has an empty value",
+                            "use op is_null / not_null to test for missing values")
+    if isinstance(value, (list, dict, tuple)):
+        raise SemanticError("E_BAD_FILTER", f"filter on '{dim.ref}': a value must be a single string, number or "
+                            "boolean", "use op `in` with `values` for several values")
+    if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+        raise SemanticError("E_BAD_FILTER", f"filter value for '{dim.ref}' is longer than {MAX_VALUE_LENGTH} "
+                            "characters", "shorten the value")
+    if kind == "time":
+        if isinstance(value, (date, datetime)):
+            return value
+        try:
+            text = str(value).strip()
+            return datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        except ValueError:
+            raise SemanticError("E_BAD_FILTER", f"'{value}' is not a date for time dimension '{dim.ref}'",
+                                "write dates as YYYY-MM-DD") from None
+    if kind == "number":
+        if isinstance(value, bool):
+            raise SemanticError("E_BAD_FILTER", f"'{dim.ref}' is a number, not a boolean", "compare with a number")
+        if isinstance(value, (int, float)):
+            return value
+        try:
+            return float(value) if any(c in str(value) for c in ".eE") else int(value)
+        except ValueError:
+            raise SemanticError("E_BAD_FILTER", f"'{value}' is not a number for '{dim.ref}'",
+                                "compare number dimensions with numbers") from None
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "false"):
+            return text == "true"
+        raise SemanticError("E_BAD_FILTER", f"'{value}' is not true/false for '{dim.ref}'", "use true or false")
+    return value if isinstance(value, str) else str(value)
+
+
+def resolve_filter(dim: DimensionUse, flt: Filter) -> FilterUse:
+    op = flt.op
+    if op in NO_VALUE:
+        if flt.value is not None or flt.values:
+            raise SemanticError("E_BAD_FILTER", f"op '{op}' on '{dim.ref}' takes no value", "remove the value")
+        return FilterUse(dim, op, ())
+    if op in MANY_VALUES or op == "between":
+        raw = tuple(flt.values or ()) or ((flt.value,) if flt.value is not None and op != "between" else ())
+        if op == "between" and len(raw) != 2:
+            raise SemanticError("E_BAD_FILTER", f"'between' on '{dim.ref}' needs exactly two values",
+                                "give values: [low, high]")
+        if not raw:
+            raise SemanticError("E_BAD_FILTER", f"op '{op}' on '{dim.ref}' needs at least one value",
+                                "give values: [...]")
+        if len(raw) > MAX_FILTER_VALUES:
+            raise SemanticError("E_BAD_FILTER", f"op '{op}' on '{dim.ref}' has more than {MAX_FILTER_VALUES} "
+                                "values", "filter on a coarser dimension")
+        return FilterUse(dim, op, tuple(_convert(dim, v) for v in raw))
+    if flt.values:
+        raise SemanticError("E_BAD_FILTER", f"op '{op}' on '{dim.ref}' takes one `value`, not `values`",
+                            "use op `in` for several values")
+    value = _convert(dim, flt.value)
+    if op == "contains" and not isinstance(value, str):
+        raise SemanticError("E_BAD_FILTER", f"'contains' needs text for '{dim.ref}'", "give a string value")
+    return FilterUse(dim, op, (value,))

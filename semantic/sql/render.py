@@ -1,0 +1,77 @@
+"""Definition expressions (parsed once by sqlglot) rendered for one table alias in one SQL dialect.
+
+Column names are qualified with the entity's alias, a reference to a computed dimension is replaced by
+that dimension's expression, and the glossary's stage functions become CASE expressions over the stage
+list, so `stage_probability(stage)` always uses the probabilities written in glossary.yaml.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import literal_column
+from sqlalchemy.sql.elements import ColumnElement
+from sqlglot import exp
+
+from semantic.definitions.expressions import parse_scalar
+from semantic.definitions.models import Entity, Stage
+from semantic.definitions.project import Definitions
+from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for
+
+
+def needs_quotes(name: str, dialect: str) -> bool:
+    """Whether SQLAlchemy will quote this identifier in the dialect (aliases must match on both sides)."""
+    return bool(dialect_for(dialect).identifier_preparer._requires_quotes(name))
+
+
+def _stage_case(arg: exp.Expression, stages: tuple[Stage, ...], function: str) -> exp.Expression:
+    values = {
+        "stage_probability": lambda i, s: exp.Literal.number(s.probability),
+        "stage_forecast_category": lambda i, s: exp.Literal.string(s.forecast_category),
+        "stage_order": lambda i, s: exp.Literal.number(i + 1),
+        "stage_is_closed": lambda i, s: exp.Boolean(this=s.is_closed),
+        "stage_is_won": lambda i, s: exp.Boolean(this=s.is_won),
+    }[function]
+    ifs = [exp.If(this=exp.Literal.string(s.name), true=values(i, s)) for i, s in enumerate(stages)]
+    return exp.Case(this=arg, ifs=ifs, default=exp.Null())
+
+
+def _qualify(tree: exp.Expression, alias: str, entity: Entity, stages: tuple[Stage, ...], dialect: str,
+             expand_dimensions: bool) -> exp.Expression:
+    quoted = needs_quotes(alias, dialect)
+
+    def visit(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table:
+            dim = entity.dimensions.get(node.name)
+            if expand_dimensions and dim is not None and dim.expr and dim.expr.strip() != node.name:
+                inner = _qualify(parse_scalar(dim.expr).tree.copy(), alias, entity, stages, dialect, False)
+                return exp.Paren(this=inner)
+            return exp.column(node.name, table=exp.to_identifier(alias, quoted=quoted),
+                              quoted=needs_quotes(node.name, dialect))
+        if isinstance(node, exp.Anonymous) and node.name.lower().startswith("stage_"):
+            arg = node.expressions[0].copy() if node.expressions else exp.Null()
+            arg = _qualify(arg, alias, entity, stages, dialect, expand_dimensions)
+            return _stage_case(arg, stages, node.name.lower())
+        return node
+
+    return tree.transform(visit)
+
+
+@lru_cache(maxsize=8192)
+def _render_text(text: str, alias: str, entity_name: str, defs: Definitions, dialect: str,
+                 expand_dimensions: bool) -> str:
+    entity = defs.entities[entity_name]
+    tree = _qualify(parse_scalar(text).tree.copy(), alias, entity, defs.stages, dialect, expand_dimensions)
+    return tree.sql(dialect=SQLGLOT_NAMES[dialect])
+
+
+def render(text: str, alias: str, entity_name: str, defs: Definitions, dialect: str,
+           expand_dimensions: bool = True) -> ColumnElement:
+    """A definition expression as a SQLAlchemy column element for `alias` in `dialect`."""
+    return literal_column(_render_text(text, alias, entity_name, defs, dialect, expand_dimensions))
+
+
+def render_formula(tree: exp.Expression, dialect: str) -> ColumnElement:
+    """A metric formula over measure columns (already safe: names are generated, not user text)."""
+    tree = tree.transform(lambda n: exp.column(n.name, quoted=needs_quotes(n.name, dialect))
+                          if isinstance(n, exp.Column) else n)
+    return literal_column(tree.sql(dialect=SQLGLOT_NAMES[dialect]))
