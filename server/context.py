@@ -1,0 +1,21 @@
+"""Per-request GraphQL context: the version being served when the request started, and the settings."""
+from __future__ import annotations
+
+from strawberry.fastapi import BaseContext
+
+from semantic.layer import SemanticLayer
+from server.settings import ServerSettings
+from server.state import Served
+
+
+class RequestContext(BaseContext):
+    """Holds one `Served` for the whole request, so every resolver answers from the same version."""
+
+    def __init__(self, served: Served, settings: ServerSettings) -> None:
+        super().__init__()
+        self.served = served
+        self.settings = settings
+
+    @property
+    def layer(self) -> SemanticLayer:
+        return self.served.layer

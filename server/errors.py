@@ -1,0 +1,112 @@
+"""Every GraphQL error leaves the server with `extensions.code`, a message and `extensions.hint`.
+
+Library errors (`SemanticError`) keep their code and hint; bad input caught by pydantic becomes
+E_BAD_REQUEST; GraphQL validation errors are classified (an unknown metric enum value becomes
+E_UNKNOWN_METRIC with our own did-you-mean); anything unexpected is logged with its traceback under a
+reference id and reaches the client only as E_INTERNAL with that id.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Callable, Iterator
+
+from graphql import GraphQLError
+from pydantic import ValidationError
+from strawberry.extensions import SchemaExtension
+
+from semantic.definitions.models import Grain
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.layer import SemanticLayer
+
+log = logging.getLogger("semantic.server")
+GRAINS = ", ".join(Grain.__args__)
+Classified = tuple[str, str, str]  # code, message, hint
+
+
+def _unknown(kind: str, code: str, names: Callable[[SemanticLayer], object]):
+    def classify(match: re.Match, layer: SemanticLayer | None) -> Classified:
+        value = match.group("value")
+        known = list(names(layer)) if layer else []
+        return code, f"unknown {kind} '{value}'" + did_you_mean(value, known), known_names_hint(f"{kind}s", known)
+    return classify
+
+
+def _fixed(code: str, hint: str):
+    def classify(match: re.Match, layer: SemanticLayer | None) -> Classified:
+        return code, match.string, hint
+    return classify
+
+
+VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | None], Classified]], ...] = (
+    (re.compile(r"Value '(?P<value>[^']*)' does not exist in 'MetricName' enum"),
+     _unknown("metric", "E_UNKNOWN_METRIC", lambda layer: layer.definitions.metrics)),
+    (re.compile(r"Value '(?P<value>[^']*)' does not exist in 'SavedQueryName' enum"),
+     _unknown("saved query", "E_UNKNOWN_SAVED_QUERY", lambda layer: layer.definitions.saved_queries)),
+    (re.compile(r"'Grain' enum|Grain.*cannot represent"),
+     _fixed("E_BAD_GRAIN", f"supported grains: {GRAINS}")),
+    (re.compile(r"'FilterOp' enum|FilterOp.*cannot represent"),
+     _fixed("E_BAD_FILTER", "operators: eq, neq, in, not_in, gt, gte, lt, lte, between, is_null, not_null, "
+                            "contains")),
+    (re.compile(r"cannot represent non-enum value"),
+     _fixed("E_BAD_REQUEST", "enum values are written without quotes in a query (metrics: [bookings]); "
+                             "in variables they are plain JSON strings")),
+    (re.compile(r"exceeds maximum operation depth"),
+     _fixed("E_QUERY_TOO_DEEP", "nest fields less deeply, or raise the max_query_depth setting")),
+    (re.compile(r"aliases found\. Allowed"),
+     _fixed("E_TOO_MANY_ALIASES", "use fewer aliases per request, or raise the max_aliases setting")),
+    (re.compile(r"more than \d+ tokens"),
+     _fixed("E_QUERY_TOO_LARGE", "send a shorter document, or raise the max_tokens setting")),
+    (re.compile(r"^Syntax Error"),
+     _fixed("E_GRAPHQL_SYNTAX", "check the document in GraphiQL at /graphql, which underlines the mistake")),
+)
+
+
+def classify_validation(message: str, layer: SemanticLayer | None) -> Classified:
+    for pattern, classify in VALIDATION_RULES:
+        match = pattern.search(message)
+        if match:
+            return classify(match, layer)
+    return "E_GRAPHQL_VALIDATION", message, "the schema (GraphiQL's docs panel at /graphql) lists every field " \
+                                            "and argument"
+
+
+def describe_validation(exc: ValidationError) -> str:
+    parts = []
+    for item in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in item["loc"]) or "input"
+        parts.append(f"{where}: {item['msg']} (got {item.get('input')!r})")
+    return "invalid question: " + "; ".join(parts)
+
+
+def to_api_error(error: GraphQLError, layer: SemanticLayer | None) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, SemanticError):
+        code, message, hint = original.code, original.message, original.hint
+    elif isinstance(original, ValidationError):
+        code, message = "E_BAD_REQUEST", describe_validation(original)
+        hint = "dimensions are written entity.dimension (account.segment); see the argument types in GraphiQL"
+    elif original is None or isinstance(original, GraphQLError):
+        code, message, hint = classify_validation(error.message, layer)
+    else:
+        reference = uuid.uuid4().hex[:12]
+        log.error("unexpected error %s in %s", reference, ".".join(map(str, error.path or ())),
+                  exc_info=original)
+        code, message = "E_INTERNAL", f"internal error (reference {reference})"
+        hint = "this is a bug in the server, not in your request; the server log has the details"
+    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, extensions={"code": code, "hint": hint})
+
+
+class ApiErrors(SchemaExtension):
+    """Rewrites the operation's errors once it has finished (parse, validation and execution alike)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        context = self.execution_context.context
+        layer = getattr(context, "layer", None)
+        result.errors = [to_api_error(e, layer) for e in result.errors]

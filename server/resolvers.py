@@ -1,0 +1,80 @@
+"""What the Query fields do, independent of the generated schema they are attached to.
+
+Everything that may block (compiling, running SQL, the join-graph walk) goes to the thread pool: the
+event loop only parses requests and serialises answers, so one slow query never stalls the others.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.layer import SemanticLayer
+from semantic.question import Question
+from server.types.entity import Dimension
+from server.types.inputs import FilterInput, OrderByInput, TimeRangeInput
+from server.types.result import QueryResult
+from server.types.term import Term
+
+
+def name_of(value: Any) -> str:
+    """An enum member's value, or the string itself when the schema fell back to String."""
+    return getattr(value, "value", value)
+
+
+def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain: Any = None,
+                  time_range: TimeRangeInput | None = None, filters: list[FilterInput] | None = None,
+                  order_by: list[OrderByInput] | None = None, limit: int | None = None,
+                  time_dimension: str | None = None) -> dict[str, Any]:
+    """Arguments as the plain data `Question` validates (None means 'not given')."""
+    data: dict[str, Any] = {
+        "metrics": tuple(name_of(m) for m in metrics),
+        "dimensions": tuple(dimensions or ()),
+        "grain": name_of(grain) if grain is not None else None,
+        "time_dimension": time_dimension,
+        "time_range": time_range.to_domain() if time_range else None,
+        "filters": tuple(f.to_domain() for f in filters or ()),
+        "order_by": tuple(o.to_domain() for o in order_by or ()),
+        "limit": limit,
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+async def run_question(layer: SemanticLayer, question: Question) -> QueryResult:
+    result = await run_in_threadpool(layer.query, question)
+    return QueryResult.from_domain(result)
+
+
+async def run_saved(layer: SemanticLayer, name: str, time_range: TimeRangeInput | None,
+                    filters: list[FilterInput] | None) -> QueryResult:
+    """A saved question; a given time range replaces the saved one, given filters are ANDed to its own."""
+    saved = layer.definitions.saved_queries.get(name)
+    if saved is None:
+        known = layer.definitions.saved_queries
+        raise SemanticError("E_UNKNOWN_SAVED_QUERY", f"unknown saved query '{name}'" + did_you_mean(name, known),
+                            known_names_hint("saved queries", known))
+    extra = [f.to_domain() for f in filters or ()]
+    question = Question.from_saved(
+        saved,
+        time_range=time_range.to_domain() if time_range else None,
+        filters=[f.model_dump() for f in saved.filters] + extra if extra else None,
+    )
+    return await run_question(layer, question)
+
+
+async def dimensions_for(layer: SemanticLayer, metrics: list[Any]) -> list[Dimension]:
+    found = await run_in_threadpool(layer.dimensions_for, [name_of(m) for m in metrics])
+    return [Dimension.from_domain(d) for d in found]
+
+
+def find_term(layer: SemanticLayer, name: str) -> Term:
+    """A term by name or by one of its synonyms (case-insensitive): people ask for 'pipeline' too."""
+    terms = layer.definitions.terms
+    wanted = name.strip().lower()
+    for term_name, term in terms.items():
+        if term_name == wanted or wanted in (s.lower() for s in term.synonyms):
+            return Term.from_domain(term_name, term, layer.definitions)
+    candidates = list(terms) + [s for t in terms.values() for s in t.synonyms]
+    raise SemanticError("E_UNKNOWN_TERM", f"unknown term '{name}'" + did_you_mean(wanted, candidates),
+                        known_names_hint("terms", terms))

@@ -1,0 +1,121 @@
+"""The GraphQL schema of one definitions version.
+
+Metric and saved-query names become enums generated from the YAML (with the YAML descriptions), so
+GraphiQL completes them and documents each one. Because those enums change when the definitions change,
+the schema is regenerated with every reload and served together with its layer (see `server.state`).
+Clients sending variables pass enum values as plain JSON strings, so nothing changes for them.
+
+(No `from __future__ import annotations` here: the Query class is built inside a function and strawberry
+must see the generated enum types themselves, not their names.)
+"""
+import enum
+from typing import Any, Mapping
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import Info
+
+from semantic.layer import SemanticLayer
+from semantic.question import Question
+from server import resolvers
+from server.errors import ApiErrors
+from server.settings import ServerSettings
+from server.types.entity import Dimension, Entity
+from server.types.inputs import FilterInput, Grain, OrderByInput, TimeRangeInput
+from server.types.metric import Metric
+from server.types.result import QueryResult
+from server.types.saved_query import SavedQuery
+from server.types.term import Stage, Term
+from server.types.version import Version
+
+RESERVED_ENUM_VALUES = {"true", "false", "null"}
+
+
+def names_enum(type_name: str, items: Mapping[str, Any], description: str) -> Any:
+    """A GraphQL enum of definition names, or String when there is nothing (or nothing legal) to list."""
+    names = sorted(items)
+    if not names or RESERVED_ENUM_VALUES & set(names):
+        return str
+    members = {n: strawberry.enum_value(n, description=getattr(items[n], "description", None)
+                                        or getattr(items[n], "label", None)) for n in names}
+    return strawberry.enum(enum.Enum(type_name, members), description=description)
+
+
+class ApiSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Logging happens in `ApiErrors`, which knows which errors are the client's and which are bugs."""
+
+
+def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.Schema:
+    defs = layer.definitions
+    MetricName = names_enum("MetricName", defs.metrics, "A metric defined in metrics.yaml.")
+    SavedQueryName = names_enum("SavedQueryName", defs.saved_queries, "A saved query defined in metrics.yaml.")
+
+    @strawberry.type(description="The revenue semantic layer: one definition of every number.")
+    class Query:
+        @strawberry.field(description="Every metric, in name order.")
+        def metrics(self, info: Info) -> list[Metric]:
+            defs = info.context.layer.definitions
+            return [Metric.from_domain(name, defs) for name in sorted(defs.metrics)]
+
+        @strawberry.field(description="One metric with its formula, terms, dimensions and SQL.")
+        def metric(self, info: Info, name: MetricName) -> Metric:
+            layer = info.context.layer
+            layer.metric(resolvers.name_of(name))
+            return Metric.from_domain(resolvers.name_of(name), layer.definitions)
+
+        @strawberry.field(description="The glossary: every term, in name order.")
+        def glossary(self, info: Info) -> list[Term]:
+            defs = info.context.layer.definitions
+            return [Term.from_domain(name, defs.terms[name], defs) for name in sorted(defs.terms)]
+
+        @strawberry.field(description="One glossary term, by name or synonym.")
+        def term(self, info: Info, name: str) -> Term:
+            return resolvers.find_term(info.context.layer, name)
+
+        @strawberry.field(description="Opportunity stages in pipeline order.")
+        def stages(self, info: Info) -> list[Stage]:
+            defs = info.context.layer.definitions
+            return [Stage.from_domain(i, s) for i, s in enumerate(defs.stages, start=1)]
+
+        @strawberry.field(description="Entities with their dimensions, measures and joins.")
+        def entities(self, info: Info) -> list[Entity]:
+            defs = info.context.layer.definitions
+            return [Entity.from_domain(name, defs.entities[name]) for name in sorted(defs.entities)]
+
+        @strawberry.field(description="Saved questions; run one with savedQuery(name: ...).")
+        def saved_queries(self, info: Info) -> list[SavedQuery]:
+            defs = info.context.layer.definitions
+            return [SavedQuery.from_domain(n, defs.saved_queries[n]) for n in sorted(defs.saved_queries)]
+
+        @strawberry.field(description="The definitions version being served.")
+        def version(self, info: Info) -> Version:
+            return Version.from_domain(info.context.layer.version)
+
+        @strawberry.field(description="Dimensions every one of the metrics can be sliced by.")
+        async def dimensions(self, info: Info, metrics: list[MetricName]) -> list[Dimension]:
+            return await resolvers.dimensions_for(info.context.layer, metrics)
+
+        @strawberry.field(description="Run a metric question.")
+        async def query(
+            self, info: Info, metrics: list[MetricName], dimensions: list[str] | None = None,
+            grain: Grain | None = None, time_range: TimeRangeInput | None = None,
+            filters: list[FilterInput] | None = None, order_by: list[OrderByInput] | None = None,
+            limit: int | None = None, time_dimension: str | None = None,
+        ) -> QueryResult:
+            data = resolvers.question_data(metrics, dimensions, grain, time_range, filters, order_by, limit,
+                                           time_dimension)
+            return await resolvers.run_question(info.context.layer, Question.model_validate(data))
+
+        @strawberry.field(description="Run a saved question; timeRange replaces its range, filters are "
+                                      "added to its own.")
+        async def saved_query(self, info: Info, name: SavedQueryName, time_range: TimeRangeInput | None = None,
+                              filters: list[FilterInput] | None = None) -> QueryResult:
+            return await resolvers.run_saved(info.context.layer, resolvers.name_of(name), time_range, filters)
+
+    return ApiSchema(query=Query, extensions=[
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        ApiErrors,
+    ])

@@ -1,0 +1,101 @@
+"""Server settings as data: every limit has a name, a default, an environment variable and help text.
+
+Keeping them in one table (rather than scattered keyword arguments) is what lets `docs/api.md` be checked
+against the code by a test, and lets the CLI accept any of them through one `--setting NAME=VALUE` flag.
+Precedence: built-in default < environment variable < CLI flag.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
+
+from semantic.layer import ExecutionSettings
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"SEMANTIC_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("max_rows", 10_000, "Most rows a query returns; longer results are cut and flagged truncated."),
+    Setting("statement_timeout_s", 30.0, "Seconds a query may run on the database before it is cancelled "
+                                          "(E_QUERY_TIMEOUT)."),
+    Setting("max_body_bytes", 1_048_576, "Largest request body accepted; a larger one gets HTTP 413."),
+    Setting("max_query_depth", 10, "Deepest nesting of fields a GraphQL operation may have."),
+    Setting("max_aliases", 20, "Most field aliases a GraphQL document may use (stops alias amplification)."),
+    Setting("max_tokens", 2_000, "Most lexical tokens a GraphQL document may have (stops parser abuse)."),
+    Setting("reload_interval_s", 1.0, "How often `--watch` checks the definitions files for changes."),
+    Setting("graphiql", True, "Serve the GraphiQL IDE to browsers at /graphql."),
+)
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    max_rows: int = 10_000
+    statement_timeout_s: float = 30.0
+    max_body_bytes: int = 1_048_576
+    max_query_depth: int = 10
+    max_aliases: int = 20
+    max_tokens: int = 2_000
+    reload_interval_s: float = 1.0
+    graphiql: bool = True
+
+    def execution(self) -> ExecutionSettings:
+        """The part of the settings the library itself enforces."""
+        return ExecutionSettings(statement_timeout_s=self.statement_timeout_s, max_rows=self.max_rows)
+
+    def with_values(self, values: Mapping[str, Any]) -> "ServerSettings":
+        """A copy with string or typed values applied; unknown names or bad values raise ValueError."""
+        changes = {}
+        for name, raw in values.items():
+            if name not in BY_NAME:
+                known = ", ".join(BY_NAME)
+                raise ValueError(f"unknown setting '{name}' (known settings: {known})")
+            changes[name] = _coerce(name, raw, type(BY_NAME[name].default))
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 overrides: Mapping[str, Any] | None = None) -> "ServerSettings":
+        env = os.environ if environ is None else environ
+        from_env = {s.name: env[s.env] for s in SETTINGS if s.env in env}
+        return cls().with_values(from_env).with_values(overrides or {})
+
+
+def _coerce(name: str, raw: Any, kind: type) -> Any:
+    if not isinstance(raw, str):
+        value = raw
+    elif kind is bool:
+        lowered = raw.strip().lower()
+        if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise ValueError(f"setting '{name}' must be true or false, not '{raw}'")
+        value = lowered in ("1", "true", "yes", "on")
+    else:
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise ValueError(f"setting '{name}' must be a {kind.__name__}, not '{raw}'") from None
+    if kind in (int, float) and not isinstance(value, bool) and value <= 0:
+        raise ValueError(f"setting '{name}' must be positive, not {value}")
+    return value
+
+
+def parse_cli_settings(pairs: list[str]) -> dict[str, str]:
+    """`NAME=VALUE` pairs from repeated `--setting` flags."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--setting expects NAME=VALUE, got '{pair}'")
+        out[name.strip()] = value.strip()
+    return out
+

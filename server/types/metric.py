@@ -1,0 +1,69 @@
+"""A metric as the catalogue shows it: its formula as written, the terms behind it, how to slice it, its SQL.
+
+The dimensions and SQL are computed on demand (they need the compiler), so listing metrics stays cheap
+when a client asks only for names and labels.
+"""
+from __future__ import annotations
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+from strawberry.types import Info
+
+from semantic.definitions import Definitions
+from server.catalogue import formula_text, metric_measures, metric_terms, metric_time_dimension
+from server.types.entity import Dimension, Measure
+from server.types.term import Term
+
+
+@strawberry.type(description="A KPI with one canonical definition.")
+class Metric:
+    name: str = strawberry.field(description="snake_case name used in queries and as the result column.")
+    label: str | None
+    description: str | None
+    type: str = strawberry.field(description="simple, ratio or derived.")
+    format: str = strawberry.field(description="currency, percent, number, integer or days.")
+    owner: str | None
+    certified: bool
+    formula: str = strawberry.field(description="The formula as written: a measure, `numerator / "
+                                                "denominator`, or a derived expression over metrics.")
+    measure: str | None = strawberry.field(description="simple metrics: the measure aggregated.")
+    numerator: str | None = strawberry.field(description="ratio metrics: the measure on top.")
+    denominator: str | None = strawberry.field(description="ratio metrics: the measure below.")
+    expr: str | None = strawberry.field(description="derived metrics: arithmetic over metric names.")
+    filter: str | None = strawberry.field(description="simple metrics: extra SQL filter on the measure.")
+    measures: list[Measure] = strawberry.field(description="Every measure the metric aggregates, following "
+                                                           "derived metrics down.")
+    terms: list[Term] = strawberry.field(description="Glossary terms used, directly or via its measures.")
+    time_dimension: str | None = strawberry.field(description="Default time axis (`entity.dimension`) for "
+                                                              "grains and time ranges.")
+
+    @strawberry.field(description="Dimensions the metric can be sliced and filtered by.")
+    async def dimensions(self, info: Info) -> list[Dimension]:
+        layer = info.context.layer
+        found = await run_in_threadpool(layer.dimensions_for, [self.name])
+        return [Dimension.from_domain(d) for d in found]
+
+    @strawberry.field(description="The SQL the metric compiles to on its own (default: the database's "
+                                  "dialect; e.g. `postgres`, `snowflake`, `bigquery`).")
+    async def sql(self, info: Info, dialect: str | None = None) -> str:
+        layer = info.context.layer
+        return await run_in_threadpool(layer.metric_sql, self.name, dialect)
+
+    @classmethod
+    def from_domain(cls, name: str, defs: Definitions) -> "Metric":
+        metric = defs.metrics[name]
+        measures = []
+        for measure_name in metric_measures(defs, name):
+            entry = defs.measures.get(measure_name)
+            if entry is not None:
+                entity_name, measure = entry
+                measures.append(Measure.from_domain(measure_name, entity_name, defs.entities[entity_name], measure))
+        return cls(
+            name=name, label=metric.label, description=metric.description, type=metric.type,
+            format=metric.format, owner=metric.owner, certified=metric.certified, formula=formula_text(metric),
+            measure=getattr(metric, "measure", None), numerator=getattr(metric, "numerator", None),
+            denominator=getattr(metric, "denominator", None), expr=getattr(metric, "expr", None),
+            filter=getattr(metric, "filter", None), measures=measures,
+            terms=[Term.from_domain(t, defs.terms[t], defs) for t in metric_terms(defs, name)],
+            time_dimension=metric_time_dimension(defs, name),
+        )

@@ -1,0 +1,57 @@
+"""A query's answer: typed columns, JSON rows keyed by column name, the SQL and the definitions version."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from semantic.result import Result
+
+
+def to_json(value: Any) -> Any:
+    """A database value as JSON: Decimal -> float, dates -> ISO strings, NaN/inf -> null."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    return str(value)
+
+
+@strawberry.type(description="One output column; `name` is the stable key of every row.")
+class Column:
+    name: str = strawberry.field(description="`period`, a dimension `entity.dimension`, or a metric name.")
+    type: str = strawberry.field(description="date, string, number, integer or boolean.")
+    format: str | None = strawberry.field(description="Metrics only: currency, percent, number, integer, "
+                                                      "days.")
+    label: str | None
+
+
+@strawberry.type(description="The answer to a metric question.")
+class QueryResult:
+    columns: list[Column]
+    rows: list[JSON] = strawberry.field(description="One JSON object per row, keyed by column name.")
+    sql: str = strawberry.field(description="The SQL that was run (values appear as bound parameters).")
+    params: JSON = strawberry.field(description="The bound parameter values of the SQL.")
+    version: str = strawberry.field(description="Stamp of the definitions version that produced it.")
+    truncated: bool = strawberry.field(description="True when more rows existed than max_rows allows.")
+
+    @classmethod
+    def from_domain(cls, result: Result) -> "QueryResult":
+        return cls(
+            columns=[Column(name=c.name, type=c.type, format=c.format, label=c.label) for c in result.columns],
+            rows=[{k: to_json(v) for k, v in row.items()} for row in result.rows],
+            sql=result.sql, params=to_json(dict(result.params)), version=result.version,
+            truncated=result.truncated,
+        )
