@@ -96,7 +96,7 @@ def check_join_ambiguity(defs: Definitions, issues: IssueList) -> None:
                        f"entity '{name}' reaches '{target}' by {len(paths)} equally short join paths: {described}",
                        defs.where("entities", name, "joins"),
                        f"dimensions of '{target}' will not be available from '{name}'; remove one of the joins, "
-                       "or add a direct join to the one you mean")
+                       "or add a direct join to the one you mean", severity="warning")
 
 
 def check_entity_time(defs: Definitions, issues: IssueList) -> None:
