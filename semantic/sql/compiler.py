@@ -40,6 +40,11 @@ class CompiledQuery:
     plan: Plan
 
 
+def internal_name(ref: str) -> str:
+    """Column name of a dimension inside the CTEs: `account.segment` -> `account__segment`."""
+    return ref.replace(".", "__")
+
+
 def _qualified(alias: str, column: str, dialect: str) -> ColumnElement:
     node = exp.column(column, table=exp.to_identifier(alias, quoted=needs_quotes(alias, dialect)),
                       quoted=needs_quotes(column, dialect))
@@ -122,7 +127,7 @@ def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) 
         if plan.time_range:
             start, end = plan.time_range
             where += [moment >= sa.literal(start, sa.Date), moment < sa.literal(end + timedelta(days=1), sa.Date)]
-    keys += [_dimension_sql(defs, d, dialect).label(d.ref) for d in plan.dimensions]
+    keys += [_dimension_sql(defs, d, dialect).label(internal_name(d.ref)) for d in plan.dimensions]
     where += [_filter_sql(defs, f, dialect) for f in plan.filters]
     shared = {m.conditions for m in group.measures}
     per_measure = len(shared) > 1
@@ -134,17 +139,25 @@ def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) 
             if per_measure and m.conditions else None
         aggregates.append(_aggregate(defs, m, condition, dialect).label(m.column))
     stmt = sa.select(*keys, *aggregates).select_from(source).where(*where)
-    if keys:
-        stmt = stmt.group_by(*[k.element for k in keys])
+    if keys:  # by position: valid on every target dialect and keeps long expressions written once
+        stmt = stmt.group_by(*[sa.literal_column(str(i + 1)) for i in range(len(keys))])
     return stmt.cte(group.name)
 
 
-def _keys_cte(plan: Plan, groups: list[sa.CTE], key_names: list[str]) -> sa.CTE:
+def _spine(dates: tuple[date, ...], dialect: str) -> sa.FromClause:
+    """The report's periods as a tiny table of bound dates (BigQuery has no VALUES list: UNION ALL there)."""
+    if dialect == "bigquery":
+        rows = [sa.select(sa.cast(sa.literal(d, sa.Date), sa.Date).label("period")) for d in dates]
+        return (sa.union_all(*rows) if len(rows) > 1 else rows[0]).subquery("spine")
+    return sa.values(sa.column("period", sa.Date), name="spine").data([(d,) for d in dates])
+
+
+def _keys_cte(plan: Plan, groups: list[sa.CTE], key_names: list[str], dialect: str) -> sa.CTE:
     """Every row to report: the data's own keys, plus every spine period for every dimension combination."""
     data_keys = [sa.select(*[g.c[k] for k in key_names]) for g in groups]
     if plan.spine is None:
         return sa.union(*data_keys).cte("keys")
-    spine = sa.values(sa.column("period", sa.Date), name="spine").data([(d,) for d in plan.spine])
+    spine = _spine(plan.spine, dialect)
     dim_names = [k for k in key_names if k != "period"]
     if dim_names:
         combos = sa.union(*[sa.select(*[g.c[k] for k in dim_names]) for g in groups]).subquery("dimension_values")
@@ -157,7 +170,7 @@ def _keys_cte(plan: Plan, groups: list[sa.CTE], key_names: list[str]) -> sa.CTE:
 def compile_plan(defs: Definitions, plan: Plan, dialect: str) -> CompiledQuery:
     dialect = normalize(dialect)
     groups = [_group_cte(defs, plan, g, dialect) for g in plan.groups]
-    key_names = (["period"] if plan.grain else []) + [d.ref for d in plan.dimensions]
+    key_names = (["period"] if plan.grain else []) + [internal_name(d.ref) for d in plan.dimensions]
     if not key_names:
         frame: sa.FromClause = groups[0]
         for g in groups[1:]:
@@ -167,17 +180,19 @@ def compile_plan(defs: Definitions, plan: Plan, dialect: str) -> CompiledQuery:
         frame = groups[0]
         key_columns = [groups[0].c[k] for k in key_names]
     else:
-        keys = _keys_cte(plan, groups, key_names)
+        keys = _keys_cte(plan, groups, key_names, dialect)
         frame = keys
         for g in groups:
             frame = frame.outerjoin(g, sa.and_(*[keys.c[k].is_not_distinct_from(g.c[k]) for k in key_names]))
         key_columns = [keys.c[k] for k in key_names]
-    outputs = {c.key: c for c in key_columns}
+    output_names = (["period"] if plan.grain else []) + [d.ref for d in plan.dimensions]
+    dotted_ok = dialect != "bigquery"  # BigQuery column names cannot contain '.'; rows are named by position
+    outputs = {name: col.label(name if dotted_ok else col.key) for name, col in zip(output_names, key_columns)}
     for m in plan.metrics:
         outputs[m.name] = render_formula(m.formula, dialect).label(m.name)
     stmt = sa.select(*outputs.values()).select_from(frame)
     for column, descending in plan.order_by:
-        target = outputs[column]
+        target = outputs[column].element
         stmt = stmt.order_by((target.desc() if descending else target.asc()).nulls_last())
     if plan.limit is not None:
         stmt = stmt.limit(plan.limit)

@@ -1,0 +1,185 @@
+"""`semantic compile` and `semantic query`: a question from the command line, as SQL or as numbers."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
+from semantic.errors import DefinitionsInvalid, SemanticError
+from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.question import Question, parse_where
+from semantic.result import Result
+
+
+class Grain(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+    fiscal_quarter = "fiscal_quarter"
+    fiscal_year = "fiscal_year"
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+MetricsArg = typer.Argument(None, help="Metric names, e.g. win_rate bookings.", show_default=False)
+ByOption = typer.Option([], "--by", "-b", help="Dimension entity.dimension (repeatable), e.g. account.segment.")
+GrainOption = typer.Option(None, "--grain", "-g", help="Time grain of the `period` column.")
+FromOption = typer.Option(None, "--from", help="Start date YYYY-MM-DD (inclusive) or a relative name.")
+ToOption = typer.Option(None, "--to", help="End date YYYY-MM-DD (inclusive) or a relative name.")
+RangeOption = typer.Option(None, "--range", "-r", help="Relative range: this_quarter, last_90_days, ...")
+WhereOption = typer.Option([], "--where", "-w", help="Filter, e.g. \"account.segment = 'Enterprise'\".")
+TimeDimOption = typer.Option(None, "--time-dimension", help="Time axis entity.dimension (default: metric's).")
+OrderOption = typer.Option([], "--order-by", help="Output column, optionally ':desc' (repeatable).")
+LimitOption = typer.Option(None, "--limit", min=1, help="Maximum number of rows.")
+SavedOption = typer.Option(None, "--saved", help="Run a saved query from metrics.yaml (other flags override).")
+TodayOption = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD) for relative ranges.")
+
+
+def _open(project: Path, database: str | None, today: str | None) -> SemanticLayer:
+    try:
+        fixed = date.fromisoformat(today) if today else None
+    except ValueError:
+        raise fail(f"--today '{today}' is not a date", "write it as YYYY-MM-DD", code=2) from None
+    try:
+        return SemanticLayer.open(project, database_url(database, project), ExecutionSettings(today=fixed))
+    except DefinitionsInvalid as exc:
+        for issue in exc.issues:
+            err.print(issue.render(), highlight=False, markup=False)
+        raise fail("the definitions are invalid", "fix the issues above (semantic validate)") from None
+
+
+def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], grain: Grain | None,
+              start: str | None, end: str | None, relative: str | None, where: list[str],
+              time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None) -> Question:
+    filters = [f.model_dump() for text in where for f in parse_where(text)]
+    time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
+    order = [{"column": o.rsplit(":", 1)[0], "descending": o.lower().endswith(":desc")} for o in order_by]
+    overrides: dict[str, Any] = {"dimensions": by or None, "grain": grain.value if grain else None,
+                                 "time_range": time_range, "time_dimension": time_dimension,
+                                 "order_by": order or None, "limit": limit}
+    if saved:
+        query = layer.definitions.saved_queries.get(saved)
+        if query is None:
+            from semantic.errors import did_you_mean
+
+            raise SemanticError("E_UNKNOWN_SAVED_QUERY", f"unknown saved query '{saved}'"
+                                + did_you_mean(saved, layer.definitions.saved_queries),
+                                "list them with `semantic query --help` or in metrics.yaml")
+        if metrics:
+            overrides["metrics"] = metrics
+        if filters:
+            overrides["filters"] = list(query.filters) + filters
+        return Question.from_saved(query, **overrides)
+    if not metrics:
+        raise fail("name at least one metric (or --saved NAME)", "example: semantic query bookings --by "
+                   "opportunity.product --grain quarter", code=2)
+    return Question.model_validate({"metrics": metrics, "filters": filters,
+                                    **{k: v for k, v in overrides.items() if v is not None}})
+
+
+def _guard(action):
+    """Run a CLI action; known failures print one line with a hint and exit 1, never a traceback."""
+    try:
+        return action()
+    except SemanticError as exc:
+        raise fail(f"[{exc.code}] {exc.message}", exc.hint) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise fail(f"[E_BAD_REQUEST] {where}: {first['msg']}", "check the metric and dimension names") from None
+
+
+@app.command("compile")
+def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByOption,
+                    grain: Optional[Grain] = GrainOption, start: Optional[str] = FromOption,
+                    end: Optional[str] = ToOption, relative: Optional[str] = RangeOption,
+                    where: list[str] = WhereOption, time_dimension: Optional[str] = TimeDimOption,
+                    order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
+                    saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
+                    dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
+                                                                     "trino (default: the database's)"),
+                    project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
+    """Print the SQL a question compiles to (nothing is executed)."""
+    layer = _open(project, database, today)
+
+    def run() -> None:
+        question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
+                             limit, saved)
+        compiled = layer.compile(question, dialect)
+        out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
+        if compiled.params:
+            shown = ", ".join(f"{k}={v!r}" for k, v in compiled.params.items())
+            out.print(f"-- parameters: {shown}", highlight=False, markup=False)
+
+    _guard(run)
+
+
+@app.command("query")
+def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByOption,
+                  grain: Optional[Grain] = GrainOption, start: Optional[str] = FromOption,
+                  end: Optional[str] = ToOption, relative: Optional[str] = RangeOption,
+                  where: list[str] = WhereOption, time_dimension: Optional[str] = TimeDimOption,
+                  order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
+                  saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
+                  output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+                  project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
+    """Answer a question: metrics by dimensions, per period, over a time range."""
+    layer = _open(project, database, today)
+
+    def run() -> Result:
+        question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
+                             limit, saved)
+        return layer.query(question)
+
+    result = _guard(run)
+    if output is OutputFormat.json:
+        payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
+                   "version": result.version, "truncated": result.truncated, "sql": result.sql}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    elif output is OutputFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in result.columns], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(result.rows)
+    else:
+        out.print(_table(result))
+    if result.truncated:
+        err.print(f"note: only the first {len(result.rows)} rows are shown (row limit)")
+
+
+def _format(value: Any, fmt: str | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if fmt == "currency":
+            return f"{value:,.2f}"
+        if fmt == "percent":
+            return f"{value:.1%}"
+        if fmt == "integer":
+            return f"{value:,.0f}"
+        if fmt in ("days", "number"):
+            return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+    return str(value)
+
+
+def _table(result: Result) -> Table:
+    table = Table(caption=f"definitions version {result.version}", caption_justify="left")
+    for col in result.columns:
+        table.add_column(col.name, justify="right" if col.format else "left")
+    for row in result.rows:
+        table.add_row(*[_format(row[c.name], c.format) for c in result.columns])
+    return table
