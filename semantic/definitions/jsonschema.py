@@ -18,7 +18,7 @@ COMMITTED_PATH = "schema/semantic.schema.json"
 
 def definitions_schema() -> dict[str, Any]:
     """The schema of glossary.yaml, metrics.yaml and definitions/*.yaml (they share one shape)."""
-    body = DefinitionsFile.model_json_schema()
+    body = _close_name_maps(DefinitionsFile.model_json_schema())
     header = {
         "$schema": SCHEMA_DIALECT,
         "$id": SCHEMA_ID,
@@ -29,6 +29,20 @@ def definitions_schema() -> dict[str, Any]:
     body.pop("title", None)
     body.pop("description", None)
     return {**header, **body}
+
+
+def _close_name_maps(node: Any) -> Any:
+    """pydantic describes `dict[Name, X]` with patternProperties only, which lets any other key through;
+    closing those maps makes editors flag an invalid item name just like the loader does."""
+    if isinstance(node, dict):
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            _close_name_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close_name_maps(value)
+    return node
 
 
 def schema_text() -> str:

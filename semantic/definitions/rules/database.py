@@ -6,8 +6,9 @@ mistyped path is reported instead of silently creating an empty database.
 """
 from __future__ import annotations
 
-from sqlalchemy import create_engine, inspect
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, inspect, literal_column, select, table
+from sqlalchemy.engine import Engine, Inspector, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlglot import exp
 
 from semantic.definitions.expressions import ExpressionError, parse_scalar, parse_select
@@ -76,7 +77,7 @@ def check_database(defs: Definitions, url: str, issues: IssueList) -> None:
                    "check the --database URL, that the database is running and that the file exists")
 
 
-def _check_table(defs: Definitions, inspector, entity: str, table: str, issues: IssueList) -> None:
+def _check_table(defs: Definitions, inspector: Inspector, entity: str, table: str, issues: IssueList) -> None:
     schema, name = _split(table)
     if not inspector.has_table(name, schema=schema):
         known = inspector.get_table_names(schema=schema) + inspector.get_view_names(schema=schema)
@@ -84,7 +85,7 @@ def _check_table(defs: Definitions, inspector, entity: str, table: str, issues: 
             issues.add("E_DB_TABLE", f"entity '{entity}': table '{table}' does not exist" + did_you_mean(name, known),
                        defs.where_value("entities", entity, "table"), "fix `table:` or create the table")
             return
-    existing = {c["name"] for c in inspector.get_columns(name, schema=schema)}
+    existing = _column_names(inspector, name, schema)
     lowered = {c.lower() for c in existing}
     for column, pos in used_columns(defs, entity).items():
         if column not in existing and column.lower() not in lowered:
@@ -92,7 +93,18 @@ def _check_table(defs: Definitions, inspector, entity: str, table: str, issues: 
                        + did_you_mean(column, existing), pos, f"columns of {table}: {', '.join(sorted(existing))}")
 
 
-def _check_sql_tables(defs: Definitions, inspector, entity: str, sql: str, issues: IssueList) -> None:
+def _column_names(inspector: Inspector, name: str, schema: str | None) -> set[str]:
+    """Columns from the catalogue; some drivers (duckdb-engine on DuckDB 2) cannot reflect columns, so fall
+    back to the column names of an empty `select * ... limit 0` built by SQLAlchemy (names quoted by it)."""
+    try:
+        return {c["name"] for c in inspector.get_columns(name, schema=schema)}
+    except SQLAlchemyError:
+        query = select(literal_column("*")).select_from(table(name, schema=schema)).limit(0)
+        with inspector.bind.connect() as conn:
+            return set(conn.execute(query).keys())
+
+
+def _check_sql_tables(defs: Definitions, inspector: Inspector, entity: str, sql: str, issues: IssueList) -> None:
     try:
         tree = parse_select(sql)[0]
     except ExpressionError:
