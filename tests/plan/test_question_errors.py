@@ -1,0 +1,114 @@
+"""Questions the layer must refuse, each with a stable code and a hint that says how to fix it."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from semantic.errors import SemanticError
+from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.question import Question, parse_where
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "projects"
+
+
+@pytest.fixture(scope="module")
+def layer(repo_root: Path) -> SemanticLayer:
+    return SemanticLayer.open(repo_root, None, ExecutionSettings(today=date(2025, 11, 15)))
+
+
+def refused(layer: SemanticLayer, **question) -> SemanticError:
+    with pytest.raises(SemanticError) as info:
+        layer.compile(Question(**question), "duckdb")
+    assert info.value.hint, "every refusal carries a hint"
+    return info.value
+
+
+def test_unknown_metric_suggests_the_close_name(layer):
+    err = refused(layer, metrics=["win_rat"])
+    assert err.code == "E_UNKNOWN_METRIC" and "did you mean 'win_rate'" in err.message
+
+
+def test_unknown_dimension_and_entity(layer):
+    assert refused(layer, metrics=["bookings"], dimensions=["account.segmnt"]).code == "E_UNKNOWN_DIMENSION"
+    err = refused(layer, metrics=["bookings"], dimensions=["acount.segment"])
+    assert err.code == "E_UNKNOWN_DIMENSION" and "'account'" in err.message
+
+
+def test_fanout_is_refused_with_an_explanation(layer):
+    # new logos are counted per account; slicing them by an opportunity attribute would repeat accounts
+    err = refused(layer, metrics=["new_logos"], dimensions=["opportunity.product"])
+    assert err.code == "E_FANOUT" and "many-to-one" in err.message and "several times" in err.hint
+
+
+def test_ambiguous_join_path_names_both_candidates():
+    layer = SemanticLayer.open(FIXTURES / "diamond")
+    with pytest.raises(SemanticError) as info:
+        layer.compile(Question(metrics=["revenue"], dimensions=["region.name"]), "duckdb")
+    assert info.value.code == "E_AMBIGUOUS_PATH"
+    assert "deal -> account -> region" in info.value.message and "deal -> rep -> region" in info.value.message
+
+
+@pytest.mark.parametrize("time_range, code", [
+    ({"from": "2025-13-01"}, "E_BAD_TIME_RANGE"),
+    ({"from": "2025-06-01", "to": "2025-01-01"}, "E_BAD_TIME_RANGE"),
+    ({"relative": "this_decade"}, "E_BAD_TIME_RANGE"),
+    ({"relative": "this_quarter", "from": "2025-01-01"}, "E_BAD_TIME_RANGE"),
+])
+def test_bad_time_ranges(layer, time_range, code):
+    assert refused(layer, metrics=["bookings"], time_range=time_range).code == code
+
+
+def test_too_many_periods_is_refused(layer):
+    err = refused(layer, metrics=["bookings"], grain="day", time_range={"from": "1900-01-01", "to": "2099-01-01"})
+    assert err.code == "E_BAD_TIME_RANGE"
+
+
+@pytest.mark.parametrize("flt", [
+    {"dimension": "opportunity.amount", "op": "gt", "value": "lots"},
+    {"dimension": "opportunity.created_at", "op": "gte", "value": "yesterday-ish"},
+    {"dimension": "opportunity.is_won", "op": "eq", "value": "maybe"},
+    {"dimension": "opportunity.product", "op": "between", "values": ["a"]},
+    {"dimension": "opportunity.product", "op": "in", "values": []},
+    {"dimension": "opportunity.product", "op": "is_null", "value": "x"},
+    {"dimension": "opportunity.product", "op": "eq", "value": ["a", "b"]},
+    {"dimension": "opportunity.product", "op": "eq", "value": "x" * 5000},
+])
+def test_bad_filters(layer, flt):
+    assert refused(layer, metrics=["bookings"], filters=[flt]).code == "E_BAD_FILTER"
+
+
+def test_order_by_must_name_an_output_column(layer):
+    err = refused(layer, metrics=["bookings"], order_by=[{"column": "booking"}])
+    assert err.code == "E_BAD_ORDER_BY" and "did you mean 'bookings'" in err.message
+
+
+def test_where_strings_become_structured_filters():
+    parsed = parse_where("account.segment in ('SMB', 'Enterprise') and opportunity.amount >= 10 "
+                         "and opportunity.competitor is null and opportunity.name like '%acme%'")
+    assert [(f.dimension, f.op) for f in parsed] == [
+        ("account.segment", "in"), ("opportunity.amount", "gte"), ("opportunity.competitor", "is_null"),
+        ("opportunity.name", "contains")]
+    assert parsed[0].values == ("SMB", "Enterprise")
+
+
+@pytest.mark.parametrize("text", [
+    "account.segment = 'x'; drop table opportunities",
+    "account.segment = (select max(name) from reps)",
+    "segment = 'x'",
+    "account.segment = other.column",
+    "upper(account.segment) = 'X'",
+])
+def test_where_refuses_anything_but_dimension_comparisons(text):
+    with pytest.raises(SemanticError) as info:
+        parse_where(text)
+    assert info.value.code == "E_BAD_FILTER"
+
+
+def test_filter_values_are_bound_never_inlined(layer):
+    hostile = "x'; drop table opportunities; --"
+    compiled = layer.compile(Question(metrics=["bookings"], filters=[
+        {"dimension": "account.segment", "op": "eq", "value": hostile}]), "duckdb")
+    assert hostile not in compiled.sql and "drop table" not in compiled.sql.lower()
+    assert hostile in compiled.params.values()
