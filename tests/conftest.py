@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.postgres import postgres_url  # noqa: F401
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -63,7 +63,7 @@ def make_activities(rng: np.random.Generator, clock: Clock, scale: float, reps: 
     via_crm = rng.random(n) < np.array([0.25, 0.35, 0.30])[act_type]
     source = np.where(via_crm, 3, act_type)
     opp_linked = on_deal & (rng.random(n) < np.where(via_crm, 0.75, 0.38))
-    account_linked = opp_linked | ((on_deal | on_account) & (rng.random(n) < np.where(via_crm, 0.95, 0.75)))
+    account_linked = opp_linked | ((on_deal | on_account) & (rng.random(n) < np.where(via_crm, 0.95, 0.85)))
     has_contact = contacts.per_account[account] > 0
     contact_linked = account_linked & has_contact & (rng.random(n) < 0.8)
     contact_row = contacts.first_row[account] + (rng.random(n) * contacts.per_account[account]).astype(np.int64)

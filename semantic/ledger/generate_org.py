@@ -58,6 +58,7 @@ def make_reps(rng: np.random.Generator, clock: Clock, scale: float) -> Reps:
     m = np.arange(n_mgr)
     role = np.where(rng.random(n) < 0.27, 2, 1)
     role[:n_mgr] = 0
+    role[n_mgr:n_mgr + 2] = (2, 1)  # even the tiniest demo has an SDR and an AE
     manager = np.where(role == 0, -1, rng.integers(0, n_mgr, n))
     mgr_region, mgr_segment = m % 3, (m // 3) % 3
     region = np.where(role == 0, np.resize(mgr_region, n), mgr_region[np.maximum(manager, 0)])

@@ -24,6 +24,7 @@ Progress = Callable[[str, int, int], None]
 """Called as progress(table_name, rows_written_so_far, rows_in_table) after every chunk."""
 
 CHUNK_ROWS = 250_000
+BULK_BACKENDS = ("duckdb", "postgresql")
 
 
 class LedgerError(Exception):
@@ -105,9 +106,12 @@ def _parse(database_url: str, create_dirs: bool = True) -> URL:
 
 
 def _engine(url: URL) -> Engine:
+    if url.get_backend_name() not in BULK_BACKENDS:
+        raise LedgerError(f"cannot load the demo into a {url.get_backend_name()} database",
+                          "use a duckdb:/// or postgresql+psycopg:// URL")
     try:
         return create_engine(url)
-    except (NoSuchModuleError, ArgumentError) as exc:
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         raise LedgerError(f"unsupported database URL {url.render_as_string(hide_password=True)!r}: "
                           f"{_first_line(exc)}", "the demo loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
 
@@ -136,7 +140,7 @@ def _load_table(conn: Connection, name: str, table: pa.Table, progress: Progress
             done += batch.num_rows
             if progress:
                 progress(name, done, table.num_rows)
-    elif dialect == "postgresql":
+    else:  # postgresql: _engine only admits BULK_BACKENDS
         columns = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in expected)
         with raw.cursor() as cursor, cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN (FORMAT csv)") as copy:
             for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
@@ -146,9 +150,6 @@ def _load_table(conn: Connection, name: str, table: pa.Table, progress: Progress
                 done += batch.num_rows
                 if progress:
                     progress(name, done, table.num_rows)
-    else:
-        raise LedgerError(f"bulk loading into {dialect} is not supported",
-                          "load the demo into DuckDB or PostgreSQL")
 
 
 def _first_line(exc: BaseException) -> str:
