@@ -15,7 +15,7 @@ from tests.server.conftest import REPO, data, error, get, post
 
 @pytest.fixture(scope="module")
 def strict(ledger_url: str) -> FastAPI:
-    settings = ServerSettings(max_body_bytes=2_000, max_query_depth=2, max_aliases=3, max_tokens=200)
+    settings = ServerSettings(max_body_bytes=2_000, max_query_depth=1, max_aliases=3, max_tokens=200)
     return create_app(REPO, ledger_url, settings, auth=TokenAuth())
 
 
@@ -32,8 +32,8 @@ def test_body_under_the_limit_passes(strict: FastAPI) -> None:
 
 
 def test_too_deep_is_refused(strict: FastAPI) -> None:
-    assert data(post(strict, "{ metric(name: win_rate) { label } }"))  # depth 2: allowed
-    deep = error(post(strict, "{ metric(name: win_rate) { terms { name } } }"))  # depth 3
+    assert data(post(strict, "{ metric(name: win_rate) { label } }"))  # depth 1: allowed
+    deep = error(post(strict, "{ metric(name: win_rate) { terms { name } } }"))  # depth 2
     assert deep["extensions"]["code"] == "E_QUERY_TOO_DEEP"
     assert "max_query_depth" in deep["extensions"]["hint"]
 
