@@ -1,0 +1,60 @@
+"""The hand-made ledger loaded into DuckDB and PostgreSQL, and a layer over each, for the correctness suite.
+
+Every test that asks for `layer` runs once per database; the numbers it expects must hold on both.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from semantic.layer import ExecutionSettings, SemanticLayer
+from tests.fixtures.ledger_small import load_ledger
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2025, 11, 15)
+PG_DATABASE = "correctness_ledger_small"
+
+
+def _postgres_database(server_url: str) -> str:
+    """A fresh database on the session's PostgreSQL server, holding only this suite's ledger."""
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            conn.exec_driver_sql(f"CREATE DATABASE {PG_DATABASE}")
+    finally:
+        admin.dispose()
+    return make_url(server_url).set(database=PG_DATABASE).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLAlchemy URL of a database holding tests/fixtures/ledger_small.py (one per backend)."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path_factory.mktemp('ledger_small') / 'ledger.duckdb'}"
+    else:
+        url = _postgres_database(request.getfixturevalue("postgres_url"))
+    load_ledger(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def layer(ledger_url: str) -> SemanticLayer:
+    """The starter project (calendar fiscal year) over the small ledger, with today fixed to 2025-11-15."""
+    return SemanticLayer.open(REPO_ROOT, ledger_url, ExecutionSettings(today=TODAY))
+
+
+@pytest.fixture(scope="session")
+def fiscal_layer(ledger_url: str, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    """The starter project copied with `fiscal_year_start_month: 2` (fiscal year Feb..Jan)."""
+    project = tmp_path_factory.mktemp("fiscal_feb_project")
+    shutil.copy(REPO_ROOT / "glossary.yaml", project / "glossary.yaml")
+    text = (REPO_ROOT / "metrics.yaml").read_text()
+    assert "fiscal_year_start_month: 1\n" in text
+    (project / "metrics.yaml").write_text(text.replace("fiscal_year_start_month: 1\n", "fiscal_year_start_month: 2\n"))
+    return SemanticLayer.open(project, ledger_url, ExecutionSettings(today=TODAY))

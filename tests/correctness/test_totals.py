@@ -1,0 +1,95 @@
+"""Every starter metric's grand total equals a hand count from the fixture AND hand-written SQL.
+
+Hand counts refer to the tables in tests/fixtures/ledger_small.py (opportunity ids 101..115, activity ids
+1..30, lead ids 1..15).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from semantic.layer import SemanticLayer
+from tests.correctness.helpers import ask, hand_sql, total
+
+STAGE_PROBABILITY = ("case stage when 'prospecting' then 0.05 when 'qualification' then 0.10 "
+                     "when 'discovery' then 0.25 when 'proposal' then 0.50 when 'negotiation' then 0.80 "
+                     "when 'closed_won' then 1.0 else 0.0 end")
+
+
+class Expected(NamedTuple):
+    hand_count: float
+    sql: str
+
+
+EXPECTED: dict[str, Expected] = {
+    # open 111..115: 40k + 10k + 20k + 4k + 6k
+    "open_pipeline": Expected(80_000, "select sum(amount) from opportunities where not is_closed"),
+    # 40k*0.8 + 10k*0.5 + 20k*0.25 + 4k*0.05 + 6k*0.10 = 32000 + 5000 + 5000 + 200 + 600
+    "weighted_pipeline": Expected(
+        42_800, f"select sum(amount * {STAGE_PROBABILITY}) from opportunities where not is_closed"),
+    # won 70k + lost 70k + open 80k
+    "pipeline_created": Expected(220_000, "select sum(amount) from opportunities"),
+    # won 101..110: 10k + 5k + 30k + 8k + 2k + 12k + 3k
+    "bookings": Expected(70_000, "select sum(amount) from opportunities where is_won"),
+    # accounts with a won deal: Acme, Globex, Initech, Umbrella, Stark (110 has no account; Hooli never won)
+    "new_logos": Expected(5, "select count(*) from (select account_id from opportunities "
+                             "where is_won and account_id is not null group by account_id) firsts"),
+    # 7 won of 10 closed
+    "win_rate": Expected(0.7, "select sum(case when is_won then 1 else 0 end) * 1.0 / count(*) "
+                              "from opportunities where is_closed"),
+    # 70k won of 140k closed (lost: 50k + 4k + 16k)
+    "win_rate_amount": Expected(0.5, "select sum(case when is_won then amount else 0 end) * 1.0 / sum(amount) "
+                                     "from opportunities where is_closed"),
+    # 70k / 7
+    "avg_deal_size": Expected(10_000, "select avg(amount) from opportunities where is_won"),
+    # days created -> closed of the won deals: 101: 81, 102: 231, 104: 153, 105: 75, 107: 87, 109: 94,
+    # 110: 80; sum 801 over 7 deals
+    "sales_cycle_days": Expected(801 / 7, "select avg(cast(closed_at as date) - cast(created_at as date)) "
+                                          "from opportunities where is_won"),
+    "won_deals": Expected(7, "select count(*) from opportunities where is_won"),
+    # 103, 106, 108
+    "lost_deals": Expected(3, "select count(*) from opportunities where is_closed and not is_won"),
+    "opportunities_created": Expected(15, "select count(*) from opportunities"),
+    "activities": Expected(30, "select count(*) from activities"),
+    # activities 2, 7, 12, 16, 23, 29
+    "meetings": Expected(6, "select count(*) from activities where activity_type = 'meeting'"),
+    # 30 activities / 5 open opportunities
+    "activities_per_open_opportunity": Expected(
+        6.0, "select (select count(*) from activities) * 1.0 / "
+             "(select count(*) from opportunities where not is_closed)"),
+    # unlinked: 5, 6, 9, 11, 21, 22, 25, 26, 27, 30 -> 20 of 30 are linked
+    "activity_opportunity_coverage": Expected(
+        20 / 30, "select count(opportunity_id) * 1.0 / count(*) from activities"),
+    # 15 rows minus duplicates 4 and 11
+    "leads": Expected(13, "select count(*) from leads where status <> 'duplicate'"),
+    # mql_at set: 2, 3, 4, 5, 6, 8, 9, 10, 12, 14; minus disqualified 5 and 9 (duplicate 4 still counts)
+    "mqls": Expected(8, "select count(*) from leads where mql_at is not null and status <> 'disqualified'"),
+    # sql_at set: 3, 6, 9, 10, 14; minus disqualified 9
+    "sqls": Expected(4, "select count(*) from leads where sql_at is not null and status <> 'disqualified'"),
+    # leads (13) that are also MQLs: 2, 3, 6, 8, 10, 12, 14
+    "lead_to_mql_rate": Expected(
+        7 / 13, "select sum(case when mql_at is not null and status <> 'disqualified' then 1 else 0 end) * 1.0 "
+                "/ count(*) from leads where status <> 'duplicate'"),
+    "bookings_per_won_deal_check": Expected(
+        10_000, "select sum(amount) * 1.0 / count(*) from opportunities where is_won"),
+}
+
+
+def test_every_starter_metric_is_covered(layer: SemanticLayer) -> None:
+    """The table above lists exactly the metrics of the starter metrics.yaml (a new metric needs a check)."""
+    assert set(EXPECTED) == set(layer.definitions.metrics)
+
+
+@pytest.mark.parametrize("metric", sorted(EXPECTED))
+def test_total_matches_hand_count_and_hand_sql(layer: SemanticLayer, metric: str) -> None:
+    """With no grain, dimension or range, a metric is one row equal to the hand count and to hand SQL."""
+    expected = EXPECTED[metric]
+    assert hand_sql(layer, expected.sql) == pytest.approx(expected.hand_count)
+    assert total(layer, metric) == pytest.approx(expected.hand_count)
+
+
+def test_count_metrics_are_integers(layer: SemanticLayer) -> None:
+    """Counts come back as whole numbers, not floats of a different value."""
+    row = ask(layer, "won_deals", "activities", "leads")[0]
+    assert row == {"won_deals": 7, "activities": 30, "leads": 13}
