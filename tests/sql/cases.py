@@ -1,0 +1,68 @@
+"""The representative questions whose compiled SQL is snapshotted for every target dialect.
+
+Each case names the project it runs on: the starter definitions, or a copy whose calendar has a February
+fiscal year and Sunday weeks (the two calendar settings that change the generated date arithmetic).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.question import Question
+
+TODAY = date(2025, 11, 15)  # fixed, so relative ranges (this_fiscal_year, last_4_weeks) never drift
+DIALECTS = ("duckdb", "postgresql", "snowflake", "bigquery", "trino")
+STARTER, CUSTOM_CALENDAR = "starter", "custom_calendar"
+
+CASES: dict[str, tuple[str, dict]] = {
+    "totals": (STARTER, {"metrics": ["bookings", "won_deals", "win_rate"]}),
+    "quarter_segment_spine": (STARTER, {
+        "metrics": ["bookings", "open_pipeline"], "dimensions": ["account.segment"], "grain": "quarter",
+        "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}),
+    "fiscal_quarter_february": (CUSTOM_CALENDAR, {
+        "metrics": ["win_rate", "bookings"], "dimensions": ["opportunity.product"], "grain": "fiscal_quarter",
+        "time_range": {"relative": "this_fiscal_year"}}),
+    "week_sunday": (CUSTOM_CALENDAR, {
+        "metrics": ["activities", "meetings"], "grain": "week", "time_range": {"relative": "last_4_weeks"}}),
+    "two_entities": (STARTER, {"metrics": ["bookings", "activities"], "dimensions": ["account.segment"]}),
+    "filters": (STARTER, {
+        "metrics": ["bookings", "won_deals"], "dimensions": ["opportunity.product"],
+        "filters": [
+            {"dimension": "account.segment", "op": "in", "values": ["SMB", "Enterprise"]},
+            {"dimension": "opportunity.type", "op": "neq", "value": "renewal"},
+            {"dimension": "account.name", "op": "contains", "value": "sys_50%"},
+            {"dimension": "opportunity.amount", "op": "between", "values": [1000, 50000]},
+        ]}),
+    "derived_metric": (STARTER, {
+        "metrics": ["bookings_per_won_deal_check", "avg_deal_size"], "grain": "year",
+        "time_range": {"from": "2023-01-01", "to": "2025-12-31"}}),
+    "new_logos": (STARTER, {
+        "metrics": ["new_logos"], "dimensions": ["account.segment"], "grain": "year",
+        "time_range": {"from": "2024-01-01", "to": "2025-12-31"}}),
+    "order_limit": (STARTER, {
+        "metrics": ["weighted_pipeline", "sales_cycle_days"], "dimensions": ["opportunity.forecast_category"],
+        "order_by": [{"column": "weighted_pipeline", "descending": True}], "limit": 3}),
+}
+
+
+def custom_calendar_project(repo: Path, target: Path) -> Path:
+    """A copy of the starter project with fiscal_year_start_month 2 and week_start sunday."""
+    for name in ("metrics.yaml", "glossary.yaml"):
+        shutil.copy(repo / name, target / name)
+    text = (target / "metrics.yaml").read_text()
+    text, fiscal = re.subn(r"fiscal_year_start_month: *1\b", "fiscal_year_start_month: 2", text)
+    text, week = re.subn(r"week_start: *monday", "week_start: sunday", text)
+    assert fiscal == 1 and week == 1, "the starter calendar block changed; update custom_calendar_project"
+    (target / "metrics.yaml").write_text(text)
+    return target
+
+
+def open_layer(project: Path) -> SemanticLayer:
+    return SemanticLayer.open(project, None, ExecutionSettings(today=TODAY))
+
+
+def question(case: str) -> Question:
+    return Question.model_validate(CASES[case][1])
