@@ -7,7 +7,7 @@ backends end up with the same types.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -73,7 +73,8 @@ def demo_ledger_present(database_url: str) -> bool:
         url = _parse(database_url, create_dirs=False)
     except LedgerError:
         return False
-    if _duckdb_file(url) is not None and not _duckdb_file(url).exists():
+    path = _duckdb_file(url)
+    if path is not None and not path.exists():
         return False
     engine = create_engine(url)
     try:
@@ -129,27 +130,33 @@ def _load_table(conn: Connection, name: str, table: pa.Table, progress: Progress
     dialect = conn.dialect.name
     quoted = conn.dialect.identifier_preparer.quote(name)
     raw = conn.connection.driver_connection
-    done = 0
+    batches = table.to_batches(max_chunksize=CHUNK_ROWS)
     if progress:
         progress(name, 0, table.num_rows)
     if dialect == "duckdb":
-        for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
-            raw.register("ledger_chunk", pa.Table.from_batches([batch]))
+        for done, batch in _counted(batches):
+            raw.register("ledger_chunk", pa.Table.from_batches([batch], schema=table.schema))
             raw.execute(f"INSERT INTO {quoted} SELECT * FROM ledger_chunk")
             raw.unregister("ledger_chunk")
-            done += batch.num_rows
             if progress:
                 progress(name, done, table.num_rows)
     else:  # postgresql: _engine only admits BULK_BACKENDS
         columns = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in expected)
         with raw.cursor() as cursor, cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-            for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
+            for done, batch in _counted(batches):
                 buffer = io.BytesIO()
                 pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False))
                 copy.write(buffer.getbuffer())
-                done += batch.num_rows
                 if progress:
                     progress(name, done, table.num_rows)
+
+
+def _counted(batches: list[pa.RecordBatch]) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """Each batch with the number of rows written once it is in."""
+    done = 0
+    for batch in batches:
+        done += batch.num_rows
+        yield done, batch
 
 
 def _first_line(exc: BaseException) -> str:
