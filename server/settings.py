@@ -83,7 +83,8 @@ def _coerce(name: str, raw: Any, kind: type) -> Any:
         try:
             value = kind(raw)
         except ValueError:
-            raise ValueError(f"setting '{name}' must be a {kind.__name__}, not '{raw}'") from None
+            noun = "an integer" if kind is int else "a number"
+            raise ValueError(f"setting '{name}' must be {noun}, not '{raw}'") from None
     if kind in (int, float) and not isinstance(value, bool) and value <= 0:
         raise ValueError(f"setting '{name}' must be positive, not {value}")
     return value
