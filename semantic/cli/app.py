@@ -42,3 +42,8 @@ def fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
     if hint:
         err.print(f"  hint: {hint}", highlight=False, markup=False)
     return typer.Exit(code)
+
+
+@app.callback()
+def _root() -> None:
+    """Revenue semantic layer: validate definitions, compile and run metric questions, serve the API."""
