@@ -166,6 +166,8 @@ class Context:
         """Per entity, the columns its expressions pass to stage functions: the columns holding stage names."""
         found: dict[str, set[str]] = {}
         for site in self.expr_sites:
+            if not mentions_stage_function(site.text):
+                continue
             try:
                 tree = parse_scalar(site.text).tree
             except ExpressionError:
@@ -189,6 +191,11 @@ class Context:
             if pos is not None:
                 return pos
         return None
+
+
+def mentions_stage_function(text: str) -> bool:
+    """Cheap pre-filter: only expressions containing 'stage_' can call a stage function (saves tree walks)."""
+    return "stage_" in text.lower()
 
 
 _active: dict[int, Context] = {}

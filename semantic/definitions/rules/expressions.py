@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from semantic.definitions.expressions import STAGE_FUNCTIONS, ExpressionError, parse_scalar
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules.context import ExprSite, context, report_unknown
+from semantic.definitions.rules.context import ExprSite, context, mentions_stage_function, report_unknown
 from semantic.errors import IssueList
 
 
@@ -30,7 +30,7 @@ def _check_site(defs: Definitions, site: ExprSite, issues: IssueList) -> None:
         issues.add("E_INVALID_EXPRESSION", f"{site.owner}: {exc}", site.position,
                    "write one SQL scalar expression (DuckDB syntax) over the entity's columns")
         return
-    problem = _stage_call_problem(parsed.tree)
+    problem = _stage_call_problem(parsed.tree) if mentions_stage_function(site.text) else None
     if problem:
         issues.add("E_INVALID_EXPRESSION", f"{site.owner}: {problem}", site.position,
                    "see 'Stage functions' in docs/definitions.md")

@@ -11,7 +11,7 @@ from sqlglot import exp
 from semantic.definitions import models as m
 from semantic.definitions.expressions import STAGE_FUNCTIONS, ExpressionError, parse_scalar
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules.context import Context, context
+from semantic.definitions.rules.context import Context, context, mentions_stage_function
 from semantic.errors import IssueList, did_you_mean, known_names_hint
 
 FORECAST_CATEGORIES: tuple[str, ...] = m.ForecastCategory.__args__  # type: ignore[attr-defined]
@@ -72,11 +72,14 @@ def check_stage_references(defs: Definitions, issues: IssueList) -> None:
     """Stage functions need a stage list; string literals compared to a stage column must be stage names."""
     ctx = context(defs)
     for site in ctx.expr_sites:
+        uses_function = mentions_stage_function(site.text)
+        if not uses_function and site.entity not in ctx.stage_columns:
+            continue  # nothing in this expression can refer to a stage
         try:
             tree = parse_scalar(site.text).tree
         except ExpressionError:
             continue
-        if not defs.stages and any(a.name.lower() in STAGE_FUNCTIONS for a in tree.find_all(exp.Anonymous)):
+        if not defs.stages and uses_function and any(a.name.lower() in STAGE_FUNCTIONS for a in tree.find_all(exp.Anonymous)):
             issues.add("E_STAGES", f"{site.owner} uses a stage function but no stages are defined", site.position,
                        "add the ordered `stages:` list to glossary.yaml")
             continue
