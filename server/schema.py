@@ -12,7 +12,8 @@ import enum
 from typing import Any, Mapping
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter,
+                                   ValidationCache)
 from strawberry.types import Info
 
 from semantic.layer import SemanticLayer
@@ -29,6 +30,7 @@ from server.types.term import Stage, Term
 from server.types.version import Version
 
 RESERVED_ENUM_VALUES = {"true", "false", "null"}
+CACHE_SIZE = 512  # distinct documents remembered; BI tools send a handful of shapes with variables
 
 
 def names_enum(type_name: str, items: Mapping[str, Any], description: str) -> Any:
@@ -113,9 +115,22 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
                               filters: list[FilterInput] | None = None) -> QueryResult:
             return await resolvers.run_saved(info.context.layer, resolvers.name_of(name), time_range, filters)
 
-    return ApiSchema(query=Query, extensions=[
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+    return ApiSchema(query=Query, extensions=request_extensions(settings))
+
+
+def request_extensions(settings: ServerSettings) -> list:
+    """Limits, caches and error formatting, as factories (strawberry builds one set per request).
+
+    The depth and alias rules are built once and shared: strawberry's limiters make new rule classes per
+    instance, which would defeat the validation cache (keyed on schema, document and rules). Validating a
+    document costs about as much CPU as compiling a small query, so it is worth caching. (Strawberry's
+    ParserCache is not used: a syntax error raised from its hook would bypass `ApiErrors`.)
+    """
+    rules = [*QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules]
+    return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
         ApiErrors,
-    ])
+    ]
