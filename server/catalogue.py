@@ -10,7 +10,7 @@ from semantic.definitions.expressions import ExpressionError, parse_derived
 
 
 def referenced_metrics(defs: Definitions, name: str) -> list[str]:
-    """Metrics a derived metric's formula names (in formula order); empty for other metric types."""
+    """Metrics a derived metric's formula names (sorted); empty for other metric types."""
     metric = defs.metrics[name]
     if metric.type != "derived":
         return []

@@ -75,7 +75,8 @@ def test_unexpected_failures_are_masked_and_logged(ledger_url: str, monkeypatch:
     assert "secret connection string" in caplog.text  # the operator still sees what happened
 
 
-def test_partial_errors_keep_other_fields(app: FastAPI) -> None:
+def test_error_in_one_field_nulls_the_answer_but_keeps_the_version(app: FastAPI) -> None:
     body = post(app, '{ version { stamp } term(name: "nope") { name } }').json()
-    assert body["data"] is None or body["data"].get("version")
-    assert body["errors"][0]["extensions"]["code"] == "E_UNKNOWN_TERM"
+    assert body["data"] is None  # term is non-null, so the error propagates to the root
+    assert body["errors"][0]["path"] == ["term"] and body["errors"][0]["extensions"]["code"] == "E_UNKNOWN_TERM"
+    assert body["extensions"]["version"]
