@@ -36,14 +36,27 @@ class ParsedExpression:
     identifiers: frozenset[str]
 
 
+def _describe(exc: ParseError) -> str:
+    """sqlglot's parse error in an analyst's words, with the column it stopped at."""
+    first = exc.errors[0] if exc.errors else {}
+    text = str(first.get("description") or exc).splitlines()[0]
+    if text.startswith("Required keyword"):
+        text = "the expression is incomplete (an operator or function is missing an argument)"
+    elif text.startswith("Invalid expression / Unexpected token"):
+        text = f"unexpected '{first.get('highlight', '')}'" if first.get("highlight") else "unexpected token"
+    col = first.get("col")
+    return f"{text} (at column {col})" if col else text
+
+
 def _single(text: str) -> exp.Expression:
     if not text or not text.strip():
         raise ExpressionError("the expression is empty")
     try:
         trees = sqlglot.parse(text, read=READ_DIALECT)
-    except (ParseError, TokenError) as exc:
-        detail = str(exc).splitlines()[0][:200]
-        raise ExpressionError(f"cannot parse SQL expression: {detail}") from None
+    except ParseError as exc:
+        raise ExpressionError(f"cannot parse SQL expression: {_describe(exc)}") from None
+    except TokenError:
+        raise ExpressionError("cannot parse SQL expression: check quotes and brackets") from None
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise ExpressionError("write exactly one expression (no ';' separated statements)")
