@@ -80,18 +80,6 @@ def project_files(project_dir: Path) -> list[Path]:
     return files
 
 
-def content_version(project_dir: Path, files: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            pass
-        digest.update(b"\0")
-    return digest.hexdigest()[:12]
-
-
 def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
     """Read and merge every definitions file; schema and merge problems go to `issues`."""
     root = Path(project_dir)
@@ -103,12 +91,13 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
     calendar: m.Calendar | None = None
     stages: tuple[m.Stage, ...] = ()
     scalar_seen: dict[str, str] = {}
+    digest = hashlib.sha256()  # over the very bytes parsed, so the version always names what was loaded
     if not files:
         issues.add("E_NO_DEFINITIONS", f"no glossary.yaml, metrics.yaml or definitions/*.yaml in {root}",
                    None, "pass --project DIR pointing at the folder holding metrics.yaml")
     for path in files:
         name = str(path.relative_to(root))
-        data = load_yaml_file(path, name, smap, issues)
+        data = load_yaml_file(path, name, smap, issues, digest)
         if data is None:
             continue
         if not isinstance(data, dict):
@@ -180,7 +169,7 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
         origins=MappingProxyType(origins),
         source=smap,
         files=tuple(str(p.relative_to(root)) for p in files),
-        version=content_version(root, files),
+        version=digest.hexdigest()[:12],
         broken=frozenset(broken),
         measures=MappingProxyType(measures),
     )

@@ -105,10 +105,17 @@ class _Composer:
         return self.constructor.construct_object(node, deep=True)
 
 
-def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: IssueList) -> Any:
-    """Parse one file; syntax errors become issues with the parser's own position."""
+def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: IssueList,
+                   digest: Any | None = None) -> Any:
+    """Parse one file; syntax errors become issues with the parser's own position.
+
+    `digest` (a hashlib object) is fed the file's name and the exact bytes parsed.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        if digest is not None:
+            digest.update(display_name.encode() + b"\0" + raw + b"\0")
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         issues.add("E_FILE", f"cannot read {display_name}: {exc}", Position(display_name, 1, 1),
                    "check that the file exists and is UTF-8 text")
