@@ -127,4 +127,4 @@ def run_compiled(url: str | None, compiled: Any, version: str, settings: Any) ->
     names = [c.name for c in compiled.columns]
     truncated = len(fetched) > settings.max_rows
     rows = [dict(zip(names, (_json_value(v) for v in row))) for row in fetched[: settings.max_rows]]
-    return Result(compiled.columns, rows, compiled.sql, version, compiled.params, truncated)
+    return Result(compiled.columns, rows, version, truncated, compiled)

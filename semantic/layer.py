@@ -6,6 +6,7 @@ the reference, so a request in flight always finishes on the version it started 
 from __future__ import annotations
 
 import subprocess
+import threading
 from datetime import date
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,10 +16,14 @@ from semantic.definitions import Definitions, require_valid
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.execute import dialect_of_url, run_compiled
 from semantic.graph import SemanticGraph
+from semantic.plan.calendar import today_in
 from semantic.plan.metrics import metric_entities
 from semantic.question import Question
 from semantic.result import Result
 from semantic.sql.compiler import CompiledQuery, compile_question
+
+
+COMPILE_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class SemanticLayer:
         self.version = version
         self.settings = settings or ExecutionSettings()
         self.graph = SemanticGraph(definitions)
+        self._compiled: dict[tuple, CompiledQuery] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, project_dir: str | Path, database_url: str | None = None,
@@ -111,8 +118,21 @@ class SemanticLayer:
 
     # --- questions ----------------------------------------------------------------------------------------
     def compile(self, question: Question, dialect: str | None = None) -> CompiledQuery:
-        """The SQL for a question in a dialect (default: the database's); nothing is executed."""
-        return compile_question(self.definitions, self.graph, question, dialect or self.dialect, self.settings.today)
+        """The SQL for a question in a dialect (default: the database's); nothing is executed.
+
+        Memoised per (question, dialect, today): a layer is immutable, and dashboards ask the same
+        questions over and over.
+        """
+        today = self.settings.today or today_in(self.definitions.calendar)
+        key = (question.model_dump_json(), dialect or self.dialect, today)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = compile_question(self.definitions, self.graph, question, key[1], today)
+            with self._lock:
+                if len(self._compiled) >= COMPILE_CACHE_SIZE:
+                    self._compiled.pop(next(iter(self._compiled)))
+                self._compiled[key] = compiled
+        return compiled
 
     def query(self, question: Question) -> Result:
         """Compile and run a question on the database (blocking; call from a worker thread in servers)."""

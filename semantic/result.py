@@ -1,14 +1,14 @@
 """What a query returns: typed columns, rows keyed by column name, the SQL and the definitions version."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # date | string | number | integer | boolean
+    type: str  # date | string | number | integer | boolean | timestamp
     format: str | None = None  # currency | percent | number | integer | days (metrics only)
     label: str | None = None
 
@@ -17,7 +17,14 @@ class Column:
 class Result:
     columns: tuple[Column, ...]
     rows: list[dict[str, Any]]
-    sql: str
     version: str
-    params: dict[str, Any] = field(default_factory=dict)
-    truncated: bool = False
+    truncated: bool
+    compiled: Any  # the CompiledQuery; its SQL text is rendered only if a client asks for it
+
+    @property
+    def sql(self) -> str:
+        return self.compiled.sql
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.compiled.params

@@ -9,6 +9,7 @@ Every user value (filter values, time range bounds, spine dates, limit) is a bou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,12 +33,24 @@ DIMENSION_TYPES = {"category": "string", "number": "number", "boolean": "boolean
 
 @dataclass(frozen=True)
 class CompiledQuery:
+    """A question's statement; its text is rendered only when someone asks for it (execution does not)."""
+
     statement: sa.Select
-    sql: str
-    params: dict[str, Any]
     dialect: str
     columns: tuple[Column, ...]
     plan: Plan
+
+    @cached_property
+    def _text(self) -> Any:
+        return self.statement.compile(dialect=dialect_for(self.dialect))
+
+    @property
+    def sql(self) -> str:
+        return str(self._text)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self._text.params)
 
 
 def internal_name(ref: str) -> str:
@@ -196,8 +209,7 @@ def compile_plan(defs: Definitions, plan: Plan, dialect: str) -> CompiledQuery:
         stmt = stmt.order_by((target.desc() if descending else target.asc()).nulls_last())
     if plan.limit is not None:
         stmt = stmt.limit(plan.limit)
-    compiled = stmt.compile(dialect=dialect_for(dialect))
-    return CompiledQuery(stmt, str(compiled), dict(compiled.params), dialect, _columns(plan), plan)
+    return CompiledQuery(stmt, dialect, _columns(plan), plan)
 
 
 def _columns(plan: Plan) -> tuple[Column, ...]:

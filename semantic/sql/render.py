@@ -70,8 +70,16 @@ def render(text: str, alias: str, entity_name: str, defs: Definitions, dialect: 
     return literal_column(_render_text(text, alias, entity_name, defs, dialect, expand_dimensions))
 
 
-def render_formula(tree: exp.Expression, dialect: str) -> ColumnElement:
-    """A metric formula over measure columns (already safe: names are generated, not user text)."""
+@lru_cache(maxsize=4096)
+def _formula_text(tree: exp.Expression, dialect: str) -> str:
     tree = tree.transform(lambda n: exp.column(n.name, quoted=needs_quotes(n.name, dialect))
                           if isinstance(n, exp.Column) else n)
-    return literal_column(tree.sql(dialect=SQLGLOT_NAMES[dialect]))
+    return tree.sql(dialect=SQLGLOT_NAMES[dialect])
+
+
+def render_formula(tree: exp.Expression, dialect: str) -> ColumnElement:
+    """A metric formula over measure columns (already safe: names are generated, not user text).
+
+    Cached by the tree's structure: sqlglot expressions hash and compare by content.
+    """
+    return literal_column(_formula_text(tree, dialect))
