@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -78,9 +78,29 @@ def _dimension_sql(defs: Definitions, dim: DimensionUse, dialect: str) -> Column
     return render(dim.dimension.expr or dim.name, dim.entity, dim.entity, defs, dialect, expand_dimensions=False)
 
 
+def _day_filter_sql(col: ColumnElement, op: str, days: tuple[date, ...]) -> ColumnElement:
+    """A date compared with a time dimension means the whole day, as in time ranges: 'eq 2025-11-03'
+    matches 09:00 that day, 'lte 2025-11-03' includes it, 'gt 2025-11-03' starts the next day."""
+    def on(day: date) -> ColumnElement:
+        return sa.and_(col >= sa.literal(day, sa.Date), col < sa.literal(day + timedelta(days=1), sa.Date))
+
+    if op in ("eq", "in"):
+        return sa.or_(*[on(d) for d in days])
+    if op in ("neq", "not_in"):
+        return sa.or_(sa.not_(sa.or_(*[on(d) for d in days])), col.is_(None))
+    if op == "between":
+        return sa.and_(col >= sa.literal(days[0], sa.Date), col < sa.literal(days[1] + timedelta(days=1), sa.Date))
+    next_day = sa.literal(days[0] + timedelta(days=1), sa.Date)
+    return {"lt": lambda: col < sa.literal(days[0], sa.Date), "lte": lambda: col < next_day,
+            "gt": lambda: col >= next_day, "gte": lambda: col >= sa.literal(days[0], sa.Date)}[op]()
+
+
 def _filter_sql(defs: Definitions, flt: FilterUse, dialect: str) -> ColumnElement:
     col = _dimension_sql(defs, flt.dimension, dialect)
     values = flt.values
+    is_day = lambda v: isinstance(v, date) and not isinstance(v, datetime)  # noqa: E731
+    if flt.dimension.dimension.type == "time" and values and all(is_day(v) for v in values):
+        return _day_filter_sql(col, flt.op, values)
     if flt.op == "eq":
         return col == sa.literal(values[0])
     if flt.op == "neq":  # "not X" keeps rows where the value is unknown, as a business reader expects

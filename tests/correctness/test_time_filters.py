@@ -13,11 +13,6 @@ import pytest
 from semantic.layer import SemanticLayer
 from tests.correctness.helpers import hand_sql, total
 
-TIMESTAMP_FILTER_BUG = (
-    "a date value in a filter on a TIMESTAMP time dimension is compared with midnight of that day, so "
-    "eq never matches a time of day, between/lte drop the last day and gt keeps it (time ranges treat "
-    "the day as a whole)")
-
 
 def test_date_column_filters_are_day_exact(layer: SemanticLayer) -> None:
     """close_date between 2025-09-30 and 2025-11-30 keeps open 115 (09-30) and 112 (11-30): 6k + 10k."""
@@ -47,7 +42,6 @@ def test_day_granular_expectations_hold_in_hand_sql(
                            f"where is_won and {condition}") == bookings
 
 
-@pytest.mark.xfail(strict=True, reason=TIMESTAMP_FILTER_BUG)
 @pytest.mark.parametrize("op,value,bookings,condition", TIMESTAMP_CASES, ids=[c[0] for c in TIMESTAMP_CASES])
 def test_date_value_on_timestamp_dimension_means_the_whole_day(
         layer: SemanticLayer, op: str, value: dict[str, Any], bookings: float, condition: str) -> None:
