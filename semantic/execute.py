@@ -128,3 +128,11 @@ def run_compiled(url: str | None, compiled: Any, version: str, settings: Any) ->
     truncated = len(fetched) > settings.max_rows
     rows = [dict(zip(names, (_json_value(v) for v in row))) for row in fetched[: settings.max_rows]]
     return Result(compiled.columns, rows, version, truncated, compiled)
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests and servers call it on shutdown)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -94,14 +94,16 @@ def _check_table(defs: Definitions, inspector: Inspector, entity: str, table: st
 
 
 def _column_names(inspector: Inspector, name: str, schema: str | None) -> set[str]:
-    """Columns from the catalogue; some drivers (duckdb-engine on DuckDB 2) cannot reflect columns, so fall
-    back to the column names of an empty `select * ... limit 0` built by SQLAlchemy (names quoted by it)."""
-    try:
-        return {c["name"] for c in inspector.get_columns(name, schema=schema)}
-    except SQLAlchemyError:
-        query = select(literal_column("*")).select_from(table(name, schema=schema)).limit(0)
-        with inspector.bind.connect() as conn:
-            return set(conn.execute(query).keys())
+    """Columns from the catalogue. duckdb-engine cannot reflect columns under SQLAlchemy 2.1 (its pg_catalog
+    emulation lacks pg_collation), so DuckDB reads the names of an empty `select * ... limit 0` instead."""
+    if inspector.bind.dialect.name != "duckdb":
+        try:
+            return {c["name"] for c in inspector.get_columns(name, schema=schema)}
+        except SQLAlchemyError:
+            pass
+    query = select(literal_column("*")).select_from(table(name, schema=schema)).limit(0)
+    with inspector.bind.connect() as conn:
+        return set(conn.execute(query).keys())
 
 
 def _check_sql_tables(defs: Definitions, inspector: Inspector, entity: str, sql: str, issues: IssueList) -> None:
