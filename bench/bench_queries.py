@@ -1,0 +1,263 @@
+"""Query benchmark: the layer's SQL against hand-written SQL for the same question, same database, same run.
+
+The design's speed bar is a ratio, not a wall-clock number: for each representative question, the SQL the
+layer compiles and an equivalent query a careful analyst would write run on ONE DuckDB connection to a
+demo ledger (after asserting both return the same numbers), warm-up first, then the median of repeats.
+Compile time is reported separately: a full compile (plan, statement, SQL text) and the memoised
+`layer.compile` a repeated question costs.
+
+    .venv/bin/python -m bench.bench_queries [--scale 50] [--repeat 5] [--only NAME]
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import sqlalchemy as sa
+
+from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.ledger.load import demo_ledger_present, write_demo
+from semantic.question import Question
+from semantic.sql.compiler import compile_question
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / ".data"
+AS_OF = date(2025, 11, 15)  # the ledger's 'today' and the layer's: relative ranges below assume it
+SEED = 42
+
+# (name, question, hand-written DuckDB SQL returning the same rows; dates spelt out for AS_OF)
+CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("totals", {"metrics": ["bookings", "won_deals", "win_rate"]}, """
+        select sum(amount) filter (where is_won), count(*) filter (where is_won),
+               count(*) filter (where is_won)::double / nullif(count(*) filter (where is_closed), 0)
+        from opportunities"""),
+    ("segment_by_quarter_spine", {
+        "metrics": ["bookings", "open_pipeline"], "dimensions": ["account.segment"], "grain": "quarter",
+        "time_range": {"from": "2024-01-01", "to": "2025-12-31"}}, """
+        with won as (select date_trunc('quarter', o.closed_at)::date as p, a.segment, sum(o.amount) as v
+                     from opportunities o left join accounts a on a.account_id = o.account_id
+                     where o.is_won and o.closed_at >= date '2024-01-01' and o.closed_at < date '2026-01-01'
+                     group by all),
+             open as (select date_trunc('quarter', o.close_date)::date as p, a.segment, sum(o.amount) as v
+                      from opportunities o left join accounts a on a.account_id = o.account_id
+                      where not o.is_closed and o.close_date >= date '2024-01-01'
+                        and o.close_date < date '2026-01-01' group by all),
+             segments as (select segment from won union select segment from open)
+        select q.p, s.segment, coalesce(won.v, 0), coalesce(open.v, 0)
+        from (select unnest(generate_series(date '2024-01-01', date '2025-10-01', interval 3 month))::date as p) q
+        cross join segments s
+        left join won on won.p = q.p and won.segment is not distinct from s.segment
+        left join open on open.p = q.p and open.segment is not distinct from s.segment"""),
+    ("two_entities_by_segment", {"metrics": ["bookings", "activities"], "dimensions": ["account.segment"]}, """
+        with b as (select a.segment, sum(o.amount) as v from opportunities o
+                   left join accounts a on a.account_id = o.account_id where o.is_won group by 1),
+             n as (select a.segment, count(*) as v from activities x
+                   left join accounts a on a.account_id = x.account_id group by 1)
+        select coalesce(b.segment, n.segment), coalesce(b.v, 0), coalesce(n.v, 0)
+        from b full join n on b.segment is not distinct from n.segment"""),
+    ("filters_on_joined_entities", {
+        "metrics": ["bookings", "won_deals"], "dimensions": ["opportunity.product"],
+        "time_range": {"from": "2025-01-01", "to": "2025-12-31"},
+        "filters": [{"dimension": "account.segment", "op": "in", "values": ["Enterprise", "Mid-Market"]},
+                    {"dimension": "account.region", "op": "neq", "value": "EMEA"}]}, """
+        select o.product, sum(o.amount), count(*) from opportunities o
+        join accounts a on a.account_id = o.account_id
+        where o.is_won and o.closed_at >= date '2025-01-01' and o.closed_at < date '2026-01-01'
+          and a.segment in ('Enterprise', 'Mid-Market') and a.region is distinct from 'EMEA'
+        group by 1"""),
+    ("win_rate_by_product_fiscal_quarter", {
+        "metrics": ["win_rate", "bookings"], "dimensions": ["opportunity.product"], "grain": "fiscal_quarter",
+        "time_range": {"relative": "this_fiscal_year"}}, """
+        with agg as (select date_trunc('quarter', closed_at)::date as p, product,
+                            count(*) filter (where is_won) as won, count(*) filter (where is_closed) as closed,
+                            sum(amount) filter (where is_won) as booked
+                     from opportunities
+                     where closed_at >= date '2025-01-01' and closed_at < date '2026-01-01' group by all)
+        select q.p, d.product, coalesce(agg.won, 0)::double / nullif(coalesce(agg.closed, 0), 0),
+               coalesce(agg.booked, 0)
+        from (select unnest(generate_series(date '2025-01-01', date '2025-10-01', interval 3 month))::date as p) q
+        cross join (select distinct product from agg) d
+        left join agg on agg.p = q.p and agg.product is not distinct from d.product"""),
+    ("new_logos_per_year", {
+        "metrics": ["new_logos"], "grain": "year", "time_range": {"from": "2023-01-01", "to": "2025-12-31"}}, """
+        with first_win as (select account_id, min(closed_at) as f from opportunities
+                           where is_won and account_id is not null group by 1)
+        select y.p, count(first_win.account_id)
+        from (select unnest(generate_series(date '2023-01-01', date '2025-01-01', interval 1 year))::date as p) y
+        left join first_win on date_trunc('year', first_win.f)::date = y.p
+        group by 1"""),
+    ("weighted_pipeline_by_forecast_category", {
+        "metrics": ["open_pipeline", "weighted_pipeline"], "dimensions": ["opportunity.forecast_category"],
+        "time_range": {"relative": "this_quarter"}}, """
+        select forecast_category, sum(amount),
+               sum(amount * case stage when 'prospecting' then 0.05 when 'qualification' then 0.10
+                   when 'discovery' then 0.25 when 'proposal' then 0.50 when 'negotiation' then 0.80 end)
+        from opportunities
+        where not is_closed and close_date >= date '2025-10-01' and close_date < date '2026-01-01'
+        group by 1"""),
+    ("activity_coverage_by_source", {
+        "metrics": ["activities", "activity_opportunity_coverage"], "dimensions": ["activity.source_system"],
+        "time_range": {"relative": "last_90_days"}}, """
+        select source_system, count(*), count(opportunity_id)::double / count(*)
+        from activities where occurred_at >= date '2025-08-18' and occurred_at < date '2025-11-16'
+        group by 1"""),
+    ("derived_metric_by_team", {
+        "metrics": ["bookings_per_won_deal_check", "avg_deal_size"], "dimensions": ["rep.team"],
+        "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
+        select r.team, sum(o.amount)::double / nullif(count(*), 0), avg(o.amount)
+        from opportunities o left join reps r on r.rep_id = o.owner_rep_id
+        where o.is_won and o.closed_at >= date '2025-01-01' and o.closed_at < date '2026-01-01'
+        group by 1"""),
+    ("activity_trend_by_week", {
+        "metrics": ["activities", "meetings"], "grain": "week", "time_range": {"relative": "last_12_weeks"}}, """
+        with w as (select date_trunc('week', occurred_at)::date as p, count(*) as n,
+                          count(*) filter (where activity_type = 'meeting') as m
+                   from activities where occurred_at >= date '2025-08-24' and occurred_at < date '2025-11-16'
+                   group by 1)
+        select s.p, coalesce(w.n, 0), coalesce(w.m, 0)
+        from (select unnest(generate_series(date '2025-08-18', date '2025-11-10', interval 7 day))::date as p) s
+        left join w on w.p = s.p"""),
+]
+
+
+def ledger(scale: float) -> Path:
+    """The scale-N demo ledger, built once under bench/.data/ (written to a temp name, then renamed)."""
+    path = DATA / f"ledger-scale{scale:g}-seed{SEED}.duckdb"
+    if path.exists() and demo_ledger_present(f"duckdb:///{path}"):
+        return path
+    DATA.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial.duckdb")
+    partial.unlink(missing_ok=True)
+    print(f"building the scale-{scale:g} demo ledger in {path} (one-off) ...", flush=True)
+    counts = write_demo(f"duckdb:///{partial}", scale=scale, seed=SEED, as_of=AS_OF)
+    os.replace(partial, path)
+    print("  " + ", ".join(f"{name} {rows:,}" for name, rows in counts.items()), flush=True)
+    return path
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return value
+
+
+def _rows(result: sa.CursorResult) -> list[tuple]:
+    return sorted((tuple(_normal(v) for v in row) for row in result), key=repr)
+
+
+def same_numbers(left: list[tuple], right: list[tuple]) -> bool:
+    """Same rows (order ignored), floats equal to 1e-9 relative (sums in another order round differently)."""
+    if len(left) != len(right):
+        return False
+    for a_row, b_row in zip(left, right):
+        for a, b in zip(a_row, b_row, strict=True):
+            if isinstance(a, float) or isinstance(b, float):
+                if a is None or b is None or not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9):
+                    return False
+            elif a != b:
+                return False
+    return True
+
+
+def median_ms(run: Callable[[], Any], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def compile_ms(run: Callable[[], Any], budget_s: float = 0.5) -> float:
+    """Median time of `run` over as many runs as fit in the budget (at least 20), after one warm-up."""
+    run()
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget_s
+    while len(samples) < 20 or time.perf_counter() < deadline:
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def compile_times(layer: SemanticLayer, question: Question) -> tuple[float, float]:
+    """(full compile, memoised layer.compile): a question the layer has not seen vs one it has.
+
+    `layer.compile` memoises per question, so timing it alone would measure a dict lookup; the full
+    compile calls what it calls on a miss (plan, SQLAlchemy statement) and renders the SQL text too.
+    """
+    def full() -> str:
+        return compile_question(layer.definitions, layer.graph, question, layer.dialect, AS_OF).sql
+
+    return compile_ms(full), compile_ms(lambda: layer.compile(question))
+
+
+Row = tuple[str, float, float, float, float, float]  # name, layer ms, hand ms, ratio, compile ms, memo ms
+
+
+def bench(scale: float, repeat: int, only: str | None) -> list[Row]:
+    path = ledger(scale)
+    layer = SemanticLayer.open(REPO, f"duckdb:///{path}", ExecutionSettings(today=AS_OF))
+    engine = sa.create_engine(f"duckdb:///{path}", connect_args={"read_only": True})
+    table = []
+    with engine.connect() as conn:
+        for name, spec, hand_sql in CASES:
+            if only and only not in name:
+                continue
+            question = Question.model_validate(spec)
+            compiled = layer.compile(question)
+            hand = sa.text(hand_sql)
+
+            def run_layer() -> list[tuple]:
+                return _rows(conn.execute(compiled.statement))
+
+            def run_hand() -> list[tuple]:
+                return _rows(conn.execute(hand))
+
+            layer_rows, hand_rows = run_layer(), run_hand()  # also the warm-up run of each
+            if not layer_rows or not same_numbers(layer_rows, hand_rows):
+                raise SystemExit(f"{name}: the layer and the hand-written SQL disagree (or return nothing)\n"
+                                 f"layer: {layer_rows[:5]}\nhand:  {hand_rows[:5]}")
+            layer_ms, hand_ms = [], []
+            for _ in range(repeat):  # interleaved, so drift (caches, turbo) hits both sides alike
+                layer_ms.append(median_ms(run_layer, 1))
+                hand_ms.append(median_ms(run_hand, 1))
+            lm, hm = statistics.median(layer_ms), statistics.median(hand_ms)
+            table.append((name, lm, hm, lm / hm, *compile_times(layer, question)))
+            print(f"  {name}: done", flush=True)
+    engine.dispose()
+    return table
+
+
+def report(table: list[Row], scale: float, repeat: int) -> None:
+    print(f"\nscale {scale:g}, median of {repeat} runs after a warm-up, DuckDB, one connection "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: a busy machine blurs small ratios)")
+    print(f"{'question':<40} {'layer ms':>9} {'hand ms':>9} {'ratio':>6} {'compile ms':>11} {'memo ms':>8}")
+    for name, lm, hm, ratio, cm, mm in table:
+        print(f"{name:<40} {lm:>9.1f} {hm:>9.1f} {ratio:>6.2f} {cm:>11.2f} {mm:>8.3f}")
+    ratios = [row[3] for row in table]
+    compiles = [row[4] for row in table]
+    print(f"\nmedian ratio {statistics.median(ratios):.2f} (goal < 1.10); worst {max(ratios):.2f}; "
+          f"compile median {statistics.median(compiles):.2f} ms, worst {max(compiles):.2f} ms (goal < 5 ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=50.0, help="demo ledger scale (50: 2.5M activities)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per query after the warm-up")
+    parser.add_argument("--only", help="run only the questions whose name contains this text")
+    args = parser.parse_args()
+    report(bench(args.scale, args.repeat, args.only), args.scale, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
