@@ -105,7 +105,8 @@ def run_compiled(url: str | None, compiled: Any, version: str, settings: Any) ->
     timer = None
     try:
         timer = _arm_timeout(conn, backend, settings.statement_timeout_s)
-        cursor = conn.execute(compiled.statement)
+        text, args = compiled.driver_sql(engine.dialect)
+        cursor = conn.exec_driver_sql(text, args) if args else conn.execute(compiled.statement)
         fetched = cursor.fetchmany(settings.max_rows + 1)
     except DBAPIError as exc:
         message = _first_line(exc)

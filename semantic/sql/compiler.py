@@ -9,8 +9,8 @@ Every user value (filter values, time range bounds, spine dates, limit) is a bou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
-from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from semantic.plan.resolve import build_plan
 from semantic.question import Question
 from semantic.result import Column
 from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for, normalize
+from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.render import needs_quotes, render, render_formula
 from semantic.sql.timefns import period_start
 
@@ -52,6 +53,20 @@ class CompiledQuery:
     def params(self) -> dict[str, Any]:
         return dict(self._text.params)
 
+    def driver_sql(self, dialect: Any) -> tuple[str, Any]:
+        """The statement as the driver of an engine takes it (text + parameters), compiled once per driver.
+
+        Executing this text skips SQLAlchemy's per-execution compile, which duckdb-engine cannot cache.
+        """
+        key = (type(dialect), dialect.paramstyle)
+        cache = self.__dict__.setdefault("_driver_sql", {})
+        if key not in cache:
+            compiled = self.statement.compile(dialect=dialect)
+            params = compiled.construct_params()
+            args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+            cache[key] = (str(compiled), args)
+        return cache[key]
+
 
 def internal_name(ref: str) -> str:
     """Column name of a dimension inside the CTEs: `account.segment` -> `account__segment`."""
@@ -78,66 +93,34 @@ def _dimension_sql(defs: Definitions, dim: DimensionUse, dialect: str) -> Column
     return render(dim.dimension.expr or dim.name, dim.entity, dim.entity, defs, dialect, expand_dimensions=False)
 
 
-def _day_filter_sql(col: ColumnElement, op: str, days: tuple[date, ...]) -> ColumnElement:
-    """A date compared with a time dimension means the whole day, as in time ranges: 'eq 2025-11-03'
-    matches 09:00 that day, 'lte 2025-11-03' includes it, 'gt 2025-11-03' starts the next day."""
-    def on(day: date) -> ColumnElement:
-        return sa.and_(col >= sa.literal(day, sa.Date), col < sa.literal(day + timedelta(days=1), sa.Date))
-
-    if op in ("eq", "in"):
-        return sa.or_(*[on(d) for d in days])
-    if op in ("neq", "not_in"):
-        return sa.or_(sa.not_(sa.or_(*[on(d) for d in days])), col.is_(None))
-    if op == "between":
-        return sa.and_(col >= sa.literal(days[0], sa.Date), col < sa.literal(days[1] + timedelta(days=1), sa.Date))
-    next_day = sa.literal(days[0] + timedelta(days=1), sa.Date)
-    return {"lt": lambda: col < sa.literal(days[0], sa.Date), "lte": lambda: col < next_day,
-            "gt": lambda: col >= next_day, "gte": lambda: col >= sa.literal(days[0], sa.Date)}[op]()
-
-
 def _filter_sql(defs: Definitions, flt: FilterUse, dialect: str) -> ColumnElement:
-    col = _dimension_sql(defs, flt.dimension, dialect)
-    values = flt.values
-    is_day = lambda v: isinstance(v, date) and not isinstance(v, datetime)  # noqa: E731
-    if flt.dimension.dimension.type == "time" and values and all(is_day(v) for v in values):
-        return _day_filter_sql(col, flt.op, values)
-    if flt.op == "eq":
-        return col == sa.literal(values[0])
-    if flt.op == "neq":  # "not X" keeps rows where the value is unknown, as a business reader expects
-        return sa.or_(col != sa.literal(values[0]), col.is_(None))
-    if flt.op == "in":
-        return col.in_([sa.literal(v) for v in values])
-    if flt.op == "not_in":
-        return sa.or_(col.not_in([sa.literal(v) for v in values]), col.is_(None))
-    if flt.op == "between":
-        return col.between(sa.literal(values[0]), sa.literal(values[1]))
-    if flt.op == "is_null":
-        return col.is_(None)
-    if flt.op == "not_null":
-        return col.is_not(None)
-    if flt.op == "contains":
-        return col.icontains(values[0], autoescape=True)
-    comparisons = {"gt": col.__gt__, "gte": col.__ge__, "lt": col.__lt__, "lte": col.__le__}
-    return comparisons[flt.op](sa.literal(values[0]))
+    return filter_sql(_dimension_sql(defs, flt.dimension, dialect), flt, dialect)
+
+
+FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
 
 
 def _aggregate(defs: Definitions, m: MeasureUse, condition: ColumnElement | None, dialect: str) -> ColumnElement:
-    entity = defs.entities[m.entity]
+    """One measure's aggregate; a per-measure condition is `agg(x) FILTER (WHERE c)` where the dialect has it
+    (DuckDB plans it faster than CASE), else `agg(CASE WHEN c THEN x END)`."""
     if m.expr:
         value: ColumnElement | None = render(m.expr, m.entity, m.entity, defs, dialect)
     elif m.agg == "count":
-        value = _qualified(m.entity, entity.primary_key, dialect) if entity.primary_key else None
+        value = None  # rows of the entity: count(*), its primary key is never NULL
     else:
         value = render(m.measure, m.entity, m.entity, defs, dialect)
-    if condition is not None:
+    use_filter = condition is not None and dialect in FILTER_CLAUSE_DIALECTS and m.agg != "median"
+    if condition is not None and not use_filter:
         value = sa.case((condition, value if value is not None else sa.literal_column("1")))
     if m.agg == "count":
-        return sa.func.count(value) if value is not None else sa.func.count()
-    if m.agg == "count_distinct":
-        return sa.func.count(sa.distinct(value))
-    if m.agg == "median":
+        agg = sa.func.count(value) if value is not None else sa.func.count()
+    elif m.agg == "count_distinct":
+        agg = sa.func.count(sa.distinct(value))
+    elif m.agg == "median":
         return sa.func.percentile_cont(0.5).within_group(value)
-    return getattr(sa.func, m.agg)(value)
+    else:
+        agg = getattr(sa.func, m.agg)(value)
+    return agg.filter(condition) if use_filter else agg
 
 
 def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) -> sa.CTE:
@@ -159,17 +142,18 @@ def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) 
             keys.append(period_start(moment, plan.grain, defs.calendar).label("period"))
         if plan.time_range:
             start, end = plan.time_range
-            where += [moment >= sa.literal(start, sa.Date), moment < sa.literal(end + timedelta(days=1), sa.Date)]
+            where.append(within_days(moment, start, end, dialect))
     keys += [_dimension_sql(defs, d, dialect).label(internal_name(d.ref)) for d in plan.dimensions]
     where += [_filter_sql(defs, f, dialect) for f in plan.filters]
-    shared = {m.conditions for m in group.measures}
-    per_measure = len(shared) > 1
-    if not per_measure:
-        where += [render(c, group.entity, group.entity, defs, dialect) for c in next(iter(shared))]
+    conditions = {m: [render(c, m.entity, m.entity, defs, dialect) for c in m.conditions] for m in group.measures}
+    per_measure = len({m.conditions for m in group.measures}) > 1
+    if not per_measure:  # one filter for every measure: a plain WHERE, as hand-written SQL would do
+        where += next(iter(conditions.values()))
+    elif all(m.conditions for m in group.measures):  # rows no measure counts need not be read
+        where.append(sa.or_(*[sa.and_(*conditions[m]) for m in group.measures]))
     aggregates = []
     for m in group.measures:
-        condition = sa.and_(*[render(c, m.entity, m.entity, defs, dialect) for c in m.conditions]) \
-            if per_measure and m.conditions else None
+        condition = sa.and_(*conditions[m]) if per_measure and m.conditions else None
         aggregates.append(_aggregate(defs, m, condition, dialect).label(m.column))
     stmt = sa.select(*keys, *aggregates).select_from(source).where(*where)
     if keys:  # by position: valid on every target dialect and keeps long expressions written once
@@ -178,26 +162,31 @@ def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) 
 
 
 def _spine(dates: tuple[date, ...], dialect: str) -> sa.FromClause:
-    """The report's periods as a tiny table of bound dates (BigQuery has no VALUES list: UNION ALL there)."""
-    if dialect == "bigquery":
+    """The report's periods as a tiny table of bound dates."""
+    if dialect in ("bigquery", "snowflake"):  # typed dates: no VALUES on BigQuery, untyped VALUES on Snowflake
         rows = [sa.select(sa.cast(sa.literal(d, sa.Date), sa.Date).label("period")) for d in dates]
         return (sa.union_all(*rows) if len(rows) > 1 else rows[0]).subquery("spine")
     return sa.values(sa.column("period", sa.Date), name="spine").data([(d,) for d in dates])
 
 
+def _distinct_rows(selects: list[sa.Select]) -> sa.Select | sa.CompoundSelect:
+    """UNION of the selects (a lone select gets DISTINCT: a one-member UNION would keep duplicates)."""
+    return sa.union(*selects) if len(selects) > 1 else selects[0].distinct()
+
+
 def _keys_cte(plan: Plan, groups: list[sa.CTE], key_names: list[str], dialect: str) -> sa.CTE:
-    """Every row to report: the data's own keys, plus every spine period for every dimension combination."""
-    data_keys = [sa.select(*[g.c[k] for k in key_names]) for g in groups]
+    """Every row to report: the groups' own keys; with a date spine, every spine period for every
+    combination of dimension values (the data's periods are inside the spine: tests/plan/test_calendar.py
+    checks that SQL and Python agree on every period, day by day)."""
     if plan.spine is None:
-        return sa.union(*data_keys).cte("keys")
+        return _distinct_rows([sa.select(*[g.c[k] for k in key_names]) for g in groups]).cte("keys")
     spine = _spine(plan.spine, dialect)
     dim_names = [k for k in key_names if k != "period"]
-    if dim_names:
-        combos = sa.union(*[sa.select(*[g.c[k] for k in dim_names]) for g in groups]).subquery("dimension_values")
-        spine_rows = sa.select(spine.c.period, *[combos.c[k] for k in dim_names]).select_from(spine.join(combos, sa.true()))
-    else:
-        spine_rows = sa.select(spine.c.period)
-    return sa.union(spine_rows, *data_keys).cte("keys")
+    if not dim_names:
+        return sa.select(spine.c.period).cte("keys")
+    combos = _distinct_rows([sa.select(*[g.c[k] for k in dim_names]) for g in groups]).subquery("dimension_values")
+    return (sa.select(spine.c.period, *[combos.c[k] for k in dim_names])
+            .select_from(spine.join(combos, sa.true())).cte("keys"))
 
 
 def compile_plan(defs: Definitions, plan: Plan, dialect: str) -> CompiledQuery:

@@ -66,6 +66,16 @@ def _trunc_bigquery(element: TruncDate, compiler: Any, **kw: Any) -> str:
     return f"DATE_TRUNC(CAST({expr} AS DATE), {part})"
 
 
+@compiles(TruncDate, "snowflake")
+def _trunc_snowflake(element: TruncDate, compiler: Any, **kw: Any) -> str:
+    expr, (unit,) = _args(element, compiler, **kw)
+    if unit == "day":
+        return f"CAST({expr} AS DATE)"
+    if unit == "week":  # DATE_TRUNC('week') follows the session's WEEK_START; ISO weekday does not
+        return f"DATEADD(day, 1 - DAYOFWEEKISO({expr}), CAST({expr} AS DATE))"
+    return f"CAST(DATE_TRUNC('{unit}', {expr}) AS DATE)"
+
+
 @compiles(ShiftDate)
 def _shift_default(element: ShiftDate, compiler: Any, **kw: Any) -> str:
     expr, (amount, unit) = _args(element, compiler, **kw)

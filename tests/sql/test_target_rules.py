@@ -1,8 +1,7 @@
 """Warehouse rules sqlglot's lenient parser does not enforce, checked on the committed snapshots.
 
 sqlglot reads `LIKE .. ESCAPE` in BigQuery and does not type-check comparisons, so rules a reviewer found
-by reading the BigQuery SQL are written down here. Known compiler bugs are strict xfails: they document
-the problem today and fail loudly (XPASS) once semantic/sql is fixed, so the marker gets removed.
+by reading the BigQuery SQL are written down here (each was a compiler bug found this way, now fixed).
 """
 from __future__ import annotations
 
@@ -56,21 +55,15 @@ def test_trino_and_snowflake_quote_dotted_output_names() -> None:
         assert offenders(dialect, r"AS [a-z_]+\.[a-z_]+\b") == []
 
 
-@pytest.mark.xfail(strict=True, reason="BigQuery LIKE has no ESCAPE clause (syntax error 'Expected end of "
-                   "input but got keyword ESCAPE'); icontains(autoescape=True) emits it and escapes with '/'")
 def test_bigquery_like_has_no_escape_clause() -> None:
     assert offenders("bigquery", r"\bESCAPE\b") == []
 
 
-@pytest.mark.xfail(strict=True, reason="BigQuery has no implicit TIMESTAMP-vs-DATE comparison ('No matching "
-                   "signature for operator >= for argument types: TIMESTAMP, DATE'); time ranges bind DATEs")
 def test_bigquery_time_range_does_not_compare_timestamps_with_dates() -> None:
     columns = "|".join(TIMESTAMP_COLUMNS)
     assert offenders("bigquery", rf"\.(?:{columns}) (?:>=|<) :param_\d+") == []
 
 
-@pytest.mark.xfail(strict=True, reason="BigQuery DATE_DIFF takes DATEs; closed_at/created_at are TIMESTAMPs "
-                   "(needs DATE_DIFF(DATE(a), DATE(b), DAY) to keep the day-boundary meaning of other targets)")
 def test_bigquery_date_diff_gets_dates() -> None:
     columns = "|".join(TIMESTAMP_COLUMNS)
     assert offenders("bigquery", rf"DATE_DIFF\(\w+\.(?:{columns})") == []

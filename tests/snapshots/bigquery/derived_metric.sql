@@ -1,15 +1,14 @@
 -- param_1 = DATE '2023-01-01'
 -- param_2 = DATE '2024-01-01'
 -- param_3 = DATE '2025-01-01'
--- param_4 = DATE '2023-01-01'
--- param_5 = DATE '2026-01-01'
-WITH `opportunity_by_closed_at` AS 
-(SELECT DATE_TRUNC(CAST(CAST(opportunity.closed_at AS DATE) AS DATE), YEAR) AS `period`, sum(opportunity.amount) AS `won_amount`, count(opportunity.opportunity_id) AS `won_deals`, avg(opportunity.amount) AS `avg_won_amount` 
-FROM `opportunities` AS `opportunity` 
-WHERE opportunity.closed_at >= :param_4 AND opportunity.closed_at < :param_5 AND opportunity.is_won GROUP BY 1), 
-`keys` AS 
+-- param_4 = TIMESTAMP '2023-01-01 00:00:00'
+-- param_5 = TIMESTAMP '2026-01-01 00:00:00'
+WITH `keys` AS 
 (SELECT `spine`.`period` AS `period` 
-FROM (SELECT CAST(:param_1 AS DATE) AS `period` UNION ALL SELECT CAST(:param_2 AS DATE) AS `period` UNION ALL SELECT CAST(:param_3 AS DATE) AS `period`) AS `spine` UNION DISTINCT SELECT `opportunity_by_closed_at`.`period` AS `period` 
-FROM `opportunity_by_closed_at`)
+FROM (SELECT CAST(:param_1 AS DATE) AS `period` UNION ALL SELECT CAST(:param_2 AS DATE) AS `period` UNION ALL SELECT CAST(:param_3 AS DATE) AS `period`) AS `spine`), 
+`opportunity_by_closed_at` AS 
+(SELECT DATE_TRUNC(CAST(CAST(opportunity.closed_at AS DATE) AS DATE), YEAR) AS `period`, sum(opportunity.amount) AS `won_amount`, count(*) AS `won_deals`, avg(opportunity.amount) AS `avg_won_amount` 
+FROM `opportunities` AS `opportunity` 
+WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_4 AND CAST(opportunity.closed_at AS DATETIME) < :param_5 AND opportunity.is_won GROUP BY 1)
  SELECT `keys`.`period` AS `period`, CAST(((COALESCE(won_amount, 0))) AS FLOAT64) / NULLIF((COALESCE(won_deals, 0)), 0) AS `bookings_per_won_deal_check`, avg_won_amount AS `avg_deal_size` 
 FROM `keys` LEFT OUTER JOIN `opportunity_by_closed_at` ON `keys`.`period` IS NOT DISTINCT FROM `opportunity_by_closed_at`.`period` ORDER BY `keys`.`period` ASC NULLS LAST

@@ -5,7 +5,7 @@
 -- param_4 = 1000
 -- param_5 = 50000
 WITH opportunity_totals AS 
-(SELECT opportunity.product AS opportunity__product, sum(opportunity.amount) AS won_amount, count(opportunity.opportunity_id) AS won_deals 
+(SELECT opportunity.product AS opportunity__product, sum(opportunity.amount) AS won_amount, count(*) AS won_deals 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
 WHERE account.segment IN (%(param_1)s, %(param_2)s) AND (opportunity.type != %(param_3)s OR opportunity.type IS NULL) AND (account.name ILIKE '%%' || %(account_name_1)s || '%%' ESCAPE '/') AND opportunity.amount BETWEEN %(param_4)s AND %(param_5)s AND opportunity.is_won GROUP BY 1)
  SELECT opportunity_totals.opportunity__product AS "opportunity.product", COALESCE(won_amount, 0) AS bookings, COALESCE(won_deals, 0) AS won_deals 

@@ -5,13 +5,12 @@
 -- param_5 = DATE '2025-02-01'
 -- param_6 = DATE '2026-02-01'
 WITH opportunity_by_closed_at AS 
-(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(opportunity.closed_at AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, opportunity.product AS opportunity__product, count(CASE WHEN opportunity.is_won THEN opportunity.opportunity_id END) AS won_deals, count(CASE WHEN opportunity.is_closed THEN opportunity.opportunity_id END) AS closed_deals, sum(CASE WHEN opportunity.is_won THEN opportunity.amount END) AS won_amount 
+(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(opportunity.closed_at AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, opportunity.product AS opportunity__product, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals, sum(opportunity.amount) FILTER (WHERE opportunity.is_won) AS won_amount 
 FROM opportunities AS opportunity 
-WHERE opportunity.closed_at >= %(param_5)s AND opportunity.closed_at < %(param_6)s GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= %(param_5)s AND opportunity.closed_at < %(param_6)s AND (opportunity.is_won OR opportunity.is_closed OR opportunity.is_won) GROUP BY 1, 2), 
 keys AS 
 (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 
-FROM (VALUES (%(param_1)s), (%(param_2)s), (%(param_3)s), (%(param_4)s)) AS spine (period) JOIN (SELECT opportunity_by_closed_at.opportunity__product AS opportunity__product 
-FROM opportunity_by_closed_at) AS dimension_values ON true UNION SELECT opportunity_by_closed_at.period AS period, opportunity_by_closed_at.opportunity__product AS opportunity__product 
-FROM opportunity_by_closed_at)
+FROM (VALUES (%(param_1)s), (%(param_2)s), (%(param_3)s), (%(param_4)s)) AS spine (period) JOIN (SELECT DISTINCT opportunity_by_closed_at.opportunity__product AS opportunity__product 
+FROM opportunity_by_closed_at) AS dimension_values ON true)
  SELECT keys.period AS period, keys.opportunity__product AS "opportunity.product", CAST((COALESCE(won_deals, 0)) AS DOUBLE) / NULLIF(COALESCE(closed_deals, 0), 0) AS win_rate, COALESCE(won_amount, 0) AS bookings 
 FROM keys LEFT OUTER JOIN opportunity_by_closed_at ON keys.period IS NOT DISTINCT FROM opportunity_by_closed_at.period AND keys.opportunity__product IS NOT DISTINCT FROM opportunity_by_closed_at.opportunity__product ORDER BY keys.period ASC NULLS LAST, keys.opportunity__product ASC NULLS LAST

@@ -3,13 +3,12 @@
 -- param_3 = DATE '2024-01-01'
 -- param_4 = DATE '2026-01-01'
 WITH account_first_win_by_first_won_at AS 
-(SELECT CAST(date_trunc('year', CAST(account_first_win.first_won_at AS DATE)) AS DATE) AS period, account.segment AS account__segment, count(account_first_win.account_id) AS new_logo_accounts 
+(SELECT CAST(date_trunc('year', CAST(account_first_win.first_won_at AS DATE)) AS DATE) AS period, account.segment AS account__segment, count(*) AS new_logo_accounts 
 FROM (SELECT account_id, MIN(closed_at) AS first_won_at FROM opportunities WHERE is_won AND NOT account_id IS NULL GROUP BY account_id) AS account_first_win LEFT OUTER JOIN accounts AS account ON account_first_win.account_id = account.account_id 
 WHERE account_first_win.first_won_at >= %(param_3)s AND account_first_win.first_won_at < %(param_4)s GROUP BY 1, 2), 
 keys AS 
 (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 
-FROM (VALUES (%(param_1)s), (%(param_2)s)) AS spine (period) JOIN (SELECT account_first_win_by_first_won_at.account__segment AS account__segment 
-FROM account_first_win_by_first_won_at) AS dimension_values ON true UNION SELECT account_first_win_by_first_won_at.period AS period, account_first_win_by_first_won_at.account__segment AS account__segment 
-FROM account_first_win_by_first_won_at)
+FROM (VALUES (%(param_1)s), (%(param_2)s)) AS spine (period) JOIN (SELECT DISTINCT account_first_win_by_first_won_at.account__segment AS account__segment 
+FROM account_first_win_by_first_won_at) AS dimension_values ON true)
  SELECT keys.period AS period, keys.account__segment AS "account.segment", COALESCE(new_logo_accounts, 0) AS new_logos 
 FROM keys LEFT OUTER JOIN account_first_win_by_first_won_at ON keys.period IS NOT DISTINCT FROM account_first_win_by_first_won_at.period AND keys.account__segment IS NOT DISTINCT FROM account_first_win_by_first_won_at.account__segment ORDER BY keys.period ASC NULLS LAST, keys.account__segment ASC NULLS LAST

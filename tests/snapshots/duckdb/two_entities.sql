@@ -3,7 +3,7 @@ WITH opportunity_totals AS
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
 WHERE opportunity.is_won GROUP BY 1), 
 activity_totals AS 
-(SELECT account.segment AS account__segment, count(activity.activity_id) AS activity_count 
+(SELECT account.segment AS account__segment, count(*) AS activity_count 
 FROM activities AS activity LEFT OUTER JOIN accounts AS account ON activity.account_id = account.account_id GROUP BY 1), 
 keys AS 
 (SELECT opportunity_totals.account__segment AS account__segment 

@@ -18,8 +18,6 @@ keys AS
 (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 
 FROM (VALUES (%(param_1)s::DATE), (%(param_2)s::DATE), (%(param_3)s::DATE), (%(param_4)s::DATE)) AS spine (period) JOIN (SELECT opportunity_by_closed_at.account__segment AS account__segment 
 FROM opportunity_by_closed_at UNION SELECT opportunity_by_close_date.account__segment AS account__segment 
-FROM opportunity_by_close_date) AS dimension_values ON true UNION SELECT opportunity_by_closed_at.period AS period, opportunity_by_closed_at.account__segment AS account__segment 
-FROM opportunity_by_closed_at UNION SELECT opportunity_by_close_date.period AS period, opportunity_by_close_date.account__segment AS account__segment 
-FROM opportunity_by_close_date)
+FROM opportunity_by_close_date) AS dimension_values ON true)
  SELECT keys.period AS period, keys.account__segment AS "account.segment", COALESCE(won_amount, 0) AS bookings, COALESCE(open_amount, 0) AS open_pipeline 
 FROM keys LEFT OUTER JOIN opportunity_by_closed_at ON keys.period IS NOT DISTINCT FROM opportunity_by_closed_at.period AND keys.account__segment IS NOT DISTINCT FROM opportunity_by_closed_at.account__segment LEFT OUTER JOIN opportunity_by_close_date ON keys.period IS NOT DISTINCT FROM opportunity_by_close_date.period AND keys.account__segment IS NOT DISTINCT FROM opportunity_by_close_date.account__segment ORDER BY keys.period ASC NULLS LAST, keys.account__segment ASC NULLS LAST
