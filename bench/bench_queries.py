@@ -32,7 +32,9 @@ DATA = Path(__file__).resolve().parent / ".data"
 AS_OF = date(2025, 11, 15)  # the ledger's 'today' and the layer's: relative ranges below assume it
 SEED = 42
 
-# (name, question, hand-written DuckDB SQL returning the same rows; dates spelt out for AS_OF)
+# (name, question, hand-written DuckDB SQL returning the same rows in the same order -- the layer's output
+# is ordered by period then dimensions, so a fair hand-written report query orders too; dates spelt out
+# for AS_OF)
 CASES: list[tuple[str, dict[str, Any], str]] = [
     ("totals", {"metrics": ["bookings", "won_deals", "win_rate"]}, """
         select sum(amount) filter (where is_won), count(*) filter (where is_won),
@@ -54,14 +56,16 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         from (select unnest(generate_series(date '2024-01-01', date '2025-10-01', interval 3 month))::date as p) q
         cross join segments s
         left join won on won.p = q.p and won.segment is not distinct from s.segment
-        left join open on open.p = q.p and open.segment is not distinct from s.segment"""),
+        left join open on open.p = q.p and open.segment is not distinct from s.segment
+        order by 1, 2"""),
     ("two_entities_by_segment", {"metrics": ["bookings", "activities"], "dimensions": ["account.segment"]}, """
         with b as (select a.segment, sum(o.amount) as v from opportunities o
                    left join accounts a on a.account_id = o.account_id where o.is_won group by 1),
              n as (select a.segment, count(*) as v from activities x
                    left join accounts a on a.account_id = x.account_id group by 1)
         select coalesce(b.segment, n.segment), coalesce(b.v, 0), coalesce(n.v, 0)
-        from b full join n on b.segment is not distinct from n.segment"""),
+        from b full join n on b.segment is not distinct from n.segment
+        order by 1"""),
     ("filters_on_joined_entities", {
         "metrics": ["bookings", "won_deals"], "dimensions": ["opportunity.product"],
         "time_range": {"from": "2025-01-01", "to": "2025-12-31"},
@@ -71,7 +75,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         join accounts a on a.account_id = o.account_id
         where o.is_won and o.closed_at >= date '2025-01-01' and o.closed_at < date '2026-01-01'
           and a.segment in ('Enterprise', 'Mid-Market') and a.region is distinct from 'EMEA'
-        group by 1"""),
+        group by 1 order by 1"""),
     ("win_rate_by_product_fiscal_quarter", {
         "metrics": ["win_rate", "bookings"], "dimensions": ["opportunity.product"], "grain": "fiscal_quarter",
         "time_range": {"relative": "this_fiscal_year"}}, """
@@ -84,7 +88,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
                coalesce(agg.booked, 0)
         from (select unnest(generate_series(date '2025-01-01', date '2025-10-01', interval 3 month))::date as p) q
         cross join (select distinct product from agg) d
-        left join agg on agg.p = q.p and agg.product is not distinct from d.product"""),
+        left join agg on agg.p = q.p and agg.product is not distinct from d.product
+        order by 1, 2"""),
     ("new_logos_per_year", {
         "metrics": ["new_logos"], "grain": "year", "time_range": {"from": "2023-01-01", "to": "2025-12-31"}}, """
         with first_win as (select account_id, min(closed_at) as f from opportunities
@@ -92,7 +97,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         select y.p, count(first_win.account_id)
         from (select unnest(generate_series(date '2023-01-01', date '2025-01-01', interval 1 year))::date as p) y
         left join first_win on date_trunc('year', first_win.f)::date = y.p
-        group by 1"""),
+        group by 1 order by 1"""),
     ("weighted_pipeline_by_forecast_category", {
         "metrics": ["open_pipeline", "weighted_pipeline"], "dimensions": ["opportunity.forecast_category"],
         "time_range": {"relative": "this_quarter"}}, """
@@ -101,20 +106,20 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
                    when 'discovery' then 0.25 when 'proposal' then 0.50 when 'negotiation' then 0.80 end)
         from opportunities
         where not is_closed and close_date >= date '2025-10-01' and close_date < date '2026-01-01'
-        group by 1"""),
+        group by 1 order by 1"""),
     ("activity_coverage_by_source", {
         "metrics": ["activities", "activity_opportunity_coverage"], "dimensions": ["activity.source_system"],
         "time_range": {"relative": "last_90_days"}}, """
         select source_system, count(*), count(opportunity_id)::double / count(*)
         from activities where occurred_at >= date '2025-08-18' and occurred_at < date '2025-11-16'
-        group by 1"""),
+        group by 1 order by 1"""),
     ("derived_metric_by_team", {
         "metrics": ["bookings_per_won_deal_check", "avg_deal_size"], "dimensions": ["rep.team"],
         "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
         select r.team, sum(o.amount)::double / nullif(count(*), 0), avg(o.amount)
         from opportunities o left join reps r on r.rep_id = o.owner_rep_id
         where o.is_won and o.closed_at >= date '2025-01-01' and o.closed_at < date '2026-01-01'
-        group by 1"""),
+        group by 1 order by 1"""),
     ("activity_trend_by_week", {
         "metrics": ["activities", "meetings"], "grain": "week", "time_range": {"relative": "last_12_weeks"}}, """
         with w as (select date_trunc('week', occurred_at)::date as p, count(*) as n,
@@ -123,7 +128,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
                    group by 1)
         select s.p, coalesce(w.n, 0), coalesce(w.m, 0)
         from (select unnest(generate_series(date '2025-08-18', date '2025-11-10', interval 7 day))::date as p) s
-        left join w on w.p = s.p"""),
+        left join w on w.p = s.p
+        order by 1"""),
 ]
 
 
@@ -215,13 +221,13 @@ def bench(scale: float, repeat: int, only: str | None) -> list[Row]:
                 continue
             question = Question.model_validate(spec)
             compiled = layer.compile(question)
-            hand = sa.text(hand_sql)
+            text, args = compiled.driver_sql(conn.dialect)  # exactly what semantic/execute.py sends
 
             def run_layer() -> list[tuple]:
-                return _rows(conn.execute(compiled.statement))
+                return _rows(conn.exec_driver_sql(text, args))
 
             def run_hand() -> list[tuple]:
-                return _rows(conn.execute(hand))
+                return _rows(conn.exec_driver_sql(hand_sql))
 
             layer_rows, hand_rows = run_layer(), run_hand()  # also the warm-up run of each
             if not layer_rows or not same_numbers(layer_rows, hand_rows):

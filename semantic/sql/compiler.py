@@ -149,8 +149,6 @@ def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) 
     per_measure = len({m.conditions for m in group.measures}) > 1
     if not per_measure:  # one filter for every measure: a plain WHERE, as hand-written SQL would do
         where += next(iter(conditions.values()))
-    elif all(m.conditions for m in group.measures):  # rows no measure counts need not be read
-        where.append(sa.or_(*[sa.and_(*conditions[m]) for m in group.measures]))
     aggregates = []
     for m in group.measures:
         condition = sa.and_(*conditions[m]) if per_measure and m.conditions else None

@@ -7,7 +7,7 @@
 WITH `opportunity_by_closed_at` AS 
 (SELECT DATE_ADD(DATE_TRUNC(CAST(DATE_ADD(CAST(opportunity.closed_at AS DATE), INTERVAL -1 MONTH) AS DATE), QUARTER), INTERVAL 1 MONTH) AS `period`, opportunity.product AS `opportunity__product`, count(CASE WHEN opportunity.is_won THEN 1 END) AS `won_deals`, count(CASE WHEN opportunity.is_closed THEN 1 END) AS `closed_deals`, sum(CASE WHEN opportunity.is_won THEN opportunity.amount END) AS `won_amount` 
 FROM `opportunities` AS `opportunity` 
-WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_5 AND CAST(opportunity.closed_at AS DATETIME) < :param_6 AND (opportunity.is_won OR opportunity.is_closed OR opportunity.is_won) GROUP BY 1, 2), 
+WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_5 AND CAST(opportunity.closed_at AS DATETIME) < :param_6 GROUP BY 1, 2), 
 `keys` AS 
 (SELECT `spine`.`period` AS `period`, `dimension_values`.`opportunity__product` AS `opportunity__product` 
 FROM (SELECT CAST(:param_1 AS DATE) AS `period` UNION ALL SELECT CAST(:param_2 AS DATE) AS `period` UNION ALL SELECT CAST(:param_3 AS DATE) AS `period` UNION ALL SELECT CAST(:param_4 AS DATE) AS `period`) AS `spine` JOIN (SELECT DISTINCT `opportunity_by_closed_at`.`opportunity__product` AS `opportunity__product` 

@@ -1,6 +1,5 @@
 WITH `opportunity_totals` AS 
 (SELECT sum(CASE WHEN opportunity.is_won THEN opportunity.amount END) AS `won_amount`, count(CASE WHEN opportunity.is_won THEN 1 END) AS `won_deals`, count(CASE WHEN opportunity.is_closed THEN 1 END) AS `closed_deals` 
-FROM `opportunities` AS `opportunity` 
-WHERE opportunity.is_won OR opportunity.is_won OR opportunity.is_closed)
+FROM `opportunities` AS `opportunity`)
  SELECT COALESCE(won_amount, 0) AS `bookings`, COALESCE(won_deals, 0) AS `won_deals`, CAST((COALESCE(won_deals, 0)) AS FLOAT64) / NULLIF(COALESCE(closed_deals, 0), 0) AS `win_rate` 
 FROM `opportunity_totals`

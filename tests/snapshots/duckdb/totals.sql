@@ -1,6 +1,5 @@
 WITH opportunity_totals AS 
 (SELECT sum(opportunity.amount) FILTER (WHERE opportunity.is_won) AS won_amount, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals 
-FROM opportunities AS opportunity 
-WHERE opportunity.is_won OR opportunity.is_won OR opportunity.is_closed)
+FROM opportunities AS opportunity)
  SELECT COALESCE(won_amount, 0) AS bookings, COALESCE(won_deals, 0) AS won_deals, CAST((COALESCE(won_deals, 0)) AS DOUBLE) / NULLIF(COALESCE(closed_deals, 0), 0) AS win_rate 
 FROM opportunity_totals

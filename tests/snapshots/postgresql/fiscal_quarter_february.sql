@@ -7,7 +7,7 @@
 WITH opportunity_by_closed_at AS 
 (SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(opportunity.closed_at AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, opportunity.product AS opportunity__product, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals, sum(opportunity.amount) FILTER (WHERE opportunity.is_won) AS won_amount 
 FROM opportunities AS opportunity 
-WHERE opportunity.closed_at >= %(param_5)s::DATE AND opportunity.closed_at < %(param_6)s::DATE AND (opportunity.is_won OR opportunity.is_closed OR opportunity.is_won) GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= %(param_5)s::DATE AND opportunity.closed_at < %(param_6)s::DATE GROUP BY 1, 2), 
 keys AS 
 (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 
 FROM (VALUES (%(param_1)s::DATE), (%(param_2)s::DATE), (%(param_3)s::DATE), (%(param_4)s::DATE)) AS spine (period) JOIN (SELECT DISTINCT opportunity_by_closed_at.opportunity__product AS opportunity__product 

@@ -7,7 +7,7 @@
 WITH opportunity_by_closed_at AS 
 (SELECT CAST(DATEADD(month, 1, CAST(DATE_TRUNC('quarter', CAST(DATEADD(month, -1, CAST(opportunity.closed_at AS DATE)) AS DATE)) AS DATE)) AS DATE) AS period, opportunity.product AS opportunity__product, count(CASE WHEN opportunity.is_won THEN 1 END) AS won_deals, count(CASE WHEN opportunity.is_closed THEN 1 END) AS closed_deals, sum(CASE WHEN opportunity.is_won THEN opportunity.amount END) AS won_amount 
 FROM opportunities AS opportunity 
-WHERE opportunity.closed_at >= %(param_5)s AND opportunity.closed_at < %(param_6)s AND (opportunity.is_won OR opportunity.is_closed OR opportunity.is_won) GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= %(param_5)s AND opportunity.closed_at < %(param_6)s GROUP BY 1, 2), 
 keys AS 
 (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 
 FROM (SELECT CAST(%(param_1)s AS DATE) AS period UNION ALL SELECT CAST(%(param_2)s AS DATE) AS period UNION ALL SELECT CAST(%(param_3)s AS DATE) AS period UNION ALL SELECT CAST(%(param_4)s AS DATE) AS period) AS spine JOIN (SELECT DISTINCT opportunity_by_closed_at.opportunity__product AS opportunity__product 

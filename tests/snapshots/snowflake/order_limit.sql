@@ -1,8 +1,7 @@
 -- param_1 = 3
 WITH opportunity_totals AS 
 (SELECT CASE opportunity.stage WHEN 'prospecting' THEN 'pipeline' WHEN 'qualification' THEN 'pipeline' WHEN 'discovery' THEN 'pipeline' WHEN 'proposal' THEN 'best_case' WHEN 'negotiation' THEN 'commit' WHEN 'closed_won' THEN 'closed' WHEN 'closed_lost' THEN 'omitted' ELSE NULL END AS opportunity__forecast_category, sum(CASE WHEN NOT opportunity.is_closed THEN opportunity.amount * CASE opportunity.stage WHEN 'prospecting' THEN 0.05 WHEN 'qualification' THEN 0.1 WHEN 'discovery' THEN 0.25 WHEN 'proposal' THEN 0.5 WHEN 'negotiation' THEN 0.8 WHEN 'closed_won' THEN 1.0 WHEN 'closed_lost' THEN 0.0 ELSE NULL END END) AS weighted_amount, avg(CASE WHEN opportunity.is_won THEN DATEDIFF(DAY, CAST(opportunity.created_at AS DATE), CAST(opportunity.closed_at AS DATE)) END) AS avg_won_cycle_days 
-FROM opportunities AS opportunity 
-WHERE NOT opportunity.is_closed OR opportunity.is_won GROUP BY 1)
+FROM opportunities AS opportunity GROUP BY 1)
  SELECT opportunity_totals.opportunity__forecast_category AS "opportunity.forecast_category", COALESCE(weighted_amount, 0) AS weighted_pipeline, avg_won_cycle_days AS sales_cycle_days 
 FROM opportunity_totals ORDER BY COALESCE(weighted_amount, 0) DESC NULLS LAST
  LIMIT %(param_1)s

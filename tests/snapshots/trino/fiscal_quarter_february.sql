@@ -7,7 +7,7 @@
 WITH opportunity_by_closed_at AS 
 (SELECT date_add('month', 1, CAST(date_trunc('quarter', date_add('month', -1, CAST(opportunity.closed_at AS DATE))) AS DATE)) AS period, opportunity.product AS opportunity__product, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals, sum(opportunity.amount) FILTER (WHERE opportunity.is_won) AS won_amount 
 FROM opportunities AS opportunity 
-WHERE opportunity.closed_at >= :param_5 AND opportunity.closed_at < :param_6 AND (opportunity.is_won OR opportunity.is_closed OR opportunity.is_won) GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= :param_5 AND opportunity.closed_at < :param_6 GROUP BY 1, 2), 
 keys AS 
 (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 
 FROM (VALUES (:param_1), (:param_2), (:param_3), (:param_4)) AS spine (period) JOIN (SELECT DISTINCT opportunity_by_closed_at.opportunity__product AS opportunity__product 
