@@ -6,7 +6,8 @@ reported, so the later reference rules still run and all issues surface in one p
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -28,14 +29,50 @@ def _adapter(tp: Any) -> TypeAdapter:
     return TypeAdapter(tp)
 
 
-@lru_cache(maxsize=1)
-def all_field_names() -> frozenset[str]:
-    names: set[str] = set()
-    for obj in vars(m).values():
-        if isinstance(obj, type) and issubclass(obj, BaseModel):
-            for fname, field in obj.model_fields.items():
-                names.add(field.alias or fname)
-    return frozenset(names)
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated[...] and Optional so the walk sees the real container or model."""
+    while True:
+        if get_origin(tp) is Annotated:
+            tp = get_args(tp)[0]
+            continue
+        if get_origin(tp) in (Union, UnionType):
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                tp = members[0]
+                continue
+        return tp
+
+
+def _step(tp: Any, piece: Any) -> Any:
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, field in tp.model_fields.items():
+            if piece in (name, field.alias):
+                return field.annotation
+        return None
+    origin = get_origin(tp)
+    if origin is dict:
+        return get_args(tp)[1]
+    if origin in (tuple, list):
+        return get_args(tp)[0]
+    if origin in (Union, UnionType):  # a discriminated union: pydantic puts the tag in the loc
+        for member in get_args(tp):
+            tag = getattr(member, "model_fields", {}).get("type")
+            if tag is not None and piece in get_args(tag.annotation):
+                return member
+    return None
+
+
+def keys_at(tp: Any, loc: tuple) -> set[str]:
+    """The keys allowed where an unknown key was written, for a 'did you mean' from the right model."""
+    for piece in loc[:-1]:
+        tp = _step(tp, piece)
+        if tp is None:
+            return set()
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return {field.alias or name for name, field in tp.model_fields.items()}
+    return set()
 
 
 def _real_path(data: Any, loc: tuple) -> tuple:
@@ -59,7 +96,7 @@ def _describe(path: tuple) -> str:
 
 
 def report_errors(exc: ValidationError, data: Any, file: str, base: tuple, smap: SourceMap,
-                  issues: IssueList) -> None:
+                  issues: IssueList, tp: Any = None) -> None:
     for err in exc.errors():
         loc = tuple(err["loc"])
         real = _real_path(data, loc)
@@ -68,9 +105,11 @@ def report_errors(exc: ValidationError, data: Any, file: str, base: tuple, smap:
         where = _describe(full)
         if kind == "extra_forbidden":
             key = loc[-1]
+            allowed = keys_at(tp, loc) if tp is not None else set()
             issues.add("E_UNKNOWN_KEY", f"unknown key '{key}' in {_describe(base + real[:-1]) if real else where}"
-                       + did_you_mean(str(key), all_field_names()),
-                       smap.key(file, base + real), "remove it or fix its spelling; see docs/definitions.md")
+                       + did_you_mean(str(key), allowed),
+                       smap.key(file, base + real), f"allowed here: {', '.join(sorted(allowed))}" if allowed
+                       else "remove it or fix its spelling; see docs/definitions.md")
         elif kind == "missing":
             issues.add("E_MISSING_FIELD", f"{where} is missing required field '{loc[-1]}'",
                        smap.key(file, full), f"add `{loc[-1]}:`")
@@ -113,5 +152,5 @@ def parse_item(tp: Any, data: Any, file: str, base: tuple, smap: SourceMap, issu
     try:
         return _adapter(tp).validate_python(data)
     except ValidationError as exc:
-        report_errors(exc, data, file, base, smap, issues)
+        report_errors(exc, data, file, base, smap, issues, tp)
         return None
