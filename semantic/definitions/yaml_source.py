@@ -39,10 +39,13 @@ class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
 
 @dataclass
 class SourceMap:
-    """Positions of every node of every loaded file, by (file, path)."""
+    """Positions of every node of every loaded file, by (file, path).
 
-    key_positions: dict[tuple[str, Path_], Position] = field(default_factory=dict)
-    value_positions: dict[tuple[str, Path_], Position] = field(default_factory=dict)
+    The tables keep the parser's own marks (no allocation per node); a `Position` is made on lookup.
+    """
+
+    key_positions: dict[tuple[str, Path_], yaml.Mark] = field(default_factory=dict)
+    value_positions: dict[tuple[str, Path_], yaml.Mark] = field(default_factory=dict)
 
     def key(self, file: str, path: Path_) -> Position | None:
         """Where the key of `path` is written (falls back to the nearest ancestor)."""
@@ -51,13 +54,24 @@ class SourceMap:
     def value(self, file: str, path: Path_) -> Position | None:
         return self._nearest(self.value_positions, file, path)
 
+    def exact_key(self, file: str, path: Path_) -> Position | None:
+        """Where exactly this key is written, or None (no fallback to an ancestor)."""
+        mark = self.key_positions.get((file, tuple(path)))
+        return Position(file, mark.line + 1, mark.column + 1) if mark is not None else None
+
+    def exact_value(self, file: str, path: Path_) -> Position | None:
+        mark = self.value_positions.get((file, tuple(path)))
+        return Position(file, mark.line + 1, mark.column + 1) if mark is not None else None
+
     @staticmethod
     def _nearest(table: dict, file: str, path: Path_) -> Position | None:
         path = tuple(path)
         while True:
-            pos = table.get((file, path))
-            if pos is not None or not path:
-                return pos
+            mark = table.get((file, path))
+            if mark is not None:
+                return Position(file, mark.line + 1, mark.column + 1)
+            if not path:
+                return None
             path = path[:-1]
 
 
@@ -71,10 +85,10 @@ class _Composer:
         self.constructor = yaml.SafeLoader("")
 
     def to_python(self, node: yaml.Node, path: Path_) -> Any:
-        self.smap.value_positions[(self.file, path)] = _pos(self.file, node)
+        self.smap.value_positions[(self.file, path)] = node.start_mark
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
-            first_seen: dict[Any, Position] = {}
+            first_seen: dict[Any, yaml.Mark] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.issues.add("E_YAML_MERGE", "YAML merge keys (<<) are not supported",
@@ -86,16 +100,15 @@ class _Composer:
                                     _pos(self.file, key_node), "quote the key or rename it")
                     continue
                 key = str(key) if not isinstance(key, str) else key
-                here = _pos(self.file, key_node)
                 if key in first_seen:
                     self.issues.add(
                         "E_DUPLICATE_KEY",
-                        f"key '{key}' appears twice in the same mapping (first at line {first_seen[key].line})",
-                        here, "remove one of them; YAML would silently keep only the last",
+                        f"key '{key}' appears twice in the same mapping (first at line {first_seen[key].line + 1})",
+                        _pos(self.file, key_node), "remove one of them; YAML would silently keep only the last",
                     )
                     continue
-                first_seen[key] = here
-                self.smap.key_positions[(self.file, path + (key,))] = here
+                first_seen[key] = key_node.start_mark
+                self.smap.key_positions[(self.file, path + (key,))] = key_node.start_mark
                 result[key] = self.to_python(value_node, path + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):

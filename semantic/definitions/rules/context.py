@@ -181,13 +181,13 @@ class Context:
         """Where a field of the index-th stage is written, in the file whose `stages:` list is used."""
         for file in self.defs.files:
             if (file, ("stages",)) in self.defs.source.key_positions:
-                return self.defs.source.value_positions.get((file, ("stages", index, key)))
+                return self.defs.source.exact_value(file, ("stages", index, key))
         return None
 
     def section_position(self, section: str) -> Position | None:
         """Where a whole-file section (stages, calendar) is written."""
         for file in self.defs.files:
-            pos = self.defs.source.key_positions.get((file, (section,)))
+            pos = self.defs.source.exact_key(file, (section,))
             if pos is not None:
                 return pos
         return None

@@ -87,7 +87,7 @@ def check_calendar(defs: Definitions, issues: IssueList) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         pos = None
         for file in defs.files:
-            pos = pos or defs.source.value_positions.get((file, ("calendar", "timezone")))
+            pos = pos or defs.source.exact_value(file, ("calendar", "timezone"))
         issues.add("E_INVALID_VALUE", f"calendar timezone '{defs.calendar.timezone}' is not a known time zone", pos,
                    "use an IANA name such as UTC, Europe/Paris or America/New_York")
 
