@@ -39,7 +39,9 @@ def join_path(graph: SemanticGraph, start: str, target: str, why: str) -> JoinPa
         options = "; ".join(p.describe() for p in path)
         raise SemanticError("E_AMBIGUOUS_PATH", f"{why}: '{start}' reaches '{target}' by several equally short "
                             f"join paths: {options}",
-                            f"define a dimension on '{start}' (or an entity between them) that picks one path")
+                            "the paths can give different answers, so the layer will not pick one: remove one of "
+                            "these joins in metrics.yaml, or slice by a dimension of an entity on the path you mean "
+                            "(a derived entity with `sql:` can carry the value along that path)")
     raise SemanticError("E_FANOUT", f"{why}: '{target}' cannot be reached from '{start}' along many-to-one joins",
                         f"joining '{start}' to '{target}' would repeat each {start} row once per matching "
                         f"{target} row and count it several times; slice by a dimension of '{start}' or of an "
