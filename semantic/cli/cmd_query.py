@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
+from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.question import Question, parse_where
@@ -161,25 +162,10 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
         err.print(f"note: only the first {len(result.rows)} rows are shown (row limit)")
 
 
-def _format(value: Any, fmt: str | None) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if fmt == "currency":
-            return f"{value:,.2f}"
-        if fmt == "percent":
-            return f"{value:.1%}"
-        if fmt == "integer":
-            return f"{value:,.0f}"
-        if fmt in ("days", "number"):
-            return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
-    return str(value)
-
-
 def _table(result: Result) -> Table:
     table = Table(caption=f"definitions version {result.version}", caption_justify="left")
     for col in result.columns:
         table.add_column(col.name, justify="right" if col.format else "left")
     for row in result.rows:
-        table.add_row(*[_format(row[c.name], c.format) for c in result.columns])
+        table.add_row(*[format_value(row[c.name], c.format) for c in result.columns])
     return table

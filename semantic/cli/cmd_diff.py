@@ -1,0 +1,107 @@
+"""`semantic diff`: the preview a definitions pull request needs: what changed, which numbers move, why."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
+from semantic.cli.formatting import format_value
+from semantic.errors import DefinitionsInvalid, SemanticError
+from semantic.governance.diff import definition_changes, metric_changes
+from semantic.governance.revisions import checkout_definitions
+from semantic.layer import ExecutionSettings, SemanticLayer
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _change_text(base: Any, new: Any, fmt: str) -> str:
+    if not isinstance(base, (int, float)) or not isinstance(new, (int, float)):
+        return "-"
+    delta = new - base
+    if fmt == "percent":
+        return f"{delta * 100:+.1f} pts"
+    relative = f" ({delta / base:+.1%})" if base else ""
+    return ("+" if delta >= 0 else "-") + format_value(abs(delta), fmt) + relative
+
+
+@app.command("diff")
+def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision to compare with (e.g. main)."),
+                 start: Optional[str] = typer.Option(None, "--from", help="Start date (inclusive) of the numbers."),
+                 end: Optional[str] = typer.Option(None, "--to", help="End date (inclusive) of the numbers."),
+                 relative: Optional[str] = typer.Option(None, "--range", "-r", help="Relative range, e.g. "
+                                                                                    "this_fiscal_year."),
+                 today: Optional[str] = typer.Option(None, "--today", help="Pretend today is YYYY-MM-DD."),
+                 show_all: bool = typer.Option(False, "--all", help="List unchanged metrics too."),
+                 numbers: bool = typer.Option(True, "--numbers/--no-numbers", help="Compute metric values."),
+                 output: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f"),
+                 project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
+    """Compare the definitions with a git revision: changed definitions, and metric numbers before/after."""
+    try:
+        fixed = date.fromisoformat(today) if today else None
+    except ValueError:
+        raise fail(f"--today '{today}' is not a date", "write it as YYYY-MM-DD", code=2) from None
+    settings, url = ExecutionSettings(today=fixed), database_url(database, project)
+    try:
+        new = SemanticLayer.open(project, url, settings)
+    except DefinitionsInvalid as exc:
+        for issue in exc.issues:
+            err.print(issue.render(), highlight=False, markup=False)
+        raise fail("the changed definitions are invalid", "fix the issues above (semantic validate)") from None
+    scratch: Path | None = None
+    try:
+        scratch = checkout_definitions(project, base)
+        old = SemanticLayer.open(scratch, url, settings)
+        changes = definition_changes(old.definitions, new.definitions)
+        question: dict[str, Any] = {}
+        if start or end or relative:
+            question["time_range"] = {"from": start, "to": end, "relative": relative}
+        metrics = metric_changes(old, new, question, changes) if numbers else []
+    except DefinitionsInvalid:
+        raise fail(f"the definitions at {base} are invalid, so there is nothing sound to compare with",
+                   "compare with another revision (--base)") from None
+    except SemanticError as exc:
+        raise fail(f"[{exc.code}] {exc.message}", exc.hint) from None
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    moved = [m for m in metrics if m.moved]
+    if output is DiffFormat.json:
+        payload = {
+            "base": {"revision": base, "version": str(old.version)}, "new": {"version": str(new.version)},
+            "definitions": [{"section": c.section, "name": c.name, "change": c.change, "fields": list(c.fields)}
+                            for c in changes],
+            "metrics": [{"name": m.name, "base": m.base, "new": m.new, "delta": m.delta, "moved": m.moved,
+                         "reasons": list(m.reasons), "error": m.error} for m in (metrics if show_all else moved)],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    out.print(f"definitions: {base} ({old.version.content}) -> working tree ({new.version.content})",
+              highlight=False)
+    for change in changes:
+        out.print(f"  {change.describe()}", highlight=False, markup=False)
+    if not changes:
+        out.print("  no definition changed", highlight=False)
+    if not numbers:
+        return
+    table = Table(title="metric values, base -> new" + (f" ({relative or ''}{start or ''}..{end or ''})"
+                                                        if question else " (all time)"), title_justify="left")
+    for column in ("metric", "base", "new", "change", "why"):
+        table.add_column(column, justify="right" if column in ("base", "new", "change") else "left")
+    for m in metrics if show_all else moved:
+        fmt = new.definitions.metrics[m.name].format
+        why = m.error or "; ".join(m.reasons) or "data only"
+        table.add_row(m.name, format_value(m.base, fmt), format_value(m.new, fmt), _change_text(m.base, m.new, fmt),
+                      why)
+    out.print(table)
+    out.print(f"{len(moved)} of {len(metrics)} metrics move", highlight=False)

@@ -1,0 +1,1 @@
+"""Governance: what a definitions change does, before it is merged (`semantic diff`)."""

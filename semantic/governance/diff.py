@@ -1,0 +1,151 @@
+"""What a definitions change does: which definitions changed, and which metric numbers move and why.
+
+A reviewer of a pull request on metrics.yaml sees the change in words ("term mql: filter changed") and in
+numbers ("mqls 543 -> 498, via term mql"), computed by both versions on the same database and time range.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from semantic.definitions.expressions import parse_derived
+from semantic.definitions.models import DerivedMetric, RatioMetric, SimpleMetric
+from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError
+from semantic.layer import SemanticLayer
+from semantic.question import Question
+
+DATABASE_CODES = ("E_NO_DATABASE", "E_BAD_DATABASE_URL", "E_DATABASE_UNAVAILABLE")
+NAMED_SECTIONS = ("terms", "entities", "metrics", "saved_queries")
+SINGULAR = {"terms": "term", "entities": "entity", "metrics": "metric", "saved_queries": "saved query",
+            "stages": "stages", "calendar": "calendar"}
+
+
+@dataclass(frozen=True)
+class DefinitionChange:
+    section: str
+    name: str
+    change: str  # added | removed | changed
+    fields: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        what = f"{SINGULAR[self.section]} '{self.name}'" if self.name else SINGULAR[self.section]
+        detail = f" ({', '.join(self.fields)})" if self.fields else ""
+        return f"{self.change} {what}{detail}"
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    name: str
+    base: Any
+    new: Any
+    reasons: tuple[str, ...]
+    error: str | None = None
+
+    @property
+    def delta(self) -> float | None:
+        if isinstance(self.base, (int, float)) and isinstance(self.new, (int, float)):
+            return self.new - self.base
+        return None
+
+    @property
+    def moved(self) -> bool:
+        if self.error:
+            return True
+        if self.delta is None:
+            return self.base != self.new
+        return abs(self.delta) > 1e-9 * max(1.0, abs(self.base))
+
+
+def _dump(item: Any) -> dict[str, Any]:
+    return item.model_dump(mode="json", by_alias=True)
+
+
+def _changed_fields(old: dict, new: dict) -> tuple[str, ...]:
+    return tuple(sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)))
+
+
+def definition_changes(base: Definitions, new: Definitions) -> list[DefinitionChange]:
+    out: list[DefinitionChange] = []
+    for section in NAMED_SECTIONS:
+        old_items, new_items = getattr(base, section), getattr(new, section)
+        for name in sorted(set(old_items) | set(new_items)):
+            if name not in old_items:
+                out.append(DefinitionChange(section, name, "added"))
+            elif name not in new_items:
+                out.append(DefinitionChange(section, name, "removed"))
+            else:
+                fields = _changed_fields(_dump(old_items[name]), _dump(new_items[name]))
+                if fields:
+                    out.append(DefinitionChange(section, name, "changed", fields))
+    if [_dump(s) for s in base.stages] != [_dump(s) for s in new.stages]:
+        names = {s.name for s in base.stages} ^ {s.name for s in new.stages}
+        out.append(DefinitionChange("stages", "", "changed", tuple(sorted(names))))
+    fields = _changed_fields(_dump(base.calendar), _dump(new.calendar))
+    if fields:
+        out.append(DefinitionChange("calendar", "", "changed", fields))
+    return out
+
+
+def dependencies(defs: Definitions, metric_name: str, trail: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+    """Everything a metric's number depends on: itself, metrics it derives from, measures' entities, terms."""
+    metric = defs.metrics.get(metric_name)
+    if metric is None or metric_name in trail:
+        return set()
+    deps = {("metrics", metric_name), ("calendar", "")}
+    measures: list[str] = []
+    if isinstance(metric, SimpleMetric):
+        measures = [metric.measure]
+        deps |= {("terms", t) for t in metric.terms}
+    elif isinstance(metric, RatioMetric):
+        measures = [metric.numerator, metric.denominator]
+    elif isinstance(metric, DerivedMetric):
+        for ref in parse_derived(metric.expr).identifiers:
+            deps |= dependencies(defs, ref, trail + (metric_name,))
+    for measure_name in measures:
+        if measure_name in defs.measures:
+            entity, measure = defs.measures[measure_name]
+            deps.add(("entities", entity))
+            deps |= {("terms", t) for t in measure.terms}
+            if "stage_" in defs.entities[entity].model_dump_json():
+                deps.add(("stages", ""))
+    return deps
+
+
+def _reasons(base: Definitions, new: Definitions, name: str, changes: list[DefinitionChange]) -> tuple[str, ...]:
+    changed = {(c.section, c.name): c for c in changes}
+    deps = dependencies(base, name) | dependencies(new, name)
+    return tuple(changed[d].describe() for d in sorted(deps) if d in changed)
+
+
+def _values(layer: SemanticLayer, names: list[str], question: dict[str, Any]) -> dict[str, Any]:
+    """Each metric's total; one query for all, or one per metric when a metric fails (to name it)."""
+    try:
+        row = layer.query(Question.model_validate({**question, "metrics": names})).rows
+        return row[0] if row else {n: None for n in names}
+    except SemanticError:
+        out: dict[str, Any] = {}
+        for name in names:
+            try:
+                rows = layer.query(Question.model_validate({**question, "metrics": [name]})).rows
+                out[name] = rows[0][name] if rows else None
+            except SemanticError as exc:
+                if exc.code in DATABASE_CODES:
+                    raise
+                out[name] = exc
+        return out
+
+
+def metric_changes(base: SemanticLayer, new: SemanticLayer, question: dict[str, Any],
+                   changes: list[DefinitionChange]) -> list[MetricChange]:
+    """Every metric both versions define, computed by both on the new layer's database."""
+    names = sorted(set(base.definitions.metrics) & set(new.definitions.metrics))
+    old_values, new_values = _values(base, names, question), _values(new, names, question)
+    out = []
+    for name in names:
+        old, now = old_values.get(name), new_values.get(name)
+        error = next((str(v) for v in (old, now) if isinstance(v, SemanticError)), None)
+        out.append(MetricChange(name, None if isinstance(old, SemanticError) else old,
+                                None if isinstance(now, SemanticError) else now,
+                                _reasons(base.definitions, new.definitions, name, changes), error))
+    return out

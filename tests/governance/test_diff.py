@@ -1,0 +1,90 @@
+"""`semantic diff` on a real git history: a changed MQL definition moves exactly the MQL numbers.
+
+Hand counts from tests/fixtures/ledger_small.py: leads with mql_at are 2,3,4,5,6,8,9,10,12,14 (10). The
+starter MQL term also excludes disqualified leads (5, 9): 8 MQLs. Dropping that exclusion gives 10. Of
+the 13 leads that are not duplicates (all but 4 and 11), 7 are starter MQLs (2,3,6,8,10,12,14) and 9 are
+MQLs under the changed term (adding 5 and 9).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from semantic.cli import app
+from tests.fixtures.ledger_small import load_ledger
+
+STARTER_MQL = "filter: \"mql_at is not null and status <> 'disqualified'\""
+CHANGED_MQL = "filter: \"mql_at is not null\""
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"duckdb:///{tmp_path_factory.mktemp('diff_ledger') / 'ledger.duckdb'}"
+    load_ledger(url)
+    return url
+
+
+@pytest.fixture()
+def project(repo_root: Path, tmp_path: Path) -> Path:
+    """The starter definitions committed in a fresh repository, then the MQL term edited (not committed)."""
+    for name in ("glossary.yaml", "metrics.yaml"):
+        shutil.copy(repo_root / name, tmp_path / name)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "starter")
+    glossary = tmp_path / "glossary.yaml"
+    assert STARTER_MQL in glossary.read_text()
+    glossary.write_text(glossary.read_text().replace(STARTER_MQL, CHANGED_MQL))
+    return tmp_path
+
+
+def diff(project: Path, ledger: str, *extra: str):
+    return CliRunner().invoke(app, ["diff", "-p", str(project), "--database", ledger, "--today", "2025-11-15",
+                                    *extra])
+
+
+def test_a_changed_term_moves_exactly_the_metrics_that_use_it(project, ledger):
+    result = diff(project, ledger, "--format", "json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["definitions"] == [{"section": "terms", "name": "mql", "change": "changed", "fields": ["filter"]}]
+    moved = {m["name"]: m for m in body["metrics"]}
+    assert set(moved) == {"mqls", "lead_to_mql_rate"}
+    assert (moved["mqls"]["base"], moved["mqls"]["new"]) == (8, 10)
+    assert moved["lead_to_mql_rate"]["base"] == pytest.approx(7 / 13)
+    assert moved["lead_to_mql_rate"]["new"] == pytest.approx(9 / 13)
+    assert moved["mqls"]["reasons"] == ["changed term 'mql' (filter)"]
+
+
+def test_text_report_and_time_range(project, ledger):
+    # MQL dates in H1 2025: leads 2,3,4,5,6,8 (the MQL term does not exclude the duplicate 4). Starter
+    # excludes the disqualified 5: 5 MQLs; the changed term counts it: 6.
+    result = diff(project, ledger, "--from", "2025-01-01", "--to", "2025-06-30")
+    assert result.exit_code == 0, result.output
+    assert "changed term 'mql' (filter)" in result.output
+    line = next(row for row in result.output.splitlines() if "mqls" in row)
+    assert [cell.strip() for cell in line.split("│")[2:5]] == ["5", "6", "+1 (+20.0%)"]
+
+
+def test_unchanged_tree_reports_nothing(project, ledger):
+    git(project, "checkout", "-q", "--", "glossary.yaml")
+    result = diff(project, ledger, "--format", "json")
+    body = json.loads(result.output)
+    assert body["definitions"] == [] and body["metrics"] == []
+
+
+def test_bad_revision_and_invalid_change_are_clear_errors(project, ledger):
+    result = diff(project, ledger, "--base", "no-such-branch")
+    assert result.exit_code == 1 and "E_GIT" in result.output and "Traceback" not in result.output
+    (project / "metrics.yaml").write_text("metrics:\n  broken: {type: simple}\n", encoding="utf-8")
+    result = diff(project, ledger)
+    assert result.exit_code == 1 and "E_MISSING_FIELD" in result.output
