@@ -94,8 +94,8 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
         out.print("  no definition changed", highlight=False)
     if not numbers:
         return
-    table = Table(title="metric values, base -> new" + (f" ({relative or ''}{start or ''}..{end or ''})"
-                                                        if question else " (all time)"), title_justify="left")
+    period = relative or (f"{start or '...'} to {end or '...'}" if start or end else "all time")
+    table = Table(title=f"metric values, base -> new ({period})", title_justify="left")
     for column in ("metric", "base", "new", "change", "why"):
         table.add_column(column, justify="right" if column in ("base", "new", "change") else "left")
     for m in metrics if show_all else moved:
