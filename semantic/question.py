@@ -44,7 +44,7 @@ _COMPARISONS: dict[type[exp.Expression], str] = {
 
 
 def _literal(node: exp.Expression) -> Any:
-    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal):
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
         return -_literal(node.this)
     if isinstance(node, exp.Literal):
         if node.is_string:

@@ -69,7 +69,7 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
               time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
-    order = [{"column": o.rsplit(":", 1)[0], "descending": o.lower().endswith(":desc")} for o in order_by]
+    order = [_order(o) for o in order_by]
     overrides: dict[str, Any] = {"dimensions": by or None, "grain": grain.value if grain else None,
                                  "time_range": time_range, "time_dimension": time_dimension,
                                  "order_by": order or None, "limit": limit}
@@ -91,6 +91,14 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
                    "opportunity.product --grain quarter", code=2)
     return Question.model_validate({"metrics": metrics, "filters": filters,
                                     **{k: v for k, v in overrides.items() if v is not None}})
+
+
+def _order(text: str) -> dict[str, Any]:
+    column, _, direction = text.partition(":")
+    if direction.lower() not in ("", "asc", "desc"):
+        raise fail(f"--order-by '{text}': the direction must be asc or desc", "example: --order-by bookings:desc",
+                   code=2)
+    return {"column": column, "descending": direction.lower() == "desc"}
 
 
 def _guard(action):

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from semantic.definitions.models import Calendar, TimeRange
+from semantic.definitions.models import Calendar, Grain, TimeRange
 from semantic.errors import SemanticError
 
-GRAINS = ("day", "week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year")
+GRAINS: tuple[str, ...] = get_args(Grain)
 MAX_SPINE_PERIODS = 20_000
 RELATIVE_HELP = ("today, yesterday, this_/last_/next_ + week|month|quarter|year|fiscal_quarter|fiscal_year, "
-                 "week|month|quarter|year|fiscal_year _to_date, last_N_days, last_N_weeks, last_N_months")
+                 "week|month|quarter|year|fiscal_quarter|fiscal_year + _to_date, last_N_days, last_N_weeks, "
+                 "last_N_months")
 
 
 def add_months(d: date, months: int) -> date:
@@ -71,7 +73,10 @@ def periods(start: date, end: date, grain: str, calendar: Calendar) -> list[date
         if len(out) > MAX_SPINE_PERIODS:
             raise SemanticError("E_BAD_TIME_RANGE", f"the time range has more than {MAX_SPINE_PERIODS} "
                                 f"{grain} periods", "use a coarser grain or a shorter time range")
-        current = next_period(current, grain)
+        try:
+            current = next_period(current, grain)
+        except (ValueError, OverflowError):  # the last period of year 9999
+            break
     return out
 
 
@@ -84,6 +89,7 @@ def today_in(calendar: Calendar) -> date:
 
 _RELATIVE = re.compile(r"^(this|last|next)_(week|month|quarter|year|fiscal_quarter|fiscal_year)$")
 _TO_DATE = re.compile(r"^(week|month|quarter|year|fiscal_quarter|fiscal_year)_to_date$")
+LAST_N_LIMITS = {"days": 36_500, "weeks": 5_200, "months": 1_200}
 _LAST_N = re.compile(r"^last_(\d{1,5})_(days|weeks|months)$")
 
 
@@ -106,6 +112,9 @@ def resolve_relative(name: str, today: date, calendar: Calendar) -> tuple[date, 
         return period_start(today, m.group(1), calendar), today
     if m := _LAST_N.match(key):
         n, unit = int(m.group(1)), m.group(2)
+        if not 1 <= n <= LAST_N_LIMITS[unit]:
+            raise SemanticError("E_BAD_TIME_RANGE", f"'{name}': N must be between 1 and {LAST_N_LIMITS[unit]}",
+                                "use a count of at least 1, within a century")
         if unit == "days":
             return today - timedelta(days=n - 1), today
         if unit == "weeks":
@@ -122,8 +131,19 @@ def parse_date(text: str, what: str) -> date:
                             "write dates as YYYY-MM-DD, or use a relative range such as 'this_quarter'") from None
 
 
-def resolve_range(time_range: TimeRange | None, today: date, calendar: Calendar) -> tuple[date, date] | None:
-    """The inclusive [start, end] of a question's time range, or None when it has none."""
+Bounds = tuple[date | None, date | None]
+
+
+def resolve_range(time_range: TimeRange | None, today: date, calendar: Calendar) -> Bounds | None:
+    """The inclusive [start, end] of a question's time range (None for an open side), or None for no range."""
+    try:
+        return _resolve_range(time_range, today, calendar)
+    except (ValueError, OverflowError):
+        raise SemanticError("E_BAD_TIME_RANGE", "the time range runs past the calendar (years 1 to 9999)",
+                            "use dates between 0001-01-01 and 9999-12-31") from None
+
+
+def _resolve_range(time_range: TimeRange | None, today: date, calendar: Calendar) -> Bounds | None:
     if time_range is None:
         return None
     if time_range.relative:
@@ -133,9 +153,9 @@ def resolve_range(time_range: TimeRange | None, today: date, calendar: Calendar)
         return resolve_relative(time_range.relative, today, calendar)
     if not time_range.start and not time_range.end:
         return None
-    start = _endpoint(time_range.start, today, calendar, 0) if time_range.start else date(1900, 1, 1)
-    end = _endpoint(time_range.end, today, calendar, 1) if time_range.end else date(9999, 12, 30)
-    if end < start:
+    start = _endpoint(time_range.start, today, calendar, 0) if time_range.start else None
+    end = _endpoint(time_range.end, today, calendar, 1) if time_range.end else None
+    if start and end and end < start:
         raise SemanticError("E_BAD_TIME_RANGE", f"the time range ends ({end}) before it starts ({start})",
                             "swap `from` and `to`")
     return start, end

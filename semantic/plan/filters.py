@@ -5,6 +5,7 @@ Values are converted here (a date string for a time dimension becomes a `date`, 
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from semantic.errors import SemanticError
 from semantic.plan.model import DimensionUse, FilterUse
 
 MAX_FILTER_VALUES = 1_000
+MAX_INT = 2**63 - 1
 MAX_VALUE_LENGTH = 1_000
 NO_VALUE = ("is_null", "not_null")
 MANY_VALUES = ("in", "not_in")
@@ -41,13 +43,17 @@ def _convert(dim: DimensionUse, value: Any) -> Any:
     if kind == "number":
         if isinstance(value, bool):
             raise SemanticError("E_BAD_FILTER", f"'{dim.ref}' is a number, not a boolean", "compare with a number")
-        if isinstance(value, (int, float)):
-            return value
-        try:
-            return float(value) if any(c in str(value) for c in ".eE") else int(value)
-        except ValueError:
-            raise SemanticError("E_BAD_FILTER", f"'{value}' is not a number for '{dim.ref}'",
-                                "compare number dimensions with numbers") from None
+        if not isinstance(value, (int, float)):
+            try:
+                value = float(value) if any(c in str(value) for c in ".eE") else int(value)
+            except ValueError:
+                raise SemanticError("E_BAD_FILTER", f"'{value}' is not a number for '{dim.ref}'",
+                                    "compare number dimensions with numbers") from None
+        if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT or \
+                isinstance(value, float) and not math.isfinite(value):
+            raise SemanticError("E_BAD_FILTER", f"{value} is out of range for '{dim.ref}'",
+                                "use a number a database can hold (64-bit integers, finite decimals)")
+        return value
     if kind == "boolean":
         if isinstance(value, bool):
             return value

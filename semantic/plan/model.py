@@ -67,7 +67,7 @@ class Plan:
     groups: tuple[SourceGroup, ...]
     dimensions: tuple[DimensionUse, ...]
     grain: str | None
-    time_range: tuple[date, date] | None
+    time_range: tuple[date | None, date | None] | None  # inclusive; None on a side means open
     spine: tuple[date, ...] | None
     filters: tuple[FilterUse, ...]
     metrics: tuple[MetricOutput, ...]

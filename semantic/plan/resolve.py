@@ -90,6 +90,9 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     filters = tuple(resolve_filter(dimension_use(defs, f.dimension), f) for f in question.filters)
     time_range = resolve_range(question.time_range, today or today_in(defs.calendar), defs.calendar)
     needs_time = question.grain is not None or time_range is not None
+    if question.time_dimension and not needs_time:
+        raise SemanticError("E_BAD_REQUEST", f"time dimension '{question.time_dimension}' is given without a grain "
+                            "or a time range, so it would change nothing", "add a grain or a time range, or drop it")
 
     groups: dict[tuple, list[tuple[MeasureNeed, str]]] = {}
     time_dims: dict[tuple, DimensionUse | None] = {}
@@ -124,7 +127,8 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         source_groups.append(SourceGroup(name, entity_name, tdim, measures,
                                          tuple(p for p in paths.values() if p.steps)))
 
-    spine = tuple(periods(*time_range, question.grain, defs.calendar)) if question.grain and time_range else None
+    bounded = time_range is not None and None not in time_range  # an open side has no spine to fill
+    spine = tuple(periods(*time_range, question.grain, defs.calendar)) if question.grain and bounded else None
     columns = (["period"] if question.grain else []) + [d.ref for d in dims] + [m.name for m in metric_outputs]
     order = tuple((o.column, o.descending) for o in question.order_by)
     for column, _ in order:

@@ -24,24 +24,36 @@ def _day(day: date, dialect: str) -> ColumnElement:
     return sa.literal(day, sa.Date)
 
 
-def within_days(col: ColumnElement, first: date, last: date, dialect: str) -> ColumnElement:
-    """first <= col < last + 1 day: inclusive dates, right for DATE and TIMESTAMP columns alike."""
+def _after(day: date) -> date | None:
+    """The next day, or None past the end of the calendar (9999-12-31 has no successor)."""
+    return day + timedelta(days=1) if day < date.max else None
+
+
+def within_days(col: ColumnElement, first: date | None, last: date | None, dialect: str) -> ColumnElement:
+    """first <= col < last + 1 day: inclusive dates, right for DATE and TIMESTAMP columns alike; a None
+    bound (or the last day of the calendar) leaves that side open."""
     moment = _moment(col, dialect)
-    return sa.and_(moment >= _day(first, dialect), moment < _day(last + timedelta(days=1), dialect))
+    end = _after(last) if last is not None else None
+    conditions = [moment >= _day(first, dialect)] if first is not None else []
+    conditions += [moment < _day(end, dialect)] if end is not None else []
+    return sa.and_(*conditions) if conditions else moment.is_not(None)
 
 
 def _day_filter(col: ColumnElement, op: str, days: tuple[date, ...], dialect: str) -> ColumnElement:
     """'eq 2025-11-03' matches 09:00 that day, 'lte' includes the day, 'gt' starts the next day."""
-    moment = _moment(col, dialect)
     if op in ("eq", "in"):
         return sa.or_(*[within_days(col, d, d, dialect) for d in days])
     if op in ("neq", "not_in"):
         return sa.or_(sa.not_(sa.or_(*[within_days(col, d, d, dialect) for d in days])), col.is_(None))
     if op == "between":
         return within_days(col, days[0], days[1], dialect)
-    day, next_day = _day(days[0], dialect), _day(days[0] + timedelta(days=1), dialect)
-    return {"lt": lambda: moment < day, "lte": lambda: moment < next_day,
-            "gt": lambda: moment >= next_day, "gte": lambda: moment >= day}[op]()
+    day, next_day = days[0], _after(days[0])
+    if op in ("lt", "gte"):
+        before = within_days(col, None, day - timedelta(days=1), dialect) if day > date.min else sa.false()
+        return before if op == "lt" else within_days(col, day, None, dialect)
+    if op == "lte":
+        return within_days(col, None, day, dialect)
+    return within_days(col, next_day, None, dialect) if next_day else sa.false()  # gt
 
 
 def _contains(col: ColumnElement, text: str, dialect: str) -> ColumnElement:
@@ -59,6 +71,10 @@ def filter_sql(col: ColumnElement, flt: FilterUse, dialect: str) -> ColumnElemen
     if flt.dimension.dimension.type == "time":
         if values and all(_is_day(v) for v in values):
             return _day_filter(col, flt.op, values, dialect)
+        if flt.op in ("in", "not_in") and any(_is_day(v) for v in values):  # days and instants mixed
+            match = sa.or_(*[_day_filter(col, "eq", (v,), dialect) if _is_day(v) else _moment(col, dialect) ==
+                             sa.literal(v) for v in values])
+            return match if flt.op == "in" else sa.or_(sa.not_(match), col.is_(None))
         col = _moment(col, dialect)
     if flt.op == "eq":
         return col == sa.literal(values[0])

@@ -18,6 +18,14 @@ from semantic.definitions.project import Definitions
 from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for
 
 
+ATOMS = (exp.Column, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Case, exp.Cast)
+OPERATORS = (exp.Binary, exp.Unary, exp.Connector, exp.Predicate)  # sqlglot models these as Func subclasses
+
+
+def _self_contained(tree: exp.Expression) -> bool:
+    return isinstance(tree, ATOMS) or (isinstance(tree, exp.Func) and not isinstance(tree, OPERATORS))
+
+
 def needs_quotes(name: str, dialect: str) -> bool:
     """Whether SQLAlchemy will quote this identifier in the dialect (aliases must match on both sides)."""
     return bool(dialect_for(dialect).identifier_preparer._requires_quotes(name))
@@ -61,6 +69,8 @@ def _render_text(text: str, alias: str, entity_name: str, defs: Definitions, dia
                  expand_dimensions: bool) -> str:
     entity = defs.entities[entity_name]
     tree = _qualify(parse_scalar(text).tree.copy(), alias, entity, defs.stages, dialect, expand_dimensions)
+    if not _self_contained(tree):  # `a or b` must stay one operand next to AND, =, IN ...
+        tree = exp.Paren(this=tree)
     return tree.sql(dialect=SQLGLOT_NAMES[dialect])
 
 

@@ -13,7 +13,7 @@ WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_5 AND CAST(opportunity.c
 `opportunity_by_close_date` AS 
 (SELECT DATE_TRUNC(CAST(CAST(opportunity.close_date AS DATE) AS DATE), QUARTER) AS `period`, account.segment AS `account__segment`, sum(opportunity.amount) AS `open_amount` 
 FROM `opportunities` AS `opportunity` LEFT OUTER JOIN `accounts` AS `account` ON opportunity.account_id = account.account_id 
-WHERE CAST(opportunity.close_date AS DATETIME) >= :param_7 AND CAST(opportunity.close_date AS DATETIME) < :param_8 AND NOT opportunity.is_closed GROUP BY 1, 2), 
+WHERE CAST(opportunity.close_date AS DATETIME) >= :param_7 AND CAST(opportunity.close_date AS DATETIME) < :param_8 AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
 `keys` AS 
 (SELECT `spine`.`period` AS `period`, `dimension_values`.`account__segment` AS `account__segment` 
 FROM (SELECT CAST(:param_1 AS DATE) AS `period` UNION ALL SELECT CAST(:param_2 AS DATE) AS `period` UNION ALL SELECT CAST(:param_3 AS DATE) AS `period` UNION ALL SELECT CAST(:param_4 AS DATE) AS `period`) AS `spine` JOIN (SELECT `opportunity_by_closed_at`.`account__segment` AS `account__segment` 

@@ -8,7 +8,7 @@ WITH `keys` AS
 (SELECT `spine`.`period` AS `period` 
 FROM (SELECT CAST(:param_1 AS DATE) AS `period` UNION ALL SELECT CAST(:param_2 AS DATE) AS `period` UNION ALL SELECT CAST(:param_3 AS DATE) AS `period` UNION ALL SELECT CAST(:param_4 AS DATE) AS `period`) AS `spine`), 
 `activity_by_occurred_at` AS 
-(SELECT DATE_ADD(DATE_TRUNC(CAST(DATE_ADD(CAST(activity.occurred_at AS DATE), INTERVAL 1 DAY) AS DATE), WEEK(MONDAY)), INTERVAL -1 DAY) AS `period`, count(*) AS `activity_count`, count(CASE WHEN activity.activity_type = 'meeting' THEN 1 END) AS `meeting_count` 
+(SELECT DATE_ADD(DATE_TRUNC(CAST(DATE_ADD(CAST(activity.occurred_at AS DATE), INTERVAL 1 DAY) AS DATE), WEEK(MONDAY)), INTERVAL -1 DAY) AS `period`, count(*) AS `activity_count`, count(CASE WHEN (activity.activity_type = 'meeting') THEN 1 END) AS `meeting_count` 
 FROM `activities` AS `activity` 
 WHERE CAST(activity.occurred_at AS DATETIME) >= :param_5 AND CAST(activity.occurred_at AS DATETIME) < :param_6 GROUP BY 1)
  SELECT `keys`.`period` AS `period`, COALESCE(activity_count, 0) AS `activities`, COALESCE(meeting_count, 0) AS `meetings` 

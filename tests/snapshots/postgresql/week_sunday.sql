@@ -8,7 +8,7 @@ WITH keys AS
 (SELECT spine.period AS period 
 FROM (VALUES (%(param_1)s::DATE), (%(param_2)s::DATE), (%(param_3)s::DATE), (%(param_4)s::DATE)) AS spine (period)), 
 activity_by_occurred_at AS 
-(SELECT CAST(CAST(date_trunc('week', CAST(CAST(activity.occurred_at AS DATE) + INTERVAL '1 day' AS DATE)) AS DATE) + INTERVAL '-1 day' AS DATE) AS period, count(*) AS activity_count, count(*) FILTER (WHERE activity.activity_type = 'meeting') AS meeting_count 
+(SELECT CAST(CAST(date_trunc('week', CAST(CAST(activity.occurred_at AS DATE) + INTERVAL '1 day' AS DATE)) AS DATE) + INTERVAL '-1 day' AS DATE) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting')) AS meeting_count 
 FROM activities AS activity 
 WHERE activity.occurred_at >= %(param_5)s::DATE AND activity.occurred_at < %(param_6)s::DATE GROUP BY 1)
  SELECT keys.period AS period, COALESCE(activity_count, 0) AS activities, COALESCE(meeting_count, 0) AS meetings 

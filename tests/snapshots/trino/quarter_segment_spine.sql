@@ -13,7 +13,7 @@ WHERE opportunity.closed_at >= :param_5 AND opportunity.closed_at < :param_6 AND
 opportunity_by_close_date AS 
 (SELECT CAST(date_trunc('quarter', CAST(opportunity.close_date AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS open_amount 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE opportunity.close_date >= :param_7 AND opportunity.close_date < :param_8 AND NOT opportunity.is_closed GROUP BY 1, 2), 
+WHERE opportunity.close_date >= :param_7 AND opportunity.close_date < :param_8 AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
 keys AS 
 (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 
 FROM (VALUES (:param_1), (:param_2), (:param_3), (:param_4)) AS spine (period) JOIN (SELECT opportunity_by_closed_at.account__segment AS account__segment 

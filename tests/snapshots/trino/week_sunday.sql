@@ -8,7 +8,7 @@ WITH keys AS
 (SELECT spine.period AS period 
 FROM (VALUES (:param_1), (:param_2), (:param_3), (:param_4)) AS spine (period)), 
 activity_by_occurred_at AS 
-(SELECT date_add('day', -1, CAST(date_trunc('week', date_add('day', 1, CAST(activity.occurred_at AS DATE))) AS DATE)) AS period, count(*) AS activity_count, count(*) FILTER (WHERE activity.activity_type = 'meeting') AS meeting_count 
+(SELECT date_add('day', -1, CAST(date_trunc('week', date_add('day', 1, CAST(activity.occurred_at AS DATE))) AS DATE)) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting')) AS meeting_count 
 FROM activities AS activity 
 WHERE activity.occurred_at >= :param_5 AND activity.occurred_at < :param_6 GROUP BY 1)
  SELECT keys.period AS period, COALESCE(activity_count, 0) AS activities, COALESCE(meeting_count, 0) AS meetings 
