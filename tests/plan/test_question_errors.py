@@ -112,3 +112,34 @@ def test_filter_values_are_bound_never_inlined(layer):
         {"dimension": "account.segment", "op": "eq", "value": hostile}]), "duckdb")
     assert hostile not in compiled.sql and "drop table" not in compiled.sql.lower()
     assert hostile in compiled.params.values()
+
+
+@pytest.mark.parametrize("relative", ["last_0_days", "last_99999_months", "next_year_or_so"])
+def test_relative_ranges_out_of_bounds(layer, relative):
+    assert refused(layer, metrics=["bookings"], time_range={"relative": relative}).code == "E_BAD_TIME_RANGE"
+
+
+@pytest.mark.parametrize("question", [
+    {"time_range": {"from": "2020-01-01", "to": "9999-12-31"}},
+    {"time_range": {"from": "2026-06-01"}, "grain": "year"},
+    {"time_range": {"to": "2024-03-01"}, "grain": "month"},
+    {"filters": [{"dimension": "opportunity.closed_at", "op": "lte", "value": "9999-12-31"}]},
+    {"filters": [{"dimension": "opportunity.closed_at", "op": "gt", "value": "9999-12-31"}]},
+    {"filters": [{"dimension": "opportunity.closed_at", "op": "lt", "value": "0001-01-01"}]},
+])
+def test_open_and_extreme_ranges_compile(layer, question):
+    compiled = layer.compile(Question(metrics=["bookings"], **question), "duckdb")
+    assert compiled.plan.spine is None and compiled.sql
+
+
+@pytest.mark.parametrize("text", ["opportunity.amount > -'5'",
+                                  "opportunity.amount = 99999999999999999999999999999999999999999"])
+def test_odd_literals_are_bad_filters(layer, text):
+    with pytest.raises(SemanticError) as info:
+        layer.compile(Question(metrics=["bookings"], filters=parse_where(text)), "duckdb")
+    assert info.value.code == "E_BAD_FILTER"
+
+
+def test_time_dimension_without_grain_or_range_is_refused(layer):
+    err = refused(layer, metrics=["bookings"], time_dimension="opportunity.close_date")
+    assert err.code == "E_BAD_REQUEST"
