@@ -55,7 +55,10 @@ def _create(url: str) -> Engine:
                 raise SemanticError("E_DATABASE_UNAVAILABLE", f"DuckDB file '{database}' does not exist",
                                     "create the demo ledger with `semantic demo`, or pass --database URL")
             read_only = bool(database and database != ":memory:")
-            return sa.create_engine(url, connect_args={"read_only": read_only}, pool_pre_ping=False)
+            # no reading of files or URLs from SQL: questions see the ledger's tables and nothing else
+            config = {"enable_external_access": False}
+            return sa.create_engine(url, connect_args={"read_only": read_only, "config": config},
+                                    pool_pre_ping=False)
         if backend == "postgresql":
             return sa.create_engine(url, pool_pre_ping=True, connect_args={
                 "options": "-c default_transaction_read_only=on", "connect_timeout": 5})

@@ -8,6 +8,7 @@ statements, no unknown functions. The glossary's stages are available as functio
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +24,9 @@ FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
     exp.Command, exp.Alter, exp.Placeholder, exp.Parameter, exp.Star,
 )
 DERIVED_FUNCTIONS = (exp.Coalesce, exp.Nullif, exp.Abs, exp.Round, exp.Greatest, exp.Least, exp.Case, exp.If)
+
+
+FILE_LIKE = re.compile(r"[/\\:]|\.(csv|tsv|parquet|json|jsonl|txt|xlsx?)$", re.IGNORECASE)
 
 
 class ExpressionError(ValueError):
@@ -108,6 +112,12 @@ def parse_select(text: str) -> tuple[exp.Select, tuple[str, ...]]:
     for node in tree.walk():
         if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command, exp.Alter)):
             raise ExpressionError("only SELECT is allowed in a derived entity")
+    for table in tree.find_all(exp.Table):
+        if not isinstance(table.this, (exp.Identifier, exp.GenerateSeries)):
+            raise ExpressionError(f"a derived entity reads tables and views, not '{table.this.sql()}' (table "
+                                  "functions can read files on the server)")
+        if FILE_LIKE.search(table.name):
+            raise ExpressionError(f"a derived entity reads tables and views, not the file '{table.name}'")
     columns = []
     for projection in tree.expressions:
         name = projection.alias_or_name

@@ -67,3 +67,28 @@ def test_queries_are_read_only_on_duckdb_files(tmp_path):
         with engine_for(f"duckdb:///{path}").connect() as conn:
             conn.exec_driver_sql("create table should_not_exist (x int)")
     assert "read-only" in str(info.value).lower()
+
+
+def test_duckdb_queries_cannot_read_server_files(tmp_path):
+    import duckdb
+    import sqlalchemy as sa
+
+    from semantic.execute import engine_for
+
+    path = tmp_path / "ledger.duckdb"
+    duckdb.connect(str(path)).close()
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        with engine_for(f"duckdb:///{path}").connect() as conn:
+            conn.exec_driver_sql("select content from read_text('/etc/hostname')").fetchall()
+    assert "external access" in str(info.value).lower() or "disabled" in str(info.value).lower()
+
+
+def test_derived_entities_that_read_files_are_refused_when_loading(tmp_path):
+    from semantic.definitions import load_project
+
+    (tmp_path / "metrics.yaml").write_text(
+        "entities:\n  secret:\n    sql: select content as c from read_text('/etc/hostname')\n"
+        "    primary_key: c\n", encoding="utf-8")
+    issues = load_project(tmp_path).issues
+    assert [(i.code, i.position.line) for i in issues] == [("E_INVALID_EXPRESSION", 3)]
+    assert "table functions can read files" in issues[0].message
