@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import entities, expressions, glossary, metrics, quality, saved_queries, stages
+from semantic.definitions.rules import (entities, expressions, glossary, metrics, names, quality, saved_queries,
+                                        stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
 
 RULES: tuple[Rule, ...] = (
+    *names.RULES,
     *entities.RULES,
     *expressions.RULES,
     *glossary.RULES,
