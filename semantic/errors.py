@@ -108,6 +108,6 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 def known_names_hint(kind: str, candidates: Iterable[str], limit: int = 12) -> str:
     names = sorted(set(candidates))
     if not names:
-        return f"no {kind} is defined yet"
+        return f"no {kind} defined yet"
     shown = ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
     return f"known {kind}: {shown}"

@@ -11,13 +11,15 @@ from datetime import date
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from semantic.definitions import Definitions, require_valid
+from semantic.definitions.models import SavedQuery
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.execute import dialect_of_url, run_compiled
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
-from semantic.plan.metrics import metric_entities
+from semantic.plan.metrics import lookup_metric, metric_entities
 from semantic.question import Question
 from semantic.result import Result
 from semantic.sql.compiler import CompiledQuery, compile_question
@@ -89,13 +91,16 @@ class SemanticLayer:
         return cls(defs, database_url, VersionInfo(defs.version, commit, dirty), settings)
 
     # --- catalogue ----------------------------------------------------------------------------------------
-    def metric(self, name: str):
-        metric = self.definitions.metrics.get(name)
-        if metric is None:
-            raise SemanticError("E_UNKNOWN_METRIC", f"unknown metric '{name}'"
-                                + did_you_mean(name, self.definitions.metrics),
-                                known_names_hint("metrics", self.definitions.metrics))
-        return metric
+    def metric(self, name: str) -> Any:
+        return lookup_metric(self.definitions, name)
+
+    def saved_query(self, name: str) -> SavedQuery:
+        saved = self.definitions.saved_queries.get(name)
+        if saved is None:
+            known = self.definitions.saved_queries
+            raise SemanticError("E_UNKNOWN_SAVED_QUERY", f"unknown saved query '{name}'" + did_you_mean(name, known),
+                                known_names_hint("saved queries", known))
+        return saved
 
     def dimensions_for(self, metrics: list[str] | tuple[str, ...]) -> list[DimensionInfo]:
         """Dimensions every one of the metrics can be sliced by (reachable many-to-one from all of them)."""

@@ -17,18 +17,12 @@ from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, e
 from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.plan.calendar import GRAINS
 from semantic.question import Question, parse_where
 from semantic.result import Result
 
 
-class Grain(str, Enum):
-    day = "day"
-    week = "week"
-    month = "month"
-    quarter = "quarter"
-    year = "year"
-    fiscal_quarter = "fiscal_quarter"
-    fiscal_year = "fiscal_year"
+Grain = Enum("Grain", {name: name for name in GRAINS}, type=str)  # type: ignore[misc]
 
 
 class OutputFormat(str, Enum):
@@ -74,13 +68,7 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
                                  "time_range": time_range, "time_dimension": time_dimension,
                                  "order_by": order or None, "limit": limit}
     if saved:
-        query = layer.definitions.saved_queries.get(saved)
-        if query is None:
-            from semantic.errors import did_you_mean
-
-            raise SemanticError("E_UNKNOWN_SAVED_QUERY", f"unknown saved query '{saved}'"
-                                + did_you_mean(saved, layer.definitions.saved_queries),
-                                "list them with `semantic query --help` or in metrics.yaml")
+        query = layer.saved_query(saved)
         if metrics:
             overrides["metrics"] = metrics
         if filters:

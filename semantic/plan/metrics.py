@@ -7,6 +7,7 @@ denominator gives NULL, sums and counts of an empty period are 0.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlglot import exp
 
@@ -16,6 +17,15 @@ from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 
 ADDITIVE = frozenset({"sum", "count", "count_distinct"})
+
+
+def lookup_metric(defs: Definitions, name: str) -> Any:
+    """The metric of that name, or E_UNKNOWN_METRIC with the closest name and the known ones."""
+    metric = defs.metrics.get(name)
+    if metric is None:
+        raise SemanticError("E_UNKNOWN_METRIC", f"unknown metric '{name}'" + did_you_mean(name, defs.metrics),
+                            known_names_hint("metrics", defs.metrics))
+    return metric
 
 
 @dataclass(frozen=True)
@@ -41,12 +51,6 @@ class MetricFormulas:
     needs: dict[tuple, MeasureNeed] = field(default_factory=dict)
     columns: dict[tuple, str] = field(default_factory=dict)
 
-    def get_metric(self, name: str):
-        metric = self.defs.metrics.get(name)
-        if metric is None:
-            raise SemanticError("E_UNKNOWN_METRIC", f"unknown metric '{name}'" + did_you_mean(name, self.defs.metrics),
-                                known_names_hint("metrics", self.defs.metrics))
-        return metric
 
     def _column(self, need: MeasureNeed) -> exp.Expression:
         if need.key not in self.columns:
@@ -66,7 +70,7 @@ class MetricFormulas:
             cycle = " -> ".join(trail[trail.index(name):] + (name,))
             raise SemanticError("E_METRIC_CYCLE", f"derived metrics form a cycle: {cycle}",
                                 "break the cycle in metrics.yaml")
-        metric = self.get_metric(name)
+        metric = lookup_metric(self.defs, name)
         time_dim = time_override or metric.time_dimension
         if isinstance(metric, SimpleMetric):
             return self._column(MeasureNeed(metric.measure, metric.terms, metric.filter, time_dim, name))
