@@ -5,9 +5,10 @@ its own terms, entities and metrics. The JSON Schema editors use is generated fr
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 DimensionRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
@@ -142,6 +143,14 @@ class TimeRange(Model):
     relative: str | None = Field(None, description="today, this_month, last_quarter, this_fiscal_year, "
                                                    "last_90_days ...")
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _date_as_iso(cls, value: Any) -> Any:
+        """YAML reads an unquoted `2025-01-01` as a date; keep it as the ISO text it was written as."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value.isoformat()
+        return value
 
 
 class OrderBy(Model):

@@ -4,9 +4,15 @@ PyYAML's composer already knows where each node starts; we keep that knowledge i
 the path of the node (`("entities", "opportunity", "measures", "won_amount", "expr")`), so that pydantic
 errors (which carry the same kind of path as `loc`) and our own rules can point at the exact key.
 PyYAML silently keeps the last of two equal keys; the composer walk reports it instead.
+Aliases (a 500-byte file of nested aliases expands to billions of nodes; `&a [*a]` never ends) and deep
+nesting (libyaml's composer recurses in C and kills the process past ~20,000 levels; our walk recurses in
+Python; its scanner is quadratic in `[[[[` nesting) are refused: definitions need neither, and a server
+reloading a bad edit must survive it. One pass over the parser's events finds them; it runs only when the
+text could hold them, so normal files skip it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,14 @@ from semantic.errors import IssueList, Position
 
 Path_ = tuple[Any, ...]
 STR_TAG = "tag:yaml.org,2002:str"
+MAX_DEPTH = 64  # definitions nest about six levels; the limit only stops hostile files
+MAX_KEY = 1024  # YAML's limit on the length of a simple (unmarked) key
+COMPOSE_SAFE_DEPTH = 2_000  # below this, libyaml stays fast and cannot crash even on a small thread stack
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+class _TooDeep(Exception):
+    """Raised by the walk past MAX_DEPTH; the event pass then says exactly where."""
 
 
 class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -76,7 +90,7 @@ class SourceMap:
 
 
 def _pos(file: str, node: yaml.Node) -> Position:
-    return Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
+    return _mark_pos(file, node.start_mark)
 
 
 class _Composer:
@@ -86,6 +100,8 @@ class _Composer:
 
     def to_python(self, node: yaml.Node, path: Path_) -> Any:
         self.smap.value_positions[(self.file, path)] = node.start_mark
+        if isinstance(node, yaml.CollectionNode) and len(path) >= MAX_DEPTH:
+            raise _TooDeep
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             first_seen: dict[Any, yaml.Mark] = {}
@@ -118,6 +134,77 @@ class _Composer:
         return self.constructor.construct_object(node, deep=True)
 
 
+def _may_be_hostile(text: str) -> bool:
+    """An alias needs an anchor (`&`); nesting needs one of these characters per level."""
+    return "&" in text or sum(text.count(c) for c in "[{-?:") > COMPOSE_SAFE_DEPTH
+
+
+def _refuse_flow_depth(text: str, file: str, issues: IssueList) -> bool:
+    """Refuse thousands of nested brackets before libyaml spends minutes on them.
+
+    Brackets inside quoted text count too; that could only matter past thousands of unclosed ones.
+    """
+    if text.count("[") + text.count("{") <= COMPOSE_SAFE_DEPTH:
+        return False
+    depth = deep_from = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth == MAX_DEPTH + 1 and match.group() in "[{":
+            deep_from = match.start()
+        if depth > COMPOSE_SAFE_DEPTH:
+            line = text.count("\n", 0, deep_from)
+            col = deep_from - (text.rfind("\n", 0, deep_from) + 1)
+            issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels", Position(file, line + 1, col + 1),
+                       "definitions need only a few levels; flatten this")
+            return True
+    return False
+
+
+def _refuse_hostile(text: str, file: str, issues: IssueList) -> bool:
+    """Report every alias and the first place nested deeper than MAX_DEPTH; True when there was any.
+
+    libyaml's event parser keeps its own stack (no recursion), so this pass is safe on any input and costs
+    a fraction of composing.
+    """
+    depth, hostile = 0, False
+    for event in yaml.parse(text, Loader=FastLoader):
+        if isinstance(event, yaml.AliasEvent):
+            issues.add("E_YAML_ALIAS", "YAML anchors/aliases are not supported in definitions",
+                       _mark_pos(file, event.start_mark), "write the values out")
+            hostile = True
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth == MAX_DEPTH + 1:
+                issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels",
+                           _mark_pos(file, event.start_mark), "definitions need only a few levels; flatten this")
+                hostile = True
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return hostile
+
+
+def _syntax_issue(text: str, file: str, exc: yaml.MarkedYAMLError, issues: IssueList) -> None:
+    """The parser's own message, except for a key too long to be a key, which it reports misleadingly."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        issues.add("E_YAML_SYNTAX", f"YAML syntax error: {exc.problem or exc}", Position(file, 1, 1),
+                   "check indentation, colons and quotes around this place")
+        return
+    lines = text.splitlines()
+    before = lines[mark.line][:mark.column] if mark.line < len(lines) else ""
+    if exc.problem == "mapping values are not allowed in this context" and len(before.strip()) > MAX_KEY:
+        start = len(before) - len(before.lstrip())
+        issues.add("E_YAML_SYNTAX", f"keys longer than {MAX_KEY} characters are not supported",
+                   Position(file, mark.line + 1, start + 1), "shorten the key")
+        return
+    issues.add("E_YAML_SYNTAX", f"YAML syntax error: {exc.problem or exc}", _mark_pos(file, mark),
+               "check indentation, colons and quotes around this place")
+
+
+def _mark_pos(file: str, mark: yaml.Mark) -> Position:
+    return Position(file, mark.line + 1, mark.column + 1)
+
+
 def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: IssueList,
                    digest: Any | None = None) -> Any:
     """Parse one file; syntax errors become issues with the parser's own position.
@@ -134,12 +221,12 @@ def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: Issue
                    "check that the file exists and is UTF-8 text")
         return None
     try:
+        if _refuse_flow_depth(text, display_name, issues) or (
+                _may_be_hostile(text) and _refuse_hostile(text, display_name, issues)):
+            return None
         root = yaml.compose(text, Loader=FastLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = Position(display_name, mark.line + 1, mark.column + 1) if mark else Position(display_name, 1, 1)
-        issues.add("E_YAML_SYNTAX", f"YAML syntax error: {exc.problem or exc}", pos,
-                   "check indentation, colons and quotes around this place")
+        _syntax_issue(text, display_name, exc, issues)
         return None
     except yaml.YAMLError as exc:
         issues.add("E_YAML_SYNTAX", f"YAML error: {exc}", Position(display_name, 1, 1), "")
@@ -148,6 +235,9 @@ def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: Issue
         return {}
     try:
         return _Composer(display_name, smap, issues).to_python(root, ())
+    except _TooDeep:
+        _refuse_hostile(text, display_name, issues)
+        return None
     except yaml.YAMLError as exc:
         issues.add("E_YAML_SYNTAX", f"YAML error: {exc}", _pos(display_name, root), "")
         return None

@@ -4,6 +4,7 @@ on it cannot break on the first request after a definitions change.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlglot import exp
 
@@ -24,6 +25,31 @@ def _iso(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _yaml_type_surprise(value: Any, dim_type: str) -> str | None:
+    """What YAML made of an unquoted value that does not fit the dimension (`NO` -> false), if it did."""
+    if isinstance(value, bool):
+        return None if dim_type == "boolean" else (
+            "a boolean (unquoted yes/no/on/off/true/false)", "quote it as written, e.g. 'NO'")
+    if isinstance(value, date):
+        return None if dim_type == "time" else ("a date", f"quote it: '{value.isoformat()}'")
+    if isinstance(value, (int, float)):
+        return None if dim_type == "number" else ("a number", "quote it as written if the column holds text (YAML reads 0123 as 83)")
+    return None
+
+
+def _check_value_types(defs: Definitions, issues: IssueList, q: str, i: int, flt: m.Filter, dim_type: str) -> None:
+    """Warn where YAML's implicit typing changed a filter value behind the writer's back."""
+    placed = [(flt.value, ("value",))] if flt.value is not None else []
+    placed += [(v, ("values", j)) for j, v in enumerate(flt.values or ())]
+    for value, sub in placed:
+        surprise = _yaml_type_surprise(value, dim_type)
+        if surprise:
+            issues.add("W_FILTER_VALUE_TYPE",
+                       f"saved query '{q}' filter on '{flt.dimension}' ({dim_type}): YAML read the value as "
+                       f"{surprise[0]}: {str(value).lower() if isinstance(value, bool) else value}", defs.where_value("saved_queries", q, "filters", i, *sub),
+                       surprise[1], severity="warning")
 
 
 def _check_filter(ctx: Context, issues: IssueList, q: str, i: int, flt: m.Filter,
@@ -50,6 +76,7 @@ def _check_filter(ctx: Context, issues: IssueList, q: str, i: int, flt: m.Filter
     dim = defs.entities[entity_name].dimensions.get(dim_name) if entity_name in defs.entities else None
     if dim is None:
         return
+    _check_value_types(defs, issues, q, i, flt, dim.type)
     try:
         node = parse_scalar(dim.expr).tree if dim.expr else exp.column(dim_name)
     except ExpressionError:
