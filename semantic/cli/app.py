@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 app = typer.Typer(
     name="semantic",
@@ -14,8 +15,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# No Rich markup anywhere: messages, table cells and titles carry user text and data ("[/x]" would crash
+# the print, "[a-z]" would vanish); colour is applied with explicit styles instead.
+out = Console(soft_wrap=True, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 DEFAULT_DATABASE_FILE = "data/ledger.duckdb"
 
@@ -38,7 +41,7 @@ def database_url(option: str | None, project: Path) -> str:
 
 def fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
     """Print a one-line error (and hint) to stderr and return the Exit to raise."""
-    err.print(f"[bold red]error[/]: {message}", highlight=False, markup=True)
+    err.print(Text.assemble(("error", "bold red"), f": {message}"), highlight=False)
     if hint:
         err.print(f"  hint: {hint}", highlight=False, markup=False)
     return typer.Exit(code)
