@@ -10,7 +10,8 @@ from sqlalchemy.engine import make_url
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
-from semantic.ledger import LedgerError, generate, write_ledger
+from semantic.ledger import LedgerError, check_replaceable, generate, write_ledger
+from semantic.ledger.guard import DemoOrigin
 
 
 def _as_of(value: str | None) -> date | None:
@@ -27,15 +28,22 @@ def demo(
     scale: float = typer.Option(1.0, "--scale", min=0.001, help="Size: 1 = ~2,000 opportunities, 50,000 activities."),
     seed: int = typer.Option(42, "--seed", help="Random seed; the same seed and --as-of give the same ledger."),
     as_of: str = typer.Option(None, "--as-of", help="Last day of the data, YYYY-MM-DD (default: today)."),
+    force: bool = typer.Option(False, "--force", help="Replace the ledger tables even in a database the demo "
+                                                      "did not write (they are dropped)."),
     database: str = DatabaseOption,
     project: Path = ProjectOption,
 ) -> None:
-    """Create (or replace) the demo ledger: reps, accounts, contacts, leads, opportunities, history, activities."""
+    """Create (or replace) the demo ledger: reps, accounts, contacts, leads, opportunities, history, activities.
+
+    A database that already holds ledger tables the demo did not write is refused unless --force.
+    """
     url = database_url(database, project)
-    day = _as_of(as_of)
+    day = _as_of(as_of) or date.today()
     started = time.perf_counter()
     try:
-        tables = _generate_and_load(url, scale, seed, day)
+        if not force:
+            check_replaceable(url)  # before generating: refusing takes a moment, generating may take minutes
+        tables = _generate_and_load(url, scale, seed, day, force)
     except LedgerError as exc:
         raise fail(str(exc), exc.hint) from None
     counts = ", ".join(f"{name} {rows:,}" for name, rows in tables.items())
@@ -43,7 +51,7 @@ def demo(
               highlight=False, markup=False)
 
 
-def _generate_and_load(url: str, scale: float, seed: int, day: date | None) -> dict[str, int]:
+def _generate_and_load(url: str, scale: float, seed: int, day: date, force: bool) -> dict[str, int]:
     """Generate and write with a progress bar on stderr (stdout keeps only the summary line)."""
     with Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
@@ -58,7 +66,7 @@ def _generate_and_load(url: str, scale: float, seed: int, day: date | None) -> d
             loaded[name] = done
             bar.update(step, description=f"loading {name}", completed=sum(loaded.values()))
 
-        write_ledger(url, tables, report)
+        write_ledger(url, tables, report, replace=force, origin=DemoOrigin(seed, scale, day))
     return {name: table.num_rows for name, table in tables.items()}
 
 

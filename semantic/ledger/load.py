@@ -2,12 +2,13 @@
 
 Row-by-row INSERTs would take hours at demo scale 100 (millions of activities), so each backend gets
 its native bulk path; the tables themselves are always (re)created from the SQLAlchemy metadata so both
-backends end up with the same types.
+backends end up with the same types. Only databases `semantic.ledger.guard` deems ours are overwritten.
 """
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from semantic.ledger.demo import generate
+from semantic.ledger.guard import DemoOrigin, LedgerError, mark, refuse_foreign
 from semantic.ledger.schema import metadata
 
 Progress = Callable[[str, int, int], None]
@@ -27,44 +29,73 @@ CHUNK_ROWS = 250_000
 BULK_BACKENDS = ("duckdb", "postgresql")
 
 
-class LedgerError(Exception):
-    """A ledger could not be written; `hint` says what the user can do about it."""
+def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progress | None = None, *,
+                 replace: bool = False, origin: DemoOrigin | None = None) -> None:
+    """Drop and recreate the canonical tables, then bulk-load `tables` (keyed by table name).
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
-
-
-def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progress | None = None) -> None:
-    """Drop and recreate the canonical tables, then bulk-load `tables` (keyed by table name)."""
+    Refuses (LedgerError) when the database holds canonical tables the demo did not write, unless `replace`.
+    """
     url = _parse(database_url)
     engine = _engine(url)
     try:
-        with engine.begin() as conn:
+        with _translated(url), engine.begin() as conn:
+            if not replace:
+                refuse_foreign(conn, _shown(url))
             metadata.drop_all(conn)
             metadata.create_all(conn)
             for name in metadata.tables:
                 if name in tables:
                     _load_table(conn, name, tables[name], progress)
-    except SQLAlchemyError as exc:
-        raise LedgerError(f"could not write the ledger to {url.render_as_string(hide_password=True)}: "
-                          f"{_first_line(exc)}", "check that the database is running and writable") from exc
-    except Exception as exc:  # driver errors (duckdb.Error, psycopg.Error) that escape SQLAlchemy wrapping
-        if type(exc).__module__.split(".")[0] in {"duckdb", "psycopg"}:
-            raise LedgerError(f"could not write the ledger: {_first_line(exc)}",
-                              "check that the database is running and writable") from exc
-        raise
+            mark(conn, origin or DemoOrigin())
     finally:
         engine.dispose()
 
 
 def write_demo(database_url: str, scale: float = 1.0, seed: int = 42, as_of: date | None = None,
-               progress: Progress | None = None) -> dict[str, int]:
-    """Generate the demo ledger and write it; returns the row count per table."""
-    _parse(database_url)  # fail on a bad URL before spending time generating
-    tables = generate(scale=scale, seed=seed, as_of=as_of)
-    write_ledger(database_url, tables, progress)
+               progress: Progress | None = None, *, replace: bool = False) -> dict[str, int]:
+    """Generate the demo ledger and write it; returns the row count per table.
+
+    Without `replace`, a database holding tables the demo did not write is refused before generating.
+    """
+    if not replace:
+        check_replaceable(database_url)  # also fails on a bad URL before spending time generating
+    day = as_of or date.today()
+    tables = generate(scale=scale, seed=seed, as_of=day)
+    write_ledger(database_url, tables, progress, replace=replace, origin=DemoOrigin(seed, scale, day))
     return {name: table.num_rows for name, table in tables.items()}
+
+
+def check_replaceable(database_url: str) -> None:
+    """Raise LedgerError unless loading the demo at this URL would destroy nothing but an earlier demo."""
+    url = _parse(database_url)
+    path = _duckdb_file(url)
+    if path is not None and not path.exists():
+        return  # a new file: connecting would only create it empty
+    engine = _engine(url)
+    try:
+        with _translated(url), engine.connect() as conn:
+            refuse_foreign(conn, _shown(url))
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _translated(url: URL) -> Iterator[None]:
+    """Database and driver errors become one-line LedgerErrors with a hint."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise LedgerError(f"could not write the ledger to {_shown(url)}: {_first_line(exc)}",
+                          "check that the database is running and writable") from exc
+    except Exception as exc:  # driver errors (duckdb.Error, psycopg.Error) that escape SQLAlchemy wrapping
+        if type(exc).__module__.split(".")[0] in {"duckdb", "psycopg"}:
+            raise LedgerError(f"could not write the ledger: {_first_line(exc)}",
+                              "check that the database is running and writable") from exc
+        raise
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
 
 
 def demo_ledger_present(database_url: str) -> bool:
