@@ -154,8 +154,8 @@ def _refuse_flow_depth(text: str, file: str, issues: IssueList) -> bool:
         if depth > COMPOSE_SAFE_DEPTH:
             line = text.count("\n", 0, deep_from)
             col = deep_from - (text.rfind("\n", 0, deep_from) + 1)
-            issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels", Position(file, line + 1, col + 1),
-                       "definitions need only a few levels; flatten this")
+            issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels",
+                       Position(file, line + 1, col + 1), "definitions need only a few levels; flatten this")
             return True
     return False
 
