@@ -27,16 +27,17 @@ def _iso(text: str | None) -> date | None:
         return None
 
 
-def _yaml_type_surprise(value: Any, dim_type: str) -> str | None:
-    """What YAML made of an unquoted value that does not fit the dimension (`NO` -> false), if it did."""
+def _yaml_type_surprise(value: Any, dim_type: str) -> tuple[str, str] | None:
+    """(what YAML made of an unquoted value, the fix) when that type does not fit the dimension (`NO` -> false)."""
     if isinstance(value, bool):
-        return None if dim_type == "boolean" else (
-            "a boolean (unquoted yes/no/on/off/true/false)", "quote it as written, e.g. 'NO'")
-    if isinstance(value, date):
-        return None if dim_type == "time" else ("a date", f"quote it: '{value.isoformat()}'")
-    if isinstance(value, (int, float)):
-        return None if dim_type == "number" else ("a number", "quote it as written if the column holds text (YAML reads 0123 as 83)")
-    return None
+        kind, fits, fix = "a boolean (unquoted yes/no/on/off/true/false)", "boolean", "quote it as written, e.g. 'NO'"
+    elif isinstance(value, date):
+        kind, fits, fix = "a date", "time", f"quote it: '{value.isoformat()}'"
+    elif isinstance(value, (int, float)):
+        kind, fits, fix = "a number", "number", "quote it as written if the column holds text (YAML reads 0123 as 83)"
+    else:
+        return None
+    return None if dim_type == fits else (kind, fix)
 
 
 def _check_value_types(defs: Definitions, issues: IssueList, q: str, i: int, flt: m.Filter, dim_type: str) -> None:
@@ -46,10 +47,10 @@ def _check_value_types(defs: Definitions, issues: IssueList, q: str, i: int, flt
     for value, sub in placed:
         surprise = _yaml_type_surprise(value, dim_type)
         if surprise:
-            issues.add("W_FILTER_VALUE_TYPE",
-                       f"saved query '{q}' filter on '{flt.dimension}' ({dim_type}): YAML read the value as "
-                       f"{surprise[0]}: {str(value).lower() if isinstance(value, bool) else value}", defs.where_value("saved_queries", q, "filters", i, *sub),
-                       surprise[1], severity="warning")
+            shown = str(value).lower() if isinstance(value, bool) else value
+            issues.add("W_FILTER_VALUE_TYPE", f"saved query '{q}' filter on '{flt.dimension}' ({dim_type}): YAML "
+                       f"read the value as {surprise[0]}: {shown}",
+                       defs.where_value("saved_queries", q, "filters", i, *sub), surprise[1], severity="warning")
 
 
 def _check_filter(ctx: Context, issues: IssueList, q: str, i: int, flt: m.Filter,
