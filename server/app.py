@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from fastapi import FastAPI, Request, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import BearerAuth, TokenAuth
 from server.context import RequestContext
+from server.http_errors import graphql_path_errors
 from server.limits import BodySizeLimit
 from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
@@ -52,6 +54,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     router = VersionedGraphQLRouter(ref.current.schema, context_getter=get_context,
                                     graphql_ide="graphiql" if settings.graphiql else None)
     app.include_router(router, prefix="/graphql")
+    app.add_exception_handler(StarletteHTTPException, graphql_path_errors("/graphql"))
 
     @app.get("/health")
     async def health() -> dict:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.http_errors import send_error
 
 ENV_TOKENS = "SEMANTIC_API_TOKENS"
 HASH_PREFIX = "sha256:"
@@ -86,7 +88,9 @@ class BearerAuth:
     """ASGI middleware refusing unauthenticated requests under a path prefix with 401, before any work.
 
     The GraphiQL page itself (a browser GET asking for HTML, without a query) carries no data and stays
-    open, so people can load the IDE and then set the Authorization header in it.
+    open, so people can load the IDE and then set the Authorization header in it. WebSocket handshakes
+    are refused with policy violation (HTTP 403): the router serves none, and a token check that only
+    knew HTTP must not wave them through to whatever might one day listen.
     """
 
     def __init__(self, app: ASGIApp, auth: TokenAuth, protected_prefix: str) -> None:
@@ -95,23 +99,32 @@ class BearerAuth:
         self.prefix = protected_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.auth.enabled or not scope["path"].startswith(self.prefix):
+        if scope["type"] not in ("http", "websocket") or not self.auth.enabled \
+                or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":  # refused outright: the API serves no sockets, with or without a token
+            await send({"type": "websocket.close", "code": 1008, "reason": "not supported"})
             return
         headers = Headers(scope=scope)
         if self.auth.allows(headers.get("authorization")) or _is_ide_page(scope, headers):
             await self.app(scope, receive, send)
             return
-        body = json.dumps({"errors": [{
-            "message": "missing or invalid bearer token",
-            "extensions": {"code": "E_UNAUTHORIZED", "hint": "send the header 'Authorization: Bearer <token>'"},
-        }]}).encode()
-        await send({"type": "http.response.start", "status": 401, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-            (b"www-authenticate", b'Bearer realm="semantic"')]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 401, "missing or invalid bearer token",
+                         "send the header 'Authorization: Bearer <token>'",
+                         headers=((b"www-authenticate", b'Bearer realm="semantic"'),))
+
+
+OPERATION_PARAMETERS = frozenset({"query", "variables", "operationName", "extensions"})
 
 
 def _is_ide_page(scope: Scope, headers: Headers) -> bool:
-    return (scope["method"] == "GET" and "text/html" in headers.get("accept", "")
-            and b"query=" not in scope.get("query_string", b""))
+    """A browser GET for the bare GraphiQL page: HTML wanted and no operation in the URL, however spelled.
+
+    The query string is decoded exactly as the router will decode it (so `%71uery` is `query` here too),
+    and blank values count: `?query=` still names an operation parameter.
+    """
+    if scope["method"] != "GET" or "text/html" not in headers.get("accept", ""):
+        return False
+    parameters = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    return not OPERATION_PARAMETERS & parameters.keys()

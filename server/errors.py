@@ -19,6 +19,7 @@ from strawberry.extensions import SchemaExtension
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
+from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS
 
 log = logging.getLogger("semantic.server")
 GRAINS = ", ".join(Grain.__args__)
@@ -72,6 +73,36 @@ def classify_validation(message: str, layer: SemanticLayer | None) -> Classified
                                             "and argument"
 
 
+# Hints for an invalid question, by the field that failed (the first part of pydantic's `loc`) and, where
+# one field can fail in more than one way, by pydantic's error type.
+FIELD_HINTS: dict[tuple[str, str | None], str] = {
+    ("metrics", "too_short"): "name at least one metric, e.g. metrics: [bookings]",
+    ("metrics", "too_long"): f"ask for at most {MAX_METRICS} metrics per query",
+    ("metrics", None): "metric names are snake_case (win_rate); `metrics` lists them",
+    ("dimensions", "too_long"): f"slice by at most {MAX_DIMENSIONS} dimensions per query",
+    ("dimensions", None): "dimensions are written entity.dimension (account.segment); "
+                          "dimensions(metrics: [...]) lists the valid ones",
+    ("time_dimension", None): "timeDimension is written entity.dimension (opportunity.closed_at)",
+    ("filters", "too_long"): f"use at most {MAX_FILTERS} filters per query",
+    ("filters", None): "a filter names its dimension as entity.dimension (account.segment), an op, and "
+                       "`value` (or `values` for in, not_in, between)",
+    ("order_by", None): "order by an output column: a metric name, a dimension (entity.dimension) or period",
+    ("limit", None): "limit must be 1 or more; leave it out to get every row (up to the max_rows setting)",
+}
+DEFAULT_QUESTION_HINT = "see the argument types in GraphiQL's docs panel at /graphql"
+
+
+def question_hint(exc: ValidationError) -> str:
+    """One hint per field that failed, in the order pydantic reported them, so the fix is for that field."""
+    hints: list[str] = []
+    for item in exc.errors(include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else ""
+        hint = FIELD_HINTS.get((field, item["type"])) or FIELD_HINTS.get((field, None), DEFAULT_QUESTION_HINT)
+        if hint not in hints:
+            hints.append(hint)
+    return "; ".join(hints)
+
+
 def describe_validation(exc: ValidationError) -> str:
     parts = []
     for item in exc.errors(include_url=False):
@@ -85,8 +116,7 @@ def to_api_error(error: GraphQLError, layer: SemanticLayer | None) -> GraphQLErr
     if isinstance(original, SemanticError):
         code, message, hint = original.code, original.message, original.hint
     elif isinstance(original, ValidationError):
-        code, message = "E_BAD_REQUEST", describe_validation(original)
-        hint = "dimensions are written entity.dimension (account.segment); see the argument types in GraphiQL"
+        code, message, hint = "E_BAD_REQUEST", describe_validation(original), question_hint(original)
     elif original is None or isinstance(original, GraphQLError):
         code, message, hint = classify_validation(error.message, layer)
     else:

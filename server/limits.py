@@ -5,9 +5,9 @@ and refused as soon as it goes over, so a client can never make the server hold 
 """
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.http_errors import send_error
 
 
 class BodySizeLimit:
@@ -45,15 +45,8 @@ class BodySizeLimit:
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"errors": [{
-            "message": f"request body is larger than {self.max_body_bytes} bytes",
-            "extensions": {"code": "E_REQUEST_TOO_LARGE",
-                           "hint": "send a smaller query, or raise the max_body_bytes setting"},
-        }]}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, f"request body is larger than {self.max_body_bytes} bytes",
+                         "send a smaller query, or raise the max_body_bytes setting")
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

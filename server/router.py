@@ -4,30 +4,62 @@ The stock router executes on the one schema it was built with; ours takes the sc
 context (read once from `ServedRef`), so a reload swaps schema and layer together and a request never
 validates against one version and resolves against another. Each response names its version both in
 `extensions.version` and in the `X-Semantic-Version` header.
+
+It also answers request-level problems (bad JSON, no query...) as JSON errors with a code and a hint
+rather than strawberry's plain text, and offers no WebSocket endpoint: the schema has no subscriptions,
+and a socket would be a second way in that neither the auth nor the limits middleware was written for.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from cross_web import HTTPException
+from fastapi.routing import APIWebSocketRoute
 from starlette.requests import Request
+from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
 
 from server.context import RequestContext
+from server.http_errors import SHAPE, RequestError, error_response
 
 VERSION_HEADER = "X-Semantic-Version"
+JSON_KINDS = {str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
 class VersionedGraphQLRouter(GraphQLRouter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.routes[:] = [r for r in self.routes if not isinstance(r, APIWebSocketRoute)]
+
+    async def run(self, request: Request, context: Any = UNSET, root_value: Any = UNSET) -> Response:
+        """Strawberry's endpoints would turn an HTTPException into plain text; it never gets that far."""
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            return error_response(exc)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Body (or GET parameter) JSON, refused with a reason unless it is an object or an array.
+
+        Strawberry would read a scalar body as an object and fail with a 500; arrays it refuses itself
+        (a batch in the body, a non-object `variables` in the URL), with a message that fits each.
+        """
+        try:
+            value = self.decode_json(data)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, absurd nesting
+            raise RequestError(400, f"the request is not valid JSON: {exc}", SHAPE) from exc
+        if not isinstance(value, (dict, list)):
+            raise RequestError(400, f"expected a JSON object, not a JSON {JSON_KINDS[type(value)]}", SHAPE)
+        return value
+
     async def execute_operation(self, request: Request, request_adapter: Any, request_data: Any,
                                 context: RequestContext, root_value: Any, sub_response: Any) -> ExecutionResult:
-        if isinstance(request_data, list):
-            raise HTTPException(400, "batched requests are not supported; send one operation per request")
         # GET may only read (queries); POST may do anything the schema offers (which is also only reading).
         allowed = OperationType.from_http(request_adapter.method)
         try:
@@ -41,7 +73,8 @@ class VersionedGraphQLRouter(GraphQLRouter):
         except InvalidOperationTypeError as exc:
             raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
         except MissingQueryError as exc:
-            raise HTTPException(400, "no GraphQL query found in the request") from exc
+            raise RequestError(400, "no GraphQL query found in the request",
+                               'POST {"query": "{ version { stamp } }"}, or GET /graphql?query=...') from exc
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)

@@ -15,24 +15,44 @@ from semantic.layer import ExecutionSettings
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting; numbers carry inclusive bounds, because a value out of them (0 rows, an infinite
+    timeout, more rows than the database driver can count) is accepted at start and then breaks every query."""
+
     name: str
     default: Any
     help: str
+    low: int | float | None = None
+    high: int | float | None = None
 
     @property
     def env(self) -> str:
         return f"SEMANTIC_{self.name.upper()}"
 
+    @property
+    def range_text(self) -> str:
+        """The bounds as docs/api.md shows them (a test keeps the two in step)."""
+        return f"{self.low} to {self.high}"
+
+    def check(self, value: Any) -> None:
+        """Raises ValueError naming the setting, the value and the allowed range (NaN fails every comparison)."""
+        if self.low is not None and not self.low <= value <= self.high:
+            raise ValueError(f"setting '{self.name}' must be between {self.low} and {self.high}, not {value}")
+
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("max_rows", 10_000, "Most rows a query returns; longer results are cut and flagged truncated."),
+    Setting("max_rows", 10_000, "Most rows a query returns; longer results are cut and flagged truncated.",
+            1, 1_000_000),
     Setting("statement_timeout_s", 30.0, "Seconds a query may run on the database before it is cancelled "
-                                          "(E_QUERY_TIMEOUT)."),
-    Setting("max_body_bytes", 1_048_576, "Largest request body accepted; a larger one gets HTTP 413."),
-    Setting("max_query_depth", 10, "Deepest nesting of fields a GraphQL operation may have."),
-    Setting("max_aliases", 20, "Most field aliases a GraphQL document may use (stops alias amplification)."),
-    Setting("max_tokens", 2_000, "Most lexical tokens a GraphQL document may have (stops parser abuse)."),
-    Setting("reload_interval_s", 1.0, "How often `--watch` checks the definitions files for changes."),
+                                          "(E_QUERY_TIMEOUT).", 0.1, 3600),
+    Setting("max_body_bytes", 1_048_576, "Largest request body accepted; a larger one gets HTTP 413.",
+            1024, 100 * 1024 * 1024),
+    Setting("max_query_depth", 10, "Deepest nesting of fields a GraphQL operation may have.", 1, 100),
+    Setting("max_aliases", 20, "Most field aliases a GraphQL document may use (stops alias amplification).",
+            1, 1000),
+    Setting("max_tokens", 2_000, "Most lexical tokens a GraphQL document may have (stops parser abuse).",
+            10, 1_000_000),
+    Setting("reload_interval_s", 1.0, "How often `--watch` checks the definitions files for changes.",
+            0.01, 3600),
     Setting("graphiql", True, "Serve the GraphiQL IDE to browsers at /graphql."),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -48,6 +68,11 @@ class ServerSettings:
     max_tokens: int = 2_000
     reload_interval_s: float = 1.0
     graphiql: bool = True
+
+    def __post_init__(self) -> None:
+        """Bounds are checked however the settings were made (environment, CLI flag or code)."""
+        for setting in SETTINGS:
+            setting.check(getattr(self, setting.name))
 
     def execution(self) -> ExecutionSettings:
         """The part of the settings the library itself enforces."""
@@ -85,8 +110,6 @@ def _coerce(name: str, raw: Any, kind: type) -> Any:
         except ValueError:
             noun = "an integer" if kind is int else "a number"
             raise ValueError(f"setting '{name}' must be {noun}, not '{raw}'") from None
-    if kind in (int, float) and not isinstance(value, bool) and value <= 0:
-        raise ValueError(f"setting '{name}' must be positive, not {value}")
     return value
 
 

@@ -60,6 +60,31 @@ def get(app: FastAPI, path: str, headers: dict | None = None) -> httpx.Response:
     return asyncio.run(send())
 
 
+def websocket_handshake(app: FastAPI, path: str, subprotocol: str, headers: dict | None = None) -> list[dict]:
+    """What the app sends when a client opens a WebSocket and starts a GraphQL session (raw ASGI)."""
+    incoming = [{"type": "websocket.connect"},
+                {"type": "websocket.receive", "text": '{"type": "connection_init"}'},
+                {"type": "websocket.receive", "text": '{"type": "subscribe", "id": "1", "payload": '
+                                                      '{"query": "{ query(metrics: [bookings]) { rows } }"}}'}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        if incoming:
+            return incoming.pop(0)
+        await asyncio.sleep(0.2)  # let a misbehaving app answer, then hang up
+        return {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "websocket", "asgi": {"version": "3.0"}, "scheme": "ws", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1), "server": ("test", 80),
+             "subprotocols": [subprotocol],
+             "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=10))
+    return sent
+
+
 def data(response: httpx.Response) -> dict:
     body = response.json()
     assert response.status_code == 200 and not body.get("errors"), body

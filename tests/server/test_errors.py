@@ -80,3 +80,30 @@ def test_error_in_one_field_nulls_the_answer_but_keeps_the_version(app: FastAPI)
     assert body["data"] is None  # term is non-null, so the error propagates to the root
     assert body["errors"][0]["path"] == ["term"] and body["errors"][0]["extensions"]["code"] == "E_UNKNOWN_TERM"
     assert body["extensions"]["version"]
+
+
+@pytest.mark.parametrize("arguments, variables, where, hint", [
+    ("metrics: [bookings], limit: 0", None, "limit", "limit must be 1 or more"),
+    ("metrics: [bookings], limit: -5", None, "limit", "limit must be 1 or more"),
+    ("metrics: []", None, "metrics", "name at least one metric"),
+    ("metrics: $m", {"m": []}, "metrics", "name at least one metric"),
+    ('metrics: [bookings], dimensions: ["segment"]', None, "dimensions.0", "entity.dimension"),
+    ('metrics: [bookings], timeDimension: "closed_at"', None, "time_dimension", "entity.dimension"),
+    ('metrics: [bookings], filters: [{dimension: "segment", op: eq, value: "x"}]', None, "filters.0.dimension",
+     "entity.dimension"),
+])
+def test_invalid_question_hint_names_the_field_that_failed(app: FastAPI, arguments: str, variables: dict | None,
+                                                           where: str, hint: str) -> None:
+    declared = "($m: [MetricName!]!)" if variables else ""
+    first = error(post(app, f"query{declared} {{ query({arguments}) {{ rows }} }}", variables))
+    assert first["extensions"]["code"] == "E_BAD_REQUEST", first
+    assert f"invalid question: {where}:" in first["message"], first
+    assert hint in first["extensions"]["hint"], first
+    if "dimension" not in where:
+        assert "entity.dimension" not in first["extensions"]["hint"], first
+
+
+def test_several_invalid_fields_get_one_hint_each(app: FastAPI) -> None:
+    first = error(post(app, '{ query(metrics: [], dimensions: ["segment"], limit: 0) { rows } }'))
+    hint = first["extensions"]["hint"]
+    assert "name at least one metric" in hint and "entity.dimension" in hint and "limit must be 1" in hint

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from server.app import create_app
 from server.auth import TokenAuth
 from server.settings import ServerSettings
-from tests.server.conftest import REPO, data, error, get, post
+from tests.server.conftest import REPO, data, error, get, post, websocket_handshake
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,8 @@ def test_oversized_body_is_413(strict: FastAPI) -> None:
     response = post(strict, "", content=f'{{"query": "{{ version {{ stamp }} }}{padding}"}}'.encode(),
                     headers={"content-type": "application/json"})
     assert response.status_code == 413
-    assert response.json()["errors"][0]["extensions"]["code"] == "E_REQUEST_TOO_LARGE"
+    body = response.json()
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "E_REQUEST_TOO_LARGE"
 
 
 def test_body_under_the_limit_passes(strict: FastAPI) -> None:
@@ -64,7 +65,7 @@ def test_missing_or_bad_token_is_401_without_data(guarded: FastAPI, header: str 
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     body = response.json()
-    assert "data" not in body and body["errors"][0]["extensions"]["code"] == "E_UNAUTHORIZED"
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "E_UNAUTHORIZED"
 
 
 @pytest.mark.parametrize("token", ["plain-secret", "hashed-secret", "env-secret", "other"])
@@ -75,8 +76,35 @@ def test_valid_tokens_from_file_hash_and_env(guarded: FastAPI, token: str) -> No
 
 def test_health_and_graphiql_page_stay_open(guarded: FastAPI) -> None:
     assert get(guarded, "/health").json()["auth"] is True
-    assert get(guarded, "/graphql", headers={"accept": "text/html"}).status_code == 200
-    assert get(guarded, "/graphql?query={version{stamp}}", headers={"accept": "text/html"}).status_code == 401
+    page = get(guarded, "/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+@pytest.mark.parametrize("path, accept", [
+    ("/graphql?query={version{stamp}}", "text/html"),
+    ("/graphql?%71uery=%7Bquery(metrics:%5Bbookings%5D)%7Brows%7D%7D", "text/html"),  # 'query' escaped
+    ("/graphql?%71%75%65%72%79=%7Bversion%7Bstamp%7D%7D", "text/html"),
+    ("/graphql?x=1&%71uery=%7Bversion%7Bstamp%7D%7D", "text/html"),
+    ("/graphql?query=", "text/html"),
+    ("/graphql?variables=%7B%7D", "text/html"),
+    ("/graphql?operationName=A", "text/html"),
+    ("/graphql?extensions=%7B%7D", "text/html"),
+    ("/graphql", "application/json"),
+    ("/graphql", "*/*"),
+])
+def test_only_the_bare_graphiql_page_is_exempt(guarded: FastAPI, path: str, accept: str) -> None:
+    """Whatever the spelling, a GET that carries an operation (or is not a browser's) needs a token."""
+    response = get(guarded, path, headers={"accept": accept})
+    assert response.status_code == 401, response.text
+    assert response.json()["data"] is None
+
+
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+@pytest.mark.parametrize("token", [None, "plain-secret"])
+def test_websockets_are_refused_as_policy_violation(guarded: FastAPI, protocol: str, token: str | None) -> None:
+    headers = {"authorization": f"Bearer {token}"} if token else None
+    sent = websocket_handshake(guarded, "/graphql", protocol, headers)
+    assert sent == [{"type": "websocket.close", "code": 1008, "reason": "not supported"}], sent
 
 
 def test_bad_tokens_file_is_refused(tmp_path: Path) -> None:

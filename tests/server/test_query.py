@@ -73,3 +73,10 @@ def test_max_rows_truncates_and_says_so(ledger_url: str) -> None:
     answer = data(post(small, """{ query(metrics: [bookings], dimensions: ["opportunity.name"]) {
         rows truncated } }"""))["query"]
     assert len(answer["rows"]) == 2 and answer["truncated"] is True
+
+
+def test_largest_allowed_max_rows_still_answers(ledger_url: str) -> None:
+    """The upper bound of max_rows must be a value the database driver accepts (a huge one broke every query)."""
+    roomy = create_app(REPO, ledger_url, ServerSettings(max_rows=1_000_000), auth=TokenAuth())
+    answer = data(post(roomy, "{ query(metrics: [bookings]) { rows truncated } }"))["query"]
+    assert answer["rows"] and answer["truncated"] is False
