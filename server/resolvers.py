@@ -49,11 +49,7 @@ async def run_question(layer: SemanticLayer, question: Question) -> QueryResult:
 async def run_saved(layer: SemanticLayer, name: str, time_range: TimeRangeInput | None,
                     filters: list[FilterInput] | None) -> QueryResult:
     """A saved question; a given time range replaces the saved one, given filters are ANDed to its own."""
-    saved = layer.definitions.saved_queries.get(name)
-    if saved is None:
-        known = layer.definitions.saved_queries
-        raise SemanticError("E_UNKNOWN_SAVED_QUERY", f"unknown saved query '{name}'" + did_you_mean(name, known),
-                            known_names_hint("saved queries", known))
+    saved = layer.saved_query(name)
     extra = [f.to_domain() for f in filters or ()]
     question = Question.from_saved(
         saved,
