@@ -10,6 +10,7 @@ from typing import NamedTuple
 import pytest
 
 from semantic.layer import SemanticLayer
+from semantic.question import Question
 from tests.correctness.helpers import ask, hand_sql, total
 
 STAGE_PROBABILITY = ("case stage when 'prospecting' then 0.05 when 'qualification' then 0.10 "
@@ -71,6 +72,22 @@ EXPECTED: dict[str, Expected] = {
     "lead_to_mql_rate": Expected(
         7 / 13, "select sum(case when mql_at is not null and status <> 'disqualified' then 1 else 0 end) * 1.0 "
                 "/ count(*) from leads where status <> 'duplicate'"),
+    # of the 7 lead-MQLs above, those that are also SQLs (sql_at set, not disqualified): 3, 6, 10, 14
+    "mql_to_sql_rate": Expected(
+        4 / 7, "select sum(case when sql_at is not null then 1 else 0 end) * 1.0 / count(*) from leads "
+               "where status not in ('duplicate', 'disqualified') and mql_at is not null"),
+    # open deals in negotiation (commit): 111 (40k)
+    "commit_pipeline": Expected(40_000, "select sum(amount) from opportunities "
+                                        "where not is_closed and stage = 'negotiation'"),
+    # open deals in proposal (best case): 112 (10k)
+    "best_case_pipeline": Expected(10_000, "select sum(amount) from opportunities "
+                                           "where not is_closed and stage = 'proposal'"),
+    # bookings 70k + commit 40k
+    "forecast_commit": Expected(110_000, "select sum(amount) from opportunities "
+                                         "where is_won or (not is_closed and stage = 'negotiation')"),
+    # bookings 70k + commit 40k + best case 10k
+    "forecast_best_case": Expected(120_000, "select sum(amount) from opportunities "
+                                            "where is_won or (not is_closed and stage in ('negotiation', 'proposal'))"),
     "bookings_per_won_deal_check": Expected(
         10_000, "select sum(amount) * 1.0 / count(*) from opportunities where is_won"),
 }
@@ -87,6 +104,14 @@ def test_total_matches_hand_count_and_hand_sql(layer: SemanticLayer, metric: str
     expected = EXPECTED[metric]
     assert hand_sql(layer, expected.sql) == pytest.approx(expected.hand_count)
     assert total(layer, metric) == pytest.approx(expected.hand_count)
+
+
+def test_forecast_call_for_this_quarter(layer: SemanticLayer) -> None:
+    """Q4 2025 (today 2025-11-15): won 107 (2k, Oct 5) and 109 (12k, Nov 3); commit 111 (40k, closes Dec 15);
+    best case 112 (10k, closes Nov 30). Each part is placed in time by its own date."""
+    row = layer.query(Question.from_saved(layer.saved_query("forecast_call"))).rows[0]
+    assert row == {"bookings": 14_000, "commit_pipeline": 40_000, "best_case_pipeline": 10_000,
+                   "forecast_commit": 54_000, "forecast_best_case": 64_000}
 
 
 def test_count_metrics_are_integers(layer: SemanticLayer) -> None:

@@ -3,7 +3,8 @@
 Hand counts from tests/fixtures/ledger_small.py: leads with mql_at are 2,3,4,5,6,8,9,10,12,14 (10). The
 starter MQL term also excludes disqualified leads (5, 9): 8 MQLs. Dropping that exclusion gives 10. Of
 the 13 leads that are not duplicates (all but 4 and 11), 7 are starter MQLs (2,3,6,8,10,12,14) and 9 are
-MQLs under the changed term (adding 5 and 9).
+MQLs under the changed term (adding 5 and 9). MQL->SQL conversion divides the 4 SQL leads (3, 6, 10, 14) by
+those MQL leads.
 """
 from __future__ import annotations
 
@@ -58,10 +59,13 @@ def test_a_changed_term_moves_exactly_the_metrics_that_use_it(project, ledger):
     body = json.loads(result.output)
     assert body["definitions"] == [{"section": "terms", "name": "mql", "change": "changed", "fields": ["filter"]}]
     moved = {m["name"]: m for m in body["metrics"]}
-    assert set(moved) == {"mqls", "lead_to_mql_rate"}
+    assert set(moved) == {"mqls", "lead_to_mql_rate", "mql_to_sql_rate"}
     assert (moved["mqls"]["base"], moved["mqls"]["new"]) == (8, 10)
     assert moved["lead_to_mql_rate"]["base"] == pytest.approx(7 / 13)
     assert moved["lead_to_mql_rate"]["new"] == pytest.approx(9 / 13)
+    # SQL leads (term sql unchanged) among them: 3, 6, 10, 14 -> 4 of 7 before, 4 of 9 after
+    assert moved["mql_to_sql_rate"]["base"] == pytest.approx(4 / 7)
+    assert moved["mql_to_sql_rate"]["new"] == pytest.approx(4 / 9)
     assert moved["mqls"]["reasons"] == ["changed term 'mql' (filter)"]
 
 
