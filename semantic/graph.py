@@ -96,3 +96,31 @@ class SemanticGraph:
         """The unique path, the list of tied candidates, or None when `target` cannot be reached safely."""
         unique, ambiguous = self._all.get(start, ({}, {}))
         return unique.get(target) or ambiguous.get(target)
+
+    def path_through(self, start: str, waypoints: tuple[str, ...]) -> JoinPath | list[JoinPath] | None:
+        """The path that visits `waypoints` in order, each leg the unique shortest many-to-one path.
+
+        This is how a question names the way when two paths tie: `account.region.name` goes to `region`
+        through `account`. Returns the tied candidates of the first ambiguous leg, or None if a leg has no
+        safe path.
+        """
+        steps: tuple[JoinStep, ...] = ()
+        here = start
+        for waypoint in waypoints:
+            leg = self.path(here, waypoint)
+            if not isinstance(leg, JoinPath):
+                return leg
+            steps += leg.steps
+            here = waypoint
+        return JoinPath(steps)
+
+    def is_canonical(self, start: str, steps: tuple[JoinStep, ...]) -> bool:
+        """Whether these steps are the unique shortest path from `start` to where they end."""
+        unique = self.reachable(start).get(steps[-1].target) if steps else None
+        return unique is not None and unique.steps == steps
+
+
+def split_dimension_ref(ref: str) -> tuple[tuple[str, ...], str, str]:
+    """`via1.via2.entity.dimension` -> ((via1, via2), entity, dimension); plain refs have no via."""
+    *via, entity, dimension = ref.split(".")
+    return tuple(via), entity, dimension

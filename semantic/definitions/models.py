@@ -11,7 +11,9 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-DimensionRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+# entity.dimension, optionally preceded by entities the join path must pass through:
+# account.region.name reaches region through account when two paths tie
+DimensionRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", max_length=300)]
 Grain = Literal["day", "week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year"]
 Aggregation = Literal["sum", "count", "count_distinct", "avg", "min", "max", "median"]
 Format = Literal["currency", "percent", "number", "integer", "days"]

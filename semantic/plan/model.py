@@ -12,15 +12,25 @@ from typing import Any
 from sqlglot import exp
 
 from semantic.definitions.models import Dimension
-from semantic.graph import JoinPath
+from semantic.graph import JoinStep
 
 
 @dataclass(frozen=True)
 class DimensionUse:
-    ref: str  # entity.dimension, also the output column name
+    ref: str  # [via.]entity.dimension as written, also the output column name
     entity: str
     name: str
     dimension: Dimension
+    via: tuple[str, ...] = ()  # entities the join path must pass through, in order
+
+
+@dataclass(frozen=True)
+class AliasedJoin:
+    """One LEFT JOIN of a group: `target_alias` (a row of step.target) joined to `source_alias`."""
+
+    source_alias: str
+    target_alias: str
+    step: JoinStep
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,11 @@ class SourceGroup:
     entity: str
     time_dimension: DimensionUse | None
     measures: tuple[MeasureUse, ...]
-    joins: tuple[JoinPath, ...]
+    joins: tuple[AliasedJoin, ...]
+    aliases: tuple[tuple[str, str], ...]  # (dimension ref, table alias it is read from) for this group
+
+    def alias_of(self, ref: str) -> str:
+        return dict(self.aliases)[ref]
 
 
 @dataclass(frozen=True)

@@ -9,43 +9,29 @@ from datetime import date
 
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
-from semantic.graph import JoinPath, SemanticGraph
+from semantic.graph import SemanticGraph, split_dimension_ref
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.filters import resolve_filter
+from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metrics import MeasureNeed, MetricFormulas, output_type
 from semantic.plan.model import DimensionUse, MeasureUse, MetricOutput, Plan, SourceGroup
 from semantic.question import Question
 
 
 def dimension_use(defs: Definitions, ref: str) -> DimensionUse:
-    entity_name, _, dim_name = ref.partition(".")
-    entity = defs.entities.get(entity_name)
-    if entity is None:
-        raise SemanticError("E_UNKNOWN_DIMENSION", f"unknown entity '{entity_name}' in dimension '{ref}'"
-                            + did_you_mean(entity_name, defs.entities), known_names_hint("entities", defs.entities))
+    """`[via.]entity.dimension` checked against the definitions (every entity named must exist)."""
+    via, entity_name, dim_name = split_dimension_ref(ref)
+    for name in via + (entity_name,):
+        if name not in defs.entities:
+            raise SemanticError("E_UNKNOWN_DIMENSION", f"unknown entity '{name}' in dimension '{ref}'"
+                                + did_you_mean(name, defs.entities), known_names_hint("entities", defs.entities))
+    entity = defs.entities[entity_name]
     dim = entity.dimensions.get(dim_name)
     if dim is None:
         raise SemanticError("E_UNKNOWN_DIMENSION", f"entity '{entity_name}' has no dimension '{dim_name}'"
                             + did_you_mean(dim_name, entity.dimensions),
                             known_names_hint(f"dimensions of {entity_name}", entity.dimensions))
-    return DimensionUse(ref, entity_name, dim_name, dim)
-
-
-def join_path(graph: SemanticGraph, start: str, target: str, why: str) -> JoinPath:
-    path = graph.path(start, target)
-    if isinstance(path, JoinPath):
-        return path
-    if isinstance(path, list):
-        options = "; ".join(p.describe() for p in path)
-        raise SemanticError("E_AMBIGUOUS_PATH", f"{why}: '{start}' reaches '{target}' by several equally short "
-                            f"join paths: {options}",
-                            "the paths can give different answers, so the layer will not pick one: remove one of "
-                            "these joins in metrics.yaml, or slice by a dimension of an entity on the path you mean "
-                            "(a derived entity with `sql:` can carry the value along that path)")
-    raise SemanticError("E_FANOUT", f"{why}: '{target}' cannot be reached from '{start}' along many-to-one joins",
-                        f"joining '{start}' to '{target}' would repeat each {start} row once per matching "
-                        f"{target} row and count it several times; slice by a dimension of '{start}' or of an "
-                        "entity it points to")
+    return DimensionUse(ref, entity_name, dim_name, dim, via)
 
 
 def _time_dimension(defs: Definitions, need: MeasureNeed, question: Question) -> DimensionUse | None:
@@ -109,23 +95,19 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
 
     source_groups = []
     for (entity_name, tref), members in groups.items():
-        paths: dict[str, JoinPath] = {}
-        for dim in dims:
-            paths[dim.entity] = join_path(graph, entity_name, dim.entity, f"dimension '{dim.ref}'")
-        for flt in filters:
-            paths[flt.dimension.entity] = join_path(graph, entity_name, flt.dimension.entity,
-                                                    f"filter on '{flt.dimension.ref}'")
         tdim = time_dims[(entity_name, tref)]
-        if tdim is not None:
-            paths[tdim.entity] = join_path(graph, entity_name, tdim.entity, f"time dimension '{tdim.ref}'")
+        uses = [(d, f"dimension '{d.ref}'") for d in dims] + \
+            [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filters] + \
+            ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
+        paths = [(use.ref, join_path(graph, entity_name, use, why)) for use, why in uses]
+        joins, aliases = aliased_joins(graph, entity_name, paths)
         measures = tuple(
             MeasureUse(column, need.measure, entity_name, defs.measures[need.measure][1].agg,
                        defs.measures[need.measure][1].expr, _conditions(defs, need))
             for need, column in members
         )
         name = f"{entity_name}_by_{tdim.name}" if tdim else f"{entity_name}_totals"
-        source_groups.append(SourceGroup(name, entity_name, tdim, measures,
-                                         tuple(p for p in paths.values() if p.steps)))
+        source_groups.append(SourceGroup(name, entity_name, tdim, measures, joins, aliases))
 
     bounded = time_range is not None and None not in time_range  # an open side has no spine to fill
     spine = tuple(periods(*time_range, question.grain, defs.calendar)) if question.grain and bounded else None

@@ -20,7 +20,7 @@ from sqlglot import exp
 from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
 from semantic.graph import SemanticGraph
-from semantic.plan.model import DimensionUse, FilterUse, MeasureUse, Plan, SourceGroup
+from semantic.plan.model import DimensionUse, MeasureUse, Plan, SourceGroup
 from semantic.plan.resolve import build_plan
 from semantic.question import Question
 from semantic.result import Column
@@ -79,22 +79,20 @@ def _qualified(alias: str, column: str, dialect: str) -> ColumnElement:
     return sa.literal_column(node.sql(dialect=SQLGLOT_NAMES[dialect]))
 
 
-def _source(defs: Definitions, entity_name: str, dialect: str) -> sa.FromClause:
+def _source(defs: Definitions, entity_name: str, alias: str, dialect: str) -> sa.FromClause:
     entity = defs.entities[entity_name]
     if entity.table:
         schema, _, name = entity.table.rpartition(".")
-        return sa.table(name, schema=schema or None).alias(entity_name)
+        return sa.table(name, schema=schema or None).alias(alias)
     tree, columns = parse_select(entity.sql or "")
     text = tree.sql(dialect=SQLGLOT_NAMES[dialect])
-    return sa.text(text).columns(*[sa.column(c) for c in columns]).subquery(entity_name)
+    return sa.text(text).columns(*[sa.column(c) for c in columns]).subquery(alias)
 
 
-def _dimension_sql(defs: Definitions, dim: DimensionUse, dialect: str) -> ColumnElement:
-    return render(dim.dimension.expr or dim.name, dim.entity, dim.entity, defs, dialect, expand_dimensions=False)
-
-
-def _filter_sql(defs: Definitions, flt: FilterUse, dialect: str) -> ColumnElement:
-    return filter_sql(_dimension_sql(defs, flt.dimension, dialect), flt, dialect)
+def _dimension_sql(defs: Definitions, group: SourceGroup, dim: DimensionUse, dialect: str) -> ColumnElement:
+    """The dimension read from the table alias its join path gave it in this group."""
+    return render(dim.dimension.expr or dim.name, group.alias_of(dim.ref), dim.entity, defs, dialect,
+                  expand_dimensions=False)
 
 
 FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
@@ -124,27 +122,23 @@ def _aggregate(defs: Definitions, m: MeasureUse, condition: ColumnElement | None
 
 
 def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) -> sa.CTE:
-    source = _source(defs, group.entity, dialect)
-    joined = {group.entity}
-    for path in group.joins:
-        for step in path.steps:
-            if step.target in joined:
-                continue
-            target = _source(defs, step.target, dialect)
-            on = _qualified(step.source, step.foreign_key, dialect) == _qualified(step.target, step.target_key, dialect)
-            source = source.outerjoin(target, on)
-            joined.add(step.target)
+    source = _source(defs, group.entity, group.entity, dialect)
+    for join in group.joins:
+        step = join.step
+        on = _qualified(join.source_alias, step.foreign_key, dialect) == \
+            _qualified(join.target_alias, step.target_key, dialect)
+        source = source.outerjoin(_source(defs, step.target, join.target_alias, dialect), on)
     keys: list[ColumnElement] = []
     where: list[ColumnElement] = []
     if group.time_dimension is not None:
-        moment = _dimension_sql(defs, group.time_dimension, dialect)
+        moment = _dimension_sql(defs, group, group.time_dimension, dialect)
         if plan.grain:
             keys.append(period_start(moment, plan.grain, defs.calendar).label("period"))
         if plan.time_range:
             start, end = plan.time_range
             where.append(within_days(moment, start, end, dialect))
-    keys += [_dimension_sql(defs, d, dialect).label(internal_name(d.ref)) for d in plan.dimensions]
-    where += [_filter_sql(defs, f, dialect) for f in plan.filters]
+    keys += [_dimension_sql(defs, group, d, dialect).label(internal_name(d.ref)) for d in plan.dimensions]
+    where += [filter_sql(_dimension_sql(defs, group, f.dimension, dialect), f, dialect) for f in plan.filters]
     conditions = {m: [render(c, m.entity, m.entity, defs, dialect) for c in m.conditions] for m in group.measures}
     per_measure = len({m.conditions for m in group.measures}) > 1
     if not per_measure:  # one filter for every measure: a plain WHERE, as hand-written SQL would do

@@ -156,3 +156,13 @@ def test_bookings_by_owner_rep(layer: SemanticLayer) -> None:
     """Ada 101+102+105+109 = 35k; Bo 104+107 = 32k; Cy 110 = 3k (Di owns nothing won)."""
     rows = ask(layer, "bookings", dimensions=("rep.name",))
     assert by(rows, "rep.name", "bookings") == {"Ada": 35_000, "Bo": 32_000, "Cy": 3_000}
+
+
+def test_named_way_reads_the_opportunity_owner_not_the_activity_rep(layer: SemanticLayer) -> None:
+    """`opportunity.rep.region` goes activity -> opportunity -> owner rep. Owners of the 20 linked activities:
+    EMEA (Bo) for activities 3, 10, 12, 17, 20, 24, 28; NA for the other 13; 10 activities have no deal."""
+    rows = ask(layer, "activities", dimensions=("opportunity.rep.region",))
+    assert {r["opportunity.rep.region"]: r["activities"] for r in rows} == {"EMEA": 7, "NA": 13, None: 10}
+    assert hand_sql(layer, "select count(*) from activities a join opportunities o "
+                           "on o.opportunity_id = a.opportunity_id join reps r on r.rep_id = o.owner_rep_id "
+                           "where r.region = 'EMEA'") == 7

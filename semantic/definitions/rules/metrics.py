@@ -8,6 +8,7 @@ from semantic.definitions.expressions import ExpressionError, parse_derived
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.errors import IssueList, Position
+from semantic.graph import JoinPath, split_dimension_ref
 
 
 def check_metric_measures(defs: Definitions, issues: IssueList) -> None:
@@ -77,33 +78,36 @@ def check_metric_cycles(defs: Definitions, issues: IssueList) -> None:
 
 def check_dimension_ref(ctx: Context, issues: IssueList, ref: str, who: str, position: Position | None,
                         from_entities: frozenset[str], need_time: bool = False) -> None:
-    """One `entity.dimension` reference: it exists, is a time when it must be, and is reachable safely."""
+    """One `[via.]entity.dimension` reference: it exists, is a time when it must be, and is reachable safely
+    (through the named entities, in order, when the reference names the way)."""
     defs = ctx.defs
-    entity_name, _, dim_name = ref.partition(".")
-    entity = defs.entities.get(entity_name)
-    if entity is None:
-        if not defs.is_broken("entities", entity_name):
-            report_unknown(issues, "E_UNKNOWN_ENTITY", "entity", who, entity_name, defs.entities, position)
-        return
+    via, entity_name, dim_name = split_dimension_ref(ref)
+    for name in via + (entity_name,):
+        if name not in defs.entities:
+            if not defs.is_broken("entities", name):
+                report_unknown(issues, "E_UNKNOWN_ENTITY", "entity", who, name, defs.entities, position)
+            return
+    entity = defs.entities[entity_name]
     dim = entity.dimensions.get(dim_name)
     if dim is None:
         known = [d for d, x in entity.dimensions.items() if x.type == "time" or not need_time]
         report_unknown(issues, "E_UNKNOWN_DIMENSION", "dimension", who, ref,
-                       [f"{entity_name}.{d}" for d in known], position)
+                       [".".join(via + (entity_name, d)) for d in known], position)
         return
     if need_time and dim.type != "time":
         issues.add("E_TIME_DIMENSION", f"{who}: '{ref}' is not a time dimension", position,
                    f"set `type: time` on '{ref}' or pick a time dimension")
     for source in sorted(from_entities):
-        if entity_name not in ctx.graph.reachable(source):
-            ambiguous = ctx.graph.ambiguities(source).get(entity_name)
-            why = ("is reachable by several equally short join paths: "
-                   + " and ".join(p.describe() for p in ambiguous[:2])) if ambiguous else \
-                "has no many-to-one join path to it"
-            issues.add("E_UNREACHABLE_DIMENSION", f"{who}: '{ref}' cannot be used: entity '{source}' {why}",
-                       position, f"add a join from '{source}' (or an entity it joins) to '{entity_name}', or drop "
-                       "the dimension")
-            return
+        path = ctx.graph.path_through(source, via + (entity_name,))
+        if isinstance(path, JoinPath):
+            continue
+        why = ("is reachable by several equally short join paths: " + " and ".join(p.describe() for p in path[:2])
+               + "; name the way by writing the entities to go through before the dimension") if path else \
+            "has no many-to-one join path to it" + (f" through {', '.join(via)}" if via else "")
+        issues.add("E_UNREACHABLE_DIMENSION", f"{who}: '{ref}' cannot be used: from entity '{source}', "
+                   f"'{entity_name}' {why}", position,
+                   f"add a join from '{source}' (or an entity it joins) to '{entity_name}', or drop the dimension")
+        return
 
 
 def check_metric_time(defs: Definitions, issues: IssueList) -> None:

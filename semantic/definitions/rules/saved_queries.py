@@ -13,6 +13,7 @@ from semantic.definitions.expressions import ExpressionError, parse_scalar
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.definitions.rules.metrics import check_dimension_ref
+from semantic.graph import split_dimension_ref
 from semantic.definitions.rules.stages import value_domain
 from semantic.errors import IssueList, Position, did_you_mean, known_names_hint
 
@@ -73,7 +74,7 @@ def _check_filter(ctx: Context, issues: IssueList, q: str, i: int, flt: m.Filter
     if problem:
         issues.add("E_FILTER_VALUE", f"{who} on '{flt.dimension}': {problem}", pos or
                    defs.where("saved_queries", q, "filters", i), fix)
-    entity_name, _, dim_name = flt.dimension.partition(".")
+    _, entity_name, dim_name = split_dimension_ref(flt.dimension)
     dim = defs.entities[entity_name].dimensions.get(dim_name) if entity_name in defs.entities else None
     if dim is None:
         return
