@@ -95,8 +95,9 @@ def check_join_ambiguity(defs: Definitions, issues: IssueList) -> None:
             issues.add("W_AMBIGUOUS_JOIN_PATH",
                        f"entity '{name}' reaches '{target}' by {len(paths)} equally short join paths: {described}",
                        defs.where("entities", name, "joins"),
-                       f"dimensions of '{target}' will not be available from '{name}'; remove one of the joins, "
-                       "or add a direct join to the one you mean", severity="warning")
+                       f"questions must name the way to '{target}' (e.g. '<entity on the path>.{target}.<dimension>'); "
+                       "to make one path the default, remove one of the joins or add a direct join",
+                       severity="warning")
 
 
 def check_entity_time(defs: Definitions, issues: IssueList) -> None:
