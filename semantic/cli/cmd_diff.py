@@ -94,6 +94,9 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
         out.print("  no definition changed", highlight=False)
     if not numbers:
         return
+    if not moved and not show_all:
+        out.print(f"no metric value moves ({len(metrics)} compared)", highlight=False)
+        return
     period = relative or (f"{start or '...'} to {end or '...'}" if start or end else "all time")
     table = Table(title=f"metric values, base -> new ({period})", title_justify="left")
     for column in ("metric", "base", "new", "change", "why"):
