@@ -145,4 +145,10 @@ class SemanticLayer:
         return run_compiled(self.database_url, compiled, str(self.version), self.settings)
 
     def metric_sql(self, name: str, dialect: str | None = None) -> str:
-        return self.compile(Question(metrics=(name,)), dialect).sql
+        """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year."""
+        try:
+            return self.compile(Question(metrics=(name,)), dialect).sql
+        except SemanticError as exc:
+            if exc.code != "E_BAD_REQUEST":
+                raise
+            return self.compile(Question(metrics=(name,), time_range={"relative": "this_year"}), dialect).sql

@@ -10,8 +10,10 @@ from semantic.definitions.expressions import ExpressionError, parse_derived
 
 
 def referenced_metrics(defs: Definitions, name: str) -> list[str]:
-    """Metrics a derived metric's formula names (sorted); empty for other metric types."""
+    """Metrics a derived metric's formula (or a comparison) names, sorted; empty for other metric types."""
     metric = defs.metrics[name]
+    if metric.type == "period_over_period":
+        return [metric.metric] if metric.metric in defs.metrics else []
     if metric.type != "derived":
         return []
     try:
@@ -68,4 +70,6 @@ def formula_text(metric) -> str:
         return metric.measure
     if metric.type == "ratio":
         return f"{metric.numerator} / {metric.denominator}"
+    if metric.type == "period_over_period":
+        return f"{metric.calculation} of {metric.metric} vs {metric.compare_to.replace('_', ' ')}"
     return metric.expr

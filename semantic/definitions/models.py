@@ -124,9 +124,20 @@ class DerivedMetric(MetricBase):
     expr: str = Field(description="Arithmetic over other metrics' names, e.g. `bookings / quota`.")
 
 
-Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric], Field(discriminator="type")]
-METRIC_TYPES = ("simple", "ratio", "derived")
-PLANNED_METRIC_TYPES = ("cumulative", "conversion", "period_over_period", "snapshot")
+class PeriodOverPeriodMetric(MetricBase):
+    type: Literal["period_over_period"]
+    metric: Name = Field(description="The metric compared with itself in an earlier period.")
+    compare_to: Literal["same_period_last_year", "previous_period"] = Field(
+        "same_period_last_year", description="The earlier period: a year before, or the period just before "
+                                             "(one grain step; with no grain, a range of the same length).")
+    calculation: Literal["growth", "difference", "previous"] = Field(
+        "growth", description="growth = (now - before) / before; difference = now - before; previous = before.")
+
+
+Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric, PeriodOverPeriodMetric],
+                   Field(discriminator="type")]
+METRIC_TYPES = ("simple", "ratio", "derived", "period_over_period")
+PLANNED_METRIC_TYPES = ("cumulative", "conversion", "snapshot")
 
 
 # --- questions (saved queries share the shape of an API query) --------------------------------------------

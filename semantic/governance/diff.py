@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from semantic.definitions.expressions import parse_derived
-from semantic.definitions.models import DerivedMetric, RatioMetric, SimpleMetric
+from semantic.definitions.models import DerivedMetric, PeriodOverPeriodMetric, RatioMetric, SimpleMetric
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
@@ -40,7 +40,8 @@ class MetricChange:
     base: Any
     new: Any
     reasons: tuple[str, ...]
-    error: str | None = None
+    error: str | None = None  # why a side could not be computed (the new side's reason first)
+    same_error: bool = False  # both sides failed the same way (e.g. a comparison asked without a range)
 
     @property
     def delta(self) -> float | None:
@@ -51,7 +52,7 @@ class MetricChange:
     @property
     def moved(self) -> bool:
         if self.error:
-            return True
+            return not self.same_error
         if self.delta is None:
             return self.base != self.new
         return abs(self.delta) > 1e-9 * max(1.0, abs(self.base))
@@ -102,6 +103,8 @@ def dependencies(defs: Definitions, metric_name: str, trail: tuple[str, ...] = (
     elif isinstance(metric, DerivedMetric):
         for ref in parse_derived(metric.expr).identifiers:
             deps |= dependencies(defs, ref, trail + (metric_name,))
+    elif isinstance(metric, PeriodOverPeriodMetric):
+        deps |= dependencies(defs, metric.metric, trail + (metric_name,))
     for measure_name in measures:
         if measure_name in defs.measures:
             entity, measure = defs.measures[measure_name]
@@ -144,8 +147,9 @@ def metric_changes(base: SemanticLayer, new: SemanticLayer, question: dict[str, 
     out = []
     for name in names:
         old, now = old_values.get(name), new_values.get(name)
-        error = next((str(v) for v in (old, now) if isinstance(v, SemanticError)), None)
+        error = next((str(v) for v in (now, old) if isinstance(v, SemanticError)), None)
+        same = isinstance(old, SemanticError) and isinstance(now, SemanticError) and str(old) == str(now)
         out.append(MetricChange(name, None if isinstance(old, SemanticError) else old,
                                 None if isinstance(now, SemanticError) else now,
-                                _reasons(base.definitions, new.definitions, name, changes), error))
+                                _reasons(base.definitions, new.definitions, name, changes), error, same))
     return out

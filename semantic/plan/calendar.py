@@ -165,3 +165,24 @@ def _endpoint(text: str, today: date, calendar: Calendar, side: int) -> date:
     if re.match(r"^\d{4}-", text.strip()):
         return parse_date(text, "time range bound")
     return resolve_relative(text, today, calendar)[side]
+
+
+GRAIN_STEP = {"day": (1, "day"), "week": (7, "day"), "month": (1, "month"), "quarter": (3, "month"),
+              "fiscal_quarter": (3, "month"), "year": (12, "month"), "fiscal_year": (12, "month")}
+
+
+def comparison_shift(compare_to: str, grain: str | None, bounds: Bounds | None) -> tuple[int, str]:
+    """How far back a period-over-period metric looks, as (amount, 'month' | 'day').
+
+    A year back is 12 months, or 52 weeks at the week grain so weekdays line up; the previous period is one
+    grain step, or with no grain a range of the same length just before the question's range.
+    """
+    if bounds is None or None in bounds:
+        raise SemanticError("E_BAD_REQUEST", "a period-over-period metric needs a time range with both ends",
+                            "add a time range, e.g. --range this_fiscal_year or --from/--to")
+    if compare_to == "same_period_last_year":
+        return (364, "day") if grain == "week" else (12, "month")
+    if grain is not None:
+        return GRAIN_STEP[grain]
+    first, last = bounds
+    return ((last - first).days + 1, "day")

@@ -62,6 +62,7 @@ class SourceGroup:
     measures: tuple[MeasureUse, ...]
     joins: tuple[AliasedJoin, ...]
     aliases: tuple[tuple[str, str], ...]  # (dimension ref, table alias it is read from) for this group
+    shift: tuple[int, str] | None = None  # rows from this far back, reported at the period they compare to
 
     def alias_of(self, ref: str) -> str:
         return dict(self.aliases)[ref]

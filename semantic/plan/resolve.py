@@ -66,7 +66,8 @@ def _conditions(defs: Definitions, need: MeasureNeed) -> tuple[str, ...]:
 
 
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
-    formulas = MetricFormulas(defs)
+    time_range = resolve_range(question.time_range, today or today_in(defs.calendar), defs.calendar)
+    formulas = MetricFormulas(defs, question.grain, time_range)
     metric_outputs = []
     for name in dict.fromkeys(question.metrics):
         tree = formulas.formula(name)
@@ -74,7 +75,6 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         metric_outputs.append(MetricOutput(name, metric.label, metric.format, output_type(defs, name), tree))
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
     filters = tuple(resolve_filter(dimension_use(defs, f.dimension), f) for f in question.filters)
-    time_range = resolve_range(question.time_range, today or today_in(defs.calendar), defs.calendar)
     needs_time = question.grain is not None or time_range is not None
     if question.time_dimension and not needs_time:
         raise SemanticError("E_BAD_REQUEST", f"time dimension '{question.time_dimension}' is given without a grain "
@@ -89,13 +89,13 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
             raise SemanticError("E_NO_TIME_DIMENSION", f"measure '{need.measure}' has no time dimension, so it "
                                 "cannot be cut by a grain or a time range",
                                 f"set `time_dimension:` on the measure or `default_time_dimension:` on '{entity_name}'")
-        group_key = (entity_name, tdim.ref if tdim else None)
+        group_key = (entity_name, tdim.ref if tdim else None, need.shift)
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
     source_groups = []
-    for (entity_name, tref), members in groups.items():
-        tdim = time_dims[(entity_name, tref)]
+    for (entity_name, tref, shift), members in groups.items():
+        tdim = time_dims[(entity_name, tref, shift)]
         uses = [(d, f"dimension '{d.ref}'") for d in dims] + \
             [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filters] + \
             ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
@@ -107,7 +107,8 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
             for need, column in members
         )
         name = f"{entity_name}_by_{tdim.name}" if tdim else f"{entity_name}_totals"
-        source_groups.append(SourceGroup(name, entity_name, tdim, measures, joins, aliases))
+        name += f"_{shift[0]}_{shift[1]}s_before" if shift else ""
+        source_groups.append(SourceGroup(name, entity_name, tdim, measures, joins, aliases, shift))
 
     bounded = time_range is not None and None not in time_range  # an open side has no spine to fill
     spine = tuple(periods(*time_range, question.grain, defs.calendar)) if question.grain and bounded else None

@@ -27,7 +27,7 @@ from semantic.result import Column
 from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for, normalize
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.render import needs_quotes, render, render_formula
-from semantic.sql.timefns import period_start
+from semantic.sql.timefns import ShiftDate, period_start
 
 DIMENSION_TYPES = {"category": "string", "number": "number", "boolean": "boolean", "time": "timestamp"}
 
@@ -132,6 +132,8 @@ def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) 
     where: list[ColumnElement] = []
     if group.time_dimension is not None:
         moment = _dimension_sql(defs, group, group.time_dimension, dialect)
+        if group.shift:  # an earlier period, seen from the period it is compared with
+            moment = ShiftDate(sa.cast(moment, sa.Date), *group.shift)
         if plan.grain:
             keys.append(period_start(moment, plan.grain, defs.calendar).label("period"))
         if plan.time_range:

@@ -21,6 +21,7 @@ STAGE_PROBABILITY = ("case stage when 'prospecting' then 0.05 when 'qualificatio
 class Expected(NamedTuple):
     hand_count: float
     sql: str
+    question: dict = {}  # comparisons need a time range
 
 
 EXPECTED: dict[str, Expected] = {
@@ -88,6 +89,19 @@ EXPECTED: dict[str, Expected] = {
     # bookings 70k + commit 40k + best case 10k
     "forecast_best_case": Expected(120_000, "select sum(amount) from opportunities "
                                             "where is_won or (not is_closed and stage in ('negotiation', 'proposal'))"),
+    # 2025 bookings 60k (102, 104, 105, 107, 109, 110) against 2024's 10k (101)
+    "bookings_growth_yoy": Expected(
+        5.0, "select (sum(amount) filter (where closed_at >= date '2025-01-01') - sum(amount) filter "
+             "(where closed_at < date '2025-01-01')) * 1.0 / sum(amount) filter (where closed_at < date '2025-01-01') "
+             "from opportunities where is_won and closed_at >= date '2024-01-01' and closed_at < date '2026-01-01'",
+        {"time_range": {"from": "2025-01-01", "to": "2025-12-31"}}),
+    # created in 2025: 105..115 = 125k; in 2024: 101..104 = 95k -> 30/95
+    "pipeline_created_growth_yoy": Expected(
+        30 / 95, "select (sum(amount) filter (where created_at >= date '2025-01-01') - sum(amount) filter "
+                 "(where created_at < date '2025-01-01')) * 1.0 / sum(amount) filter (where created_at < "
+                 "date '2025-01-01') from opportunities where created_at >= date '2024-01-01' "
+                 "and created_at < date '2026-01-01'",
+        {"time_range": {"from": "2025-01-01", "to": "2025-12-31"}}),
     "bookings_per_won_deal_check": Expected(
         10_000, "select sum(amount) * 1.0 / count(*) from opportunities where is_won"),
 }
@@ -103,7 +117,7 @@ def test_total_matches_hand_count_and_hand_sql(layer: SemanticLayer, metric: str
     """With no grain, dimension or range, a metric is one row equal to the hand count and to hand SQL."""
     expected = EXPECTED[metric]
     assert hand_sql(layer, expected.sql) == pytest.approx(expected.hand_count)
-    assert total(layer, metric) == pytest.approx(expected.hand_count)
+    assert total(layer, metric, **expected.question) == pytest.approx(expected.hand_count)
 
 
 def test_forecast_call_for_this_quarter(layer: SemanticLayer) -> None:

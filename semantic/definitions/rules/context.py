@@ -102,7 +102,7 @@ class Context:
             result = frozenset({metric.measure})
         elif isinstance(metric, m.RatioMetric):
             result = frozenset({metric.numerator, metric.denominator})
-        elif isinstance(metric, m.DerivedMetric) and name not in _seen:
+        elif isinstance(metric, (m.DerivedMetric, m.PeriodOverPeriodMetric)) and name not in _seen:
             parts = [self.metric_measures(dep, _seen | {name}) for dep in self.derived_refs.get(name, ())]
             result = frozenset().union(*parts)
         self._metric_measures[name] = result
@@ -113,10 +113,12 @@ class Context:
 
     @cached_property
     def derived_refs(self) -> dict[str, tuple[str, ...]]:
-        """Names each derived metric's formula uses (empty when the formula does not parse)."""
+        """Metrics each derived metric's formula (or a comparison's base metric) uses."""
         refs: dict[str, tuple[str, ...]] = {}
         for name, metric in self.defs.metrics.items():
-            if isinstance(metric, m.DerivedMetric):
+            if isinstance(metric, m.PeriodOverPeriodMetric):
+                refs[name] = (metric.metric,)
+            elif isinstance(metric, m.DerivedMetric):
                 try:
                     refs[name] = tuple(sorted(parse_derived(metric.expr).identifiers))
                 except ExpressionError:

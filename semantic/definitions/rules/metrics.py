@@ -30,8 +30,13 @@ def check_metric_measures(defs: Definitions, issues: IssueList) -> None:
 
 
 def check_derived_formulas(defs: Definitions, issues: IssueList) -> None:
-    """A derived formula parses and uses only metric names."""
+    """A derived formula parses and uses only metric names; a comparison names an existing metric."""
     for name, metric in defs.metrics.items():
+        if isinstance(metric, m.PeriodOverPeriodMetric):
+            if metric.metric not in defs.metrics and not defs.is_broken("metrics", metric.metric):
+                report_unknown(issues, "E_UNKNOWN_METRIC", "metric", f"metric '{name}'", metric.metric,
+                               defs.metrics, defs.where_value("metrics", name, "metric"))
+            continue
         if not isinstance(metric, m.DerivedMetric):
             continue
         pos = defs.where_value("metrics", name, "expr")

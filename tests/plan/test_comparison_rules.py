@@ -1,0 +1,45 @@
+"""Validation of period_over_period metrics: the compared metric must exist and no cycle may run through it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from semantic.definitions import load_project
+
+BASE = """
+entities:
+  deal:
+    table: deals
+    primary_key: id
+    default_time_dimension: closed_at
+    columns: [amount]
+    dimensions:
+      closed_at: {type: time}
+    measures:
+      deal_amount: {agg: sum, expr: amount}
+metrics:
+  revenue: {type: simple, measure: deal_amount}
+"""
+
+
+def issues(tmp_path: Path, extra: str) -> list[tuple[str, int]]:
+    (tmp_path / "metrics.yaml").write_text(BASE + extra, encoding="utf-8")
+    return [(i.code, i.position.line) for i in load_project(tmp_path).issues if i.severity == "error"]
+
+
+def test_a_valid_comparison(tmp_path):
+    assert issues(tmp_path, "  growth: {type: period_over_period, metric: revenue}\n") == []
+
+
+def test_unknown_compared_metric_is_named_where_written(tmp_path):
+    found = issues(tmp_path, "  growth:\n    type: period_over_period\n    metric: revenu\n")
+    assert found == [("E_UNKNOWN_METRIC", 16)]  # the line of `metric: revenu`
+
+
+def test_cycle_through_a_comparison(tmp_path):
+    found = issues(tmp_path, "  a: {type: period_over_period, metric: b}\n  b: {type: derived, expr: a * 2}\n")
+    assert [code for code, _ in found] == ["E_METRIC_CYCLE"]
+
+
+def test_planned_types_still_say_not_yet(tmp_path):
+    found = issues(tmp_path, "  running: {type: cumulative, metric: revenue}\n")
+    assert [code for code, _ in found] == ["E_METRIC_TYPE"]
