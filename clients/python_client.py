@@ -2,11 +2,12 @@
 
 It sends the question as GraphQL variables (so names and values are never pasted into the document),
 raises `ApiError` with the server's code and hint, and can write any answer to CSV for spreadsheet and BI
-tools that cannot speak GraphQL.
+tools that cannot speak GraphQL. `csv()` asks the server's `/query.csv` directly, for pandas and files.
 
     client = SemanticClient("http://127.0.0.1:8000", token=None)
     rows = client.query(["bookings", "win_rate"], dimensions=["account.segment"], grain="quarter")
     client.to_csv(rows, "bookings.csv")
+    text = client.csv(["bookings"], ["account.segment"], where="opportunity.type = 'new_business'")
 """
 from __future__ import annotations
 
@@ -68,13 +69,31 @@ class SemanticClient:
             body = response.json()
         except ValueError:
             raise ApiError(f"HTTP_{response.status_code}", response.text[:200]) from None
-        if body.get("errors"):
-            first = body["errors"][0]
-            extensions = first.get("extensions") or {}
-            raise ApiError(extensions.get("code", f"HTTP_{response.status_code}"), first.get("message", ""),
-                           extensions.get("hint", ""))
+        _raise_for_errors(body, response.status_code)
         response.raise_for_status()
         return body["data"]
+
+    def csv(self, metrics: Sequence[str] = (), dimensions: Sequence[str] = (), grain: str | None = None,
+            start: str | None = None, end: str | None = None, relative: str | None = None,
+            where: str | Sequence[str] = (), order_by: Sequence[str] = (), limit: int | None = None,
+            time_dimension: str | None = None, saved: str | None = None) -> str:
+        """The answer as CSV text from `/query.csv`: header of column names, unformatted values.
+
+        Arguments follow `semantic query` (`where` in its filter syntax, `order_by` as `col` or
+        `col:desc`); the server parses them, so this needs no GraphQL and no schema.
+        """
+        params = {"metrics": ",".join(metrics), "by": list(dimensions), "grain": grain, "from": start,
+                  "to": end, "range": relative, "where": [where] if isinstance(where, str) else list(where),
+                  "order_by": list(order_by), "limit": limit, "time_dimension": time_dimension, "saved": saved}
+        response = self._http.get("/query.csv", params={k: v for k, v in params.items() if v not in (None, "", [])})
+        if response.is_success:
+            return response.text
+        try:
+            body = response.json()
+        except ValueError:
+            raise ApiError(f"HTTP_{response.status_code}", response.text[:200]) from None
+        _raise_for_errors(body, response.status_code)
+        raise ApiError(f"HTTP_{response.status_code}", response.text[:200])
 
     def ask(self, metrics: Sequence[str], dimensions: Sequence[str] = (), grain: str | None = None,
             start: str | None = None, end: str | None = None, relative: str | None = None,
@@ -102,3 +121,12 @@ class SemanticClient:
             writer.writeheader()
             writer.writerows(rows)
         return target
+
+
+def _raise_for_errors(body: Any, status: int) -> None:
+    """ApiError with the server's code and hint when the answer carries errors (GraphQL or plain HTTP)."""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if errors:
+        first = errors[0]
+        extensions = first.get("extensions") or {}
+        raise ApiError(extensions.get("code", f"HTTP_{status}"), first.get("message", ""), extensions.get("hint", ""))

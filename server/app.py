@@ -1,4 +1,5 @@
-"""The app factory: FastAPI + strawberry at /graphql, /health, auth, limits and optional reload."""
+"""The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, /health, auth, limits and
+optional reload."""
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import BearerAuth, TokenAuth
 from server.context import RequestContext
-from server.http_errors import graphql_path_errors
+from server.http_errors import PATH_HINTS, api_path_errors
 from server.limits import BodySizeLimit
+from server.plain_http import PATH_HINTS as PLAIN_PATH_HINTS
+from server.plain_http import PREFIX as PLAIN_PREFIX
+from server.plain_http import plain_router
 from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
@@ -54,7 +58,9 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     router = VersionedGraphQLRouter(ref.current.schema, context_getter=get_context,
                                     graphql_ide="graphiql" if settings.graphiql else None)
     app.include_router(router, prefix="/graphql")
-    app.add_exception_handler(StarletteHTTPException, graphql_path_errors("/graphql"))
+    app.include_router(plain_router(ref))
+    app.add_exception_handler(StarletteHTTPException,
+                              api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
 
     @app.get("/health")
     async def health() -> dict:
@@ -74,5 +80,6 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.state.served = ref
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(BearerAuth, auth=auth, protected_prefix="/graphql")  # outermost: refuse before reading
+    app.add_middleware(BearerAuth, auth=auth, protected_prefixes=("/graphql", PLAIN_PREFIX),
+                       ide_path="/graphql")  # outermost: refuse before reading
     return app

@@ -85,29 +85,34 @@ def _digests_from_file(path: Path) -> set[str]:
 
 
 class BearerAuth:
-    """ASGI middleware refusing unauthenticated requests under a path prefix with 401, before any work.
+    """ASGI middleware refusing unauthenticated requests under any of the path prefixes with 401, before
+    any work.
 
-    The GraphiQL page itself (a browser GET asking for HTML, without a query) carries no data and stays
-    open, so people can load the IDE and then set the Authorization header in it. WebSocket handshakes
+    The GraphiQL page itself (a browser GET asking for HTML, without a query, at `ide_path` only) carries
+    no data and stays open, so people can load the IDE and then set the Authorization header in it. The
+    exemption is tied to that one path: spreadsheets importing `/query.csv` send browser-like Accept
+    headers and no `query` parameter, and must still show a token. WebSocket handshakes
     are refused with policy violation (HTTP 403): the router serves none, and a token check that only
     knew HTTP must not wave them through to whatever might one day listen.
     """
 
-    def __init__(self, app: ASGIApp, auth: TokenAuth, protected_prefix: str) -> None:
+    def __init__(self, app: ASGIApp, auth: TokenAuth, protected_prefixes: tuple[str, ...], ide_path: str) -> None:
         self.app = app
         self.auth = auth
-        self.prefix = protected_prefix
+        self.prefixes = protected_prefixes
+        self.ide_path = ide_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not self.auth.enabled \
-                or not scope["path"].startswith(self.prefix):
+                or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         if scope["type"] == "websocket":  # refused outright: the API serves no sockets, with or without a token
             await send({"type": "websocket.close", "code": 1008, "reason": "not supported"})
             return
         headers = Headers(scope=scope)
-        if self.auth.allows(headers.get("authorization")) or _is_ide_page(scope, headers):
+        ide_page = scope["path"] == self.ide_path and _is_ide_page(scope, headers)
+        if ide_page or self.auth.allows(headers.get("authorization")):
             await self.app(scope, receive, send)
             return
         await send_error(send, 401, "missing or invalid bearer token",

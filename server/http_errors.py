@@ -45,8 +45,9 @@ class RequestError(HTTPException):
         self.hint = hint
 
 
-def error_body(status: int, message: str, hint: str) -> bytes:
-    error = {"message": message, "extensions": {"code": CODES.get(status, f"E_HTTP_{status}"), "hint": hint}}
+def error_body(status: int, message: str, hint: str, code: str | None = None) -> bytes:
+    """The JSON error body; `code` defaults to the one that goes with the status."""
+    error = {"message": message, "extensions": {"code": code or CODES.get(status, f"E_HTTP_{status}"), "hint": hint}}
     return json.dumps({"data": None, "errors": [error]}).encode()
 
 
@@ -66,15 +67,17 @@ async def send_error(send: Send, status: int, message: str, hint: str,
     await send({"type": "http.response.body", "body": body})
 
 
-def graphql_path_errors(prefix: str) -> Callable[[Request, StarletteHTTPException], Awaitable[Response]]:
-    """A FastAPI handler for routing refusals (wrong method, unknown sub-path) under the GraphQL prefix.
+def api_path_errors(hints: dict[str, dict[int, str]]) -> Callable[[Request, StarletteHTTPException],
+                                                                   Awaitable[Response]]:
+    """A FastAPI handler for routing refusals (wrong method, unknown sub-path) under the API's prefixes.
 
-    Other paths keep FastAPI's own `{"detail": ...}` answers.
+    `hints` maps a path prefix to hints by status; other paths keep FastAPI's own `{"detail": ...}` answers.
     """
     async def handle(request: Request, exc: StarletteHTTPException) -> Response:
-        if not request.url.path.startswith(prefix) or exc.status_code not in CODES:
+        prefix = next((p for p in hints if request.url.path.startswith(p)), None)
+        if prefix is None or exc.status_code not in CODES:
             return await http_exception_handler(request, exc)
-        hint = PATH_HINTS.get(exc.status_code, SHAPE)
+        hint = hints[prefix].get(exc.status_code, SHAPE)
         return Response(error_body(exc.status_code, str(exc.detail), hint), status_code=exc.status_code,
                         headers=exc.headers, media_type="application/json")
     return handle

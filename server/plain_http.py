@@ -1,0 +1,119 @@
+"""`GET /query.csv` and `GET /query.json`: query results for tools that cannot speak GraphQL.
+
+Spreadsheets ("import from web"), BI tools and curl get the same layer, the same version-swap guarantee and
+the same limits as GraphQL: each request reads the served version once, compiles and runs its question in
+the thread pool, and names that version in `X-Semantic-Version`, errors included. Failures use the API's
+JSON error shape with an HTTP status a plain HTTP client can act on: 400 for a bad question, 503 when the
+database is down, 504 on timeout, 502 when the database refuses the SQL.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import uuid
+from typing import Any, Callable
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.responses import Response
+
+from semantic.errors import SemanticError
+from semantic.layer import SemanticLayer
+from semantic.question import Question
+from semantic.result import Result
+from server.errors import describe_validation, question_hint
+from server.http_errors import error_body
+from server.plain_query import EXAMPLE, question_from_params
+from server.router import VERSION_HEADER
+from server.state import ServedRef
+from server.types.result import to_json
+
+log = logging.getLogger("semantic.server")
+TRUNCATED_HEADER = "X-Semantic-Truncated"
+PREFIX = "/query"
+PATH_HINTS: dict[int, str] = {404: f"the plain HTTP endpoints are /query.csv and /query.json, e.g. {EXAMPLE}",
+                              405: f"use GET with query-string parameters, e.g. {EXAMPLE}"}
+# Library codes that are not the caller's fault; every other SemanticError is a bad question (400).
+STATUS_BY_CODE: dict[str, int] = {"E_DATABASE_UNAVAILABLE": 503, "E_NO_DATABASE": 503, "E_BAD_DATABASE_URL": 503,
+                                  "E_QUERY_TIMEOUT": 504, "E_QUERY_FAILED": 502}
+
+
+def ask(layer: SemanticLayer, params: QueryParams) -> tuple[Question, Result]:
+    """Build and run the question (blocking: parsing `where`, compiling and the database call)."""
+    question = question_from_params(layer, params)
+    return question, layer.query(question)
+
+
+def csv_cell(value: Any) -> Any:
+    """Unformatted, as a spreadsheet parses it: numbers as numbers, ISO dates, NULL empty, true/false."""
+    value = to_json(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value) if isinstance(value, (list, dict)) else value
+
+
+def csv_response(question: Question, result: Result) -> Response:
+    """Header row of column names, then one line per row. The file is named after the first metric, a
+    snake_case identifier (validated), so it is safe inside the quoted header value."""
+    names = [c.name for c in result.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(names)
+    writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="{question.metrics[0]}.csv"'})
+
+
+def json_response(_: Question, result: Result) -> Response:
+    body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label}
+                        for c in result.columns],
+            "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
+            "version": result.version, "truncated": result.truncated}
+    return Response(json.dumps(body), media_type="application/json")
+
+
+def error_response(exc: Exception) -> Response:
+    """A refusal in the API's error shape; an unexpected exception is logged under a reference id."""
+    if isinstance(exc, SemanticError):
+        status, code, message, hint = STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.hint
+    elif isinstance(exc, ValidationError):
+        status, code, message, hint = 400, "E_BAD_REQUEST", describe_validation(exc), question_hint(exc)
+    else:
+        reference = uuid.uuid4().hex[:12]
+        log.error("unexpected error %s in a plain HTTP query", reference, exc_info=exc)
+        status, code, message = 500, "E_INTERNAL", f"internal error (reference {reference})"
+        hint = "this is a bug in the server, not in your request; the server log has the details"
+    return Response(error_body(status, message, hint, code), status_code=status, media_type="application/json")
+
+
+def plain_router(ref: ServedRef) -> APIRouter:
+    """The two endpoints over whatever version `ref` serves when each request starts."""
+    router = APIRouter()
+
+    async def answer(request: Request, render: Callable[[Question, Result], Response]) -> Response:
+        served = ref.current  # read once: this request answers from this version to the end
+        try:
+            question, result = await run_in_threadpool(ask, served.layer, request.query_params)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
+            response = error_response(exc)
+        else:
+            response = render(question, result)
+            response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+        response.headers[VERSION_HEADER] = served.version
+        return response
+
+    @router.get(f"{PREFIX}.csv", include_in_schema=False)
+    async def query_csv(request: Request) -> Response:
+        return await answer(request, csv_response)
+
+    @router.get(f"{PREFIX}.json", include_in_schema=False)
+    async def query_json(request: Request) -> Response:
+        return await answer(request, json_response)
+
+    return router
