@@ -5,14 +5,12 @@ Bookings per quarter (closed_at): 2024 Q1 10k (101, Mar 31), Q2-Q4 nothing (102 
 """
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from semantic.errors import SemanticError
-from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.layer import SemanticLayer
 from semantic.question import Question
-from tests.correctness.conftest import REPO_ROOT, TODAY
+from tests.correctness.conftest import layer_with
 from tests.correctness.helpers import ask
 
 COMPARISONS = """
@@ -41,12 +39,7 @@ YEAR_2025 = {"from": "2025-01-01", "to": "2025-12-31"}
 
 @pytest.fixture(scope="module")
 def layer(ledger_url: str, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
-    project = tmp_path_factory.mktemp("comparisons_project")
-    for name in ("glossary.yaml", "metrics.yaml"):
-        shutil.copy(REPO_ROOT / name, project / name)
-    (project / "definitions").mkdir()
-    (project / "definitions" / "comparisons.yaml").write_text(COMPARISONS, encoding="utf-8")
-    return SemanticLayer.open(project, ledger_url, ExecutionSettings(today=TODAY))
+    return layer_with(COMPARISONS, ledger_url, tmp_path_factory)
 
 
 def test_quarter_against_same_quarter_last_year_and_previous_quarter(layer: SemanticLayer) -> None:

@@ -5,13 +5,10 @@ or a time range to it; a computed boolean dimension must stay one operand of `<>
 """
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from semantic.layer import ExecutionSettings, SemanticLayer
-from tests.correctness.conftest import REPO_ROOT, TODAY
+from semantic.layer import SemanticLayer
+from tests.correctness.conftest import layer_with
 from tests.correctness.helpers import hand_sql, total
 
 EXTRA = """
@@ -25,12 +22,7 @@ metrics:
 
 @pytest.fixture(scope="module")
 def extended(ledger_url: str, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
-    project = tmp_path_factory.mktemp("precedence_project")
-    for name in ("glossary.yaml", "metrics.yaml"):
-        shutil.copy(REPO_ROOT / name, project / name)
-    (project / "definitions").mkdir()
-    (project / "definitions" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
-    return SemanticLayer.open(project, ledger_url, ExecutionSettings(today=TODAY))
+    return layer_with(EXTRA, ledger_url, tmp_path_factory)
 
 
 def test_or_in_a_metric_filter_stays_one_condition(extended: SemanticLayer) -> None:
