@@ -19,6 +19,7 @@ from semantic.errors import SemanticError
 MAX_METRICS = 50
 MAX_DIMENSIONS = 20
 MAX_FILTERS = 50
+MAX_LIMIT = 1_000_000_000
 
 
 class Question(Model):
@@ -29,7 +30,7 @@ class Question(Model):
     time_range: TimeRange | None = None
     filters: tuple[Filter, ...] = Field((), max_length=MAX_FILTERS)
     order_by: tuple[OrderBy, ...] = ()
-    limit: int | None = Field(None, ge=1)
+    limit: int | None = Field(None, ge=1, le=MAX_LIMIT)
 
     @classmethod
     def from_saved(cls, saved: SavedQuery, **overrides: Any) -> "Question":
@@ -60,8 +61,8 @@ def _literal(node: exp.Expression) -> Any:
 
 
 def _dimension(node: exp.Expression) -> str:
-    if isinstance(node, exp.Column) and node.table and not node.args.get("db"):
-        return f"{node.table}.{node.name}"
+    if isinstance(node, exp.Column) and node.table:  # entity.dimension, or a named way: a.b.entity.dimension
+        return ".".join(part.name for part in node.parts)
     raise SemanticError("E_BAD_FILTER", f"'{node.sql()}' is not a dimension reference",
                         "write the dimension as entity.dimension, e.g. account.segment")
 

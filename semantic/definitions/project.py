@@ -38,6 +38,7 @@ class Definitions:
     files: tuple[str, ...]
     version: str
     broken: frozenset[tuple[str, str]] = frozenset()
+    unreadable: tuple[str, ...] = ()  # files that did not parse: references into them cannot be judged
     measures: Mapping[str, tuple[str, m.Measure]] = field(default_factory=dict)
 
     def where(self, section: str, name: str, *sub: Any) -> Position | None:
@@ -88,6 +89,7 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
     merged: dict[str, dict[str, Any]] = {s: {} for s in SECTION_TYPES}
     origins: dict[tuple[str, str], tuple[str, tuple]] = {}
     broken: set[tuple[str, str]] = set()
+    unreadable: list[str] = []
     calendar: m.Calendar | None = None
     stages: tuple[m.Stage, ...] = ()
     scalar_seen: dict[str, str] = {}
@@ -99,6 +101,7 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
         name = str(path.relative_to(root))
         data = load_yaml_file(path, name, smap, issues, digest)
         if data is None:
+            unreadable.append(name)
             continue
         if not isinstance(data, dict):
             issues.add("E_INVALID_VALUE", "the file must be a mapping of sections", smap.value(name, ()),
@@ -171,5 +174,6 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
         files=tuple(str(p.relative_to(root)) for p in files),
         version=digest.hexdigest()[:12],
         broken=frozenset(broken),
+        unreadable=tuple(unreadable),
         measures=MappingProxyType(measures),
     )

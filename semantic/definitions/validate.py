@@ -12,7 +12,13 @@ from semantic.errors import IssueList
 
 
 def validate(defs: Definitions, issues: IssueList) -> None:
-    """Run every rule; schema problems found while loading are already in `issues`."""
+    """Run every rule; schema problems found while loading are already in `issues`.
+
+    When a file did not parse, everything it defines is missing, so the rules would report every reference
+    into it as unknown: only the parse error is shown until it is fixed, as a compiler does.
+    """
+    if defs.unreadable:
+        return
     with shared_context(defs):
         for rule in RULES:
             rule(defs, issues)

@@ -66,6 +66,21 @@ def _changed_fields(old: dict, new: dict) -> tuple[str, ...]:
     return tuple(sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)))
 
 
+def _stage_changes(base: Definitions, new: Definitions) -> tuple[str, ...]:
+    """What changed in the stage list: `proposal.probability`, `demo added`, `order`."""
+    old_stages, new_stages = {s.name: _dump(s) for s in base.stages}, {s.name: _dump(s) for s in new.stages}
+    out: list[str] = []
+    for name in sorted(set(old_stages) | set(new_stages)):
+        if name not in old_stages or name not in new_stages:
+            out.append(f"{name} {'added' if name in new_stages else 'removed'}")
+        else:
+            out += [f"{name}.{field}" for field in _changed_fields(old_stages[name], new_stages[name])]
+    common = [s for s in old_stages if s in new_stages]
+    if common != [s for s in new_stages if s in old_stages]:
+        out.append("order")
+    return tuple(out)
+
+
 def definition_changes(base: Definitions, new: Definitions) -> list[DefinitionChange]:
     out: list[DefinitionChange] = []
     for section in NAMED_SECTIONS:
@@ -79,9 +94,9 @@ def definition_changes(base: Definitions, new: Definitions) -> list[DefinitionCh
                 fields = _changed_fields(_dump(old_items[name]), _dump(new_items[name]))
                 if fields:
                     out.append(DefinitionChange(section, name, "changed", fields))
-    if [_dump(s) for s in base.stages] != [_dump(s) for s in new.stages]:
-        names = {s.name for s in base.stages} ^ {s.name for s in new.stages}
-        out.append(DefinitionChange("stages", "", "changed", tuple(sorted(names))))
+    stage_fields = _stage_changes(base, new)
+    if stage_fields:
+        out.append(DefinitionChange("stages", "", "changed", stage_fields))
     fields = _changed_fields(_dump(base.calendar), _dump(new.calendar))
     if fields:
         out.append(DefinitionChange("calendar", "", "changed", fields))

@@ -186,3 +186,9 @@ def comparison_shift(compare_to: str, grain: str | None, bounds: Bounds | None) 
         return GRAIN_STEP[grain]
     first, last = bounds
     return ((last - first).days + 1, "day")
+
+
+def shift_back(day: date, shift: tuple[int, str]) -> date:
+    """The same calendar day `shift` earlier (months clamp to the month's end: Mar 31 -> Feb 28)."""
+    amount, unit = shift
+    return add_months(day, -amount) if unit == "month" else day - timedelta(days=amount)

@@ -35,9 +35,12 @@ def join_path(graph: SemanticGraph, start: str, dim: DimensionUse, why: str) -> 
 
 
 def _way(path: JoinPath, dim: DimensionUse) -> str:
-    """A dimension reference that names this path: the intermediate entities, then entity.dimension."""
-    middle = [step.target for step in path.steps[:-1]]
-    return ".".join(middle + [dim.entity, dim.name])
+    """The reference that names this candidate path: waypoints before the tied entity, the entities this
+    path passes on the way to it, then the tied entity, the remaining waypoints and the dimension."""
+    waypoints = dim.via + (dim.entity,)
+    tied = waypoints.index(path.target)
+    middle = tuple(step.target for step in path.steps[:-1])
+    return ".".join(waypoints[:tied] + middle + waypoints[tied:] + (dim.name,))
 
 
 def _alias(graph: SemanticGraph, start: str, prefix: tuple[JoinStep, ...]) -> str:

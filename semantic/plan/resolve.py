@@ -65,6 +65,16 @@ def _conditions(defs: Definitions, need: MeasureNeed) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _refuse_own_time_axis(tdim: DimensionUse, dims: tuple[DimensionUse, ...], filters: tuple) -> None:
+    """A comparison reads last year's rows: slicing or filtering them by the very date it shifts would put
+    last year's dates in this year's answer (or filter them all away), so the time range and grain say it."""
+    for use in list(dims) + [f.dimension for f in filters]:
+        if (use.entity, use.name) == (tdim.entity, tdim.name):
+            raise SemanticError("E_BAD_REQUEST", f"'{use.ref}' is the time axis a period-over-period metric "
+                                "compares along, so it cannot also be a dimension or a filter",
+                                "use the time range and the grain for it (or a different time dimension)")
+
+
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
     time_range = resolve_range(question.time_range, today or today_in(defs.calendar), defs.calendar)
     formulas = MetricFormulas(defs, question.grain, time_range)
@@ -96,6 +106,8 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     source_groups = []
     for (entity_name, tref, shift), members in groups.items():
         tdim = time_dims[(entity_name, tref, shift)]
+        if shift and tdim is not None:
+            _refuse_own_time_axis(tdim, dims, filters)
         uses = [(d, f"dimension '{d.ref}'") for d in dims] + \
             [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filters] + \
             ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])

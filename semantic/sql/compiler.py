@@ -20,6 +20,7 @@ from sqlglot import exp
 from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
 from semantic.graph import SemanticGraph
+from semantic.plan.calendar import shift_back
 from semantic.plan.model import DimensionUse, MeasureUse, Plan, SourceGroup
 from semantic.plan.resolve import build_plan
 from semantic.question import Question
@@ -121,6 +122,25 @@ def _aggregate(defs: Definitions, m: MeasureUse, condition: ColumnElement | None
     return agg.filter(condition) if use_filter else agg
 
 
+def _shifted_time(defs: Definitions, plan: Plan, shift: tuple[int, str], moment: ColumnElement,
+                  dialect: str) -> tuple[ColumnElement, list[ColumnElement]]:
+    """An earlier window, seen from the periods it is compared with: (moment to take the period of, filters).
+
+    With a grain each row moves forward by the shift and lands in the period it is compared with (Feb 29
+    2024 counts in February 2025); at the day grain a day with no twin a year later (Feb 29) is left out
+    rather than doubled onto Feb 28. With no grain the question's range itself moves back, day for day.
+    """
+    if plan.grain is None:
+        first, last = plan.time_range
+        return moment, [within_days(moment, shift_back(first, shift), shift_back(last, shift), dialect)]
+    day = sa.cast(moment, sa.Date)
+    forward = ShiftDate(day, *shift)
+    window = [within_days(forward, *plan.time_range, dialect)]
+    if plan.grain == "day" and shift[1] == "month":
+        window.append(ShiftDate(forward, -shift[0], "month") == day)
+    return forward, window
+
+
 def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) -> sa.CTE:
     source = _source(defs, group.entity, group.entity, dialect)
     for join in group.joins:
@@ -132,13 +152,11 @@ def _group_cte(defs: Definitions, plan: Plan, group: SourceGroup, dialect: str) 
     where: list[ColumnElement] = []
     if group.time_dimension is not None:
         moment = _dimension_sql(defs, group, group.time_dimension, dialect)
-        if group.shift:  # an earlier period, seen from the period it is compared with
-            moment = ShiftDate(sa.cast(moment, sa.Date), *group.shift)
+        period, window = (_shifted_time(defs, plan, group.shift, moment, dialect) if group.shift
+                          else (moment, [within_days(moment, *plan.time_range, dialect)] if plan.time_range else []))
         if plan.grain:
-            keys.append(period_start(moment, plan.grain, defs.calendar).label("period"))
-        if plan.time_range:
-            start, end = plan.time_range
-            where.append(within_days(moment, start, end, dialect))
+            keys.append(period_start(period, plan.grain, defs.calendar).label("period"))
+        where += window
     keys += [_dimension_sql(defs, group, d, dialect).label(internal_name(d.ref)) for d in plan.dimensions]
     where += [filter_sql(_dimension_sql(defs, group, f.dimension, dialect), f, dialect) for f in plan.filters]
     conditions = {m: [render(c, m.entity, m.entity, defs, dialect) for c in m.conditions] for m in group.measures}

@@ -92,3 +92,18 @@ def test_bad_revision_and_invalid_change_are_clear_errors(project, ledger):
     (project / "metrics.yaml").write_text("metrics:\n  broken: {type: simple}\n", encoding="utf-8")
     result = diff(project, ledger)
     assert result.exit_code == 1 and "E_MISSING_FIELD" in result.output
+
+
+def test_a_stage_probability_change_names_the_stage_and_field(project, ledger):
+    git(project, "checkout", "-q", "--", "glossary.yaml")
+    glossary = project / "glossary.yaml"
+    text = glossary.read_text()
+    assert "    probability: 0.50\n    forecast_category: best_case\n" in text
+    glossary.write_text(text.replace("    probability: 0.50\n    forecast_category: best_case\n",
+                                     "    probability: 0.60\n    forecast_category: best_case\n"))
+    body = json.loads(diff(project, ledger, "--format", "json").output)
+    assert body["definitions"] == [{"section": "stages", "name": "", "change": "changed",
+                                    "fields": ["proposal.probability"]}]
+    # the only open proposal is 112 (10k): weighted pipeline 42,800 -> 42,800 + 10k x 0.1 = 43,800
+    moved = {m["name"]: (m["base"], m["new"]) for m in body["metrics"]}
+    assert moved == {"weighted_pipeline": (pytest.approx(42_800), pytest.approx(43_800))}

@@ -43,3 +43,24 @@ def test_cycle_through_a_comparison(tmp_path):
 def test_planned_types_still_say_not_yet(tmp_path):
     found = issues(tmp_path, "  running: {type: cumulative, metric: revenue}\n")
     assert [code for code, _ in found] == ["E_METRIC_TYPE"]
+
+
+def test_comparison_of_a_comparison_is_refused(tmp_path):
+    found = issues(tmp_path, "  growth: {type: period_over_period, metric: revenue}\n"
+                             "  growth_of_growth: {type: period_over_period, metric: growth}\n")
+    assert [code for code, _ in found] == ["E_INVALID_VALUE"]
+
+
+def test_saved_queries_with_comparisons_need_a_bounded_range(tmp_path):
+    found = issues(tmp_path, "  growth: {type: period_over_period, metric: revenue}\nsaved_queries:\n"
+                             "  none: {metrics: [growth], grain: quarter}\n"
+                             "  open: {metrics: [growth], time_range: {from: '2025-01-01'}}\n"
+                             "  fine: {metrics: [growth], time_range: {relative: this_year}}\n")
+    assert [code for code, _ in found] == ["E_TIME_RANGE", "E_TIME_RANGE"]
+
+
+def test_a_file_that_does_not_parse_is_the_only_issue(tmp_path):
+    (tmp_path / "glossary.yaml").write_text("terms:\n  lead: {definition: x, entity: deal, filter: 'x > 1'}\n",
+                                            encoding="utf-8")
+    found = issues(tmp_path, "  broken: [\n")
+    assert [code for code, _ in found] == ["E_YAML_SYNTAX"]

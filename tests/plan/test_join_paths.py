@@ -83,3 +83,27 @@ saved_queries:
     codes = [(i.code, i.message) for i in load_project(tmp_path).issues if i.severity == "error"]
     assert len(codes) == 1 and codes[0][0] == "E_UNREACHABLE_DIMENSION" and "'region.name'" in codes[0][1]
     assert "name the way" in codes[0][1]
+
+
+def test_the_hint_names_every_entity_of_each_way(repo_root, tmp_path):
+    """Without the activity's own account join, `account.rep.region` ties (via contact or opportunity);
+    the suggested rewrites keep the account on the way, or they would read a different rep."""
+    import shutil
+
+    shutil.copy(repo_root / "glossary.yaml", tmp_path / "glossary.yaml")
+    text = (repo_root / "metrics.yaml").read_text(encoding="utf-8")
+    marker = "      account: {foreign_key: account_id}\n      opportunity: {foreign_key: opportunity_id}\n"
+    assert marker in text
+    (tmp_path / "metrics.yaml").write_text(text.replace(marker, "      opportunity: {foreign_key: opportunity_id}\n"),
+                                           encoding="utf-8")
+    layer = SemanticLayer.open(tmp_path)
+    with pytest.raises(SemanticError) as info:
+        layer.compile(Question(metrics=["activities"], dimensions=["account.rep.region"]), "duckdb")
+    assert "'contact.account.rep.region' or 'opportunity.account.rep.region'" in info.value.hint
+
+
+def test_where_strings_can_name_the_way():
+    from semantic.question import parse_where
+
+    assert [f.dimension for f in parse_where("opportunity.rep.region = 'EMEA' and rep.region = 'NA'")] == [
+        "opportunity.rep.region", "rep.region"]

@@ -143,3 +143,10 @@ def test_odd_literals_are_bad_filters(layer, text):
 def test_time_dimension_without_grain_or_range_is_refused(layer):
     err = refused(layer, metrics=["bookings"], time_dimension="opportunity.close_date")
     assert err.code == "E_BAD_REQUEST"
+
+
+def test_limit_beyond_any_database_is_a_bad_request():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Question(metrics=["bookings"], limit=10**23)

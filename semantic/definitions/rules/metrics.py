@@ -36,6 +36,10 @@ def check_derived_formulas(defs: Definitions, issues: IssueList) -> None:
             if metric.metric not in defs.metrics and not defs.is_broken("metrics", metric.metric):
                 report_unknown(issues, "E_UNKNOWN_METRIC", "metric", f"metric '{name}'", metric.metric,
                                defs.metrics, defs.where_value("metrics", name, "metric"))
+            elif metric.metric in defs.metrics and uses_comparison(context(defs), metric.metric, frozenset({name})):
+                issues.add("E_INVALID_VALUE", f"metric '{name}' compares '{metric.metric}', which is itself "
+                           "(or is built on) a period-over-period metric", defs.where_value("metrics", name, "metric"),
+                           "compare the base metric instead")
             continue
         if not isinstance(metric, m.DerivedMetric):
             continue
@@ -52,6 +56,18 @@ def check_derived_formulas(defs: Definitions, issues: IssueList) -> None:
                         if ref in defs.measures else "")
                 report_unknown(issues, "E_UNKNOWN_METRIC", "metric", f"metric '{name}'", ref, defs.metrics, pos,
                                hint)
+
+
+def uses_comparison(ctx: Context, name: str, _seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a metric is, or is built on, a period-over-period metric (such metrics need a time range).
+
+    Metrics in `_seen` are not followed, so a cycle is left to the cycle rule."""
+    metric = ctx.defs.metrics.get(name)
+    if metric is None or name in _seen:
+        return False
+    if isinstance(metric, m.PeriodOverPeriodMetric):
+        return True
+    return any(uses_comparison(ctx, dep, _seen | {name}) for dep in ctx.derived_refs.get(name, ()))
 
 
 def check_metric_cycles(defs: Definitions, issues: IssueList) -> None:

@@ -12,7 +12,7 @@ from semantic.definitions import models as m
 from semantic.definitions.expressions import ExpressionError, parse_scalar
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import Context, context, report_unknown
-from semantic.definitions.rules.metrics import check_dimension_ref
+from semantic.definitions.rules.metrics import check_dimension_ref, uses_comparison
 from semantic.graph import split_dimension_ref
 from semantic.definitions.rules.stages import value_domain
 from semantic.errors import IssueList, Position, did_you_mean, known_names_hint
@@ -132,6 +132,13 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
 
 def _check_time_range(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQuery) -> None:
     tr = sq.time_range
+    comparisons = [x for x in sq.metrics if uses_comparison(context(defs), x)]
+    bounded = tr is not None and (tr.relative or (tr.start and tr.end))
+    if comparisons and not bounded:
+        issues.add("E_TIME_RANGE", f"saved query '{q}' asks for period-over-period metric(s) "
+                   f"{', '.join(comparisons)} without a time range with both ends",
+                   defs.where("saved_queries", q, "time_range" if tr is not None else "metrics"),
+                   "add `time_range: {relative: this_fiscal_year}` or both `from` and `to`")
     if tr is None:
         return
     if tr.relative and (tr.start or tr.end):
