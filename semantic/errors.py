@@ -111,3 +111,9 @@ def known_names_hint(kind: str, candidates: Iterable[str], limit: int = 12) -> s
         return f"no {kind} defined yet"
     shown = ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
     return f"known {kind}: {shown}"
+
+
+def first_line(exc: BaseException, limit: int = 300) -> str:
+    """A driver error in one line (the DBAPI's own message when SQLAlchemy wrapped it)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0][:limit] if text else type(exc).__name__

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from semantic.errors import SemanticError
+from semantic.errors import SemanticError, first_line
 from semantic.result import Result
 
 _engines: dict[str, Engine] = {}
@@ -78,9 +78,6 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
 
 
 def _arm_timeout(conn: sa.Connection, backend: str, seconds: float) -> threading.Timer | None:
@@ -103,7 +100,7 @@ def run_compiled(url: str | None, compiled: Any, version: str, settings: Any) ->
     try:
         conn = engine.connect()
     except DBAPIError as exc:
-        raise SemanticError("E_DATABASE_UNAVAILABLE", f"cannot connect to the database: {_first_line(exc)}",
+        raise SemanticError("E_DATABASE_UNAVAILABLE", f"cannot connect to the database: {first_line(exc)}",
                             "check that the database is running and the URL is right") from None
     timer = None
     try:
@@ -112,7 +109,7 @@ def run_compiled(url: str | None, compiled: Any, version: str, settings: Any) ->
         cursor = conn.exec_driver_sql(text, args) if args else conn.execute(compiled.statement)
         fetched = cursor.fetchmany(settings.max_rows + 1)
     except DBAPIError as exc:
-        message = _first_line(exc)
+        message = first_line(exc)
         if "cancel" in message.lower() or "interrupt" in message.lower() or "timeout" in message.lower():
             raise SemanticError("E_QUERY_TIMEOUT", f"the query ran longer than {settings.statement_timeout_s:g} s",
                                 "narrow the time range or dimensions, or raise the statement timeout") from None
@@ -123,7 +120,7 @@ def run_compiled(url: str | None, compiled: Any, version: str, settings: Any) ->
                             "check that the tables and columns in the definitions exist "
                             "(semantic validate --database URL)") from None
     except SQLAlchemyError as exc:
-        raise SemanticError("E_QUERY_FAILED", f"query failed: {_first_line(exc)}", "") from None
+        raise SemanticError("E_QUERY_FAILED", f"query failed: {first_line(exc)}", "") from None
     finally:
         if timer is not None:
             timer.cancel()

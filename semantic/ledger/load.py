@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from semantic.errors import first_line
 from semantic.ledger.demo import generate
 from semantic.ledger.guard import DemoOrigin, LedgerError, mark, refuse_foreign
 from semantic.ledger.schema import metadata
@@ -85,11 +86,11 @@ def _translated(url: URL) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        raise LedgerError(f"could not write the ledger to {_shown(url)}: {_first_line(exc)}",
+        raise LedgerError(f"could not write the ledger to {_shown(url)}: {first_line(exc)}",
                           "check that the database is running and writable") from exc
     except Exception as exc:  # driver errors (duckdb.Error, psycopg.Error) that escape SQLAlchemy wrapping
         if type(exc).__module__.split(".")[0] in {"duckdb", "psycopg"}:
-            raise LedgerError(f"could not write the ledger: {_first_line(exc)}",
+            raise LedgerError(f"could not write the ledger: {first_line(exc)}",
                               "check that the database is running and writable") from exc
         raise
 
@@ -145,7 +146,7 @@ def _engine(url: URL) -> Engine:
         return create_engine(url)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         raise LedgerError(f"unsupported database URL {url.render_as_string(hide_password=True)!r}: "
-                          f"{_first_line(exc)}", "the demo loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
+                          f"{first_line(exc)}", "the demo loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
 
 
 def _duckdb_file(url: URL) -> Path | None:
@@ -190,6 +191,3 @@ def _counted(batches: list[pa.RecordBatch]) -> Iterator[tuple[int, pa.RecordBatc
         yield done, batch
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
