@@ -1,15 +1,17 @@
-# `make run` and `make test` bootstrap .venv from nothing (python3 -m venv + pip install -e '.[dev]').
+# `make run` and `make test` bootstrap .venv from nothing: every package exactly as pinned (with hashes) in
+# requirements.lock, then the project itself with no further resolution. `make lock` refreshes the lock.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean schema
+.PHONY: run test bench clean schema lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,3 +30,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+lock:
+	bash scripts/lock.sh

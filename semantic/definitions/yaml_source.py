@@ -27,6 +27,7 @@ MAX_DEPTH = 64  # definitions nest about six levels; the limit only stops hostil
 MAX_KEY = 1024  # YAML's limit on the length of a simple (unmarked) key
 COMPOSE_SAFE_DEPTH = 2_000  # below this, libyaml stays fast and cannot crash even on a small thread stack
 _BRACKETS = re.compile(r"[\[\]{}]")
+_LIBYAML_DEPTH = "maximum nesting depth"  # libyaml >= 0.2.5 as bundled by PyYAML >= 6.0.3 has its own limit
 
 
 class _TooDeep(Exception):
@@ -139,6 +140,25 @@ def _may_be_hostile(text: str) -> bool:
     return "&" in text or sum(text.count(c) for c in "[{-?:") > COMPOSE_SAFE_DEPTH
 
 
+def _first_too_deep_bracket(text: str) -> tuple[int, int]:
+    """The deepest bracket nesting, and the offset of the first bracket past MAX_DEPTH (-1 if none)."""
+    depth = deepest = 0
+    deep_from = -1
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth == MAX_DEPTH + 1 and match.group() in "[{" and deep_from < 0:
+            deep_from = match.start()
+        deepest = max(deepest, depth)
+    return deepest, deep_from
+
+
+def _depth_issue(text: str, offset: int, file: str, issues: IssueList) -> None:
+    line = text.count("\n", 0, offset)
+    col = offset - (text.rfind("\n", 0, offset) + 1)
+    issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels", Position(file, line + 1, col + 1),
+               "definitions need only a few levels; flatten this")
+
+
 def _refuse_flow_depth(text: str, file: str, issues: IssueList) -> bool:
     """Refuse thousands of nested brackets before libyaml spends minutes on them.
 
@@ -146,18 +166,11 @@ def _refuse_flow_depth(text: str, file: str, issues: IssueList) -> bool:
     """
     if text.count("[") + text.count("{") <= COMPOSE_SAFE_DEPTH:
         return False
-    depth = deep_from = 0
-    for match in _BRACKETS.finditer(text):
-        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
-        if depth == MAX_DEPTH + 1 and match.group() in "[{":
-            deep_from = match.start()
-        if depth > COMPOSE_SAFE_DEPTH:
-            line = text.count("\n", 0, deep_from)
-            col = deep_from - (text.rfind("\n", 0, deep_from) + 1)
-            issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels",
-                       Position(file, line + 1, col + 1), "definitions need only a few levels; flatten this")
-            return True
-    return False
+    deepest, deep_from = _first_too_deep_bracket(text)
+    if deepest <= COMPOSE_SAFE_DEPTH:
+        return False
+    _depth_issue(text, deep_from, file, issues)
+    return True
 
 
 def _refuse_hostile(text: str, file: str, issues: IssueList) -> bool:
@@ -167,20 +180,37 @@ def _refuse_hostile(text: str, file: str, issues: IssueList) -> bool:
     a fraction of composing.
     """
     depth, hostile = 0, False
-    for event in yaml.parse(text, Loader=FastLoader):
-        if isinstance(event, yaml.AliasEvent):
-            issues.add("E_YAML_ALIAS", "YAML anchors/aliases are not supported in definitions",
-                       _mark_pos(file, event.start_mark), "write the values out")
-            hostile = True
-        elif isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth == MAX_DEPTH + 1:
-                issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels",
-                           _mark_pos(file, event.start_mark), "definitions need only a few levels; flatten this")
-                hostile = True
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=FastLoader):
+            depth, hostile = _visit(event, depth, hostile, file, issues)
+    except yaml.MarkedYAMLError as exc:
+        if hostile:  # newer libyaml stops at its own nesting limit, past ours, which is reported already
+            return True
+        if _LIBYAML_DEPTH not in str(exc.problem):
+            raise  # a plain syntax error: reported by the caller with the parser's position
+        # libyaml's scanner reads flow brackets ahead of the events, so its limit can come first
+        _, deep_from = _first_too_deep_bracket(text)
+        mark = exc.problem_mark
+        _depth_issue(text, deep_from if deep_from >= 0 else (mark.index if mark else 0), file, issues)
+        return True
     return hostile
+
+
+def _visit(event: yaml.Event, depth: int, hostile: bool, file: str, issues: IssueList) -> tuple[int, bool]:
+    """One parser event of `_refuse_hostile`: the new depth, and whether anything hostile was seen."""
+    if isinstance(event, yaml.AliasEvent):
+        issues.add("E_YAML_ALIAS", "YAML anchors/aliases are not supported in definitions",
+                   _mark_pos(file, event.start_mark), "write the values out")
+        return depth, True
+    if isinstance(event, yaml.CollectionStartEvent):
+        depth += 1
+        if depth == MAX_DEPTH + 1:
+            issues.add("E_YAML_DEPTH", f"YAML nested deeper than {MAX_DEPTH} levels",
+                       _mark_pos(file, event.start_mark), "definitions need only a few levels; flatten this")
+            hostile = True
+    elif isinstance(event, yaml.CollectionEndEvent):
+        depth -= 1
+    return depth, hostile
 
 
 def _syntax_issue(text: str, file: str, exc: yaml.MarkedYAMLError, issues: IssueList) -> None:
@@ -226,7 +256,8 @@ def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: Issue
             return None
         root = yaml.compose(text, Loader=FastLoader)
     except yaml.MarkedYAMLError as exc:
-        _syntax_issue(text, display_name, exc, issues)
+        if not (_LIBYAML_DEPTH in str(exc.problem) and _refuse_hostile(text, display_name, issues)):
+            _syntax_issue(text, display_name, exc, issues)
         return None
     except yaml.YAMLError as exc:
         issues.add("E_YAML_SYNTAX", f"YAML error: {exc}", Position(display_name, 1, 1), "")

@@ -37,8 +37,10 @@ def test_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, "\n  - " + "- " * 100_000 + "x",
-                                  "[" * 900 + "]" * 900],
-                         ids=["flow_100k", "block_100k", "flow_900"])
+                                  "[" * 900 + "]" * 900, "[" * 1500 + "]" * 1500, "\n  - " + "- " * 1500 + "x",
+                                  "{a: " * 1200 + "1" + "}" * 1200, "[" * 1500],
+                         ids=["flow_100k", "block_100k", "flow_900", "flow_1500", "block_1500", "mapping_1200",
+                              "unclosed_1500"])
 def test_deep_nesting_is_refused_quickly(tmp_path: Path, body: str) -> None:
     started = time.perf_counter()
     issues = _issues(tmp_path, f"metrics: {body}\n")
