@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean schema lock
+.PHONY: run test test-fast bench clean schema lock
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python -m pytest -m "not slow"
 
 schema: $(STAMP)
 	$(BIN)/semantic schema --output schema/semantic.schema.json
