@@ -28,7 +28,7 @@ LOCK_HINT = ("another program has the DuckDB file open for writing; refresh the 
 
 def sanitize(message: str) -> str:
     """The message without file paths, process ids or the program holding a lock."""
-    text = _HOLDER.sub(" ", message)
+    text = _HOLDER.sub(" another program holds a conflicting lock. ", message)
     text = _SEE_ALSO.sub("", text)
     text = _QUOTED_PATH.sub(r"\1<file>\1", text)
     text = _BARE_PATH.sub("<file>", text)
