@@ -129,6 +129,7 @@ class Database:
         self._in_flight = 0
         self._identity: tuple[int, int, int] | None = None
         self._checked = -math.inf
+        self._replaced = False  # the file changed; reopen once the queries on the old one have finished
 
     @property
     def data_version(self) -> str | None:
@@ -155,24 +156,40 @@ class Database:
             engine = self._engines[limits] = _create(self.url, limits)
         return engine
 
+    def current_version(self, limits: EngineLimits) -> str | None:
+        """The stamp the next query would carry (the file is looked at if a second has passed)."""
+        with self._cond:
+            self._follow_file(limits.pool_timeout_s)
+            return self.data_version
+
     def _follow_file(self, wait_s: float) -> None:
-        """Reopen when the file was replaced; called with the lock held."""
-        if self.path is None or time.monotonic() - self._checked < CHECK_INTERVAL_S:
+        """Reopen when the file was replaced; called with the lock held.
+
+        Every caller waits (at most `wait_s`) while queries on the old file drain; one that waits longer
+        reads the old file with the old stamp, and the next caller tries again.
+        """
+        if self.path is None:
             return
-        identity = _identity(self.path)
-        self._checked = time.monotonic()
-        if self._identity is None or identity == self._identity:
-            self._identity = identity
-            return
+        if not self._replaced:
+            if time.monotonic() - self._checked < CHECK_INTERVAL_S:
+                return
+            identity = _identity(self.path)
+            self._checked = time.monotonic()
+            if self._identity is None or identity == self._identity:
+                self._identity = identity
+                return
+            self._replaced = True
         deadline = time.monotonic() + wait_s
-        while self._in_flight:  # new queries wait here too, so the old file drains
+        while self._in_flight:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self._checked = -math.inf  # still busy: keep the old file (and its stamp), look again next time
                 return
             self._cond.wait(remaining)
-        self.dispose()
-        self._identity = identity
+        if self._replaced:  # not already done by another waiter
+            self.dispose()
+            self._identity = _identity(self.path)
+            self._checked = time.monotonic()
+            self._replaced = False
 
     def dispose(self) -> None:
         for engine in self._engines.values():

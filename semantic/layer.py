@@ -17,7 +17,7 @@ from semantic.definitions import Definitions, require_valid
 from semantic.definitions.models import SavedQuery
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
-from semantic.engines import database_for
+from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
@@ -157,7 +157,8 @@ class SemanticLayer:
         def probe(statement: Any) -> tuple[list[Any], str | None]:
             return fetch(self.database_url, settings, cancel, lambda conn, _engine: conn.execute(statement), 1)
 
-        stamp = database_for(self.database_url).data_version if self.database_url else None
+        stamp = database_for(self.database_url).current_version(EngineLimits.of(settings)) \
+            if self.database_url else None
         self._budget.check(compiled.plan, probe, stamp)
         return run_compiled(self.database_url, compiled, str(self.version), settings, cancel)
 

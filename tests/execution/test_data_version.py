@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import sys
 import time
 from pathlib import Path
@@ -74,3 +75,47 @@ def test_a_file_rewritten_in_place_between_queries_changes_the_stamp(repo_root, 
 def test_databases_without_a_file_have_no_data_version(repo_root, pg_tiny_url):
     result = SemanticLayer.open(repo_root, pg_tiny_url).query(BOOKINGS)
     assert result.rows == [{"bookings": TINY_BOOKINGS}] and result.data_version is None
+
+
+def test_the_reopen_waits_for_queries_still_reading_the_old_file(repo_root, tmp_path: Path, monkeypatch):
+    """DuckDB shares one open database per path in a process: opening the new file while a query holds the
+    old one would give old data under the new stamp. So new queries wait for the old ones to finish."""
+    from semantic import engines
+    from semantic.engines import EngineLimits, database_for
+
+    monkeypatch.setattr(engines, "CHECK_INTERVAL_S", 0.0)
+    path = tmp_path / "ledger.duckdb"
+    database = database_for(write_tiny_ledger(path))
+    limits = EngineLimits(pool_timeout_s=5.0)
+    seen: dict = {}
+
+    def next_query() -> None:
+        with database.lease(limits) as (engine, version):
+            seen["version"], seen["engine"] = version, engine
+
+    with database.lease(limits) as (old_engine, old_version):
+        refreshed_ledger(path)
+        waiter = threading.Thread(target=next_query)
+        waiter.start()
+        time.sleep(0.3)
+        assert waiter.is_alive() and not seen, "a new query started on the new file while the old one was read"
+    waiter.join(5)
+    assert seen["version"] not in (None, old_version) and seen["engine"] is not old_engine
+    with seen["engine"].connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from opportunities").scalar() == 7
+
+
+def test_a_reopen_that_cannot_drain_in_time_keeps_the_old_stamp(repo_root, tmp_path: Path, monkeypatch):
+    from semantic import engines
+    from semantic.engines import EngineLimits, database_for
+
+    monkeypatch.setattr(engines, "CHECK_INTERVAL_S", 0.0)
+    path = tmp_path / "ledger.duckdb"
+    database = database_for(write_tiny_ledger(path))
+    limits = EngineLimits(pool_timeout_s=0.2)
+    with database.lease(limits) as (old_engine, old_version):
+        refreshed_ledger(path)
+        with database.lease(limits) as (engine, version):  # waited 0.2 s, then went on with the old file
+            assert (engine, version) == (old_engine, old_version)
+    with database.lease(limits) as (engine, version):
+        assert version != old_version and engine is not old_engine
