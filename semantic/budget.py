@@ -33,7 +33,7 @@ NO_STAMP_TTL_S = 600.0  # databases without a data stamp (PostgreSQL) are probed
 NARROW_PERIODS = "use a coarser grain (e.g. month instead of day) or a shorter time range"
 NARROW_CELLS = "drop a dimension, filter it to fewer values, use a coarser grain or a shorter time range"
 
-Probe = Callable[[sa.Select], tuple[list[Any], str | None]]  # runs a statement: (rows, data stamp)
+Probe = Callable[[sa.Select], list[Any]]  # runs a small statement on the layer's database: its rows
 
 
 def count_periods(start: date, end: date, grain: str, calendar: Calendar) -> int:
@@ -135,8 +135,7 @@ class CostBudget:
                 self._facts, self._stamp = {}, current
             if key in self._facts:
                 return self._facts[key]
-        rows, _ = probe(self._statement(*key))
-        value = self._value(key[0], rows[0])
+        value = self._value(key[0], probe(self._statement(*key))[0])
         with self._lock:
             self._facts[key] = value
         return value

@@ -154,8 +154,8 @@ class SemanticLayer:
         check_spine(question, self._today(), self.definitions.calendar, settings.max_periods)
         compiled = self.compile(question)
 
-        def probe(statement: Any) -> tuple[list[Any], str | None]:
-            return fetch(self.database_url, settings, cancel, lambda conn, _engine: conn.execute(statement), 1)
+        def probe(statement: Any) -> list[Any]:
+            return fetch(self.database_url, settings, cancel, lambda conn, _engine: conn.execute(statement), 1)[0]
 
         stamp = database_for(self.database_url).current_version(EngineLimits.of(settings)) \
             if self.database_url else None
