@@ -21,17 +21,17 @@ def max_questions_rule(limit: int) -> type[ValidationRule]:
     class MaxQuestions(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            self.count = 0
+            self.fields: list[FieldNode] = []
 
         def enter_field(self, node: FieldNode, *_: Any) -> None:
             parent = self.context.get_parent_type()
-            if parent is None or parent is not self.context.schema.query_type:
-                return
-            if node.name.value in QUESTION_FIELDS:
-                self.count += 1
-                if self.count == limit + 1:  # report once, at the first field over the limit
-                    self.report_error(GraphQLError(
-                        f"more than {limit} questions in one document (query and savedQuery fields, "
-                        "aliases included)", node))
+            if parent is self.context.schema.query_type and node.name.value in QUESTION_FIELDS:
+                self.fields.append(node)
+
+        def leave_document(self, *_: Any) -> None:
+            if len(self.fields) > limit:  # one error, pointing at the first field over the limit
+                self.report_error(GraphQLError(
+                    f"{len(self.fields)} questions in one document (query and savedQuery fields, aliases "
+                    f"included); at most {limit} are allowed", self.fields[limit]))
 
     return MaxQuestions

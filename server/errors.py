@@ -55,7 +55,7 @@ VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | No
      _fixed("E_QUERY_TOO_DEEP", "nest fields less deeply, or raise the max_query_depth setting")),
     (re.compile(r"aliases found\. Allowed"),
      _fixed("E_TOO_MANY_ALIASES", "use fewer aliases per request, or raise the max_aliases setting")),
-    (re.compile(r"questions in one document"),
+    (re.compile(r"questions in one document .*at most \d+ are allowed"),
      _fixed("E_TOO_MANY_QUESTIONS", "ask fewer query/savedQuery fields per request (send several requests), "
                                     "or raise the max_questions_per_request setting")),
     (re.compile(r"more than \d+ tokens"),

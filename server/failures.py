@@ -52,11 +52,16 @@ def short(exc: BaseException) -> str:
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "..."
 
 
+def too_deep(exc: BaseException) -> bool:
+    """A RecursionError, or a serialiser's own depth guard (pydantic: 'Maximum serialization depth')."""
+    return isinstance(exc, RecursionError) or "depth exceeded" in str(exc)
+
+
 def unexpected(exc: BaseException, where: str, deep_code: str = "E_VALUE_TOO_DEEP") -> Failure:
     """Log `exc` (briefly) and say what the client gets; `deep_code` names what was too deep here."""
     reference = uuid.uuid4().hex[:12]
-    if isinstance(exc, RecursionError):
-        log.warning("refused %s in %s: input nested too deeply (RecursionError)", reference, where)
+    if too_deep(exc):
+        log.warning("refused %s in %s: input nested too deeply (%s)", reference, where, type(exc).__name__)
         return Failure(deep_code, f"the input is nested too deeply to process (reference {reference})",
                        "nest fewer parentheses, not/and/or, or list levels", 400)
     name = type(exc).__name__
@@ -69,6 +74,16 @@ def unexpected(exc: BaseException, where: str, deep_code: str = "E_VALUE_TOO_DEE
         log.error("first %s seen (reference %s); traceback, last frames:\n%s", name, reference,
                   text[-TRACEBACK_CHARS:])
     return Failure("E_INTERNAL", f"internal error (reference {reference})", BUG_HINT, 500)
+
+
+class ShortAccessLines(logging.Filter):
+    """Cuts the request target in the server's access log: a 6 KB hostile URL must not make a 6 KB line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str) and len(args[2]) > MESSAGE_CHARS:
+            record.args = (*args[:2], args[2][:MESSAGE_CHARS] + "...", *args[3:])
+        return True
 
 
 class LastResort:

@@ -34,6 +34,7 @@ def serve(
 
     from server.app import create_app
     from server.auth import TokenAuth
+    from server.failures import ShortAccessLines
     from server.settings import ServerSettings, parse_cli_settings
 
     try:
@@ -45,6 +46,7 @@ def serve(
     if demo_if_missing:
         _create_demo_if_missing(project, url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("uvicorn.access").addFilter(ShortAccessLines())  # hostile URLs make short lines
     try:
         application = create_app(project, url, settings, auth=auth, watch=watch)
     except DefinitionsInvalid as exc:
