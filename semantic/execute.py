@@ -1,73 +1,106 @@
-"""Run compiled questions read-only, with a statement timeout, and turn failures into clear errors.
+"""Run compiled questions read-only, interruptible by the caller and by the statement timeout.
 
-Engines are cached per URL (one pool per database); each query checks out its own connection, so many
-threads can query one DuckDB file at once. PostgreSQL gets `default_transaction_read_only` and
-`statement_timeout` as connection options; DuckDB opens files read-only and is interrupted by a timer.
+Each query checks out its own pooled connection (semantic/engines.py), so many threads can query one
+database at once. A watchdog thread interrupts the running statement when the caller's cancel event is
+set or the statement timeout passes: DuckDB's `interrupt()`, PostgreSQL's cancel request. Both paths are
+the same mechanism, so a client that hangs up stops its database work as surely as a timeout does.
 """
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from semantic.errors import SemanticError, first_line
+from semantic.dberrors import Reason, cancelled_error, connect_error, query_error
+from semantic.engines import EngineLimits, backend_of, database_for, dispose_engines, engine_for
 from semantic.result import Result
 
-_engines: dict[str, Engine] = {}
-_lock = threading.Lock()
+__all__ = ["dialect_of_url", "dispose_engines", "engine_for", "fetch", "run_compiled"]
+
+POLL_S = 0.05  # how often a cancel event is looked at while a statement runs
+log = logging.getLogger("semantic.execute")
+dialect_of_url = backend_of
 
 
-def dialect_of_url(url: str | None) -> str:
-    if not url:
-        return "duckdb"
-    try:
-        return make_url(url).get_backend_name()
-    except ArgumentError:
-        raise SemanticError("E_BAD_DATABASE_URL", f"'{url}' is not a database URL",
-                            "use a SQLAlchemy URL such as duckdb:///data/ledger.duckdb or "
-                            "postgresql+psycopg://user@host/db") from None
+class Watchdog:
+    """Interrupts one connection's statement on cancel or timeout, never after the statement has ended
+    (the connection may by then be running someone else's query)."""
+
+    def __init__(self, interrupt: Callable[[], Any] | None, timeout_s: float,
+                 cancel: threading.Event | None) -> None:
+        self.reason: Reason = None
+        self._interrupt = interrupt
+        self._deadline = time.monotonic() + timeout_s
+        self._cancel = cancel
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        if interrupt is not None:
+            threading.Thread(target=self._watch, name="semantic-watchdog", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            if self._cancel is not None and self._cancel.is_set():
+                reason: Reason = "cancelled"
+                break
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                reason = "timeout"
+                break
+            if self._done.wait(remaining if self._cancel is None else min(remaining, POLL_S)):
+                return
+        with self._lock:
+            if self._done.is_set():
+                return
+            self.reason = reason
+            try:
+                self._interrupt()
+            except Exception as exc:  # the statement may have ended meanwhile; nothing left to stop
+                log.debug("interrupt failed: %s", exc)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._done.set()
 
 
-def engine_for(url: str | None) -> Engine:
-    """The shared read-only engine for a URL (created on first use)."""
-    if not url:
-        raise SemanticError("E_NO_DATABASE", "no database is configured",
-                            "pass --database URL or set SEMANTIC_DATABASE_URL (run `semantic demo` for a demo ledger)")
-    with _lock:
-        engine = _engines.get(url)
-        if engine is None:
-            engine = _engines[url] = _create(url)
-        return engine
+def _interrupter(conn: sa.Connection, backend: str) -> Callable[[], Any] | None:
+    raw = conn.connection.driver_connection
+    if backend == "duckdb":
+        return raw.interrupt
+    if backend == "postgresql":
+        return lambda: raw.cancel_safe(timeout=5.0) if hasattr(raw, "cancel_safe") else raw.cancel()
+    return None
 
 
-def _create(url: str) -> Engine:
-    backend = dialect_of_url(url)
-    try:
-        if backend == "duckdb":
-            database = make_url(url).database
-            if database and database != ":memory:" and not Path(database).exists():
-                raise SemanticError("E_DATABASE_UNAVAILABLE", f"DuckDB file '{database}' does not exist",
-                                    "create the demo ledger with `semantic demo`, or pass --database URL")
-            read_only = bool(database and database != ":memory:")
-            # no reading of files or URLs from SQL: questions see the ledger's tables and nothing else
-            config = {"enable_external_access": False}
-            return sa.create_engine(url, connect_args={"read_only": read_only, "config": config},
-                                    pool_pre_ping=False)
-        if backend == "postgresql":
-            return sa.create_engine(url, pool_pre_ping=True, connect_args={
-                "options": "-c default_transaction_read_only=on", "connect_timeout": 5})
-        return sa.create_engine(url, pool_pre_ping=True)
-    except NoSuchModuleError:
-        raise SemanticError("E_BAD_DATABASE_URL", f"no SQLAlchemy driver for '{url}'",
-                            "install the driver package for this database") from None
-    except ArgumentError as exc:
-        raise SemanticError("E_BAD_DATABASE_URL", f"bad database URL: {exc}", "check the URL") from None
+def fetch(url: str | None, settings: Any, cancel: threading.Event | None,
+          execute: Callable[[sa.Connection, Any], Any], limit: int | None) -> tuple[list[Any], str | None]:
+    """Rows of one statement (`execute(conn, engine)` returns a cursor), at most `limit`, and the data stamp."""
+    if cancel is not None and cancel.is_set():
+        raise cancelled_error()
+    limits = EngineLimits.of(settings)
+    with database_for(url).lease(limits) as (engine, data_version):
+        try:
+            conn = engine.connect()
+        except (SQLAlchemyError, OSError) as exc:
+            raise connect_error(exc, limits.pool_timeout_s) from None
+        watchdog = Watchdog(_interrupter(conn, engine.dialect.name), settings.statement_timeout_s, cancel)
+        try:
+            cursor = execute(conn, engine)
+            rows = cursor.fetchmany(limit) if limit is not None else cursor.fetchall()
+        except SQLAlchemyError as exc:
+            raise query_error(exc, watchdog.reason, settings) from None
+        finally:
+            watchdog.stop()
+            if watchdog.reason is not None:
+                conn.invalidate()  # an interrupted connection is not worth trusting with the next query
+            conn.close()
+    return rows, data_version
 
 
 def _json_value(value: Any) -> Any:
@@ -78,62 +111,15 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-
-
-def _arm_timeout(conn: sa.Connection, backend: str, seconds: float) -> threading.Timer | None:
-    if backend == "postgresql":
-        conn.exec_driver_sql(f"SET statement_timeout = {int(seconds * 1000)}")
-        return None
-    if backend == "duckdb":
-        raw = conn.connection.driver_connection
-        timer = threading.Timer(seconds, raw.interrupt)
-        timer.daemon = True
-        timer.start()
-        return timer
-    return None
-
-
-def run_compiled(url: str | None, compiled: Any, version: str, settings: Any) -> Result:
+def run_compiled(url: str | None, compiled: Any, version: str, settings: Any,
+                 cancel: threading.Event | None = None) -> Result:
     """Execute a CompiledQuery; rows come back JSON-ready (floats, ISO dates), capped at max_rows."""
-    engine = engine_for(url)
-    backend = engine.dialect.name
-    try:
-        conn = engine.connect()
-    except DBAPIError as exc:
-        raise SemanticError("E_DATABASE_UNAVAILABLE", f"cannot connect to the database: {first_line(exc)}",
-                            "check that the database is running and the URL is right") from None
-    timer = None
-    try:
-        timer = _arm_timeout(conn, backend, settings.statement_timeout_s)
+    def execute(conn: sa.Connection, engine: Any) -> Any:
         text, args = compiled.driver_sql(engine.dialect)
-        cursor = conn.exec_driver_sql(text, args) if args else conn.execute(compiled.statement)
-        fetched = cursor.fetchmany(settings.max_rows + 1)
-    except DBAPIError as exc:
-        message = first_line(exc)
-        if "cancel" in message.lower() or "interrupt" in message.lower() or "timeout" in message.lower():
-            raise SemanticError("E_QUERY_TIMEOUT", f"the query ran longer than {settings.statement_timeout_s:g} s",
-                                "narrow the time range or dimensions, or raise the statement timeout") from None
-        if exc.connection_invalidated:
-            raise SemanticError("E_DATABASE_UNAVAILABLE", f"lost the database connection: {message}",
-                                "check that the database is running") from None
-        raise SemanticError("E_QUERY_FAILED", f"the database refused the query: {message}",
-                            "check that the tables and columns in the definitions exist "
-                            "(semantic validate --database URL)") from None
-    except SQLAlchemyError as exc:
-        raise SemanticError("E_QUERY_FAILED", f"query failed: {first_line(exc)}", "") from None
-    finally:
-        if timer is not None:
-            timer.cancel()
-        conn.close()
+        return conn.exec_driver_sql(text, args) if args else conn.execute(compiled.statement)
+
+    fetched, data_version = fetch(url, settings, cancel, execute, settings.max_rows + 1)
     names = [c.name for c in compiled.columns]
     truncated = len(fetched) > settings.max_rows
     rows = [dict(zip(names, (_json_value(v) for v in row))) for row in fetched[: settings.max_rows]]
-    return Result(compiled.columns, rows, version, truncated, compiled)
-
-
-def dispose_engines() -> None:
-    """Close every pooled connection (tests and servers call it on shutdown)."""
-    with _lock:
-        for engine in _engines.values():
-            engine.dispose()
-        _engines.clear()
+    return Result(compiled.columns, rows, version, truncated, compiled, data_version)

@@ -16,7 +16,9 @@ from typing import Any
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.models import SavedQuery
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
-from semantic.execute import dialect_of_url, run_compiled
+from semantic.budget import CostBudget, check_spine
+from semantic.engines import EngineLimits, database_for
+from semantic.execute import dialect_of_url, fetch, run_compiled
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
 from semantic.plan.metrics import lookup_metric, metric_entities
@@ -65,8 +67,15 @@ class DimensionInfo:
 
 @dataclass(frozen=True)
 class ExecutionSettings:
+    """Limits the library enforces on every question, whoever asks (CLI, GraphQL, HTTP); docs/operations.md."""
+
     statement_timeout_s: float = 30.0
     max_rows: int = 10_000
+    max_periods: int = 5_000  # longest date spine one question may span at its grain
+    max_cells: int = 2_000_000  # most periods x dimension value combinations x metrics
+    db_memory_limit_mb: int = 2048  # DuckDB memory_limit; PostgreSQL work_mem is a fraction of it
+    db_threads: int = 2  # DuckDB threads
+    pool_timeout_s: float = 5.0  # longest wait for a database connection, then E_DATABASE_BUSY
     today: date | None = None  # fixed 'today' for relative ranges (reproducible previews and tests)
 
 
@@ -128,21 +137,37 @@ class SemanticLayer:
         Memoised per (question, dialect, today): a layer is immutable, and dashboards ask the same
         questions over and over.
         """
-        today = self.settings.today or today_in(self.definitions.calendar)
-        key = (question.model_dump_json(), dialect or self.dialect, today)
+        key = (question.model_dump_json(), dialect or self.dialect, self._today())
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = compile_question(self.definitions, self.graph, question, key[1], today)
+            compiled = compile_question(self.definitions, self.graph, question, key[1], key[2])
             with self._lock:
                 if len(self._compiled) >= COMPILE_CACHE_SIZE:
                     self._compiled.pop(next(iter(self._compiled)))
                 self._compiled[key] = compiled
         return compiled
 
-    def query(self, question: Question) -> Result:
-        """Compile and run a question on the database (blocking; call from a worker thread in servers)."""
+    def query(self, question: Question, cancel: threading.Event | None = None) -> Result:
+        """Compile, check against the cost budget and run a question (blocking; servers call it from a worker
+        thread). Setting `cancel` while it runs interrupts the database work: E_QUERY_CANCELLED."""
+        settings = self.settings
+        check_spine(question, self._today(), self.definitions.calendar, settings.max_periods)
         compiled = self.compile(question)
-        return run_compiled(self.database_url, compiled, str(self.version), self.settings)
+
+        def probe(statement: Any) -> tuple[list[Any], str | None]:
+            return fetch(self.database_url, settings, cancel, lambda conn, _engine: conn.execute(statement), 1)
+
+        stamp = database_for(self.database_url).current_version(EngineLimits.of(settings)) \
+            if self.database_url else None
+        self._budget.check(compiled.plan, probe, stamp)
+        return run_compiled(self.database_url, compiled, str(self.version), settings, cancel)
+
+    @cached_property
+    def _budget(self) -> CostBudget:
+        return CostBudget(self.definitions, self.dialect, self.settings)
+
+    def _today(self) -> date:
+        return self.settings.today or today_in(self.definitions.calendar)
 
     def metric_sql(self, name: str, dialect: str | None = None) -> str:
         """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year."""

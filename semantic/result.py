@@ -1,4 +1,5 @@
-"""What a query returns: typed columns, rows keyed by column name, the SQL and the definitions version."""
+"""What a query returns: typed columns, rows keyed by column name, the SQL, the definitions version and a
+stamp of the data it was read from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class Result:
     version: str
     truncated: bool
     compiled: Any  # the CompiledQuery; its SQL text is rendered only if a client asks for it
+    data_version: str | None = None  # DuckDB file: changes when the file is replaced or rewritten; else None
 
     @property
     def sql(self) -> str:
