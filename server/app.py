@@ -101,7 +101,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     @app.get("/ready", include_in_schema=False)
     async def ready() -> Response:
         """Readiness: the database answers a trivial query quickly (503 E_DATABASE_UNAVAILABLE otherwise)."""
-        return await readiness(ref.current.layer.database_url)
+        return await readiness(ref.current.layer)
 
     app.state.served = ref
     app.state.settings = settings

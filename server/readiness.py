@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from semantic.errors import SemanticError
-from semantic.execute import engine_for
+from semantic.execute import fetch
+from semantic.layer import SemanticLayer
 from server.failures import scrub, short
 from server.http_errors import error_body
 
@@ -24,15 +25,14 @@ READY_TIMEOUT_S = 2.0
 NOT_READY_HINT = "retry later; the server log says why the database did not answer"
 
 
-def probe(database_url: str | None) -> None:
-    """`SELECT 1` on a pooled connection (blocking)."""
-    with engine_for(database_url).connect() as conn:
-        conn.execute(sa.select(sa.literal(1))).scalar()
+def probe(layer: SemanticLayer) -> None:
+    """`SELECT 1` the way questions run: same engine, pool, limits and error codes (blocking)."""
+    fetch(layer.database_url, layer.settings, None, lambda conn, _: conn.execute(sa.select(sa.literal(1))), 1)
 
 
-async def readiness(database_url: str | None, timeout_s: float = READY_TIMEOUT_S) -> Response:
+async def readiness(layer: SemanticLayer, timeout_s: float = READY_TIMEOUT_S) -> Response:
     try:
-        await asyncio.wait_for(run_in_threadpool(probe, database_url), timeout_s)
+        await asyncio.wait_for(run_in_threadpool(probe, layer), timeout_s)
     except asyncio.TimeoutError:
         log.warning("not ready: the database did not answer within %g s", timeout_s)
         return _not_ready(f"the database did not answer within {timeout_s:g} s")
