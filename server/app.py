@@ -1,5 +1,11 @@
-"""The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, /health, auth, limits and
-optional reload."""
+"""The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, /health and /ready, auth,
+limits and optional reload.
+
+The open routes (/health, /ready, and the GraphiQL page) tell nothing about the definitions or the server:
+reload errors name metrics and measures, so /health shows only when and how many, and the details are at
+/health/reload behind the token. FastAPI's /openapi.json is off: it would describe only the plain HTTP
+routes, openly, and GraphQL's own introspection (behind the token) is the API's description.
+"""
 from __future__ import annotations
 
 import logging
@@ -12,17 +18,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import BearerAuth, TokenAuth
 from server.context import RequestContext
+from server.failures import LastResort
 from server.http_errors import PATH_HINTS, api_path_errors
 from server.limits import BodySizeLimit
 from server.plain_http import PATH_HINTS as PLAIN_PATH_HINTS
 from server.plain_http import PREFIX as PLAIN_PREFIX
 from server.plain_http import plain_router
+from server.questions import QuestionSlots
+from server.readiness import readiness
 from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
 from server.state import ServedRef, build_served
 
 log = logging.getLogger("semantic.server")
+RELOAD_PATH = "/health/reload"
 
 
 def create_app(project_dir: str | Path, database_url: str | None, settings: ServerSettings | None = None,
@@ -34,8 +44,9 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     settings = settings or ServerSettings.from_env()
     auth = auth if auth is not None else TokenAuth.load()
     ref = ServedRef(build_served(project_dir, database_url, settings))
+    slots = QuestionSlots(settings.max_concurrent_queries, settings.queue_timeout_s)
     reloader = (Reloader(ref, project_dir, lambda: build_served(project_dir, database_url, settings),
-                         settings.reload_interval_s) if watch else None)
+                         settings.reload_interval_s, settings.reload_settle_s) if watch else None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -52,19 +63,20 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
         served = ref.current  # read once: this request answers from this version to the end
         request.state.semantic_version = served.version
         response.headers[VERSION_HEADER] = served.version
-        return RequestContext(served, settings)
+        return RequestContext(served, settings, slots)
 
-    app = FastAPI(title="Revenue semantic layer", version="1", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(title="Revenue semantic layer", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
     router = VersionedGraphQLRouter(ref.current.schema, context_getter=get_context,
                                     graphql_ide="graphiql" if settings.graphiql else None)
     app.include_router(router, prefix="/graphql")
-    app.include_router(plain_router(ref))
+    app.include_router(plain_router(ref, slots))
     app.add_exception_handler(StarletteHTTPException,
                               api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
 
-    @app.get("/health")
+    @app.get("/health", include_in_schema=False)
     async def health() -> dict:
-        """Liveness, the version served, and why the last definitions change was refused (if it was)."""
+        """Liveness, the version served, and whether (not why) the last definitions change was refused."""
         served = ref.current
         error = ref.last_reload_error
         return {
@@ -74,12 +86,28 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
             "watching": reloader is not None,
             "reloads": ref.reloads,
             "auth": auth.enabled,
-            "last_reload_error": None if error is None else {"at": error.at.isoformat(), "issues": list(error.issues)},
+            "last_reload_error": None if error is None else {"at": error.at.isoformat(),
+                                                             "issue_count": len(error.issues)},
         }
+
+    @app.get(RELOAD_PATH, include_in_schema=False)
+    async def reload_details() -> dict:
+        """Why the last definitions change was refused (needs the token when auth is on)."""
+        error = ref.last_reload_error
+        return {"version": ref.current.version,
+                "last_reload_error": None if error is None else {"at": error.at.isoformat(),
+                                                                 "issues": list(error.issues)}}
+
+    @app.get("/ready", include_in_schema=False)
+    async def ready() -> Response:
+        """Readiness: the database answers a trivial query quickly (503 E_DATABASE_UNAVAILABLE otherwise)."""
+        return await readiness(ref.current.layer)
 
     app.state.served = ref
     app.state.settings = settings
-    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(BearerAuth, auth=auth, protected_prefixes=("/graphql", PLAIN_PREFIX),
+    app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes,
+                       body_timeout_s=settings.body_timeout_s)
+    app.add_middleware(LastResort)
+    app.add_middleware(BearerAuth, auth=auth, protected_prefixes=("/graphql", PLAIN_PREFIX, RELOAD_PATH),
                        ide_path="/graphql")  # outermost: refuse before reading
     return app

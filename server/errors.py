@@ -2,14 +2,12 @@
 
 Library errors (`SemanticError`) keep their code and hint; bad input caught by pydantic becomes
 E_BAD_REQUEST; GraphQL validation errors are classified (an unknown metric enum value becomes
-E_UNKNOWN_METRIC with our own did-you-mean); anything unexpected is logged with its traceback under a
-reference id and reaches the client only as E_INTERNAL with that id.
+E_UNKNOWN_METRIC with our own did-you-mean); anything unexpected is logged in one line under a reference
+id and reaches the client only as E_INTERNAL with that id (see `server.failures`).
 """
 from __future__ import annotations
 
-import logging
 import re
-import uuid
 from typing import Callable, Iterator
 
 from graphql import GraphQLError
@@ -20,8 +18,8 @@ from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS
+from server.failures import DATABASE_CODES, scrub, unexpected
 
-log = logging.getLogger("semantic.server")
 GRAINS = ", ".join(Grain.__args__)
 Classified = tuple[str, str, str]  # code, message, hint
 
@@ -57,6 +55,9 @@ VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | No
      _fixed("E_QUERY_TOO_DEEP", "nest fields less deeply, or raise the max_query_depth setting")),
     (re.compile(r"aliases found\. Allowed"),
      _fixed("E_TOO_MANY_ALIASES", "use fewer aliases per request, or raise the max_aliases setting")),
+    (re.compile(r"questions in one document .*at most \d+ are allowed"),
+     _fixed("E_TOO_MANY_QUESTIONS", "ask fewer query/savedQuery fields per request (send several requests), "
+                                    "or raise the max_questions_per_request setting")),
     (re.compile(r"more than \d+ tokens"),
      _fixed("E_QUERY_TOO_LARGE", "send a shorter document, or raise the max_tokens setting")),
     (re.compile(r"^Syntax Error"),
@@ -115,16 +116,14 @@ def to_api_error(error: GraphQLError, layer: SemanticLayer | None) -> GraphQLErr
     original = error.original_error
     if isinstance(original, SemanticError):
         code, message, hint = original.code, original.message, original.hint
+        message = scrub(message) if code in DATABASE_CODES else message
     elif isinstance(original, ValidationError):
         code, message, hint = "E_BAD_REQUEST", describe_validation(original), question_hint(original)
     elif original is None or isinstance(original, GraphQLError):
         code, message, hint = classify_validation(error.message, layer)
     else:
-        reference = uuid.uuid4().hex[:12]
-        log.error("unexpected error %s in %s", reference, ".".join(map(str, error.path or ())),
-                  exc_info=original)
-        code, message = "E_INTERNAL", f"internal error (reference {reference})"
-        hint = "this is a bug in the server, not in your request; the server log has the details"
+        failure = unexpected(original, ".".join(map(str, error.path or ())) or "a GraphQL request")
+        code, message, hint = failure.code, failure.message, failure.hint
     return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
                         path=error.path, extensions={"code": code, "hint": hint})
 

@@ -17,7 +17,8 @@ from starlette.responses import Response
 from starlette.types import Send
 
 CODES: dict[int, str] = {400: "E_BAD_REQUEST", 401: "E_UNAUTHORIZED", 404: "E_NOT_FOUND",
-                         405: "E_METHOD_NOT_ALLOWED", 413: "E_REQUEST_TOO_LARGE"}
+                         405: "E_METHOD_NOT_ALLOWED", 408: "E_REQUEST_TIMEOUT",
+                         413: "E_REQUEST_TOO_LARGE", 500: "E_INTERNAL"}
 SHAPE = 'send a JSON object {"query": "...", "variables": {...}} with content-type: application/json'
 # Hints for the reasons strawberry itself gives (matched by fragment; the messages are strawberry's).
 HINTS: tuple[tuple[str, str], ...] = (
@@ -59,9 +60,9 @@ def error_response(exc: HTTPException) -> Response:
 
 
 async def send_error(send: Send, status: int, message: str, hint: str,
-                     headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+                     headers: tuple[tuple[bytes, bytes], ...] = (), code: str | None = None) -> None:
     """The same body from plain ASGI middleware, which answers before any router exists."""
-    body = error_body(status, message, hint)
+    body = error_body(status, message, hint, code)
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
     await send({"type": "http.response.body", "body": body})

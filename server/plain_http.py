@@ -4,20 +4,20 @@ Spreadsheets ("import from web"), BI tools and curl get the same layer, the same
 the same limits as GraphQL: each request reads the served version once, compiles and runs its question in
 the thread pool, and names that version in `X-Semantic-Version`, errors included. Failures use the API's
 JSON error shape with an HTTP status a plain HTTP client can act on: 400 for a bad question, 503 when the
-database is down, 504 on timeout, 502 when the database refuses the SQL.
+database is down or the server is full (with Retry-After), 504 on timeout, 502 when the database refuses
+the SQL. Like GraphQL questions, these run under a query slot and are cancelled when the client hangs up.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-import logging
-import uuid
+import threading
+from functools import partial
 from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
@@ -26,25 +26,30 @@ from semantic.layer import SemanticLayer
 from semantic.question import Question
 from semantic.result import Result
 from server.errors import describe_validation, question_hint
+from server.failures import DATABASE_CODES, scrub, unexpected
 from server.http_errors import error_body
 from server.plain_query import EXAMPLE, question_from_params
-from server.router import VERSION_HEADER
+from server.questions import QuestionSlots, accepts_cancel, run_blocking
+from server.router import DATA_VERSION_HEADER, VERSION_HEADER
 from server.state import ServedRef
 from server.types.result import to_json
 
-log = logging.getLogger("semantic.server")
 TRUNCATED_HEADER = "X-Semantic-Truncated"
 PREFIX = "/query"
 PATH_HINTS: dict[int, str] = {404: f"the plain HTTP endpoints are /query.csv and /query.json, e.g. {EXAMPLE}",
                               405: f"use GET with query-string parameters, e.g. {EXAMPLE}"}
 # Library codes that are not the caller's fault; every other SemanticError is a bad question (400).
 STATUS_BY_CODE: dict[str, int] = {"E_DATABASE_UNAVAILABLE": 503, "E_NO_DATABASE": 503, "E_BAD_DATABASE_URL": 503,
-                                  "E_QUERY_TIMEOUT": 504, "E_QUERY_FAILED": 502}
+                                  "E_DATABASE_BUSY": 503, "E_SERVER_BUSY": 503, "E_QUERY_CANCELLED": 503,
+                                  "E_QUERY_TIMEOUT": 504, "E_QUERY_FAILED": 502, "E_QUERY_TOO_COSTLY": 400}
+RETRY_CODES = frozenset({"E_SERVER_BUSY", "E_DATABASE_BUSY"})  # worth retrying soon: answered with Retry-After
 
 
-def ask(layer: SemanticLayer, params: QueryParams) -> tuple[Question, Result]:
+def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> tuple[Question, Result]:
     """Build and run the question (blocking: parsing `where`, compiling and the database call)."""
     question = question_from_params(layer, params)
+    if accepts_cancel(layer.query):
+        return question, layer.query(question, cancel=cancel)
     return question, layer.query(question)
 
 
@@ -74,37 +79,45 @@ def json_response(_: Question, result: Result) -> Response:
     body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label}
                         for c in result.columns],
             "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
-            "version": result.version, "truncated": result.truncated}
+            "version": result.version, "data_version": getattr(result, "data_version", None),
+            "truncated": result.truncated}
     return Response(json.dumps(body), media_type="application/json")
 
 
-def error_response(exc: Exception) -> Response:
-    """A refusal in the API's error shape; an unexpected exception is logged under a reference id."""
+def error_response(exc: Exception, retry_after_s: int = 1) -> Response:
+    """A refusal in the API's error shape; an unexpected exception is logged (one line) under a reference id."""
+    headers = {}
     if isinstance(exc, SemanticError):
         status, code, message, hint = STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.hint
+        message = scrub(message) if code in DATABASE_CODES else message
+        if code in RETRY_CODES:
+            headers["Retry-After"] = str(retry_after_s)
     elif isinstance(exc, ValidationError):
         status, code, message, hint = 400, "E_BAD_REQUEST", describe_validation(exc), question_hint(exc)
     else:
-        reference = uuid.uuid4().hex[:12]
-        log.error("unexpected error %s in a plain HTTP query", reference, exc_info=exc)
-        status, code, message = 500, "E_INTERNAL", f"internal error (reference {reference})"
-        hint = "this is a bug in the server, not in your request; the server log has the details"
-    return Response(error_body(status, message, hint, code), status_code=status, media_type="application/json")
+        failure = unexpected(exc, "a plain HTTP query", deep_code="E_EXPRESSION_TOO_DEEP")
+        status, code, message, hint = failure.status, failure.code, failure.message, failure.hint
+    return Response(error_body(status, message, hint, code), status_code=status, headers=headers,
+                    media_type="application/json")
 
 
-def plain_router(ref: ServedRef) -> APIRouter:
+def plain_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
     """The two endpoints over whatever version `ref` serves when each request starts."""
     router = APIRouter()
 
     async def answer(request: Request, render: Callable[[Question, Result], Response]) -> Response:
         served = ref.current  # read once: this request answers from this version to the end
         try:
-            question, result = await run_in_threadpool(ask, served.layer, request.query_params)
+            question, result = await run_blocking(partial(ask, served.layer, request.query_params), slots,
+                                                  request.is_disconnected)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
-            response = error_response(exc)
+            response = error_response(exc, slots.retry_after_s)
         else:
             response = render(question, result)
             response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+            data_version = getattr(result, "data_version", None)
+            if data_version is not None:
+                response.headers[DATA_VERSION_HEADER] = str(data_version)
         response.headers[VERSION_HEADER] = served.version
         return response
 

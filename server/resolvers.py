@@ -12,6 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import Question
+from server.context import RequestContext
+from server.questions import run_query
 from server.types.entity import Dimension
 from server.types.inputs import FilterInput, OrderByInput, TimeRangeInput
 from server.types.result import QueryResult
@@ -41,22 +43,25 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
     return {k: v for k, v in data.items() if v is not None}
 
 
-async def run_question(layer: SemanticLayer, question: Question) -> QueryResult:
-    result = await run_in_threadpool(layer.query, question)
+async def run_question(context: RequestContext, question: Question) -> QueryResult:
+    """Under a query slot, cancelled if the client hangs up before the answer is ready."""
+    request = context.request
+    disconnected = request.is_disconnected if request is not None else None
+    result = await run_query(context.layer, question, context.slots, disconnected)
     return QueryResult.from_domain(result)
 
 
-async def run_saved(layer: SemanticLayer, name: str, time_range: TimeRangeInput | None,
+async def run_saved(context: RequestContext, name: str, time_range: TimeRangeInput | None,
                     filters: list[FilterInput] | None) -> QueryResult:
     """A saved question; a given time range replaces the saved one, given filters are ANDed to its own."""
-    saved = layer.saved_query(name)
+    saved = context.layer.saved_query(name)
     extra = [f.to_domain() for f in filters or ()]
     question = Question.from_saved(
         saved,
         time_range=time_range.to_domain() if time_range else None,
         filters=[f.model_dump() for f in saved.filters] + extra if extra else None,
     )
-    return await run_question(layer, question)
+    return await run_question(context, question)
 
 
 async def dimensions_for(layer: SemanticLayer, metrics: list[Any]) -> list[Dimension]:

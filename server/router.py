@@ -29,6 +29,7 @@ from server.context import RequestContext
 from server.http_errors import SHAPE, RequestError, error_response
 
 VERSION_HEADER = "X-Semantic-Version"
+DATA_VERSION_HEADER = "X-Semantic-Data-Version"
 JSON_KINDS = {str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 

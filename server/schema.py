@@ -19,6 +19,7 @@ from strawberry.types import Info
 from semantic.layer import SemanticLayer
 from semantic.question import Question
 from server import resolvers
+from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
 from server.settings import ServerSettings
 from server.types.entity import Dimension, Entity
@@ -107,19 +108,19 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
         ) -> QueryResult:
             data = resolvers.question_data(metrics, dimensions, grain, time_range, filters, order_by, limit,
                                            time_dimension)
-            return await resolvers.run_question(info.context.layer, Question.model_validate(data))
+            return await resolvers.run_question(info.context, Question.model_validate(data))
 
         @strawberry.field(description="Run a saved question; timeRange replaces its range, filters are "
                                       "added to its own.")
         async def saved_query(self, info: Info, name: SavedQueryName, time_range: TimeRangeInput | None = None,
                               filters: list[FilterInput] | None = None) -> QueryResult:
-            return await resolvers.run_saved(info.context.layer, resolvers.name_of(name), time_range, filters)
+            return await resolvers.run_saved(info.context, resolvers.name_of(name), time_range, filters)
 
     return ApiSchema(query=Query, extensions=request_extensions(settings))
 
 
 def request_extensions(settings: ServerSettings) -> list:
-    """Limits, caches and error formatting, as factories (strawberry builds one set per request).
+    """Limits (depth, aliases, tokens, questions), caches and error formatting, as factories (strawberry builds one set per request).
 
     The depth and alias rules are built once and shared: strawberry's limiters make new rule classes per
     instance, which would defeat the validation cache (keyed on schema, document and rules). Validating a
@@ -127,7 +128,8 @@ def request_extensions(settings: ServerSettings) -> list:
     ParserCache is not used: a syntax error raised from its hook would bypass `ApiErrors`.)
     """
     rules = [*QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules]
+             *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+             max_questions_rule(settings.max_questions_per_request)]
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(rules),

@@ -7,7 +7,7 @@ Precedence: built-in default < environment variable < CLI flag.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
 from semantic.layer import ExecutionSettings
@@ -54,7 +54,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reload_interval_s", 1.0, "How often `--watch` checks the definitions files for changes.",
             0.01, 3600),
     Setting("graphiql", True, "Serve the GraphiQL IDE to browsers at /graphql."),
+    Setting("max_periods", 5000, "Most periods (date-spine length) one question may span at its grain "
+                                 "(E_QUERY_TOO_COSTLY).", 1, 1_000_000),
+    Setting("max_cells", 2_000_000, "Most result cells (periods x dimension values x metrics) one question "
+                                    "may produce (E_QUERY_TOO_COSTLY).", 1, 1_000_000_000),
+    Setting("db_memory_limit_mb", 2048, "Memory the database engine may use for queries, in MB "
+                                        "(DuckDB memory_limit; PostgreSQL work_mem).", 64, 1_048_576),
+    Setting("db_threads", 2, "Threads the database engine may use per query (DuckDB threads).", 1, 256),
+    Setting("pool_timeout_s", 5.0, "Longest wait for a database connection before E_DATABASE_BUSY.",
+            0.1, 600),
+    Setting("max_concurrent_queries", 8, "Questions running at once; more wait for a slot.", 1, 1024),
+    Setting("queue_timeout_s", 2.0, "Longest wait for a query slot before E_SERVER_BUSY (HTTP 503).", 0, 600),
+    Setting("max_questions_per_request", 5, "Most query/savedQuery fields in one GraphQL document "
+                                            "(E_TOO_MANY_QUESTIONS).", 1, 100),
+    Setting("body_timeout_s", 10.0, "Seconds a client may take to send its request body before HTTP 408 "
+                                    "(E_REQUEST_TIMEOUT).", 0.1, 600),
+    Setting("reload_settle_s", 0.5, "`--watch` loads a change only once the files have not changed for this "
+                                    "long.", 0, 60),
 )
+# The settings the library enforces itself, handed to ExecutionSettings when it knows them.
+LIBRARY_SETTINGS = ("statement_timeout_s", "max_rows", "max_periods", "max_cells", "db_memory_limit_mb",
+                    "db_threads", "pool_timeout_s")
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
@@ -68,6 +88,16 @@ class ServerSettings:
     max_tokens: int = 2_000
     reload_interval_s: float = 1.0
     graphiql: bool = True
+    max_periods: int = 5000
+    max_cells: int = 2_000_000
+    db_memory_limit_mb: int = 2048
+    db_threads: int = 2
+    pool_timeout_s: float = 5.0
+    max_concurrent_queries: int = 8
+    queue_timeout_s: float = 2.0
+    max_questions_per_request: int = 5
+    body_timeout_s: float = 10.0
+    reload_settle_s: float = 0.5
 
     def __post_init__(self) -> None:
         """Bounds are checked however the settings were made (environment, CLI flag or code)."""
@@ -75,8 +105,9 @@ class ServerSettings:
             setting.check(getattr(self, setting.name))
 
     def execution(self) -> ExecutionSettings:
-        """The part of the settings the library itself enforces."""
-        return ExecutionSettings(statement_timeout_s=self.statement_timeout_s, max_rows=self.max_rows)
+        """The part of the settings the library itself enforces (those its ExecutionSettings knows)."""
+        known = {f.name for f in fields(ExecutionSettings)}
+        return ExecutionSettings(**{name: getattr(self, name) for name in LIBRARY_SETTINGS if name in known})
 
     def with_values(self, values: Mapping[str, Any]) -> "ServerSettings":
         """A copy with string or typed values applied; unknown names or bad values raise ValueError."""

@@ -20,8 +20,9 @@ def serve(
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
     project: Path = ProjectOption,
     database: str = DatabaseOption,
-    watch: bool = typer.Option(False, "--watch", help="Reload when the YAML files change; an invalid change is "
-                                                      "refused and the previous version keeps serving."),
+    watch: bool = typer.Option(False, "--watch", help="Reload when the YAML files change and have settled "
+                                                      "(reload_settle_s); an invalid change is refused and the "
+                                                      "previous version keeps serving."),
     tokens_file: Path = typer.Option(None, "--tokens-file", help="Require a bearer token listed in this file "
                                                                  "(one per line, or sha256:<hex>)."),
     demo_if_missing: bool = typer.Option(False, "--demo-if-missing", help="Create the demo DuckDB ledger when "
@@ -29,11 +30,12 @@ def serve(
     setting: list[str] = typer.Option([], "--setting", "-s", help="NAME=VALUE, e.g. max_rows=500 (repeatable; "
                                                                   "see docs/api.md for every setting)."),
 ) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql in a browser, liveness at /health)."""
+    """Serve the GraphQL API (GraphiQL at /graphql in a browser, liveness at /health, readiness at /ready)."""
     import uvicorn
 
     from server.app import create_app
     from server.auth import TokenAuth
+    from server.failures import ShortAccessLines
     from server.settings import ServerSettings, parse_cli_settings
 
     try:
@@ -45,6 +47,7 @@ def serve(
     if demo_if_missing:
         _create_demo_if_missing(project, url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("uvicorn.access").addFilter(ShortAccessLines())  # hostile URLs make short lines
     try:
         application = create_app(project, url, settings, auth=auth, watch=watch)
     except DefinitionsInvalid as exc:

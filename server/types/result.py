@@ -46,6 +46,8 @@ class QueryResult:
     params: JSON = strawberry.field(description="The bound parameter values of the SQL.")
     version: str = strawberry.field(description="Stamp of the definitions version that produced it.")
     truncated: bool = strawberry.field(description="True when more rows existed than max_rows allows.")
+    data_version: str | None = strawberry.field(description="Stamp of the data that answered (changes when "
+                                                            "the ledger is replaced or rewritten), when known.")
 
     @classmethod
     def from_domain(cls, result: Result) -> "QueryResult":
@@ -53,5 +55,9 @@ class QueryResult:
             columns=[Column(name=c.name, type=c.type, format=c.format, label=c.label) for c in result.columns],
             rows=[{k: to_json(v) for k, v in row.items()} for row in result.rows],
             sql=result.sql, params=to_json(dict(result.params)), version=result.version,
-            truncated=result.truncated,
+            truncated=result.truncated, data_version=_stamp(getattr(result, "data_version", None)),
         )
+
+
+def _stamp(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,124 @@
+"""Running one question from a request: a bounded number at once, and cancelled when nobody waits for it.
+
+Both GraphQL resolvers and the plain HTTP endpoints go through `run_query`, so the same two promises hold
+everywhere:
+
+- At most `max_concurrent_queries` questions run at once. A request that finds every slot taken waits at
+  most `queue_timeout_s`, then gets E_SERVER_BUSY: the machine degrades into quick refusals, not into
+  memory exhaustion. Slots are counted with a lock rather than an asyncio semaphore because one app may be
+  driven by several event loops (tests do), and an asyncio primitive belongs to one loop.
+- A question whose client hangs up (or whose request task is cancelled) is told to stop: the layer's
+  `cancel` event is set, which interrupts the database work. A slot is only given back when the worker
+  thread has really finished, so an abandoned query still counts until the database lets go of it.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import math
+import threading
+import time
+from functools import partial
+from typing import Any, Awaitable, Callable
+
+from starlette.concurrency import run_in_threadpool
+
+from semantic.errors import SemanticError
+from semantic.layer import SemanticLayer
+from semantic.question import Question
+from semantic.result import Result
+
+DISCONNECT_POLL_S = 0.1  # how often a waiting request checks whether its client is still there
+SLOT_POLL_S = 0.01
+
+
+class QuestionSlots:
+    """A counter of running questions with a cap; `acquire` waits (without blocking the loop) up to a limit."""
+
+    def __init__(self, limit: int, queue_timeout_s: float) -> None:
+        self.limit = limit
+        self.queue_timeout_s = queue_timeout_s
+        self.running = 0
+        self._lock = threading.Lock()
+
+    def try_acquire(self) -> bool:
+        with self._lock:
+            if self.running >= self.limit:
+                return False
+            self.running += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.running -= 1
+
+    async def acquire(self) -> None:
+        """Take a slot, or raise E_SERVER_BUSY after `queue_timeout_s`."""
+        deadline = time.monotonic() + self.queue_timeout_s
+        while not self.try_acquire():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise busy(self.limit, self.queue_timeout_s)
+            await asyncio.sleep(min(SLOT_POLL_S, remaining))
+
+    @property
+    def retry_after_s(self) -> int:
+        """What a refused client is told to wait (HTTP Retry-After): a whole number of seconds, at least 1."""
+        return max(1, math.ceil(self.queue_timeout_s))
+
+
+def busy(limit: int, waited_s: float) -> SemanticError:
+    return SemanticError("E_SERVER_BUSY",
+                         f"the server is already running {limit} questions and none finished within {waited_s:g} s",
+                         "retry in a moment; the operator can raise the max_concurrent_queries or "
+                         "queue_timeout_s settings")
+
+
+def accepts_cancel(query: Callable[..., Any]) -> bool:
+    """Whether this layer's `query` takes a `cancel` event (libraries without it still run, uncancellable)."""
+    try:
+        return "cancel" in inspect.signature(query).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+async def run_query(layer: SemanticLayer, question: Question, slots: QuestionSlots,
+                    disconnected: Callable[[], Awaitable[bool]] | None = None) -> Result:
+    """Run `layer.query(question)` in a worker thread under a slot; cancel it if the client goes away."""
+    return await run_blocking(partial(_query, layer, question), slots, disconnected)
+
+
+def _query(layer: SemanticLayer, question: Question, cancel: threading.Event) -> Result:
+    if accepts_cancel(layer.query):
+        return layer.query(question, cancel=cancel)
+    return layer.query(question)
+
+
+async def run_blocking(work: Callable[[threading.Event], Any], slots: QuestionSlots,
+                       disconnected: Callable[[], Awaitable[bool]] | None = None) -> Any:
+    """`work(cancel_event)` in the thread pool under a slot, watching for a client that hung up."""
+    await slots.acquire()
+    cancel = threading.Event()
+    try:
+        worker = asyncio.ensure_future(run_in_threadpool(work, cancel))
+    except BaseException:
+        slots.release()
+        raise
+    worker.add_done_callback(lambda _: slots.release())  # only when the thread is really done
+    try:
+        while True:
+            done, _ = await asyncio.wait({worker}, timeout=DISCONNECT_POLL_S)
+            if done:
+                return worker.result()
+            if disconnected is not None and not cancel.is_set() and await disconnected():
+                cancel.set()  # the worker ends soon with E_QUERY_CANCELLED; nobody will read the answer
+    except asyncio.CancelledError:
+        cancel.set()
+        worker.add_done_callback(_swallow)
+        raise
+
+
+def _swallow(worker: asyncio.Future) -> None:
+    """Read an abandoned worker's outcome so asyncio does not log 'exception was never retrieved'."""
+    if not worker.cancelled():
+        worker.exception()
