@@ -35,6 +35,7 @@ PAYLOADS = [
     "$$; COPY reps TO '/tmp/leak.csv'; $$",
     "read_csv_auto('/etc/passwd')",
 ]
+LOG_BUDGET = 10_000  # characters one hostile test may make the server log
 # Status a server-side failure code maps to; on GraphQL these come back inside a 200 and count as 5xx.
 SERVER_FAULT_CODES = {"E_INTERNAL": 500, "E_QUERY_FAILED": 502, "E_DATABASE_UNAVAILABLE": 503,
                       "E_DATABASE_BUSY": 503, "E_SERVER_BUSY": 503, "E_QUERY_TIMEOUT": 504}
@@ -126,6 +127,15 @@ def assert_read_only(url: str) -> None:
         hand_sql(url, "create table intruder (x integer)")
     counts = {table: hand_sql(url, f"select count(*) from {table}")[0][0] for table in LEDGER_ROWS}
     assert counts == LEDGER_ROWS
+
+
+@pytest.fixture
+def log_stays_small(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """After the test: what the server logged (tracebacks included) is small; hostile input floods nothing."""
+    yield
+    records = caplog.get_records("call")
+    logged = sum(len(caplog.handler.format(record)) for record in records)
+    assert logged < LOG_BUDGET, f"the server logged {logged} characters: {records[0].getMessage()[:300]}"
 
 
 @pytest.fixture
