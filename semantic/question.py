@@ -19,6 +19,7 @@ from semantic.errors import SemanticError
 MAX_METRICS = 50
 MAX_DIMENSIONS = 20
 MAX_FILTERS = 50
+MAX_ORDER_BY = 1 + MAX_DIMENSIONS + MAX_METRICS  # every output column at most once: period, dimensions, metrics
 MAX_LIMIT = 1_000_000_000
 
 
@@ -29,7 +30,7 @@ class Question(Model):
     time_dimension: DimensionRef | None = None
     time_range: TimeRange | None = None
     filters: tuple[Filter, ...] = Field((), max_length=MAX_FILTERS)
-    order_by: tuple[OrderBy, ...] = ()
+    order_by: tuple[OrderBy, ...] = Field((), max_length=MAX_ORDER_BY)
     limit: int | None = Field(None, ge=1, le=MAX_LIMIT)
 
     @classmethod

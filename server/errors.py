@@ -17,7 +17,7 @@ from strawberry.extensions import SchemaExtension
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
-from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS
+from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS, MAX_ORDER_BY
 from server.failures import DATABASE_CODES, scrub, unexpected
 
 GRAINS = ", ".join(Grain.__args__)
@@ -39,9 +39,9 @@ def _fixed(code: str, hint: str):
 
 
 VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | None], Classified]], ...] = (
-    (re.compile(r"Value '(?P<value>[^']*)' does not exist in 'MetricName' enum"),
+    (re.compile(r"Value '(?P<value>.*)' does not exist in 'MetricName' enum"),
      _unknown("metric", "E_UNKNOWN_METRIC", lambda layer: layer.definitions.metrics)),
-    (re.compile(r"Value '(?P<value>[^']*)' does not exist in 'SavedQueryName' enum"),
+    (re.compile(r"Value '(?P<value>.*)' does not exist in 'SavedQueryName' enum"),
      _unknown("saved query", "E_UNKNOWN_SAVED_QUERY", lambda layer: layer.definitions.saved_queries)),
     (re.compile(r"'Grain' enum|Grain.*cannot represent"),
      _fixed("E_BAD_GRAIN", f"supported grains: {GRAINS}")),
@@ -84,6 +84,7 @@ FIELD_HINTS: dict[tuple[str, str | None], str] = {
     ("dimensions", None): "dimensions are written entity.dimension (account.segment); "
                           "dimensions(metrics: [...]) lists the valid ones",
     ("time_dimension", None): "timeDimension is written entity.dimension (opportunity.closed_at)",
+    ("order_by", "too_long"): f"order by at most {MAX_ORDER_BY} columns (each output column once)",
     ("filters", "too_long"): f"use at most {MAX_FILTERS} filters per query",
     ("filters", None): "a filter names its dimension as entity.dimension (account.segment), an op, and "
                        "`value` (or `values` for in, not_in, between)",

@@ -15,6 +15,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from fastapi.routing import APIWebSocketRoute
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
@@ -31,6 +32,18 @@ from server.http_errors import SHAPE, RequestError, error_response
 VERSION_HEADER = "X-Semantic-Version"
 DATA_VERSION_HEADER = "X-Semantic-Data-Version"
 JSON_KINDS = {str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def _several_operations(query: Any, context: RequestContext) -> bool:
+    """GraphQL requires operationName when a document defines several operations; strawberry would run the
+    first. Only documents that could hold two are parsed (bounded by max_tokens, like validation)."""
+    if not isinstance(query, str) or query.count("{") < 2:
+        return False
+    try:
+        document = parse(query, max_tokens=context.settings.max_tokens)
+    except GraphQLError:
+        return False  # the schema's own parse reports it with its usual code
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
 
 
 class VersionedGraphQLRouter(GraphQLRouter):
@@ -63,6 +76,9 @@ class VersionedGraphQLRouter(GraphQLRouter):
                                 context: RequestContext, root_value: Any, sub_response: Any) -> ExecutionResult:
         # GET may only read (queries); POST may do anything the schema offers (which is also only reading).
         allowed = OperationType.from_http(request_adapter.method)
+        if request_data.operation_name is None and _several_operations(request_data.query, context):
+            raise RequestError(400, "the document defines several operations and operationName does not say "
+                               "which one to run", 'add "operationName": "<name>" to the request')
         try:
             return await context.served.schema.execute(
                 request_data.query, variable_values=request_data.variables, context_value=context,
