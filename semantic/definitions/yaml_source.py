@@ -28,6 +28,8 @@ MAX_KEY = 1024  # YAML's limit on the length of a simple (unmarked) key
 COMPOSE_SAFE_DEPTH = 2_000  # below this, libyaml stays fast and cannot crash even on a small thread stack
 _BRACKETS = re.compile(r"[\[\]{}]")
 _LIBYAML_DEPTH = "maximum nesting depth"  # libyaml >= 0.2.5 as bundled by PyYAML >= 6.0.3 has its own limit
+# YAML's printable set (spec 1.1, 5.1): anything else is refused by the reader, which reports a byte offset only
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 class _TooDeep(Exception):
@@ -214,8 +216,14 @@ def _visit(event: yaml.Event, depth: int, hostile: bool, file: str, issues: Issu
 
 
 def _syntax_issue(text: str, file: str, exc: yaml.MarkedYAMLError, issues: IssueList) -> None:
-    """The parser's own message, except for a key too long to be a key, which it reports misleadingly."""
+    """The parser's own message, except for a key too long to be a key, which it reports misleadingly, and an
+    unclosed quote or bracket, which it reports where the file ends instead of where it opens."""
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and _runs_to_the_end(text, exc):
+        what = "quote" if "quoted scalar" in str(exc.context) else "bracket"
+        issues.add("E_YAML_SYNTAX", f"YAML syntax error: the {what} opened here is never closed ({exc.problem})",
+                   _mark_pos(file, exc.context_mark), f"close the {what}, or escape it if it belongs to the text")
+        return
     if mark is None:
         issues.add("E_YAML_SYNTAX", f"YAML syntax error: {exc.problem or exc}", Position(file, 1, 1),
                    "check indentation, colons and quotes around this place")
@@ -231,8 +239,41 @@ def _syntax_issue(text: str, file: str, exc: yaml.MarkedYAMLError, issues: Issue
                "check indentation, colons and quotes around this place")
 
 
+def _runs_to_the_end(text: str, exc: yaml.MarkedYAMLError) -> bool:
+    """Whether a quoted scalar or flow collection swallowed the rest of the file (its opening is the culprit)."""
+    context = str(exc.context or "")
+    if not ("quoted scalar" in context or "flow" in context) or exc.problem_mark is None:
+        return False
+    mark = exc.problem_mark  # line and column, not index: libyaml's index counts bytes
+    rest = text.split("\n")[mark.line:]
+    return "end of stream" in str(exc.problem) or not "".join([rest[0][mark.column:], *rest[1:]]).strip() \
+        if rest else True
+
+
 def _mark_pos(file: str, mark: yaml.Mark) -> Position:
     return Position(file, mark.line + 1, mark.column + 1)
+
+
+def _offset_pos(text: str, offset: int, file: str) -> Position:
+    line = text.count("\n", 0, offset)
+    return Position(file, line + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _decode(raw: bytes, file: str, issues: IssueList) -> str | None:
+    """The file as text, or None after reporting the exact line:col of the first byte YAML cannot read."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[:exc.start].decode("utf-8", errors="replace")
+        issues.add("E_ENCODING", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", _offset_pos(before, len(before), file),
+                   "save the file as UTF-8 (it looks like Latin-1 or Windows-1252)")
+        return None
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        issues.add("E_ENCODING", f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
+                   _offset_pos(text, bad.start(), file), "delete it (editors may show it as a blank or as ^@)")
+        return None
+    return text
 
 
 def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: IssueList,
@@ -243,12 +284,14 @@ def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: Issue
     """
     try:
         raw = path.read_bytes()
-        if digest is not None:
-            digest.update(display_name.encode() + b"\0" + raw + b"\0")
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        issues.add("E_FILE", f"cannot read {display_name}: {exc}", Position(display_name, 1, 1),
-                   "check that the file exists and is UTF-8 text")
+    except OSError as exc:
+        issues.add("E_FILE", f"cannot read {display_name}: {exc.strerror or exc}", Position(display_name, 1, 1),
+                   "check that the file exists and can be read")
+        return None
+    if digest is not None:
+        digest.update(display_name.encode() + b"\0" + raw + b"\0")
+    text = _decode(raw, display_name, issues)
+    if text is None:
         return None
     try:
         if _refuse_flow_depth(text, display_name, issues) or (

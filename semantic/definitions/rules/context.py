@@ -108,6 +108,36 @@ class Context:
         self._metric_measures[name] = result
         return result
 
+    @cached_property
+    def unresolved_metrics(self) -> frozenset[str]:
+        """Metrics with an error of their own (a missing measure or metric, a broken formula), directly or through
+        what they are built on: questions using them are not checked further, so one mistake is one issue."""
+        d = self.defs
+        bad: set[str] = set()
+        for name, metric in d.metrics.items():
+            if isinstance(metric, m.SimpleMetric):
+                missing = metric.measure not in d.measures
+            elif isinstance(metric, m.RatioMetric):
+                missing = metric.numerator not in d.measures or metric.denominator not in d.measures
+            elif isinstance(metric, m.DerivedMetric):
+                try:
+                    parse_derived(metric.expr)
+                    missing = False
+                except ExpressionError:
+                    missing = True
+            else:
+                missing = False
+            if missing or any(dep not in d.metrics for dep in self.derived_refs.get(name, ())):
+                bad.add(name)
+        changed = True
+        while changed:  # spread to everything built on a bad metric; cycles end because `bad` only grows
+            changed = False
+            for name, deps in self.derived_refs.items():
+                if name not in bad and any(dep in bad for dep in deps):
+                    bad.add(name)
+                    changed = True
+        return frozenset(bad)
+
     def metric_entities(self, name: str) -> frozenset[str]:
         return frozenset(self.defs.measures[x][0] for x in self.metric_measures(name) if x in self.defs.measures)
 

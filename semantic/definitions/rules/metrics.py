@@ -47,8 +47,8 @@ def check_derived_formulas(defs: Definitions, issues: IssueList) -> None:
         try:
             parsed = parse_derived(metric.expr)
         except ExpressionError as exc:
-            issues.add("E_INVALID_EXPRESSION", f"metric '{name}': {exc}", pos,
-                       "write arithmetic over other metrics' names, e.g. `bookings / won_deals`")
+            issues.add(exc.code, f"metric '{name}': {exc}", pos,
+                       exc.hint or "write arithmetic over other metrics' names, e.g. `bookings / won_deals`")
             continue
         for ref in sorted(parsed.identifiers):
             if ref not in defs.metrics and not defs.is_broken("metrics", ref):
