@@ -15,7 +15,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, TooDeep, check_sql_size
+from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, TooDeep, check_sql_size
 from semantic.definitions.sql_policy import STATEMENT_NODES, NotAllowed, check_functions, table_problem
 
 READ_DIALECT = "duckdb"
@@ -26,7 +26,8 @@ FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
 )
 DERIVED_FUNCTIONS = (exp.Coalesce, exp.Nullif, exp.Abs, exp.Round, exp.Greatest, exp.Least, exp.Case, exp.If)
 TOO_DEEP_HINT = (f"split it into dimensions or measures that build on each other; an expression may nest at most "
-                 f"{MAX_EXPRESSION_DEPTH} levels (brackets, CASE, NOT, casts)")
+                 f"{MAX_EXPRESSION_DEPTH} levels (brackets, CASE, NOT, casts) and be at most "
+                 f"{MAX_EXPRESSION_LENGTH:,} characters")
 
 
 class ExpressionError(ValueError):

@@ -154,5 +154,18 @@ def parse_item(tp: Any, data: Any, file: str, base: tuple, smap: SourceMap, issu
     except ValidationError as exc:
         report_errors(exc, data, file, base, smap, issues, tp)
     except SemanticError as exc:  # a model's own coded refusal, e.g. E_VALUE_TOO_DEEP for a filter value
-        issues.add(exc.code, exc.message, smap.value(file, base), exc.hint)
+        issues.add(exc.code, exc.message, smap.value(file, base + _refused_value(data)), exc.hint)
     return None
+
+
+def _refused_value(data: Any) -> tuple:
+    """Where in a saved query the filter value a model refused is written (its first refused `value(s)`)."""
+    filters = data.get("filters") if isinstance(data, dict) else None
+    for i, flt in enumerate(filters if isinstance(filters, list) else ()):
+        for key in ("value", "values"):
+            if isinstance(flt, dict) and key in flt:
+                try:
+                    m.check_value_shape(flt[key], key)
+                except SemanticError:
+                    return ("filters", i, key)
+    return ()

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from semantic.definitions.yaml_text import decode_yaml_text
 from semantic.errors import IssueList, Position
 
 Path_ = tuple[Any, ...]
@@ -28,8 +29,6 @@ MAX_KEY = 1024  # YAML's limit on the length of a simple (unmarked) key
 COMPOSE_SAFE_DEPTH = 2_000  # below this, libyaml stays fast and cannot crash even on a small thread stack
 _BRACKETS = re.compile(r"[\[\]{}]")
 _LIBYAML_DEPTH = "maximum nesting depth"  # libyaml >= 0.2.5 as bundled by PyYAML >= 6.0.3 has its own limit
-# YAML's printable set (spec 1.1, 5.1): anything else is refused by the reader, which reports a byte offset only
-_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 class _TooDeep(Exception):
@@ -134,7 +133,10 @@ class _Composer:
             return [self.to_python(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.tag == STR_TAG:
             return node.value  # the common case, without the constructor's bookkeeping
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError):  # looks like a date or number but is none (2025-13-01): keep the text
+            return node.value
 
 
 def _may_be_hostile(text: str) -> bool:
@@ -254,28 +256,6 @@ def _mark_pos(file: str, mark: yaml.Mark) -> Position:
     return Position(file, mark.line + 1, mark.column + 1)
 
 
-def _offset_pos(text: str, offset: int, file: str) -> Position:
-    line = text.count("\n", 0, offset)
-    return Position(file, line + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
-
-
-def _decode(raw: bytes, file: str, issues: IssueList) -> str | None:
-    """The file as text, or None after reporting the exact line:col of the first byte YAML cannot read."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[:exc.start].decode("utf-8", errors="replace")
-        issues.add("E_ENCODING", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", _offset_pos(before, len(before), file),
-                   "save the file as UTF-8 (it looks like Latin-1 or Windows-1252)")
-        return None
-    bad = _NOT_PRINTABLE.search(text)
-    if bad:
-        issues.add("E_ENCODING", f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
-                   _offset_pos(text, bad.start(), file), "delete it (editors may show it as a blank or as ^@)")
-        return None
-    return text
-
-
 def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: IssueList,
                    digest: Any | None = None) -> Any:
     """Parse one file; syntax errors become issues with the parser's own position.
@@ -290,7 +270,7 @@ def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: Issue
         return None
     if digest is not None:
         digest.update(display_name.encode() + b"\0" + raw + b"\0")
-    text = _decode(raw, display_name, issues)
+    text = decode_yaml_text(raw, display_name, issues)
     if text is None:
         return None
     try:

@@ -149,8 +149,9 @@ def _check_time_range(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQ
                              ("to", tr.end, bound_problem)):
         problem = check(text) if text is not None else None
         if problem:
-            issues.add("E_TIME_RANGE", f"saved query '{q}' time_range {key} '{text}': {problem}"
-                       + did_you_mean(normalise(text), NAMES), defs.where_value("saved_queries", q, "time_range", key),
+            guess = did_you_mean(normalise(text), NAMES) if problem.startswith("unknown") else ""
+            issues.add("E_TIME_RANGE", f"saved query '{q}' time_range {key} '{text}': {problem}{guess}",
+                       defs.where_value("saved_queries", q, "time_range", key),
                        f"use a date YYYY-MM-DD or one of: {HELP}" if key != "relative" else f"use one of: {HELP}")
     start, end = _iso(tr.start), _iso(tr.end)
     if start and end and start > end:
