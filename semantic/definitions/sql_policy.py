@@ -26,8 +26,7 @@ _FUNCTION_NAMES = (
     # conditional and conversion
     "Coalesce", "Nullif", "Case", "If", "Cast", "TryCast", "Greatest", "Least",
     # numbers
-    "Abs", "Round", "Floor", "Ceil", "Trunc", "Sqrt", "Pow", "Ln", "Log", "Exp", "Mod", "Sign", "SafeDivide",
-    "IntDiv", "Rand",
+    "Abs", "Round", "Floor", "Ceil", "Trunc", "Sqrt", "Pow", "Ln", "Log", "Exp", "Sign", "SafeDivide", "Rand",
     # text
     "Lower", "Upper", "Trim", "Length", "Substring", "Concat", "ConcatWs", "Replace", "StrPosition", "Left", "Right",
     "Pad", "Initcap", "Reverse", "SplitPart", "RegexpLike", "RegexpILike", "RegexpExtract", "RegexpReplace",
