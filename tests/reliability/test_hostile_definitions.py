@@ -136,3 +136,34 @@ def test_shallow_list_values_are_left_to_the_planner(repo_root: Path) -> None:
     with pytest.raises(SemanticError) as info:
         SemanticLayer.open(repo_root).compile(question, "duckdb")
     assert info.value.code == "E_BAD_FILTER"
+
+
+METRICS_ONLY = """
+entities:
+  deal:
+    table: deals
+    primary_key: deal_id
+    default_time_dimension: closed_at
+    dimensions:
+      closed_at: {type: time}
+    measures:
+      deals: {agg: count}
+metrics:
+  deal_count: {type: simple, measure: deals}
+%s
+saved_queries:
+  q: {metrics: [m0], grain: month, time_range: {relative: this_year}}
+"""
+
+
+@pytest.mark.parametrize("shape,expected", [("chain", "E_EXPRESSION_TOO_DEEP"), ("cycle", "E_METRIC_CYCLE")])
+def test_thousands_of_stacked_metrics_are_one_issue(tmp_path: Path, shape: str, expected: str) -> None:
+    n = 2_000
+    lines = [f"  m{i}: {{type: derived, expr: m{i + 1} + 1}}" for i in range(n - 1)]
+    lines.append("  m1999: {type: derived, expr: m0 + 1}" if shape == "cycle" else "  m1999: {type: simple, "
+                                                                                   "measure: deals}")
+    (tmp_path / "metrics.yaml").write_text(METRICS_ONLY % "\n".join(lines), encoding="utf-8")
+    started = time.perf_counter()
+    issues = load_project(tmp_path).issues
+    assert time.perf_counter() - started < SECONDS
+    assert [i.code for i in issues] == [expected] and len(issues[0].message) < 300
