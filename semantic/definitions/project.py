@@ -78,7 +78,8 @@ def _check_version(value: Any, position: Position | None, issues: IssueList) -> 
     silently misread."""
     if isinstance(value, bool) or value not in m.SUPPORTED_VERSIONS:
         supported = ", ".join(str(v) for v in m.SUPPORTED_VERSIONS)
-        issues.add("E_UNSUPPORTED_VERSION", f"definitions format version {value!r} is not supported (this release "
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        issues.add("E_UNSUPPORTED_VERSION", f"definitions format version {shown} is not supported (this release "
                    f"reads version {supported})", position,
                    f"write `version: {m.SUPPORTED_VERSIONS[-1]}`, or upgrade the semantic layer if the file was "
                    "written for a newer one")
