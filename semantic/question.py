@@ -14,6 +14,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from semantic.definitions.models import DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery, TimeRange
+from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, TooDeep, check_sql_size
 from semantic.errors import SemanticError
 
 MAX_METRICS = 50
@@ -21,6 +22,8 @@ MAX_DIMENSIONS = 20
 MAX_FILTERS = 50
 MAX_ORDER_BY = 1 + MAX_DIMENSIONS + MAX_METRICS  # every output column at most once: period, dimensions, metrics
 MAX_LIMIT = 1_000_000_000
+MAX_WHERE_DEPTH = MAX_EXPRESSION_DEPTH
+MAX_WHERE_LENGTH = 20_000  # characters: room for an `in` list of a thousand values
 
 
 class Question(Model):
@@ -45,6 +48,12 @@ _COMPARISONS: dict[type[exp.Expression], str] = {
 }
 
 
+def _shown(node: exp.Expression, limit: int = 200) -> str:
+    """A part of the filter as SQL for a message, cut short: the message must not echo a huge input back."""
+    text = node.sql()
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _literal(node: exp.Expression) -> Any:
     if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
         return -_literal(node.this)
@@ -57,22 +66,35 @@ def _literal(node: exp.Expression) -> Any:
         return node.this
     if isinstance(node, exp.Null):
         return None
-    raise SemanticError("E_BAD_FILTER", f"'{node.sql()}' is not a literal value",
+    raise SemanticError("E_BAD_FILTER", f"'{_shown(node)}' is not a literal value",
                         "compare a dimension with a quoted string, a number, true/false or a date 'YYYY-MM-DD'")
 
 
 def _dimension(node: exp.Expression) -> str:
     if isinstance(node, exp.Column) and node.table:  # entity.dimension, or a named way: a.b.entity.dimension
         return ".".join(part.name for part in node.parts)
-    raise SemanticError("E_BAD_FILTER", f"'{node.sql()}' is not a dimension reference",
+    raise SemanticError("E_BAD_FILTER", f"'{_shown(node)}' is not a dimension reference",
                         "write the dimension as entity.dimension, e.g. account.segment")
 
 
+def _conjuncts(tree: exp.Expression) -> list[exp.Expression]:
+    """The parts of `a and b and (c and d)`, in order, without recursion (a chain of ands is a deep tree)."""
+    parts, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, exp.And):
+            stack += [node.right, node.left]
+        elif isinstance(node, exp.Paren):
+            stack.append(node.this)
+        else:
+            parts.append(node)
+        if len(parts) > MAX_FILTERS:
+            raise SemanticError("E_BAD_FILTER", f"more than {MAX_FILTERS} filters combined with `and`",
+                                f"a question takes at most {MAX_FILTERS} filters")
+    return parts
+
+
 def _one(node: exp.Expression) -> list[Filter]:
-    if isinstance(node, exp.And):
-        return _one(node.left) + _one(node.right)
-    if isinstance(node, exp.Paren):
-        return _one(node.this)
     if type(node) in _COMPARISONS:
         return [Filter(dimension=_dimension(node.left), op=_COMPARISONS[type(node)], value=_literal(node.right))]
     if isinstance(node, exp.In):
@@ -94,19 +116,31 @@ def _one(node: exp.Expression) -> list[Filter]:
         if isinstance(pattern, str) and pattern.startswith("%") and pattern.endswith("%") and len(pattern) > 1:
             return [Filter(dimension=_dimension(node.this), op="contains", value=pattern[1:-1])]
     raise SemanticError(
-        "E_BAD_FILTER", f"unsupported filter '{node.sql()}'",
+        "E_BAD_FILTER", f"unsupported filter '{_shown(node)}'",
         "use =, <>, <, <=, >, >=, in (...), not in (...), between .. and .., is null, is not null, "
         "like '%text%', combined with and",
     )
 
 
 def parse_where(text: str) -> list[Filter]:
-    """Structured filters from a CLI `--where` string."""
+    """Structured filters from a CLI `--where` string.
+
+    Its nesting and length are bounded by a token scan before sqlglot parses it recursively, so a hostile
+    string gets E_EXPRESSION_TOO_DEEP instead of a RecursionError."""
     try:
+        check_sql_size(text, MAX_WHERE_DEPTH, MAX_WHERE_LENGTH)
         trees = [t for t in sqlglot.parse(text, read="duckdb") if t is not None]
+    except TooDeep as exc:
+        raise SemanticError("E_EXPRESSION_TOO_DEEP", f"filter: {exc}",
+                            f"a filter may nest at most {MAX_WHERE_DEPTH} levels (brackets, not) and be at most "
+                            f"{MAX_WHERE_LENGTH:,} characters; write flat conditions joined by `and`") from None
+    except RecursionError:  # last line of defence: the scan is meant to make this unreachable
+        raise SemanticError("E_EXPRESSION_TOO_DEEP", "filter nests too deeply to parse",
+                            f"a filter may nest at most {MAX_WHERE_DEPTH} levels") from None
     except (ParseError, TokenError):
         trees = []
     if len(trees) != 1:
-        raise SemanticError("E_BAD_FILTER", f"cannot parse filter '{text}'",
+        shown = text if len(text) <= 200 else text[:200] + "..."
+        raise SemanticError("E_BAD_FILTER", f"cannot parse filter '{shown}'",
                             "example: --where \"account.segment = 'Enterprise' and opportunity.amount > 1000\"")
-    return _one(trees[0])
+    return [flt for part in _conjuncts(trees[0]) for flt in _one(part)]

@@ -28,6 +28,10 @@ def load_project(project_dir: str | Path) -> LoadedProject:
     issues = IssueList()
     defs = load_definitions(project_dir, issues)
     validate(defs, issues)
+    if not issues.errors and not defs.metrics:
+        issues.add("E_EMPTY_PROJECT", f"no metrics are defined in {', '.join(defs.files)}", None,
+                   "define at least one metric under `metrics:`; served as it is, the catalogue would be empty "
+                   "(was a file emptied or saved half-written?)")
     return LoadedProject(defs, tuple(issues.sorted()))
 
 

@@ -8,7 +8,6 @@ statements, no unknown functions. The glossary's stages are available as functio
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,21 +15,27 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, TooDeep, check_sql_size
+from semantic.definitions.sql_policy import STATEMENT_NODES, NotAllowed, check_functions, table_problem
+
 READ_DIALECT = "duckdb"
 STAGE_FUNCTIONS = frozenset({"stage_probability", "stage_forecast_category", "stage_order", "stage_is_closed",
                              "stage_is_won"})
 FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
-    exp.Select, exp.Subquery, exp.Union, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop,
-    exp.Command, exp.Alter, exp.Placeholder, exp.Parameter, exp.Star,
+    exp.Select, exp.Subquery, exp.Union, exp.Placeholder, exp.Parameter, exp.Star, *STATEMENT_NODES,
 )
 DERIVED_FUNCTIONS = (exp.Coalesce, exp.Nullif, exp.Abs, exp.Round, exp.Greatest, exp.Least, exp.Case, exp.If)
-
-
-FILE_LIKE = re.compile(r"[/\\:]|\.(csv|tsv|parquet|json|jsonl|txt|xlsx?)$", re.IGNORECASE)
+TOO_DEEP_HINT = (f"split it into dimensions or measures that build on each other; an expression may nest at most "
+                 f"{MAX_EXPRESSION_DEPTH} levels (brackets, CASE, NOT, casts) and be at most "
+                 f"{MAX_EXPRESSION_LENGTH:,} characters")
 
 
 class ExpressionError(ValueError):
-    """A definition expression that cannot be used; the message says why."""
+    """A definition expression that cannot be used; the message says why, `code` which rule it breaks."""
+
+    def __init__(self, message: str, code: str = "E_INVALID_EXPRESSION", hint: str = "") -> None:
+        super().__init__(message)
+        self.code, self.hint = code, hint
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,13 @@ def _single(text: str) -> exp.Expression:
     if not text or not text.strip():
         raise ExpressionError("the expression is empty")
     try:
+        check_sql_size(text)  # before sqlglot, whose parser and generator recurse once per level
         trees = sqlglot.parse(text, read=READ_DIALECT)
+    except TooDeep as exc:
+        raise ExpressionError(str(exc), "E_EXPRESSION_TOO_DEEP", TOO_DEEP_HINT) from None
+    except RecursionError:  # last line of defence: the scan is meant to make this unreachable
+        raise ExpressionError("the expression nests too deeply to parse", "E_EXPRESSION_TOO_DEEP",
+                              TOO_DEEP_HINT) from None
     except ParseError as exc:
         raise ExpressionError(f"cannot parse SQL expression: {_describe(exc)}") from None
     except TokenError:
@@ -76,8 +87,7 @@ def parse_scalar(text: str) -> ParsedExpression:
             what = "a subquery or statement" if not isinstance(node, exp.Star) else "'*'"
             raise ExpressionError(f"{what} is not allowed in an expression; define a derived entity (sql:) "
                                   "instead")
-        if isinstance(node, exp.Anonymous) and node.name.lower() not in STAGE_FUNCTIONS:
-            raise ExpressionError(f"unknown function '{node.name}'")
+    _allowed_functions(tree, "an expression", STAGE_FUNCTIONS)
     names = set()
     for column in tree.find_all(exp.Column):
         if column.table:
@@ -103,21 +113,32 @@ def parse_derived(text: str) -> ParsedExpression:
     return ParsedExpression(text, tree, names)
 
 
+def _allowed_functions(tree: exp.Expression, where: str, extra: frozenset[str] = frozenset()) -> None:
+    try:
+        check_functions(tree, where, extra)
+    except NotAllowed as exc:
+        raise ExpressionError(str(exc), hint="compute it from the row's columns with the allowed functions, or "
+                              "prepare it in the database") from None
+
+
 @lru_cache(maxsize=256)
 def parse_select(text: str) -> tuple[exp.Select, tuple[str, ...]]:
-    """Parse a derived entity's SELECT; return it with its output column names."""
+    """Parse a derived entity's SELECT; return it with its output column names.
+
+    Which tables it may read depends on the project (see `select_table_problems`); which functions it may
+    call does not, so that is checked here."""
     tree = _single(text)
     if not isinstance(tree, exp.Select):
         raise ExpressionError("a derived entity's sql must be a single SELECT statement")
     for node in tree.walk():
-        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command, exp.Alter)):
-            raise ExpressionError("only SELECT is allowed in a derived entity")
+        if isinstance(node, STATEMENT_NODES):
+            raise ExpressionError("only SELECT is allowed in a derived entity (no INTO, locks, parameters or other "
+                                  "statements)")
     for table in tree.find_all(exp.Table):
         if not isinstance(table.this, (exp.Identifier, exp.GenerateSeries)):
             raise ExpressionError(f"a derived entity reads tables and views, not '{table.this.sql()}' (table "
                                   "functions can read files on the server)")
-        if FILE_LIKE.search(table.name):
-            raise ExpressionError(f"a derived entity reads tables and views, not the file '{table.name}'")
+    _allowed_functions(tree, "a derived entity")
     columns = []
     for projection in tree.expressions:
         name = projection.alias_or_name
@@ -125,3 +146,13 @@ def parse_select(text: str) -> tuple[exp.Select, tuple[str, ...]]:
             raise ExpressionError("name every output column of a derived entity (no '*'; use `expr as name`)")
         columns.append(name)
     return tree, tuple(columns)
+
+
+def select_table_problems(tree: exp.Select, declared: frozenset[str]) -> list[str]:
+    """Why each table source of a derived entity's SELECT may not be read (empty when all may).
+
+    `declared` holds the (lower-case) `table:` names of the project's entities; their schemas may be read."""
+    schemas = frozenset(name.rsplit(".", 1)[0].rsplit(".", 1)[-1] for name in declared if "." in name)
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    problems = [table_problem(table, declared, schemas, ctes) for table in tree.find_all(exp.Table)]
+    return [p for p in problems if p]

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from semantic.errors import SemanticError
+
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 # entity.dimension, optionally preceded by entities the join path must pass through:
 # account.region.name reaches region through account when two paths tie
@@ -142,11 +144,44 @@ PLANNED_METRIC_TYPES = ("cumulative", "conversion", "snapshot")
 
 # --- questions (saved queries share the shape of an API query) --------------------------------------------
 
+MAX_VALUE_DEPTH = 4  # a value is a scalar and `values` a list of them: deeper nesting is never meaningful
+MAX_VALUE_ITEMS = 10_000  # elements in one filter's value(s), checked before anything walks them recursively
+
+
+def check_value_shape(value: Any, what: str) -> Any:
+    """Refuse a filter value nested deeper than MAX_VALUE_DEPTH or holding more than MAX_VALUE_ITEMS elements.
+
+    Runs before pydantic, hashing or JSON serialization recurse into the value (pydantic's serializer gives
+    up at 255 levels); an iterative walk that stops at the first excess, so any input costs at most the limit.
+    """
+    stack, seen = [(value, 0)], 0
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (list, tuple, dict, set, frozenset)):
+            if depth >= MAX_VALUE_DEPTH:
+                raise SemanticError("E_VALUE_TOO_DEEP", f"filter {what} is nested more than {MAX_VALUE_DEPTH} "
+                                    "levels deep", "a filter value is a single string, number, boolean or date; "
+                                    "`values` is a flat list of them")
+            items = node.values() if isinstance(node, dict) else node
+            seen += len(items)
+            if seen > MAX_VALUE_ITEMS:
+                raise SemanticError("E_VALUE_TOO_DEEP", f"filter {what} holds more than {MAX_VALUE_ITEMS} elements",
+                                    "filter on a coarser dimension, or split the question")
+            stack.extend((item, depth + 1) for item in items)
+    return value
+
+
 class Filter(Model):
     dimension: DimensionRef
     op: FilterOp = "eq"
     value: Any = None
     values: tuple[Any, ...] | None = None
+
+    @field_validator("value", "values", mode="before")
+    @classmethod
+    def _bounded(cls, value: Any, info: Any) -> Any:
+        """Raises SemanticError (not a pydantic error): the coded refusal reaches the caller as it is."""
+        return check_value_shape(value, f"`{info.field_name}`")
 
 
 class TimeRange(Model):
@@ -183,6 +218,9 @@ class SavedQuery(Described):
 
 
 # --- one file ---------------------------------------------------------------------------------------------
+
+SUPPORTED_VERSIONS: tuple[int, ...] = (1,)  # file format versions this release reads
+
 
 class DefinitionsFile(Model):
     """Any definitions file; glossary.yaml usually holds terms and stages, metrics.yaml the rest."""

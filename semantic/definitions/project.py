@@ -73,6 +73,18 @@ def _singular(section: str) -> str:
     return {"entities": "entity", "saved_queries": "saved query"}.get(section, section[:-1])
 
 
+def _check_version(value: Any, position: Position | None, issues: IssueList) -> None:
+    """The file format version: only versions this release reads are accepted, so a newer file is not
+    silently misread."""
+    if isinstance(value, bool) or value not in m.SUPPORTED_VERSIONS:
+        supported = ", ".join(str(v) for v in m.SUPPORTED_VERSIONS)
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        issues.add("E_UNSUPPORTED_VERSION", f"definitions format version {shown} is not supported (this release "
+                   f"reads version {supported})", position,
+                   f"write `version: {m.SUPPORTED_VERSIONS[-1]}`, or upgrade the semantic layer if the file was "
+                   "written for a newer one")
+
+
 def project_files(project_dir: Path) -> list[Path]:
     files = [project_dir / name for name in ROOT_FILES if (project_dir / name).is_file()]
     extra = project_dir / "definitions"
@@ -112,9 +124,12 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
                 issues.add("E_UNKNOWN_KEY", f"unknown section '{section}'" + did_you_mean(section, SECTIONS),
                            smap.key(name, (section,)), f"top-level keys are: {', '.join(SECTIONS)}")
                 continue
+            if section == "version":
+                _check_version(body, smap.value(name, (section,)), issues)
+                continue
             if section in SCALAR_SECTIONS:
                 value = parse_item(SCALAR_SECTIONS[section], body, name, (section,), smap, issues)
-                if section in scalar_seen and section != "version":
+                if section in scalar_seen:
                     issues.add("E_DUPLICATE_NAME", f"'{section}' is defined in {scalar_seen[section]} and again here",
                                smap.key(name, (section,)), f"keep a single '{section}' section")
                     continue

@@ -13,7 +13,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from semantic.definitions import models as m
 from semantic.definitions.yaml_source import SourceMap
-from semantic.errors import IssueList, did_you_mean
+from semantic.errors import IssueList, SemanticError, did_you_mean
 
 SECTION_TYPES: dict[str, Any] = {
     "terms": m.Term,
@@ -153,4 +153,19 @@ def parse_item(tp: Any, data: Any, file: str, base: tuple, smap: SourceMap, issu
         return _adapter(tp).validate_python(data)
     except ValidationError as exc:
         report_errors(exc, data, file, base, smap, issues, tp)
-        return None
+    except SemanticError as exc:  # a model's own coded refusal, e.g. E_VALUE_TOO_DEEP for a filter value
+        issues.add(exc.code, exc.message, smap.value(file, base + _refused_value(data)), exc.hint)
+    return None
+
+
+def _refused_value(data: Any) -> tuple:
+    """Where in a saved query the filter value a model refused is written (its first refused `value(s)`)."""
+    filters = data.get("filters") if isinstance(data, dict) else None
+    for i, flt in enumerate(filters if isinstance(filters, list) else ()):
+        for key in ("value", "values"):
+            if isinstance(flt, dict) and key in flt:
+                try:
+                    m.check_value_shape(flt[key], key)
+                except SemanticError:
+                    return ("filters", i, key)
+    return ()

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from semantic.definitions.yaml_text import decode_yaml_text
 from semantic.errors import IssueList, Position
 
 Path_ = tuple[Any, ...]
@@ -132,7 +133,10 @@ class _Composer:
             return [self.to_python(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.tag == STR_TAG:
             return node.value  # the common case, without the constructor's bookkeeping
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError):  # looks like a date or number but is none (2025-13-01): keep the text
+            return node.value
 
 
 def _may_be_hostile(text: str) -> bool:
@@ -214,8 +218,14 @@ def _visit(event: yaml.Event, depth: int, hostile: bool, file: str, issues: Issu
 
 
 def _syntax_issue(text: str, file: str, exc: yaml.MarkedYAMLError, issues: IssueList) -> None:
-    """The parser's own message, except for a key too long to be a key, which it reports misleadingly."""
+    """The parser's own message, except for a key too long to be a key, which it reports misleadingly, and an
+    unclosed quote or bracket, which it reports where the file ends instead of where it opens."""
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and _runs_to_the_end(text, exc):
+        what = "quote" if "quoted scalar" in str(exc.context) else "bracket"
+        issues.add("E_YAML_SYNTAX", f"YAML syntax error: the {what} opened here is never closed ({exc.problem})",
+                   _mark_pos(file, exc.context_mark), f"close the {what}, or escape it if it belongs to the text")
+        return
     if mark is None:
         issues.add("E_YAML_SYNTAX", f"YAML syntax error: {exc.problem or exc}", Position(file, 1, 1),
                    "check indentation, colons and quotes around this place")
@@ -231,6 +241,17 @@ def _syntax_issue(text: str, file: str, exc: yaml.MarkedYAMLError, issues: Issue
                "check indentation, colons and quotes around this place")
 
 
+def _runs_to_the_end(text: str, exc: yaml.MarkedYAMLError) -> bool:
+    """Whether a quoted scalar or flow collection swallowed the rest of the file (its opening is the culprit)."""
+    context = str(exc.context or "")
+    if not ("quoted scalar" in context or "flow" in context) or exc.problem_mark is None:
+        return False
+    mark = exc.problem_mark  # line and column, not index: libyaml's index counts bytes
+    rest = text.split("\n")[mark.line:]
+    return "end of stream" in str(exc.problem) or not "".join([rest[0][mark.column:], *rest[1:]]).strip() \
+        if rest else True
+
+
 def _mark_pos(file: str, mark: yaml.Mark) -> Position:
     return Position(file, mark.line + 1, mark.column + 1)
 
@@ -243,12 +264,14 @@ def load_yaml_file(path: Path, display_name: str, smap: SourceMap, issues: Issue
     """
     try:
         raw = path.read_bytes()
-        if digest is not None:
-            digest.update(display_name.encode() + b"\0" + raw + b"\0")
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        issues.add("E_FILE", f"cannot read {display_name}: {exc}", Position(display_name, 1, 1),
-                   "check that the file exists and is UTF-8 text")
+    except OSError as exc:
+        issues.add("E_FILE", f"cannot read {display_name}: {exc.strerror or exc}", Position(display_name, 1, 1),
+                   "check that the file exists and can be read")
+        return None
+    if digest is not None:
+        digest.update(display_name.encode() + b"\0" + raw + b"\0")
+    text = decode_yaml_text(raw, display_name, issues)
+    if text is None:
         return None
     try:
         if _refuse_flow_depth(text, display_name, issues) or (

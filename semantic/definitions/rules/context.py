@@ -14,9 +14,10 @@ from typing import Any, Iterator
 from sqlglot import exp
 
 from semantic.definitions import models as m
-from semantic.definitions.expressions import (STAGE_FUNCTIONS, ExpressionError, parse_derived, parse_scalar,
-                                              parse_select)
+from semantic.definitions.expressions import (STAGE_FUNCTIONS, ExpressionError, ParsedExpression, parse_derived,
+                                              parse_scalar, parse_select)
 from semantic.definitions.project import Definitions
+from semantic.definitions.rules import metric_graph
 from semantic.errors import IssueList, Position, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
 
@@ -96,6 +97,8 @@ class Context:
         """Every measure a metric is built from (through derived metrics); cycles are cut, not followed."""
         if name in self._metric_measures:
             return self._metric_measures[name]
+        if name in self.too_deep:
+            return frozenset()
         metric = self.defs.metrics.get(name)
         result: frozenset[str] = frozenset()
         if isinstance(metric, m.SimpleMetric):
@@ -108,6 +111,35 @@ class Context:
         self._metric_measures[name] = result
         return result
 
+    @cached_property
+    def metric_depths(self) -> dict[str, int]:
+        return metric_graph.depths(self.derived_refs)
+
+    @cached_property
+    def too_deep(self) -> frozenset[str]:
+        """Derived metrics built on more than MAX_METRIC_DEPTH levels: reported once, never walked."""
+        return frozenset(n for n, d in self.metric_depths.items() if d > metric_graph.MAX_METRIC_DEPTH)
+
+    @cached_property
+    def unresolved_metrics(self) -> frozenset[str]:
+        """Metrics with an error of their own (a missing measure or metric, a broken formula, too deep), directly
+        or through what they are built on: questions using them are not checked further, so one mistake is one
+        issue."""
+        d = self.defs
+        bad = set(self.too_deep)
+        for name, metric in d.metrics.items():
+            if isinstance(metric, m.SimpleMetric):
+                missing = metric.measure not in d.measures
+            elif isinstance(metric, m.RatioMetric):
+                missing = metric.numerator not in d.measures or metric.denominator not in d.measures
+            elif isinstance(metric, m.DerivedMetric):
+                missing = name not in self.parsed_formulas
+            else:
+                missing = False
+            if missing or any(dep not in d.metrics for dep in self.derived_refs.get(name, ())):
+                bad.add(name)
+        return metric_graph.spread(bad, self.derived_refs)
+
     def metric_entities(self, name: str) -> frozenset[str]:
         return frozenset(self.defs.measures[x][0] for x in self.metric_measures(name) if x in self.defs.measures)
 
@@ -119,11 +151,21 @@ class Context:
             if isinstance(metric, m.PeriodOverPeriodMetric):
                 refs[name] = (metric.metric,)
             elif isinstance(metric, m.DerivedMetric):
-                try:
-                    refs[name] = tuple(sorted(parse_derived(metric.expr).identifiers))
-                except ExpressionError:
-                    refs[name] = ()
+                parsed = self.parsed_formulas.get(name)
+                refs[name] = tuple(sorted(parsed.identifiers)) if parsed else ()
         return refs
+
+    @cached_property
+    def parsed_formulas(self) -> dict[str, ParsedExpression]:
+        """Derived metrics whose formula parses (the others are reported by the formula rule)."""
+        parsed: dict[str, ParsedExpression] = {}
+        for name, metric in self.defs.metrics.items():
+            if isinstance(metric, m.DerivedMetric):
+                try:
+                    parsed[name] = parse_derived(metric.expr)
+                except ExpressionError:
+                    continue
+        return parsed
 
     def measure_time_dimension(self, measure: str) -> str | None:
         entity_name, meas = self.defs.measures[measure]

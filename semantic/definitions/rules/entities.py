@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from semantic.definitions.expressions import ExpressionError, parse_select
+from semantic.definitions.expressions import ExpressionError, parse_select, select_table_problems
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import context, report_unknown
 from semantic.errors import IssueList
@@ -17,7 +17,8 @@ COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def check_entity_source(defs: Definitions, issues: IssueList) -> None:
-    """Exactly one of `table` / `sql`; a table is a plain (schema.)name; the SELECT must parse."""
+    """Exactly one of `table` / `sql`; a table is a plain (schema.)name; the SELECT must parse and be allowed."""
+    declared = frozenset(ent.table.lower() for ent in defs.entities.values() if ent.table)
     for name, ent in defs.entities.items():
         if bool(ent.table) == bool(ent.sql):
             issues.add("E_ENTITY_SOURCE",
@@ -30,12 +31,22 @@ def check_entity_source(defs: Definitions, issues: IssueList) -> None:
                        defs.where_value("entities", name, "table"),
                        "write `table: name` or `table: schema.name`; use `sql:` for anything else")
         if ent.sql:
-            try:
-                parse_select(ent.sql)
-            except ExpressionError as exc:
-                issues.add("E_INVALID_EXPRESSION", f"entity '{name}' sql: {exc}",
-                           defs.where_value("entities", name, "sql"),
-                           "write a single SELECT naming every output column")
+            _check_select(defs, name, ent.sql, declared, issues)
+
+
+def _check_select(defs: Definitions, name: str, sql: str, declared: frozenset[str], issues: IssueList) -> None:
+    """The SELECT parses, calls only allowed functions and reads only tables the project may read."""
+    pos = defs.where_value("entities", name, "sql")
+    try:
+        tree = parse_select(sql)[0]
+    except ExpressionError as exc:
+        issues.add(exc.code, f"entity '{name}' sql: {exc}", pos,
+                   exc.hint or "write a single SELECT naming every output column")
+        return
+    for problem in select_table_problems(tree, declared):
+        issues.add("E_INVALID_EXPRESSION", f"entity '{name}' sql: {problem}", pos,
+                   "read the tables other entities declare (or plain tables of their schemas); prepare anything "
+                   "else as a view in the database")
 
 
 def check_declared_columns(defs: Definitions, issues: IssueList) -> None:

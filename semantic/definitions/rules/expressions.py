@@ -27,8 +27,8 @@ def _check_site(defs: Definitions, site: ExprSite, issues: IssueList) -> None:
     try:
         parsed = parse_scalar(site.text)
     except ExpressionError as exc:
-        issues.add("E_INVALID_EXPRESSION", f"{site.owner}: {exc}", site.position,
-                   "write one SQL scalar expression (DuckDB syntax) over the entity's columns")
+        issues.add(exc.code, f"{site.owner}: {exc}", site.position,
+                   exc.hint or "write one SQL scalar expression (DuckDB syntax) over the entity's columns")
         return
     problem = _stage_call_problem(parsed.tree) if mentions_stage_function(site.text) else None
     if problem:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from semantic.definitions import models as m
 from semantic.definitions.expressions import ExpressionError, parse_derived
 from semantic.definitions.project import Definitions
+from semantic.definitions.rules import metric_graph
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.errors import IssueList, Position
 from semantic.graph import JoinPath, split_dimension_ref
@@ -47,8 +48,8 @@ def check_derived_formulas(defs: Definitions, issues: IssueList) -> None:
         try:
             parsed = parse_derived(metric.expr)
         except ExpressionError as exc:
-            issues.add("E_INVALID_EXPRESSION", f"metric '{name}': {exc}", pos,
-                       "write arithmetic over other metrics' names, e.g. `bookings / won_deals`")
+            issues.add(exc.code, f"metric '{name}': {exc}", pos,
+                       exc.hint or "write arithmetic over other metrics' names, e.g. `bookings / won_deals`")
             continue
         for ref in sorted(parsed.identifiers):
             if ref not in defs.metrics and not defs.is_broken("metrics", ref):
@@ -63,38 +64,45 @@ def uses_comparison(ctx: Context, name: str, _seen: frozenset[str] = frozenset()
 
     Metrics in `_seen` are not followed, so a cycle is left to the cycle rule."""
     metric = ctx.defs.metrics.get(name)
-    if metric is None or name in _seen:
+    if metric is None or name in _seen or name in ctx.too_deep:
         return False
     if isinstance(metric, m.PeriodOverPeriodMetric):
         return True
     return any(uses_comparison(ctx, dep, _seen | {name}) for dep in ctx.derived_refs.get(name, ()))
 
 
+def metric_cycles(ctx: Context) -> list[list[str]]:
+    """Each cycle among derived metrics once, as its members in order (found without recursion)."""
+    refs, cycles, seen = ctx.derived_refs, [], set()
+    for _, dep, path in metric_graph.walk(refs, sorted(refs)):
+        if dep is not None and dep in path:
+            cycle = path[path.index(dep):]
+            if frozenset(cycle) not in seen:
+                seen.add(frozenset(cycle))
+                cycles.append(cycle)
+    return cycles
+
+
 def check_metric_cycles(defs: Definitions, issues: IssueList) -> None:
     """Derived metrics must not depend on themselves; each cycle is reported once, at its first member."""
-    refs = context(defs).derived_refs
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    reported: set[frozenset[str]] = set()
+    for cycle in metric_cycles(context(defs)):
+        first = cycle[0]
+        shown = cycle if len(cycle) <= 10 else cycle[:5] + [f"... ({len(cycle) - 6} more)"] + cycle[-1:]
+        issues.add("E_METRIC_CYCLE", "derived metrics form a cycle: " + " -> ".join(shown + [first]),
+                   defs.where_value("metrics", first, "expr"),
+                   "a derived metric cannot depend on itself; compute one of them from measures")
 
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = 1
-        path.append(name)
-        for dep in refs.get(name, ()):
-            if state.get(dep) == 1:
-                cycle = path[path.index(dep):]
-                if frozenset(cycle) not in reported:
-                    reported.add(frozenset(cycle))
-                    issues.add("E_METRIC_CYCLE", "derived metrics form a cycle: " + " -> ".join(cycle + [dep]),
-                               defs.where_value("metrics", dep, "expr"),
-                               "a derived metric cannot depend on itself; compute one of them from measures")
-            elif dep in refs and state.get(dep) is None:
-                visit(dep, path)
-        path.pop()
-        state[name] = 2
 
-    for name in sorted(refs):
-        if state.get(name) is None:
-            visit(name, [])
+def check_metric_depth(defs: Definitions, issues: IssueList) -> None:
+    """Metrics built on metrics, at most MAX_METRIC_DEPTH levels: reported once per chain, where it crosses."""
+    ctx = context(defs)
+    cyclic = {name for cycle in metric_cycles(ctx) for name in cycle}  # depth means nothing there: reported
+    for name, depth in ctx.metric_depths.items():
+        if depth == metric_graph.MAX_METRIC_DEPTH + 1 and name not in cyclic:
+            key = "metric" if isinstance(defs.metrics[name], m.PeriodOverPeriodMetric) else "expr"
+            issues.add("E_EXPRESSION_TOO_DEEP", f"derived metrics are stacked {depth} levels deep at metric '{name}'; "
+                       f"the limit is {metric_graph.MAX_METRIC_DEPTH}", defs.where_value("metrics", name, key),
+                       "compute intermediate metrics from measures instead of from other derived metrics")
 
 
 def check_dimension_ref(ctx: Context, issues: IssueList, ref: str, who: str, position: Position | None,
@@ -141,4 +149,5 @@ def check_metric_time(defs: Definitions, issues: IssueList) -> None:
                                 need_time=True)
 
 
-RULES = (check_metric_measures, check_derived_formulas, check_metric_cycles, check_metric_time)
+RULES = (check_metric_measures, check_derived_formulas, check_metric_cycles, check_metric_depth,
+         check_metric_time)

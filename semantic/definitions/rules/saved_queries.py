@@ -11,6 +11,7 @@ from sqlglot import exp
 from semantic.definitions import models as m
 from semantic.definitions.expressions import ExpressionError, parse_scalar
 from semantic.definitions.project import Definitions
+from semantic.definitions.relative_ranges import HELP, NAMES, bound_problem, normalise, relative_problem
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.definitions.rules.metrics import check_dimension_ref, uses_comparison
 from semantic.graph import split_dimension_ref
@@ -99,7 +100,7 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
     """Metrics, dimensions, filters, time axis and ordering of every saved query resolve."""
     ctx = context(defs)
     for q, sq in defs.saved_queries.items():
-        known = [x for x in sq.metrics if x in defs.metrics]
+        known = [x for x in sq.metrics if x in defs.metrics and x not in ctx.unresolved_metrics]
         for i, metric in enumerate(sq.metrics):
             if metric not in defs.metrics and not defs.is_broken("metrics", metric):
                 report_unknown(issues, "E_UNKNOWN_METRIC", "metric", f"saved query '{q}'", metric, defs.metrics,
@@ -121,7 +122,7 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
                                f"'{metric}' has no time dimension",
                                defs.where("saved_queries", q, "grain" if sq.grain else "time_range"),
                                "set `time_dimension:` on the saved query or the metric, or a default on its entity")
-        _check_time_range(defs, issues, q, sq)
+        _check_time_range(defs, issues, q, sq, known)
         columns = list(sq.metrics) + list(sq.dimensions) + (["period"] if sq.grain else [])
         for i, order in enumerate(sq.order_by):
             if order.column not in columns:
@@ -130,9 +131,9 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
                                "order by one of the query's metrics or dimensions (or 'period' with a grain)")
 
 
-def _check_time_range(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQuery) -> None:
+def _check_time_range(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQuery, known: list[str]) -> None:
     tr = sq.time_range
-    comparisons = [x for x in sq.metrics if uses_comparison(context(defs), x)]
+    comparisons = [x for x in known if uses_comparison(context(defs), x)]
     bounded = tr is not None and (tr.relative or (tr.start and tr.end))
     if comparisons and not bounded:
         issues.add("E_TIME_RANGE", f"saved query '{q}' asks for period-over-period metric(s) "
@@ -144,6 +145,14 @@ def _check_time_range(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQ
     if tr.relative and (tr.start or tr.end):
         issues.add("E_TIME_RANGE", f"saved query '{q}' time_range has both `relative` and `from`/`to`",
                    defs.where("saved_queries", q, "time_range", "relative"), "keep one of them")
+    for key, text, check in (("relative", tr.relative, relative_problem), ("from", tr.start, bound_problem),
+                             ("to", tr.end, bound_problem)):
+        problem = check(text) if text is not None else None
+        if problem:
+            guess = did_you_mean(normalise(text), NAMES) if problem.startswith("unknown") else ""
+            issues.add("E_TIME_RANGE", f"saved query '{q}' time_range {key} '{text}': {problem}{guess}",
+                       defs.where_value("saved_queries", q, "time_range", key),
+                       f"use a date YYYY-MM-DD or one of: {HELP}" if key != "relative" else f"use one of: {HELP}")
     start, end = _iso(tr.start), _iso(tr.end)
     if start and end and start > end:
         issues.add("E_TIME_RANGE", f"saved query '{q}' time_range starts ({start}) after it ends ({end})",
