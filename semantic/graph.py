@@ -41,6 +41,20 @@ class JoinPath:
         return " -> ".join(parts)
 
 
+MAX_PATH_STEPS = 16  # real models join a few steps deep; a chain of thousands would cost quadratic time
+MAX_KEPT_TIES = 4  # tied paths kept per target to show the choice; their number is counted, not listed
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """What one entity reaches: unique paths, tied paths (a few) with their counts, and what lies too far."""
+
+    unique: dict[str, JoinPath]
+    tied: dict[str, list[JoinPath]]
+    tie_counts: dict[str, int]
+    beyond: frozenset[str]
+
+
 class SemanticGraph:
     """Join paths between entities, computed once per definitions version."""
 
@@ -59,43 +73,59 @@ class SemanticGraph:
                 out[name].append(JoinStep(name, role, target, join.foreign_key, target_entity.primary_key))
         return {k: tuple(v) for k, v in out.items()}
 
-    def _shortest(self, start: str) -> tuple[dict[str, JoinPath], dict[str, list[JoinPath]]]:
-        """Breadth-first search keeping every shortest path, so ties are visible."""
+    def _shortest(self, start: str) -> "_Reach":
+        """Breadth-first search keeping the shortest paths, so ties are visible.
+
+        A lattice of joins has exponentially many equally short paths, so only MAX_KEPT_TIES of them are
+        kept (enough to show the choice) while their number is counted; paths stop at MAX_PATH_STEPS.
+        """
         best: dict[str, list[JoinPath]] = {start: [JoinPath(())]}
+        counts: dict[str, int] = {start: 1}
         frontier = [start]
-        while frontier:
-            next_frontier: list[str] = []
+        for _ in range(MAX_PATH_STEPS):
             level: dict[str, list[JoinPath]] = {}
             for node in frontier:
                 for step in self.edges.get(node, ()):
                     if step.target in best:
                         continue
-                    for path in best[node]:
-                        level.setdefault(step.target, []).append(JoinPath(path.steps + (step,)))
-            for target, paths in level.items():
-                best[target] = paths
-                next_frontier.append(target)
-            frontier = next_frontier
-        unique = {t: p[0] for t, p in best.items() if len(p) == 1}
-        ambiguous = {t: p for t, p in best.items() if len(p) > 1}
-        return unique, ambiguous
+                    counts[step.target] = counts.get(step.target, 0) + counts[node]
+                    kept = level.setdefault(step.target, [])
+                    for path in best[node][: MAX_KEPT_TIES - len(kept)]:
+                        kept.append(JoinPath(path.steps + (step,)))
+            best.update(level)
+            frontier = list(level)
+        beyond = {s.target for node in frontier for s in self.edges.get(node, ()) if s.target not in best}
+        return _Reach({t: p[0] for t, p in best.items() if counts[t] == 1},
+                      {t: p for t, p in best.items() if counts[t] > 1},
+                      {t: n for t, n in counts.items() if n > 1}, frozenset(beyond))
 
     @cached_property
-    def _all(self) -> dict[str, tuple[dict[str, JoinPath], dict[str, list[JoinPath]]]]:
+    def _all(self) -> dict[str, "_Reach"]:
         return {name: self._shortest(name) for name in self.defs.entities}
+
+    def _reach(self, entity: str) -> "_Reach":
+        return self._all.get(entity) or _Reach({}, {}, {}, frozenset())
 
     def reachable(self, entity: str) -> dict[str, JoinPath]:
         """Entities reachable from `entity` by a unique shortest many-to-one path (itself included)."""
-        return self._all.get(entity, ({}, {}))[0]
+        return self._reach(entity).unique
 
     def ambiguities(self, entity: str) -> dict[str, list[JoinPath]]:
-        """Entities reachable by two or more different shortest paths."""
-        return self._all.get(entity, ({}, {}))[1]
+        """Entities reachable by two or more different shortest paths (a few of them each)."""
+        return self._reach(entity).tied
+
+    def tie_count(self, entity: str, target: str) -> int:
+        """How many equally short paths lead from `entity` to `target` (1 when the way is unique)."""
+        return self._reach(entity).tie_counts.get(target, 1)
+
+    def too_far(self, entity: str) -> frozenset[str]:
+        """Entities joined to `entity` only by paths longer than MAX_PATH_STEPS (never walked)."""
+        return self._reach(entity).beyond
 
     def path(self, start: str, target: str) -> JoinPath | list[JoinPath] | None:
         """The unique path, the list of tied candidates, or None when `target` cannot be reached safely."""
-        unique, ambiguous = self._all.get(start, ({}, {}))
-        return unique.get(target) or ambiguous.get(target)
+        reach = self._reach(start)
+        return reach.unique.get(target) or reach.tied.get(target)
 
     def path_through(self, start: str, waypoints: tuple[str, ...]) -> JoinPath | list[JoinPath] | None:
         """The path that visits `waypoints` in order, each leg the unique shortest many-to-one path.

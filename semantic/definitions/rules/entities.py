@@ -11,6 +11,7 @@ from semantic.definitions.expressions import ExpressionError, parse_select, sele
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import context, report_unknown
 from semantic.errors import IssueList
+from semantic.graph import MAX_PATH_STEPS
 
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2}$")
 COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -104,11 +105,25 @@ def check_join_ambiguity(defs: Definitions, issues: IssueList) -> None:
         for target, paths in sorted(graph.ambiguities(name).items()):
             described = " and ".join(p.describe() for p in paths[:2])
             issues.add("W_AMBIGUOUS_JOIN_PATH",
-                       f"entity '{name}' reaches '{target}' by {len(paths)} equally short join paths: {described}",
+                       f"entity '{name}' reaches '{target}' by {graph.tie_count(name, target)} equally short join "
+                       f"paths: {described}",
                        defs.where("entities", name, "joins"),
                        f"questions must name the way to '{target}' (e.g. '<entity on the path>.{target}.<dimension>'); "
                        "to make one path the default, remove one of the joins or add a direct join",
                        severity="warning")
+
+
+def check_join_depth(defs: Definitions, issues: IssueList) -> None:
+    """Join paths are walked at most MAX_PATH_STEPS deep; an entity only reachable beyond is said so."""
+    graph = context(defs).graph
+    for name in defs.entities:
+        far = sorted(graph.too_far(name))
+        if far:
+            issues.add("W_JOIN_PATH_TOO_LONG",
+                       f"entity '{name}' reaches {', '.join(far[:5])}{' ...' if len(far) > 5 else ''} only through "
+                       f"more than {MAX_PATH_STEPS} joins, so questions cannot slice it by them",
+                       defs.where("entities", name, "joins"),
+                       "add a direct join to the entity you need, or shorten the chain", severity="warning")
 
 
 def check_entity_time(defs: Definitions, issues: IssueList) -> None:
@@ -127,4 +142,5 @@ def check_entity_time(defs: Definitions, issues: IssueList) -> None:
                        pos, f"set `type: time` on dimension '{dim_name}' or pick a time dimension")
 
 
-RULES = (check_entity_source, check_declared_columns, check_joins, check_join_ambiguity, check_entity_time)
+RULES = (check_entity_source, check_declared_columns, check_joins, check_join_ambiguity, check_join_depth,
+         check_entity_time)
