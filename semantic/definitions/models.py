@@ -225,7 +225,8 @@ SUPPORTED_VERSIONS: tuple[int, ...] = (1,)  # file format versions this release 
 class DefinitionsFile(Model):
     """Any definitions file; glossary.yaml usually holds terms and stages, metrics.yaml the rest."""
 
-    version: int = Field(1, description="Schema version of the file format.")
+    version: int = Field(1, description="Schema version of the file format.",
+                         json_schema_extra={"enum": list(SUPPORTED_VERSIONS)})  # editors flag `version: 2` too
     calendar: Calendar | None = None
     terms: dict[Name, Term] = {}
     stages: tuple[Stage, ...] = ()
