@@ -24,6 +24,7 @@ from semantic.plan.calendar import today_in
 from semantic.plan.metrics import lookup_metric, metric_entities
 from semantic.question import Question
 from semantic.result import Result
+from semantic.settings import ExecutionSettings
 from semantic.sql.compiler import CompiledQuery, compile_question
 
 
@@ -63,20 +64,6 @@ class DimensionInfo:
     type: str
     label: str | None
     description: str | None
-
-
-@dataclass(frozen=True)
-class ExecutionSettings:
-    """Limits the library enforces on every question, whoever asks (CLI, GraphQL, HTTP); docs/operations.md."""
-
-    statement_timeout_s: float = 30.0
-    max_rows: int = 10_000
-    max_periods: int = 5_000  # longest date spine one question may span at its grain
-    max_cells: int = 2_000_000  # most periods x dimension value combinations x metrics
-    db_memory_limit_mb: int = 2048  # DuckDB memory_limit; PostgreSQL work_mem is a fraction of it
-    db_threads: int = 2  # DuckDB threads
-    pool_timeout_s: float = 5.0  # longest wait for a database connection, then E_DATABASE_BUSY
-    today: date | None = None  # fixed 'today' for relative ranges (reproducible previews and tests)
 
 
 class SemanticLayer:

@@ -76,3 +76,14 @@ def test_bounds_are_inclusive_and_documented() -> None:
         ServerSettings.from_env({}, overrides={setting.name: str(setting.high)})
         row = next(line for line in docs.splitlines() if line.startswith(f"| `{setting.name}` |"))
         assert setting.range_text in row, (setting.name, setting.range_text)
+
+
+def test_library_settings_are_the_execution_settings() -> None:
+    """`semantic query` and the server enforce the same limits with the same defaults."""
+    from semantic.settings import LIBRARY_SETTINGS, ExecutionSettings
+
+    assert [f.name for f in fields(ExecutionSettings) if f.name != "today"] == [s.name for s in LIBRARY_SETTINGS]
+    assert all(getattr(ExecutionSettings(), s.name) == s.default for s in LIBRARY_SETTINGS)
+    assert ExecutionSettings.from_env({"SEMANTIC_MAX_PERIODS": "9000"}, {"max_rows": "7"}).max_periods == 9000
+    with pytest.raises(ValueError, match="between 1 and 1000000"):
+        ExecutionSettings.from_env({}, {"max_periods": "0"})
