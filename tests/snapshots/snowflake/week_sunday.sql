@@ -1,15 +1,24 @@
 -- param_1 = DATE '2025-10-19'
--- param_2 = DATE '2025-10-26'
--- param_3 = DATE '2025-11-02'
--- param_4 = DATE '2025-11-09'
--- param_5 = DATE '2025-10-19'
--- param_6 = DATE '2025-11-16'
-WITH keys AS 
-(SELECT spine.period AS period 
-FROM (SELECT CAST(%(param_1)s AS DATE) AS period UNION ALL SELECT CAST(%(param_2)s AS DATE) AS period UNION ALL SELECT CAST(%(param_3)s AS DATE) AS period UNION ALL SELECT CAST(%(param_4)s AS DATE) AS period) AS spine), 
-activity_by_occurred_at AS 
-(SELECT CAST(DATEADD(day, -1, DATEADD(day, 1 - DAYOFWEEKISO(CAST(DATEADD(day, 1, CAST(activity.occurred_at AS DATE)) AS DATE)), CAST(CAST(DATEADD(day, 1, CAST(activity.occurred_at AS DATE)) AS DATE) AS DATE))) AS DATE) AS period, count(*) AS activity_count, count(CASE WHEN (activity.activity_type = 'meeting') THEN 1 END) AS meeting_count 
-FROM activities AS activity 
-WHERE activity.occurred_at >= %(param_5)s AND activity.occurred_at < %(param_6)s GROUP BY 1)
- SELECT keys.period AS period, COALESCE(activity_count, 0) AS activities, COALESCE(meeting_count, 0) AS meetings 
-FROM keys LEFT OUTER JOIN activity_by_occurred_at ON keys.period IS NOT DISTINCT FROM activity_by_occurred_at.period ORDER BY keys.period ASC NULLS LAST
+-- param_2 = DATE '2025-11-16'
+-- param_3 = DATE '2025-10-19'
+-- param_4 = DATE '2025-10-26'
+-- param_5 = DATE '2025-11-02'
+-- param_6 = DATE '2025-11-09'
+WITH activity_by_occurred_at__rows AS /* read activity rows (event_time, meeting_count__if) */ 
+(SELECT activity.occurred_at AS event_time, (activity.activity_type = 'meeting') AS meeting_count__if 
+FROM activities AS activity), 
+activity_by_occurred_at__filtered AS /* keep activity rows meeting occurred_at in the time range */ 
+(SELECT * 
+FROM activity_by_occurred_at__rows 
+WHERE event_time >= %(param_1)s AND event_time < %(param_2)s), 
+activity_by_occurred_at AS /* aggregate activity_count, meeting_count per week of occurred_at */ 
+(SELECT CAST(DATEADD(day, -1, DATEADD(day, 1 - DAYOFWEEKISO(CAST(DATEADD(day, 1, CAST(event_time AS DATE)) AS DATE)), CAST(CAST(DATEADD(day, 1, CAST(event_time AS DATE)) AS DATE) AS DATE))) AS DATE) AS period, count(*) AS activity_count, count(CASE WHEN meeting_count__if THEN 1 END) AS meeting_count 
+FROM activity_by_occurred_at__filtered GROUP BY 1), 
+spine AS /* the 4 week periods of the time range */ 
+(SELECT periods.period AS period 
+FROM (SELECT CAST(%(param_3)s AS DATE) AS period UNION ALL SELECT CAST(%(param_4)s AS DATE) AS period UNION ALL SELECT CAST(%(param_5)s AS DATE) AS period UNION ALL SELECT CAST(%(param_6)s AS DATE) AS period) AS periods), 
+combined AS /* combine activity_by_occurred_at on period, every period of the spine included */ 
+(SELECT spine.period AS period, activity_by_occurred_at.activity_count AS activity_count, activity_by_occurred_at.meeting_count AS meeting_count 
+FROM spine LEFT OUTER JOIN activity_by_occurred_at ON spine.period IS NOT DISTINCT FROM activity_by_occurred_at.period)
+ SELECT /* compute activities, meetings; order by period */ combined.period AS period, COALESCE(activity_count, 0) AS activities, COALESCE(meeting_count, 0) AS meetings 
+FROM combined ORDER BY combined.period ASC NULLS LAST

@@ -1,15 +1,24 @@
 -- param_1 = DATE '2025-10-19'
--- param_2 = DATE '2025-10-26'
--- param_3 = DATE '2025-11-02'
--- param_4 = DATE '2025-11-09'
--- param_5 = DATE '2025-10-19'
--- param_6 = DATE '2025-11-16'
-WITH keys AS 
-(SELECT spine.period AS period 
-FROM (VALUES (:param_1), (:param_2), (:param_3), (:param_4)) AS spine (period)), 
-activity_by_occurred_at AS 
-(SELECT date_add('day', -1, CAST(date_trunc('week', date_add('day', 1, CAST(activity.occurred_at AS DATE))) AS DATE)) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting')) AS meeting_count 
-FROM activities AS activity 
-WHERE activity.occurred_at >= :param_5 AND activity.occurred_at < :param_6 GROUP BY 1)
- SELECT keys.period AS period, COALESCE(activity_count, 0) AS activities, COALESCE(meeting_count, 0) AS meetings 
-FROM keys LEFT OUTER JOIN activity_by_occurred_at ON keys.period IS NOT DISTINCT FROM activity_by_occurred_at.period ORDER BY keys.period ASC NULLS LAST
+-- param_2 = DATE '2025-11-16'
+-- param_3 = DATE '2025-10-19'
+-- param_4 = DATE '2025-10-26'
+-- param_5 = DATE '2025-11-02'
+-- param_6 = DATE '2025-11-09'
+WITH activity_by_occurred_at__rows AS /* read activity rows (event_time, meeting_count__if) */ 
+(SELECT activity.occurred_at AS event_time, (activity.activity_type = 'meeting') AS meeting_count__if 
+FROM activities AS activity), 
+activity_by_occurred_at__filtered AS /* keep activity rows meeting occurred_at in the time range */ 
+(SELECT * 
+FROM activity_by_occurred_at__rows 
+WHERE event_time >= :param_1 AND event_time < :param_2), 
+activity_by_occurred_at AS /* aggregate activity_count, meeting_count per week of occurred_at */ 
+(SELECT date_add('day', -1, CAST(date_trunc('week', date_add('day', 1, CAST(event_time AS DATE))) AS DATE)) AS period, count(*) AS activity_count, count(*) FILTER (WHERE meeting_count__if) AS meeting_count 
+FROM activity_by_occurred_at__filtered GROUP BY 1), 
+spine AS /* the 4 week periods of the time range */ 
+(SELECT periods.period AS period 
+FROM (VALUES (:param_3), (:param_4), (:param_5), (:param_6)) AS periods (period)), 
+combined AS /* combine activity_by_occurred_at on period, every period of the spine included */ 
+(SELECT spine.period AS period, activity_by_occurred_at.activity_count AS activity_count, activity_by_occurred_at.meeting_count AS meeting_count 
+FROM spine LEFT OUTER JOIN activity_by_occurred_at ON spine.period IS NOT DISTINCT FROM activity_by_occurred_at.period)
+ SELECT /* compute activities, meetings; order by period */ combined.period AS period, COALESCE(activity_count, 0) AS activities, COALESCE(meeting_count, 0) AS meetings 
+FROM combined ORDER BY combined.period ASC NULLS LAST
