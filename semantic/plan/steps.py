@@ -221,7 +221,7 @@ class Combine(Step):
         if not self.keys:
             return f"combine the totals of {names}"
         spine = ", every period of the spine included" if self.spine else ""
-        return f"combine {names} on {', '.join(self.keys)}{spine}"
+        return f"combine {names} on {', '.join(k.replace('__', '.') for k in self.keys)}{spine}"
 
 
 @dataclass(frozen=True)
