@@ -1,9 +1,10 @@
-"""Plan -> one SQLAlchemy Core SELECT: each step one named CTE, commented with its one-line description.
+"""Plan -> one SQLAlchemy Core SELECT: a named CTE per aggregate, spine and combine step, the final step
+(compute) as the statement; the row steps feeding an aggregate are its FROM and WHERE (semantic/sql/steps.py).
 
-Steps are rendered inputs first (the plan's order), each by the function registered for its kind in
-semantic/sql/steps.py; the final step (compute) is the statement itself. Every user value (filter values,
-time range bounds, spine dates, limit) is a bound parameter, and a comment holds only a step's description,
-which is built from validated names, so nothing in it can end the comment early.
+Every step's one-line description is a comment: a CTE is headed by those of the row steps rendered into
+it (inputs first), then its own. Every user value (filter values, time range bounds, spine dates, limit)
+is a bound parameter, and a description is built from validated names, numbers and fixed words, checked
+here, so nothing in it can end the comment early.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from semantic.definitions.project import Definitions
 from semantic.plan.steps import Plan, Step
 from semantic.result import Column
 from semantic.sql.dialects import dialect_for, normalize
-from semantic.sql.steps import RENDERERS, Context
+from semantic.sql.steps import RENDERERS, ROW_STEPS, Context
 
 SAFE_COMMENT = re.compile(r"[A-Za-z0-9_ ,.;()-]*")
 
@@ -67,11 +68,24 @@ def comment(step: Step) -> str:
     return f"/* {text} */"
 
 
+def _rendered_into(step: Step) -> list[Step]:
+    """The row steps rendered into `step`'s SELECT, inputs first."""
+    out: list[Step] = []
+    for child in step.inputs:
+        if isinstance(child, ROW_STEPS):
+            out += _rendered_into(child) + [child]
+    return out
+
+
+def _comments(step: Step) -> str:
+    return "\n".join(comment(s) for s in _rendered_into(step) + [step])
+
+
 def compile_plan(defs: Definitions, plan: Plan, dialect: str) -> CompiledQuery:
     ctx = Context(defs, normalize(dialect))
-    *steps, final = plan.steps
-    ctes = [RENDERERS[type(step)](ctx, step).cte(step.name).prefix_with(comment(step)) for step in steps]
-    statement = RENDERERS[type(final)](ctx, final).prefix_with(comment(final))
+    *steps, final = [s for s in plan.steps if not isinstance(s, ROW_STEPS)]
+    ctes = [RENDERERS[type(step)](ctx, step).cte(step.name).prefix_with(_comments(step)) for step in steps]
+    statement = RENDERERS[type(final)](ctx, final).prefix_with(_comments(final))
     if ctes:
         statement = statement.add_cte(*ctes)
     return CompiledQuery(statement, ctx.dialect, plan.columns, plan)

@@ -2,26 +2,18 @@
 -- param_2 = TIMESTAMP '2026-01-01 00:00:00'
 -- param_3 = DATE '2024-01-01'
 -- param_4 = DATE '2025-01-01'
-WITH `account_first_win_by_first_won_at__rows` AS /* read account_first_win rows (event_time) */ 
-(SELECT account_first_win.account_id AS `fk__account`, account_first_win.first_won_at AS `event_time` 
-FROM (SELECT account_id, MIN(closed_at) AS first_won_at FROM opportunities WHERE is_won AND NOT account_id IS NULL GROUP BY account_id) AS `account_first_win`), 
-`account_first_win_by_first_won_at__account` AS /* read account rows (account__segment) */ 
-(SELECT account.account_id AS `pk`, account.segment AS `account__segment` 
-FROM `accounts` AS `account`), 
-`account_first_win_by_first_won_at__joined` AS /* join account_first_win to account along account (many-to-one, so no account_first_win row repeats) */ 
-(SELECT `account_first_win`.*, `account`.`account__segment` AS `account__segment` 
-FROM `account_first_win_by_first_won_at__rows` AS `account_first_win` LEFT OUTER JOIN `account_first_win_by_first_won_at__account` AS `account` ON `account_first_win`.`fk__account` = `account`.`pk`), 
-`account_first_win_by_first_won_at__filtered` AS /* keep account_first_win rows meeting first_won_at in the time range */ 
-(SELECT * 
-FROM `account_first_win_by_first_won_at__joined` 
-WHERE CAST(`event_time` AS DATETIME) >= :param_1 AND CAST(`event_time` AS DATETIME) < :param_2), 
-`account_first_win_by_first_won_at` AS /* aggregate new_logo_accounts per year of first_won_at, account.segment */ 
-(SELECT DATE_TRUNC(CAST(CAST(`event_time` AS DATE) AS DATE), YEAR) AS `period`, `account__segment`, count(*) AS `new_logo_accounts` 
-FROM `account_first_win_by_first_won_at__filtered` GROUP BY 1, 2), 
+WITH `account_first_win_by_first_won_at` AS /* read account_first_win rows (event_time) */
+/* read account rows (account__segment) */
+/* join account_first_win to account along account (many-to-one, so no account_first_win row repeats) */
+/* keep account_first_win rows meeting first_won_at in the time range */
+/* aggregate new_logo_accounts per year of first_won_at, account.segment */ 
+(SELECT DATE_TRUNC(CAST(CAST(account_first_win.first_won_at AS DATE) AS DATE), YEAR) AS `period`, account.segment AS `account__segment`, count(*) AS `new_logo_accounts` 
+FROM (SELECT account_id, MIN(closed_at) AS first_won_at FROM opportunities WHERE is_won AND NOT account_id IS NULL GROUP BY account_id) AS `account_first_win` LEFT OUTER JOIN `accounts` AS `account` ON account_first_win.account_id = account.account_id 
+WHERE CAST(account_first_win.first_won_at AS DATETIME) >= :param_1 AND CAST(account_first_win.first_won_at AS DATETIME) < :param_2 GROUP BY 1, 2), 
 `spine` AS /* the 2 year periods of the time range */ 
 (SELECT `periods`.`period` AS `period` 
 FROM (SELECT CAST(:param_3 AS DATE) AS `period` UNION ALL SELECT CAST(:param_4 AS DATE) AS `period`) AS `periods`), 
-`combined` AS /* combine account_first_win_by_first_won_at on period, account__segment, every period of the spine included */ 
+`combined` AS /* combine account_first_win_by_first_won_at on period, account.segment, every period of the spine included */ 
 (SELECT `keys`.`period` AS `period`, `keys`.`account__segment` AS `account__segment`, `account_first_win_by_first_won_at`.`new_logo_accounts` AS `new_logo_accounts` 
 FROM (SELECT `spine`.`period` AS `period`, `dimension_values`.`account__segment` AS `account__segment` 
 FROM `spine` JOIN (SELECT DISTINCT `account_first_win_by_first_won_at`.`account__segment` AS `account__segment` 

@@ -1,8 +1,6 @@
-WITH `opportunity_totals__rows` AS /* read opportunity rows (won_amount, won_amount__if, closed_deals__if) */ 
-(SELECT opportunity.amount AS `won_amount`, opportunity.is_won AS `won_amount__if`, opportunity.is_closed AS `closed_deals__if` 
-FROM `opportunities` AS `opportunity`), 
-`opportunity_totals` AS /* aggregate won_amount, won_deals, closed_deals in total */ 
-(SELECT sum(CASE WHEN `won_amount__if` THEN `won_amount` END) AS `won_amount`, count(CASE WHEN `won_amount__if` THEN 1 END) AS `won_deals`, count(CASE WHEN `closed_deals__if` THEN 1 END) AS `closed_deals` 
-FROM `opportunity_totals__rows`)
+WITH `opportunity_totals` AS /* read opportunity rows (won_amount, won_amount__if, closed_deals__if) */
+/* aggregate won_amount, won_deals, closed_deals in total */ 
+(SELECT sum(CASE WHEN opportunity.is_won THEN opportunity.amount END) AS `won_amount`, count(CASE WHEN opportunity.is_won THEN 1 END) AS `won_deals`, count(CASE WHEN opportunity.is_closed THEN 1 END) AS `closed_deals` 
+FROM `opportunities` AS `opportunity`)
  SELECT /* compute bookings, won_deals, win_rate */ COALESCE(won_amount, 0) AS `bookings`, COALESCE(won_deals, 0) AS `won_deals`, CAST((COALESCE(won_deals, 0)) AS FLOAT64) / NULLIF(COALESCE(closed_deals, 0), 0) AS `win_rate` 
 FROM `opportunity_totals`

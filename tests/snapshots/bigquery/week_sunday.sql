@@ -4,16 +4,12 @@
 -- param_4 = DATE '2025-10-26'
 -- param_5 = DATE '2025-11-02'
 -- param_6 = DATE '2025-11-09'
-WITH `activity_by_occurred_at__rows` AS /* read activity rows (event_time, meeting_count__if) */ 
-(SELECT activity.occurred_at AS `event_time`, (activity.activity_type = 'meeting') AS `meeting_count__if` 
-FROM `activities` AS `activity`), 
-`activity_by_occurred_at__filtered` AS /* keep activity rows meeting occurred_at in the time range */ 
-(SELECT * 
-FROM `activity_by_occurred_at__rows` 
-WHERE CAST(`event_time` AS DATETIME) >= :param_1 AND CAST(`event_time` AS DATETIME) < :param_2), 
-`activity_by_occurred_at` AS /* aggregate activity_count, meeting_count per week of occurred_at */ 
-(SELECT DATE_ADD(DATE_TRUNC(CAST(DATE_ADD(CAST(`event_time` AS DATE), INTERVAL 1 DAY) AS DATE), WEEK(MONDAY)), INTERVAL -1 DAY) AS `period`, count(*) AS `activity_count`, count(CASE WHEN `meeting_count__if` THEN 1 END) AS `meeting_count` 
-FROM `activity_by_occurred_at__filtered` GROUP BY 1), 
+WITH `activity_by_occurred_at` AS /* read activity rows (event_time, meeting_count__if) */
+/* keep activity rows meeting occurred_at in the time range */
+/* aggregate activity_count, meeting_count per week of occurred_at */ 
+(SELECT DATE_ADD(DATE_TRUNC(CAST(DATE_ADD(CAST(activity.occurred_at AS DATE), INTERVAL 1 DAY) AS DATE), WEEK(MONDAY)), INTERVAL -1 DAY) AS `period`, count(*) AS `activity_count`, count(CASE WHEN (activity.activity_type = 'meeting') THEN 1 END) AS `meeting_count` 
+FROM `activities` AS `activity` 
+WHERE CAST(activity.occurred_at AS DATETIME) >= :param_1 AND CAST(activity.occurred_at AS DATETIME) < :param_2 GROUP BY 1), 
 `spine` AS /* the 4 week periods of the time range */ 
 (SELECT `periods`.`period` AS `period` 
 FROM (SELECT CAST(:param_3 AS DATE) AS `period` UNION ALL SELECT CAST(:param_4 AS DATE) AS `period` UNION ALL SELECT CAST(:param_5 AS DATE) AS `period` UNION ALL SELECT CAST(:param_6 AS DATE) AS `period`) AS `periods`), 

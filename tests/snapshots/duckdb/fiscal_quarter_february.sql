@@ -4,20 +4,16 @@
 -- param_4 = DATE '2025-05-01'
 -- param_5 = DATE '2025-08-01'
 -- param_6 = DATE '2025-11-01'
-WITH opportunity_by_closed_at__rows AS /* read opportunity rows (event_time, opportunity__product, won_deals__if, closed_deals__if, won_amount) */ 
-(SELECT opportunity.closed_at AS event_time, opportunity.product AS opportunity__product, opportunity.is_won AS won_deals__if, opportunity.is_closed AS closed_deals__if, opportunity.amount AS won_amount 
-FROM opportunities AS opportunity), 
-opportunity_by_closed_at__filtered AS /* keep opportunity rows meeting closed_at in the time range */ 
-(SELECT * 
-FROM opportunity_by_closed_at__rows 
-WHERE event_time >= %(param_1)s AND event_time < %(param_2)s), 
-opportunity_by_closed_at AS /* aggregate won_deals, closed_deals, won_amount per fiscal_quarter of closed_at, opportunity.product */ 
-(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(event_time AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, opportunity__product, count(*) FILTER (WHERE won_deals__if) AS won_deals, count(*) FILTER (WHERE closed_deals__if) AS closed_deals, sum(won_amount) FILTER (WHERE won_deals__if) AS won_amount 
-FROM opportunity_by_closed_at__filtered GROUP BY 1, 2), 
+WITH opportunity_by_closed_at AS /* read opportunity rows (event_time, opportunity__product, won_deals__if, closed_deals__if, won_amount) */
+/* keep opportunity rows meeting closed_at in the time range */
+/* aggregate won_deals, closed_deals, won_amount per fiscal_quarter of closed_at, opportunity.product */ 
+(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(opportunity.closed_at AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, opportunity.product AS opportunity__product, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals, sum(opportunity.amount) FILTER (WHERE opportunity.is_won) AS won_amount 
+FROM opportunities AS opportunity 
+WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s GROUP BY 1, 2), 
 spine AS /* the 4 fiscal_quarter periods of the time range */ 
 (SELECT periods.period AS period 
 FROM (VALUES (%(param_3)s), (%(param_4)s), (%(param_5)s), (%(param_6)s)) AS periods (period)), 
-combined AS /* combine opportunity_by_closed_at on period, opportunity__product, every period of the spine included */ 
+combined AS /* combine opportunity_by_closed_at on period, opportunity.product, every period of the spine included */ 
 (SELECT keys.period AS period, keys.opportunity__product AS opportunity__product, opportunity_by_closed_at.won_deals AS won_deals, opportunity_by_closed_at.closed_deals AS closed_deals, opportunity_by_closed_at.won_amount AS won_amount 
 FROM (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 
 FROM spine JOIN (SELECT DISTINCT opportunity_by_closed_at.opportunity__product AS opportunity__product 

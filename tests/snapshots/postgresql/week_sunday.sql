@@ -4,16 +4,12 @@
 -- param_4 = DATE '2025-10-26'
 -- param_5 = DATE '2025-11-02'
 -- param_6 = DATE '2025-11-09'
-WITH activity_by_occurred_at__rows AS /* read activity rows (event_time, meeting_count__if) */ 
-(SELECT activity.occurred_at AS event_time, (activity.activity_type = 'meeting') AS meeting_count__if 
-FROM activities AS activity), 
-activity_by_occurred_at__filtered AS /* keep activity rows meeting occurred_at in the time range */ 
-(SELECT * 
-FROM activity_by_occurred_at__rows 
-WHERE event_time >= %(param_1)s::DATE AND event_time < %(param_2)s::DATE), 
-activity_by_occurred_at AS /* aggregate activity_count, meeting_count per week of occurred_at */ 
-(SELECT CAST(CAST(date_trunc('week', CAST(CAST(event_time AS DATE) + INTERVAL '1 day' AS DATE)) AS DATE) + INTERVAL '-1 day' AS DATE) AS period, count(*) AS activity_count, count(*) FILTER (WHERE meeting_count__if) AS meeting_count 
-FROM activity_by_occurred_at__filtered GROUP BY 1), 
+WITH activity_by_occurred_at AS /* read activity rows (event_time, meeting_count__if) */
+/* keep activity rows meeting occurred_at in the time range */
+/* aggregate activity_count, meeting_count per week of occurred_at */ 
+(SELECT CAST(CAST(date_trunc('week', CAST(CAST(activity.occurred_at AS DATE) + INTERVAL '1 day' AS DATE)) AS DATE) + INTERVAL '-1 day' AS DATE) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting')) AS meeting_count 
+FROM activities AS activity 
+WHERE activity.occurred_at >= %(param_1)s::DATE AND activity.occurred_at < %(param_2)s::DATE GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 
 (SELECT periods.period AS period 
 FROM (VALUES (%(param_3)s::DATE), (%(param_4)s::DATE), (%(param_5)s::DATE), (%(param_6)s::DATE)) AS periods (period)), 

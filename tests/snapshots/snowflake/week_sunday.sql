@@ -4,16 +4,12 @@
 -- param_4 = DATE '2025-10-26'
 -- param_5 = DATE '2025-11-02'
 -- param_6 = DATE '2025-11-09'
-WITH activity_by_occurred_at__rows AS /* read activity rows (event_time, meeting_count__if) */ 
-(SELECT activity.occurred_at AS event_time, (activity.activity_type = 'meeting') AS meeting_count__if 
-FROM activities AS activity), 
-activity_by_occurred_at__filtered AS /* keep activity rows meeting occurred_at in the time range */ 
-(SELECT * 
-FROM activity_by_occurred_at__rows 
-WHERE event_time >= %(param_1)s AND event_time < %(param_2)s), 
-activity_by_occurred_at AS /* aggregate activity_count, meeting_count per week of occurred_at */ 
-(SELECT CAST(DATEADD(day, -1, DATEADD(day, 1 - DAYOFWEEKISO(CAST(DATEADD(day, 1, CAST(event_time AS DATE)) AS DATE)), CAST(CAST(DATEADD(day, 1, CAST(event_time AS DATE)) AS DATE) AS DATE))) AS DATE) AS period, count(*) AS activity_count, count(CASE WHEN meeting_count__if THEN 1 END) AS meeting_count 
-FROM activity_by_occurred_at__filtered GROUP BY 1), 
+WITH activity_by_occurred_at AS /* read activity rows (event_time, meeting_count__if) */
+/* keep activity rows meeting occurred_at in the time range */
+/* aggregate activity_count, meeting_count per week of occurred_at */ 
+(SELECT CAST(DATEADD(day, -1, DATEADD(day, 1 - DAYOFWEEKISO(CAST(DATEADD(day, 1, CAST(activity.occurred_at AS DATE)) AS DATE)), CAST(CAST(DATEADD(day, 1, CAST(activity.occurred_at AS DATE)) AS DATE) AS DATE))) AS DATE) AS period, count(*) AS activity_count, count(CASE WHEN (activity.activity_type = 'meeting') THEN 1 END) AS meeting_count 
+FROM activities AS activity 
+WHERE activity.occurred_at >= %(param_1)s AND activity.occurred_at < %(param_2)s GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 
 (SELECT periods.period AS period 
 FROM (SELECT CAST(%(param_3)s AS DATE) AS period UNION ALL SELECT CAST(%(param_4)s AS DATE) AS period UNION ALL SELECT CAST(%(param_5)s AS DATE) AS period UNION ALL SELECT CAST(%(param_6)s AS DATE) AS period) AS periods), 

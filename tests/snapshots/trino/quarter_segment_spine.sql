@@ -6,42 +6,26 @@
 -- param_6 = DATE '2025-04-01'
 -- param_7 = DATE '2025-07-01'
 -- param_8 = DATE '2025-10-01'
-WITH opportunity_by_closed_at__rows AS /* read opportunity rows (event_time, won_amount, won_amount__if) */ 
-(SELECT opportunity.account_id AS fk__account, opportunity.closed_at AS event_time, opportunity.amount AS won_amount, opportunity.is_won AS won_amount__if 
-FROM opportunities AS opportunity), 
-opportunity_by_closed_at__account AS /* read account rows (account__segment) */ 
-(SELECT account.account_id AS pk, account.segment AS account__segment 
-FROM accounts AS account), 
-opportunity_by_closed_at__joined AS /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */ 
-(SELECT opportunity.*, account.account__segment AS account__segment 
-FROM opportunity_by_closed_at__rows AS opportunity LEFT OUTER JOIN opportunity_by_closed_at__account AS account ON opportunity.fk__account = account.pk), 
-opportunity_by_closed_at__filtered AS /* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */ 
-(SELECT * 
-FROM opportunity_by_closed_at__joined 
-WHERE event_time >= :param_1 AND event_time < :param_2 AND won_amount__if), 
-opportunity_by_closed_at AS /* aggregate won_amount per quarter of closed_at, account.segment */ 
-(SELECT CAST(date_trunc('quarter', CAST(event_time AS DATE)) AS DATE) AS period, account__segment, sum(won_amount) AS won_amount 
-FROM opportunity_by_closed_at__filtered GROUP BY 1, 2), 
-opportunity_by_close_date__rows AS /* read opportunity rows (event_time, open_amount, open_amount__if) */ 
-(SELECT opportunity.account_id AS fk__account, opportunity.close_date AS event_time, opportunity.amount AS open_amount, (NOT opportunity.is_closed) AS open_amount__if 
-FROM opportunities AS opportunity), 
-opportunity_by_close_date__account AS /* read account rows (account__segment) */ 
-(SELECT account.account_id AS pk, account.segment AS account__segment 
-FROM accounts AS account), 
-opportunity_by_close_date__joined AS /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */ 
-(SELECT opportunity.*, account.account__segment AS account__segment 
-FROM opportunity_by_close_date__rows AS opportunity LEFT OUTER JOIN opportunity_by_close_date__account AS account ON opportunity.fk__account = account.pk), 
-opportunity_by_close_date__filtered AS /* keep opportunity rows meeting close_date in the time range; the terms and filters of the measures */ 
-(SELECT * 
-FROM opportunity_by_close_date__joined 
-WHERE event_time >= :param_3 AND event_time < :param_4 AND open_amount__if), 
-opportunity_by_close_date AS /* aggregate open_amount per quarter of close_date, account.segment */ 
-(SELECT CAST(date_trunc('quarter', CAST(event_time AS DATE)) AS DATE) AS period, account__segment, sum(open_amount) AS open_amount 
-FROM opportunity_by_close_date__filtered GROUP BY 1, 2), 
+WITH opportunity_by_closed_at AS /* read opportunity rows (event_time, won_amount, won_amount__if) */
+/* read account rows (account__segment) */
+/* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
+/* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */
+/* aggregate won_amount per quarter of closed_at, account.segment */ 
+(SELECT CAST(date_trunc('quarter', CAST(opportunity.closed_at AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS won_amount 
+FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
+WHERE opportunity.closed_at >= :param_1 AND opportunity.closed_at < :param_2 AND opportunity.is_won GROUP BY 1, 2), 
+opportunity_by_close_date AS /* read opportunity rows (event_time, open_amount, open_amount__if) */
+/* read account rows (account__segment) */
+/* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
+/* keep opportunity rows meeting close_date in the time range; the terms and filters of the measures */
+/* aggregate open_amount per quarter of close_date, account.segment */ 
+(SELECT CAST(date_trunc('quarter', CAST(opportunity.close_date AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS open_amount 
+FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
+WHERE opportunity.close_date >= :param_3 AND opportunity.close_date < :param_4 AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
 spine AS /* the 4 quarter periods of the time range */ 
 (SELECT periods.period AS period 
 FROM (VALUES (:param_5), (:param_6), (:param_7), (:param_8)) AS periods (period)), 
-combined AS /* combine opportunity_by_closed_at, opportunity_by_close_date on period, account__segment, every period of the spine included */ 
+combined AS /* combine opportunity_by_closed_at, opportunity_by_close_date on period, account.segment, every period of the spine included */ 
 (SELECT keys.period AS period, keys.account__segment AS account__segment, opportunity_by_closed_at.won_amount AS won_amount, opportunity_by_close_date.open_amount AS open_amount 
 FROM (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 
 FROM spine JOIN (SELECT opportunity_by_closed_at.account__segment AS account__segment 
