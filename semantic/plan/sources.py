@@ -84,9 +84,9 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
         add(j.target_alias, ReadColumn(PRIMARY_KEY, (j.step.target_key,), key=True))
         add(j.source_alias, ReadColumn(f"fk__{j.target_alias}", (j.step.foreign_key,), key=True))
     if tdim is not None:
-        add(alias_of[tdim.ref], ReadColumn(TIME, (tdim.dimension.expr or tdim.name,), expand=False))
+        add(alias_of[tdim.ref], ReadColumn(TIME, (tdim.dimension.expr or tdim.name,), False, about=tdim.ref))
     for d in q.dimensions + tuple(f.dimension for f in q.filters):
-        add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), expand=False))
+        add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref))
 
     needs = {column: conditions(defs, need) for need, column in source.members}
     per_measure = len(set(needs.values())) > 1  # else one filter for every measure: a plain WHERE
@@ -96,7 +96,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
         measure = defs.measures[need.measure][1]
         value = None if measure.agg == "count" and not measure.expr else column
         if value is not None:
-            add(entity, ReadColumn(value, (measure.expr or need.measure,)))
+            add(entity, ReadColumn(value, (measure.expr or need.measure,), about=need.measure))
         conds = needs[column]
         if conds and conds not in condition_of:
             condition_of[conds] = f"{column}__if"

@@ -42,6 +42,7 @@ class ReadColumn:
     texts: tuple[str, ...]  # several are ANDed (a measure's conditions)
     expand: bool = True  # expand references to computed dimensions inside the expression
     key: bool = False  # a join key: the column itself, quoted, never parsed as an expression
+    about: str = ""  # the definition it serves (time or dimension reference, measure name) for describe()
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ class Read(Step):
         return tuple(c.name for c in self.columns)
 
     def describe(self) -> str:
-        shown = [c.name for c in self.columns if not c.key]
+        shown = dict.fromkeys(c.about for c in self.columns if c.about)
         alias = f" as {self.alias}" if self.alias != self.entity else ""
-        return f"read {self.entity} rows{alias}" + (f" ({', '.join(shown)})" if shown else "")
+        return f"read {self.entity} rows{alias}" + (f" for {', '.join(shown)}" if shown else "")
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,10 @@ class Aggregate(Step):
     def describe(self) -> str:
         per = [f"{self.grain} of {self.time_dimension}"] if self.grain else []
         per += [d.ref for d in self.dimensions]
+        own = ", each measure counting the rows that meet its terms and filters" \
+            if any(m.condition for m in self.measures) else ""
         return f"aggregate {', '.join(m.column for m in self.measures)} " + \
-            (f"per {', '.join(per)}" if per else "in total")
+            (f"per {', '.join(per)}" if per else "in total") + own
 
 
 @dataclass(frozen=True)

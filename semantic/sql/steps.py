@@ -1,4 +1,4 @@
-"""One render function per step kind, each returning SQLAlchemy Core for the steps that feed it.
+"""One render function per step kind (`RENDERERS`), each turning a plan step into SQLAlchemy Core.
 
 Row steps (read, join, shift, filter) render to `Rows`: a FROM clause, the expression of each named column
 and WHERE conditions. The step that consumes them (aggregate) renders them as one SELECT, so the database

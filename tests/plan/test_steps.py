@@ -131,6 +131,6 @@ def test_compile_explain_on_the_command_line(repo_root: Path) -> None:
         "    opportunity_totals__filtered: keep opportunity rows meeting the terms and filters of the measures",
         "      opportunity_totals__joined: join opportunity to account along account (many-to-one, so no "
         "opportunity row repeats)",
-        "        opportunity_totals__rows: read opportunity rows (won_amount, won_amount__if)",
-        "        opportunity_totals__account: read account rows (account__segment)",
+        "        opportunity_totals__rows: read opportunity rows for won_amount",
+        "        opportunity_totals__account: read account rows for account.segment",
     ]

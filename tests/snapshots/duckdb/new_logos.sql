@@ -2,8 +2,8 @@
 -- param_2 = DATE '2026-01-01'
 -- param_3 = DATE '2024-01-01'
 -- param_4 = DATE '2025-01-01'
-WITH account_first_win_by_first_won_at AS /* read account_first_win rows (event_time) */
-/* read account rows (account__segment) */
+WITH account_first_win_by_first_won_at AS /* read account_first_win rows for account_first_win.first_won_at */
+/* read account rows for account.segment */
 /* join account_first_win to account along account (many-to-one, so no account_first_win row repeats) */
 /* keep account_first_win rows meeting first_won_at in the time range */
 /* aggregate new_logo_accounts per year of first_won_at, account.segment */ 

@@ -6,16 +6,16 @@
 -- param_6 = DATE '2025-04-01'
 -- param_7 = DATE '2025-07-01'
 -- param_8 = DATE '2025-10-01'
-WITH opportunity_by_closed_at AS /* read opportunity rows (event_time, won_amount, won_amount__if) */
-/* read account rows (account__segment) */
+WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, won_amount */
+/* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
 /* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */
 /* aggregate won_amount per quarter of closed_at, account.segment */ 
 (SELECT CAST(date_trunc('quarter', CAST(opportunity.closed_at AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS won_amount 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
 WHERE opportunity.closed_at >= %(param_1)s::DATE AND opportunity.closed_at < %(param_2)s::DATE AND opportunity.is_won GROUP BY 1, 2), 
-opportunity_by_close_date AS /* read opportunity rows (event_time, open_amount, open_amount__if) */
-/* read account rows (account__segment) */
+opportunity_by_close_date AS /* read opportunity rows for opportunity.close_date, open_amount */
+/* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
 /* keep opportunity rows meeting close_date in the time range; the terms and filters of the measures */
 /* aggregate open_amount per quarter of close_date, account.segment */ 

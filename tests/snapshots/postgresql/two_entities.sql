@@ -1,5 +1,5 @@
-WITH opportunity_totals AS /* read opportunity rows (won_amount, won_amount__if) */
-/* read account rows (account__segment) */
+WITH opportunity_totals AS /* read opportunity rows for won_amount */
+/* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
 /* keep opportunity rows meeting the terms and filters of the measures */
 /* aggregate won_amount per account.segment */ 
@@ -7,7 +7,7 @@ WITH opportunity_totals AS /* read opportunity rows (won_amount, won_amount__if)
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
 WHERE opportunity.is_won GROUP BY 1), 
 activity_totals AS /* read activity rows */
-/* read account rows (account__segment) */
+/* read account rows for account.segment */
 /* join activity to account along account (many-to-one, so no activity row repeats) */
 /* aggregate activity_count per account.segment */ 
 (SELECT account.segment AS account__segment, count(*) AS activity_count 

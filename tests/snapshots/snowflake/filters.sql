@@ -4,8 +4,8 @@
 -- account_name_1 = 'sys/_50/%'
 -- param_4 = 1000
 -- param_5 = 50000
-WITH opportunity_totals AS /* read opportunity rows (opportunity__product, opportunity__type, opportunity__amount, won_amount, won_amount__if) */
-/* read account rows (account__segment, account__name) */
+WITH opportunity_totals AS /* read opportunity rows for opportunity.product, opportunity.type, opportunity.amount, won_amount */
+/* read account rows for account.segment, account.name */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
 /* keep opportunity rows meeting the terms and filters of the measures; the filters on account.segment, opportunity.type, account.name, opportunity.amount */
 /* aggregate won_amount, won_deals per opportunity.product */ 

@@ -4,9 +4,9 @@
 -- param_4 = DATE '2025-05-01'
 -- param_5 = DATE '2025-08-01'
 -- param_6 = DATE '2025-11-01'
-WITH opportunity_by_closed_at AS /* read opportunity rows (event_time, opportunity__product, won_deals__if, closed_deals__if, won_amount) */
+WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, opportunity.product, won_amount */
 /* keep opportunity rows meeting closed_at in the time range */
-/* aggregate won_deals, closed_deals, won_amount per fiscal_quarter of closed_at, opportunity.product */ 
+/* aggregate won_deals, closed_deals, won_amount per fiscal_quarter of closed_at, opportunity.product, each measure counting the rows that meet its terms and filters */ 
 (SELECT CAST(DATEADD(month, 1, CAST(DATE_TRUNC('quarter', CAST(DATEADD(month, -1, CAST(opportunity.closed_at AS DATE)) AS DATE)) AS DATE)) AS DATE) AS period, opportunity.product AS opportunity__product, count(CASE WHEN opportunity.is_won THEN 1 END) AS won_deals, count(CASE WHEN opportunity.is_closed THEN 1 END) AS closed_deals, sum(CASE WHEN opportunity.is_won THEN opportunity.amount END) AS won_amount 
 FROM opportunities AS opportunity 
 WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s GROUP BY 1, 2), 

@@ -3,7 +3,7 @@
 -- param_3 = DATE '2023-01-01'
 -- param_4 = DATE '2024-01-01'
 -- param_5 = DATE '2025-01-01'
-WITH opportunity_by_closed_at AS /* read opportunity rows (event_time, won_amount, won_amount__if, avg_won_amount) */
+WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, won_amount, avg_won_amount */
 /* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */
 /* aggregate won_amount, won_deals, avg_won_amount per year of closed_at */ 
 (SELECT CAST(date_trunc('year', CAST(opportunity.closed_at AS DATE)) AS DATE) AS period, sum(opportunity.amount) AS won_amount, count(*) AS won_deals, avg(opportunity.amount) AS avg_won_amount 
