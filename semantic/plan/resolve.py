@@ -110,10 +110,10 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
             raise SemanticError("E_BAD_ORDER_BY", f"cannot order by '{column}': it is not an output column"
                                 + did_you_mean(column, columns), f"output columns: {', '.join(columns)}")
     keys = (("period", "period"),) * bool(question.grain) + tuple((d.ref, internal_name(d.ref)) for d in dims)
-    bounded = time_range is not None and None not in time_range  # an open side has no spine to fill
-    spine = Spine(unique_name("spine", taken), question.grain, tuple(periods(*time_range, question.grain,
-                                                                             defs.calendar))) \
-        if question.grain and bounded else None
+    spine = None
+    if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
+        dates = tuple(periods(*time_range, question.grain, defs.calendar))
+        spine = Spine(unique_name("spine", taken), question.grain, dates)
     top: Step = aggregates[0] if len(aggregates) == 1 and spine is None else \
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
