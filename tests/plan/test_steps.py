@@ -57,6 +57,10 @@ def test_explain_prints_the_step_tree(layer: SemanticLayer) -> None:
     spine = next(s for s in plan.steps if isinstance(s, Spine))
     assert spine.periods == (date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1))
     assert plan.final.describe() == "compute bookings, activities; order by period, account.segment"
+    by_name = {s.name: s for s in plan.steps}
+    assert by_name["opportunity_by_closed_at__filtered"].outputs == (
+        "fk__account", "event_time", "won_amount", "won_amount__if", "account__segment")
+    assert by_name["combined"].outputs == ("period", "account__segment", "won_amount", "activity_count")
 
 
 def test_a_comparison_reads_a_shifted_chain(layer: SemanticLayer) -> None:
