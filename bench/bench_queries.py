@@ -25,7 +25,8 @@ import sqlalchemy as sa
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.ledger.load import demo_ledger_present, write_demo
 from semantic.question import Question
-from semantic.sql.compiler import compile_question
+from semantic.plan.resolve import build_plan
+from semantic.sql.compiler import compile_plan
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / ".data"
@@ -202,7 +203,8 @@ def compile_times(layer: SemanticLayer, question: Question) -> tuple[float, floa
     compile calls what it calls on a miss (plan, SQLAlchemy statement) and renders the SQL text too.
     """
     def full() -> str:
-        return compile_question(layer.definitions, layer.graph, question, layer.dialect, AS_OF).sql
+        plan = build_plan(layer.definitions, layer.graph, question, AS_OF)
+        return compile_plan(layer.definitions, plan, layer.dialect).sql
 
     return compile_ms(full), compile_ms(lambda: layer.compile(question))
 

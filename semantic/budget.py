@@ -23,9 +23,9 @@ from semantic.definitions.models import Calendar
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.plan.calendar import GRAIN_STEP, period_start, resolve_range
-from semantic.plan.model import Plan
+from semantic.plan.steps import Aggregate, Filter, Plan, Spine
 from semantic.question import Question
-from semantic.sql.compiler import _source  # the entity's FROM exactly as questions read it
+from semantic.sql.steps import entity_source  # the entity's FROM exactly as questions read it
 from semantic.sql.dialects import normalize
 from semantic.sql.render import render
 
@@ -87,45 +87,52 @@ class CostBudget:
         self._lock = threading.Lock()
 
     def check(self, plan: Plan, probe: Probe, stamp: str | None) -> None:
-        metrics = len(plan.metrics)
-        periods = self._periods(plan, probe, stamp)
+        metrics = len(plan.final.metrics)
+        aggregates = [s for s in plan.steps if isinstance(s, Aggregate)]
+        grain = aggregates[0].grain if aggregates else None
+        periods = self._periods(plan, aggregates, probe, stamp)
         if periods > self.settings.max_periods:
-            raise too_costly(f"span {plan.grain} periods", periods, self.settings.max_periods, "max_periods",
+            raise too_costly(f"span {grain} periods", periods, self.settings.max_periods, "max_periods",
                              NARROW_PERIODS)
-        if periods * metrics > self.settings.max_cells or not plan.dimensions:
+        if periods * metrics > self.settings.max_cells or not aggregates or not aggregates[0].dimensions:
             self._check_cells(periods * metrics)
             return
-        self._check_cells(periods * self._combinations(plan, probe, stamp) * metrics)
+        self._check_cells(periods * self._combinations(plan, aggregates, probe, stamp) * metrics)
 
     def _check_cells(self, cells: int) -> None:
         if cells > self.settings.max_cells:
             raise too_costly("produce result cells (periods x dimension values x metrics)", cells,
                              self.settings.max_cells, "max_cells", NARROW_CELLS)
 
-    def _periods(self, plan: Plan, probe: Probe, stamp: str | None) -> int:
-        if plan.grain is None:
+    def _periods(self, plan: Plan, aggregates: list[Aggregate], probe: Probe, stamp: str | None) -> int:
+        grain = aggregates[0].grain if aggregates else None
+        if grain is None:
             return 1
-        if plan.spine is not None:
-            return len(plan.spine)
-        start, end = plan.time_range or (None, None)
+        spine = next((s for s in plan.steps if isinstance(s, Spine)), None)
+        if spine is not None:
+            return len(spine.periods)
+        # an open side of the range (or none): the question's window, completed by the data's extent
+        window = next((s.window for s in plan.steps if isinstance(s, Filter) and s.window and not s.moved_back),
+                      (None, None))
         lows, highs = [], []
-        for group in plan.groups:
-            tdim = group.time_dimension
+        for aggregate in aggregates:
+            tdim = aggregate.time_dimension
             if tdim is not None:
                 low, high = self._fact(("extent", tdim.entity, tdim.name), probe, stamp)
                 lows.append(low)
                 highs.append(high)
-        start = start or min((d for d in lows if d), default=None)
-        end = end or max((d for d in highs if d), default=None)
-        return count_periods(start, end, plan.grain, self.defs.calendar) if start and end else 0
+        start = window[0] or min((d for d in lows if d), default=None)
+        end = window[1] or max((d for d in highs if d), default=None)
+        return count_periods(start, end, grain, self.defs.calendar) if start and end else 0
 
-    def _combinations(self, plan: Plan, probe: Probe, stamp: str | None) -> int:
-        capped = {f.dimension.ref: len(f.values) for f in plan.filters if f.op in ("eq", "in")}
+    def _combinations(self, plan: Plan, aggregates: list[Aggregate], probe: Probe, stamp: str | None) -> int:
+        filters = [f for s in plan.steps if isinstance(s, Filter) for f in s.filters]
+        capped = {f.dimension.ref: len(f.values) for f in filters if f.op in ("eq", "in")}
         product = 1
-        for dim in plan.dimensions:
+        for dim in aggregates[0].dimensions:
             values = self._fact(("distinct", dim.entity, dim.name), probe, stamp) + 1  # +1: null
             product *= min(values, capped.get(dim.ref, values))
-        rows = sum(self._fact(("rows", entity, ""), probe, stamp) for entity in {g.entity for g in plan.groups})
+        rows = sum(self._fact(("rows", entity, ""), probe, stamp) for entity in {a.entity for a in aggregates})
         return min(product, rows)
 
     def _fact(self, key: tuple[str, str, str], probe: Probe, stamp: str | None) -> Any:
@@ -141,7 +148,7 @@ class CostBudget:
         return value
 
     def _statement(self, kind: str, entity: str, name: str) -> sa.Select:
-        source = _source(self.defs, entity, entity, self.dialect)
+        source = entity_source(self.defs, entity, entity, self.dialect)
         if kind == "rows":
             return sa.select(sa.func.count()).select_from(source)
         dim = self.defs.entities[entity].dimensions[name]

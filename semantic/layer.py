@@ -21,11 +21,12 @@ from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
-from semantic.plan.metrics import lookup_metric, metric_entities
+from semantic.plan.formulas import lookup_metric, metric_entities
+from semantic.plan.resolve import build_plan
 from semantic.question import Question
 from semantic.result import Result
 from semantic.settings import ExecutionSettings
-from semantic.sql.compiler import CompiledQuery, compile_question
+from semantic.sql.compiler import CompiledQuery, compile_plan
 
 
 COMPILE_CACHE_SIZE = 512
@@ -127,7 +128,8 @@ class SemanticLayer:
         key = (question.model_dump_json(), dialect or self.dialect, self._today())
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = compile_question(self.definitions, self.graph, question, key[1], key[2])
+            plan = build_plan(self.definitions, self.graph, question, key[2])
+            compiled = compile_plan(self.definitions, plan, key[1])
             with self._lock:
                 if len(self._compiled) >= COMPILE_CACHE_SIZE:
                     self._compiled.pop(next(iter(self._compiled)))

@@ -110,14 +110,19 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
                                                                      "trino (default: the database's)"),
+                    explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
+                                                 "step is one CTE of the SQL) instead of the SQL."),
                     project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
-    """Print the SQL a question compiles to (nothing is executed)."""
+    """Print the SQL a question compiles to, or its plan (nothing is executed)."""
     layer = _open(project, database, today)
 
     def run() -> None:
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
                              limit, saved)
         compiled = layer.compile(question, dialect)
+        if explain:
+            out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
+            return
         out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
         if compiled.params:
             shown = ", ".join(f"{k}={v!r}" for k, v in compiled.params.items())

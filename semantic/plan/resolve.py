@@ -1,4 +1,4 @@
-"""Resolve a question against the definitions and the graph into a `Plan`.
+"""Resolve a question against the definitions and the graph into a `Plan` of steps.
 
 This is where a question is refused when it cannot be answered correctly: unknown names (with 'did you
 mean'), a dimension that would fan a measure out, an ambiguous join path, a time axis a measure cannot use.
@@ -12,10 +12,15 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph, split_dimension_ref
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.filters import resolve_filter
-from semantic.plan.joins import aliased_joins, join_path
-from semantic.plan.metrics import MeasureNeed, MetricFormulas, output_type
-from semantic.plan.model import DimensionUse, MeasureUse, MetricOutput, Plan, SourceGroup
+from semantic.plan.formulas import MetricFormulas, output_type
+from semantic.plan.metric_types.base import MeasureNeed
+from semantic.plan.model import DimensionUse, MetricOutput
+from semantic.plan.sources import SharedParts, Source, source_steps, unique_name
+from semantic.plan.steps import Combine, Compute, Plan, Spine, Step, internal_name
 from semantic.question import Question
+from semantic.result import Column
+
+DIMENSION_TYPES = {"category": "string", "number": "number", "boolean": "boolean", "time": "timestamp"}
 
 
 def dimension_use(defs: Definitions, ref: str) -> DimensionUse:
@@ -51,20 +56,6 @@ def _time_dimension(defs: Definitions, need: MeasureNeed, question: Question) ->
     return use
 
 
-def _conditions(defs: Definitions, need: MeasureNeed) -> tuple[str, ...]:
-    entity_name, measure = defs.measures[need.measure]
-    out: list[str] = []
-    for term_name in measure.terms + need.extra_terms:
-        term = defs.terms.get(term_name)
-        if term is None:
-            raise SemanticError("E_UNKNOWN_TERM", f"unknown term '{term_name}'" + did_you_mean(term_name, defs.terms),
-                                known_names_hint("terms", defs.terms))
-        if term.filter:
-            out.append(term.filter)
-    out += [f for f in (measure.filter, need.extra_filter) if f]
-    return tuple(dict.fromkeys(out))
-
-
 def _refuse_own_time_axis(tdim: DimensionUse, dims: tuple[DimensionUse, ...], filters: tuple) -> None:
     """A comparison reads last year's rows: slicing or filtering them by the very date it shifts would put
     last year's dates in this year's answer (or filter them all away), so the time range and grain say it."""
@@ -80,7 +71,7 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     formulas = MetricFormulas(defs, question.grain, time_range)
     metric_outputs = []
     for name in dict.fromkeys(question.metrics):
-        tree = formulas.formula(name)
+        tree = formulas.metric(name)
         metric = defs.metrics[name]
         metric_outputs.append(MetricOutput(name, metric.label, metric.format, output_type(defs, name), tree))
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
@@ -103,33 +94,35 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
-    source_groups = []
+    shared = SharedParts(dims, filters, question.grain, time_range)
+    taken: set[str] = set()
+    aggregates = []
     for (entity_name, tref, shift), members in groups.items():
         tdim = time_dims[(entity_name, tref, shift)]
         if shift and tdim is not None:
             _refuse_own_time_axis(tdim, dims, filters)
-        uses = [(d, f"dimension '{d.ref}'") for d in dims] + \
-            [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filters] + \
-            ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
-        paths = [(use.ref, join_path(graph, entity_name, use, why)) for use, why in uses]
-        joins, aliases = aliased_joins(graph, entity_name, paths)
-        measures = tuple(
-            MeasureUse(column, need.measure, entity_name, defs.measures[need.measure][1].agg,
-                       defs.measures[need.measure][1].expr, _conditions(defs, need))
-            for need, column in members
-        )
-        name = f"{entity_name}_by_{tdim.name}" if tdim else f"{entity_name}_totals"
-        name += f"_{shift[0]}_{shift[1]}s_before" if shift else ""
-        source_groups.append(SourceGroup(name, entity_name, tdim, measures, joins, aliases, shift))
+        aggregates.append(source_steps(defs, graph, Source(entity_name, tdim, shift, tuple(members)), shared, taken))
 
-    bounded = time_range is not None and None not in time_range  # an open side has no spine to fill
-    spine = tuple(periods(*time_range, question.grain, defs.calendar)) if question.grain and bounded else None
     columns = (["period"] if question.grain else []) + [d.ref for d in dims] + [m.name for m in metric_outputs]
     order = tuple((o.column, o.descending) for o in question.order_by)
     for column, _ in order:
         if column not in columns:
             raise SemanticError("E_BAD_ORDER_BY", f"cannot order by '{column}': it is not an output column"
                                 + did_you_mean(column, columns), f"output columns: {', '.join(columns)}")
-    return Plan(tuple(source_groups), dims, question.grain, time_range, spine, filters, tuple(metric_outputs),
-                order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)
+    keys = (("period", "period"),) * bool(question.grain) + tuple((d.ref, internal_name(d.ref)) for d in dims)
+    spine = None
+    if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
+        dates = tuple(periods(*time_range, question.grain, defs.calendar))
+        spine = Spine(unique_name("spine", taken), question.grain, dates)
+    top: Step = aggregates[0] if len(aggregates) == 1 and spine is None else \
+        Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
+    final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
+                    order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)
+    return Plan(final, _columns(question.grain, dims, metric_outputs))
 
+
+def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput]) -> tuple[Column, ...]:
+    cols = [Column("period", "date", None, f"Period ({grain})")] if grain else []
+    cols += [Column(d.ref, DIMENSION_TYPES[d.dimension.type], None, d.dimension.label) for d in dims]
+    cols += [Column(m.name, m.type, m.format, m.label) for m in metrics]
+    return tuple(cols)

@@ -1,0 +1,83 @@
+"""Metric formulas for one question: each metric's registered type builds its formula tree, and the
+measures it asks for are collected here, each named once as an aggregated column.
+
+The collected `needs` are what the planner turns into read/filter/aggregate steps; the formulas are
+computed over those columns in the final step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.plan.calendar import Bounds, comparison_shift
+from semantic.plan.metric_types import type_of
+from semantic.plan.metric_types.base import MeasureNeed, Shift
+
+ADDITIVE = frozenset({"sum", "count", "count_distinct"})
+
+
+def lookup_metric(defs: Definitions, name: str) -> Any:
+    """The metric of that name, or E_UNKNOWN_METRIC with the closest name and the known ones."""
+    metric = defs.metrics.get(name)
+    if metric is None:
+        raise SemanticError("E_UNKNOWN_METRIC", f"unknown metric '{name}'" + did_you_mean(name, defs.metrics),
+                            known_names_hint("metrics", defs.metrics))
+    return metric
+
+
+@dataclass
+class MetricFormulas:
+    """Collects measure needs while building each metric's formula tree (see metric_types.base.Formulas)."""
+
+    defs: Definitions
+    grain: str | None = None
+    bounds: Bounds | None = None
+    needs: dict[tuple, MeasureNeed] = field(default_factory=dict)
+    columns: dict[tuple, str] = field(default_factory=dict)
+
+    def measure(self, need: MeasureNeed) -> exp.Expression:
+        if need.key not in self.columns:
+            plain = not (need.extra_terms or need.extra_filter or need.time_dimension)
+            name = need.measure if plain else f"{need.owner_metric}__{need.measure}"
+            name += f"__before_{need.shift[0]}_{need.shift[1]}" if need.shift else ""
+            taken = set(self.columns.values())
+            while name in taken:
+                name += "_"
+            self.columns[need.key] = name
+            self.needs[need.key] = need
+        column = exp.column(self.columns[need.key], quoted=True)
+        agg = self.defs.measures[need.measure][1].agg
+        return exp.func("COALESCE", column, exp.Literal.number(0)) if agg in ADDITIVE else column
+
+    def metric(self, name: str, time_dimension: str | None = None, trail: tuple[str, ...] = (),
+               shift: Shift | None = None) -> exp.Expression:
+        if name in trail:
+            cycle = " -> ".join(trail[trail.index(name):] + (name,))
+            raise SemanticError("E_METRIC_CYCLE", f"derived metrics form a cycle: {cycle}",
+                                "break the cycle in metrics.yaml")
+        metric = lookup_metric(self.defs, name)
+        return type_of(metric).formula(name, metric, self, time_dimension or metric.time_dimension, trail, shift)
+
+    def comparison_shift(self, compare_to: str) -> Shift:
+        return comparison_shift(compare_to, self.grain, self.bounds)
+
+
+def metric_entities(defs: Definitions, name: str, trail: tuple[str, ...] = ()) -> set[str]:
+    """Entities whose measures a metric aggregates (through the metrics it reads too)."""
+    metric = defs.metrics.get(name)
+    if metric is None or name in trail:
+        return set()
+    measures, metrics = type_of(metric).dependencies(metric)
+    out = {defs.measures[m][0] for m in measures if m in defs.measures}
+    for ref in metrics:
+        out |= metric_entities(defs, ref, trail + (name,))
+    return out
+
+
+def output_type(defs: Definitions, name: str) -> str:
+    metric = defs.metrics[name]
+    return type_of(metric).output_type(metric, defs)

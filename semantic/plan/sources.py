@@ -1,0 +1,129 @@
+"""The steps that turn one entity's rows into one aggregate: read -> join -> shift -> filter -> aggregate.
+
+Measures of one entity placed in time by one time dimension (and read from one window) share one chain,
+so one scan serves them all. Steps that would do nothing are left out (no Join without parents, no Filter
+without a condition), so the SQL holds only what the question needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.graph import SemanticGraph
+from semantic.plan.calendar import Bounds, shift_back
+from semantic.plan.joins import aliased_joins, join_path
+from semantic.plan.metric_types.base import MeasureNeed, Shift
+from semantic.plan.model import DimensionUse, FilterUse
+from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Filter, Join, JoinEdge, Read,
+                                 ReadColumn, Shift as ShiftStep, Step, internal_name)
+
+MAX_NAME = 63  # PostgreSQL truncates longer identifiers, which could make two CTE names one
+
+
+@dataclass(frozen=True)
+class Source:
+    """One chain to build: an entity, its time axis, the window shift, and the measures it aggregates."""
+
+    entity: str
+    time_dimension: DimensionUse | None
+    shift: Shift | None
+    members: tuple[tuple[MeasureNeed, str], ...]  # (need, output column)
+
+
+@dataclass(frozen=True)
+class SharedParts:
+    """The parts of a resolved question every chain shares."""
+
+    dimensions: tuple[DimensionUse, ...]
+    filters: tuple[FilterUse, ...]
+    grain: str | None
+    time_range: Bounds | None
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, shortened below PostgreSQL's identifier limit and made unique among the plan's steps."""
+    if len(name) > MAX_NAME:
+        name = f"{name[:MAX_NAME - 6]}_{len(taken)}"
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def conditions(defs: Definitions, need: MeasureNeed) -> tuple[str, ...]:
+    """Boolean SQL over the measure's entity every counted row meets: terms, measure and metric filters."""
+    _, measure = defs.measures[need.measure]
+    out: list[str] = []
+    for term_name in measure.terms + need.extra_terms:
+        term = defs.terms.get(term_name)
+        if term is None:
+            raise SemanticError("E_UNKNOWN_TERM", f"unknown term '{term_name}'" + did_you_mean(term_name, defs.terms),
+                                known_names_hint("terms", defs.terms))
+        if term.filter:
+            out.append(term.filter)
+    out += [f for f in (measure.filter, need.extra_filter) if f]
+    return tuple(dict.fromkeys(out))
+
+
+def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: SharedParts, taken: set[str]) -> Aggregate:
+    entity, tdim, shift = source.entity, source.time_dimension, source.shift
+    name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_totals"
+    name += f"_{shift[0]}_{shift[1]}s_before" if shift else ""
+    uses = [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
+        [(f.dimension, f"filter on '{f.dimension.ref}'") for f in q.filters] + \
+        ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
+    joins, aliases = aliased_joins(graph, entity, [(u.ref, join_path(graph, entity, u, why)) for u, why in uses])
+    alias_of = dict(aliases)
+    columns: dict[str, dict[str, ReadColumn]] = {entity: {}, **{j.target_alias: {} for j in joins}}
+
+    def add(alias: str, column: ReadColumn) -> None:
+        columns[alias].setdefault(column.name, column)
+
+    for j in joins:
+        add(j.target_alias, ReadColumn(PRIMARY_KEY, (j.step.target_key,), key=True))
+        add(j.source_alias, ReadColumn(f"fk__{j.target_alias}", (j.step.foreign_key,), key=True))
+    if tdim is not None:
+        add(alias_of[tdim.ref], ReadColumn(TIME, (tdim.dimension.expr or tdim.name,), False, about=tdim.ref))
+    for d in q.dimensions + tuple(f.dimension for f in q.filters):
+        add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref))
+
+    needs = {column: conditions(defs, need) for need, column in source.members}
+    per_measure = len(set(needs.values())) > 1  # else one filter for every measure: a plain WHERE
+    condition_of: dict[tuple[str, ...], str] = {}
+    measures = []
+    for need, column in source.members:
+        measure = defs.measures[need.measure][1]
+        value = None if measure.agg == "count" and not measure.expr else column
+        if value is not None:
+            add(entity, ReadColumn(value, (measure.expr or need.measure,), about=need.measure))
+        conds = needs[column]
+        if conds and conds not in condition_of:
+            condition_of[conds] = f"{column}__if"
+            add(entity, ReadColumn(condition_of[conds], conds))
+        measures.append(AggregateMeasure(column, need.measure, measure.agg, value,
+                                         condition_of[conds] if per_measure and conds else None))
+
+    reads = {alias: Read(unique_name(f"{name}__rows" if alias == entity else f"{name}__{alias}", taken),
+                         entity if alias == entity else _entity_of(joins, alias), alias,
+                         tuple(cols.values()))
+             for alias, cols in columns.items()}
+    step: Step = reads[entity]
+    if joins:
+        edges = tuple(JoinEdge(j.source_alias, j.step.role, reads[j.target_alias]) for j in joins)
+        step = Join(unique_name(f"{name}__joined", taken), reads[entity], edges)
+    window, moved_back = q.time_range if tdim is not None else None, None
+    if shift and q.grain:
+        step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
+                         q.grain == "day" and shift[1] == "month")
+    elif shift and window is not None:
+        window, moved_back = (shift_back(window[0], shift), shift_back(window[1], shift)), f"{shift[0]} {shift[1]}s"
+    shared = tuple(condition_of.values()) if not per_measure else ()
+    if window is not None or shared or q.filters:
+        step = Filter(unique_name(f"{name}__filtered", taken), step, entity, tdim.name if tdim else None, window,
+                      moved_back, shared, q.filters)
+    return Aggregate(unique_name(name, taken), step, entity, tdim, q.grain, q.dimensions, tuple(measures))
+
+
+def _entity_of(joins: tuple, alias: str) -> str:
+    return next(j.step.target for j in joins if j.target_alias == alias)
