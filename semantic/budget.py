@@ -48,7 +48,8 @@ def count_periods(start: date, end: date, grain: str, calendar: Calendar) -> int
 
 
 def too_costly(what: str, estimate: int, limit: int, setting: str, hint: str) -> SemanticError:
-    return SemanticError("E_QUERY_TOO_COSTLY", f"this question would {what}: an estimated {estimate:,}, over the "
+    """`what` holds `{n}`, the estimate: 'span {n} day periods'."""
+    return SemanticError("E_QUERY_TOO_COSTLY", f"this question would {what.format(n=f'{estimate:,}')}, over the "
                          f"limit of {limit:,} (setting {setting})", f"{hint}; or raise {setting}",
                          estimate=estimate, limit=limit, setting=setting)
 
@@ -59,7 +60,7 @@ def check_spine(question: Question, today: date, calendar: Calendar, max_periods
     if question.grain and bounds is not None and None not in bounds:
         count = count_periods(bounds[0], bounds[1], question.grain, calendar)
         if count > max_periods:
-            raise too_costly(f"span {question.grain} periods", count, max_periods, "max_periods", NARROW_PERIODS)
+            raise too_costly(f"span {{n}} {question.grain} periods", count, max_periods, "max_periods", NARROW_PERIODS)
 
 
 def _as_date(value: Any) -> date | None:
@@ -92,7 +93,7 @@ class CostBudget:
         grain = aggregates[0].grain if aggregates else None
         periods = self._periods(plan, aggregates, probe, stamp)
         if periods > self.settings.max_periods:
-            raise too_costly(f"span {grain} periods", periods, self.settings.max_periods, "max_periods",
+            raise too_costly(f"span {{n}} {grain} periods", periods, self.settings.max_periods, "max_periods",
                              NARROW_PERIODS)
         if periods * metrics > self.settings.max_cells or not aggregates or not aggregates[0].dimensions:
             self._check_cells(periods * metrics)
@@ -101,7 +102,7 @@ class CostBudget:
 
     def _check_cells(self, cells: int) -> None:
         if cells > self.settings.max_cells:
-            raise too_costly("produce result cells (periods x dimension values x metrics)", cells,
+            raise too_costly("produce an estimated {n} result cells (periods x dimension values x metrics)", cells,
                              self.settings.max_cells, "max_cells", NARROW_CELLS)
 
     def _periods(self, plan: Plan, aggregates: list[Aggregate], probe: Probe, stamp: str | None) -> int:

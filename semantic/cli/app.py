@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.text import Text
+
+from semantic.settings import ExecutionSettings, parse_cli_settings
 
 app = typer.Typer(
     name="semantic",
@@ -27,6 +30,23 @@ ProjectOption = typer.Option(Path("."), "--project", "-p", help="Folder holding 
 DatabaseOption = typer.Option(None, "--database", "-d",
                               help="SQLAlchemy URL of the ledger database (default: $SEMANTIC_DATABASE_URL, "
                                    f"else duckdb:///{DEFAULT_DATABASE_FILE} in the project).")
+
+SettingOption = typer.Option([], "--setting", "-s", help="Library limit as NAME=VALUE, e.g. max_periods=20000 "
+                             "(repeatable; overrides SEMANTIC_<NAME>; docs/operations.md lists them).")
+TodayOption = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD) for relative ranges.")
+
+
+def execution_settings(pairs: list[str], today: str | None) -> ExecutionSettings:
+    """The library's limits from SEMANTIC_* variables and --setting pairs, and a fixed today; bad ones exit 2."""
+    try:
+        fixed = date.fromisoformat(today) if today else None
+    except ValueError:
+        raise fail(f"--today '{today}' is not a date", "write it as YYYY-MM-DD", code=2) from None
+    try:
+        return ExecutionSettings.from_env(overrides=parse_cli_settings(pairs), today=fixed)
+    except ValueError as exc:
+        raise fail(str(exc), "settings are NAME=VALUE; docs/operations.md lists the library's limits",
+                   code=2) from None
 
 
 def database_url(option: str | None, project: Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -12,12 +11,13 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
+from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
+                              execution_settings, fail, out)
 from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.governance.diff import definition_changes, metric_changes
 from semantic.governance.revisions import checkout_definitions
-from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.layer import SemanticLayer
 
 
 class DiffFormat(str, Enum):
@@ -41,17 +41,14 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
                  end: Optional[str] = typer.Option(None, "--to", help="End date (inclusive) of the numbers."),
                  relative: Optional[str] = typer.Option(None, "--range", "-r", help="Relative range, e.g. "
                                                                                     "this_fiscal_year."),
-                 today: Optional[str] = typer.Option(None, "--today", help="Pretend today is YYYY-MM-DD."),
+                 today: Optional[str] = TodayOption,
                  show_all: bool = typer.Option(False, "--all", help="List unchanged metrics too."),
                  numbers: bool = typer.Option(True, "--numbers/--no-numbers", help="Compute metric values."),
                  output: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f"),
+                 setting: list[str] = SettingOption,
                  project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Compare the definitions with a git revision: changed definitions, and metric numbers before/after."""
-    try:
-        fixed = date.fromisoformat(today) if today else None
-    except ValueError:
-        raise fail(f"--today '{today}' is not a date", "write it as YYYY-MM-DD", code=2) from None
-    settings, url = ExecutionSettings(today=fixed), database_url(database, project)
+    settings, url = execution_settings(setting, today), database_url(database, project)
     try:
         new = SemanticLayer.open(project, url, settings)
     except DefinitionsInvalid as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -13,10 +12,11 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
+from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
+                              execution_settings, fail, out)
 from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
-from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
 from semantic.question import Question, parse_where
 from semantic.result import Result
@@ -42,16 +42,12 @@ TimeDimOption = typer.Option(None, "--time-dimension", help="Time axis entity.di
 OrderOption = typer.Option([], "--order-by", help="Output column, optionally ':desc' (repeatable).")
 LimitOption = typer.Option(None, "--limit", min=1, help="Maximum number of rows.")
 SavedOption = typer.Option(None, "--saved", help="Run a saved query from metrics.yaml (other flags override).")
-TodayOption = typer.Option(None, "--today", help="Pretend today is this date (YYYY-MM-DD) for relative ranges.")
 
 
-def _open(project: Path, database: str | None, today: str | None) -> SemanticLayer:
+def _open(project: Path, database: str | None, today: str | None, settings: list[str]) -> SemanticLayer:
+    limits = execution_settings(settings, today)
     try:
-        fixed = date.fromisoformat(today) if today else None
-    except ValueError:
-        raise fail(f"--today '{today}' is not a date", "write it as YYYY-MM-DD", code=2) from None
-    try:
-        return SemanticLayer.open(project, database_url(database, project), ExecutionSettings(today=fixed))
+        return SemanticLayer.open(project, database_url(database, project), limits)
     except DefinitionsInvalid as exc:
         for issue in exc.issues:
             err.print(issue.render(), highlight=False, markup=False)
@@ -114,7 +110,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                                                  "step is one CTE of the SQL) instead of the SQL."),
                     project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Print the SQL a question compiles to, or its plan (nothing is executed)."""
-    layer = _open(project, database, today)
+    layer = _open(project, database, today, [])
 
     def run() -> None:
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
@@ -139,9 +135,10 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
                   saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+                  setting: list[str] = SettingOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Answer a question: metrics by dimensions, per period, over a time range."""
-    layer = _open(project, database, today)
+    layer = _open(project, database, today, setting)
 
     def run() -> Result:
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
