@@ -5,19 +5,21 @@ event loop only parses requests and serialises answers, so one slow query never 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import Question
-from server.context import RequestContext
 from server.questions import run_query
 from server.types.entity import Dimension
 from server.types.inputs import FilterInput, OrderByInput, TimeRangeInput
 from server.types.result import QueryResult
 from server.types.term import Term
+
+if TYPE_CHECKING:  # annotations only: the context imports what is served, which imports the schema
+    from server.context import RequestContext
 
 
 def name_of(value: Any) -> str:
