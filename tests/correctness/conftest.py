@@ -9,27 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from semantic.layer import ExecutionSettings, SemanticLayer
 from tests.fixtures.ledger_small import load_ledger
+from tests.support.postgres import fresh_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2025, 11, 15)
 PG_DATABASE = "correctness_ledger_small"
-
-
-def _postgres_database(server_url: str) -> str:
-    """A fresh database on the session's PostgreSQL server, holding only this suite's ledger."""
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-            conn.exec_driver_sql(f"CREATE DATABASE {PG_DATABASE}")
-    finally:
-        admin.dispose()
-    return make_url(server_url).set(database=PG_DATABASE).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", params=["duckdb", "postgresql"])
@@ -38,7 +25,7 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     if request.param == "duckdb":
         url = f"duckdb:///{tmp_path_factory.mktemp('ledger_small') / 'ledger.duckdb'}"
     else:
-        url = _postgres_database(request.getfixturevalue("postgres_url"))
+        url = fresh_database(request.getfixturevalue("postgres_url"), PG_DATABASE)
     load_ledger(url)
     return url
 
