@@ -31,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = LIBRARY_SETTINGS + (
                                             "(E_TOO_MANY_QUESTIONS).", 1, 100),
     Setting("body_timeout_s", 10.0, "Seconds a client may take to send its request body before HTTP 408 "
                                     "(E_REQUEST_TIMEOUT).", 0.1, 600),
-    Setting("reload_settle_s", 0.5, "`--watch` loads a change only once the files have not changed for this "
+    Setting("reload_settle_s", 2.0, "`--watch` loads a change only once the files have not changed for this "
                                     "long.", 0, 60),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -56,7 +56,7 @@ class ServerSettings:
     queue_timeout_s: float = 2.0
     max_questions_per_request: int = 5
     body_timeout_s: float = 10.0
-    reload_settle_s: float = 0.5
+    reload_settle_s: float = 2.0
 
     def __post_init__(self) -> None:
         """Bounds are checked however the settings were made (environment, CLI flag or code)."""
