@@ -19,7 +19,7 @@ Reason = Literal["cancelled", "timeout"] | None
 _HOLDER = re.compile(r"\s*Conflicting lock is held in .*?(?:by user \S+?)?(?:\.\s|\.$|$)", re.IGNORECASE)
 _QUOTED_PATH = re.compile(r"([\"'])/[^\"']*\1")
 _BARE_PATH = re.compile(r"(?<![\w.:/])/(?:[\w.@+-]+/)*[\w.@+-]+")
-_PID = re.compile(r"\s*\(?\bPID:?\s*\d+\)?", re.IGNORECASE)
+_PID = re.compile(r"\s*\(PID:?\s*\d+\)|\s*\bPID:?\s*\d+", re.IGNORECASE)
 _SEE_ALSO = re.compile(r"\s*See also https?://\S+", re.IGNORECASE)
 
 LOCK_HINT = ("another program has the DuckDB file open for writing; refresh the ledger by writing a new file "

@@ -18,7 +18,8 @@ from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS, MAX_ORDER_BY
-from server.failures import DATABASE_CODES, scrub, unexpected
+from semantic.dberrors import sanitize
+from server.failures import DATABASE_CODES, unexpected
 
 GRAINS = ", ".join(Grain.__args__)
 Classified = tuple[str, str, str]  # code, message, hint
@@ -117,7 +118,7 @@ def to_api_error(error: GraphQLError, layer: SemanticLayer | None) -> GraphQLErr
     original = error.original_error
     if isinstance(original, SemanticError):
         code, message, hint = original.code, original.message, original.hint
-        message = scrub(message) if code in DATABASE_CODES else message
+        message = sanitize(message) if code in DATABASE_CODES else message
     elif isinstance(original, ValidationError):
         code, message, hint = "E_BAD_REQUEST", describe_validation(original), question_hint(original)
     elif original is None or isinstance(original, GraphQLError):

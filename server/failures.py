@@ -11,7 +11,6 @@ traceback is thousands of identical frames, and fifty of them once filled 38 MB 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import traceback
 import uuid
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from semantic.dberrors import sanitize
 from server.http_errors import send_error
 
 log = logging.getLogger("semantic.server")
@@ -29,9 +29,6 @@ DATABASE_CODES = frozenset({"E_QUERY_FAILED", "E_DATABASE_UNAVAILABLE", "E_DATAB
 BUG_HINT = "this is a bug in the server, not in your request; the server log has the details"
 _seen_types: set[str] = set()
 _seen_lock = threading.Lock()
-# Absolute paths and process ids in a driver's or the OS's message say nothing a client can act on.
-_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][\w.@+-]+)+[/\\]?")
-_PID = re.compile(r"\b(pid|PID|process)\s*(?:id\s*)?[:=]?\s*\d+")
 
 
 @dataclass(frozen=True)
@@ -40,11 +37,6 @@ class Failure:
     message: str
     hint: str
     status: int
-
-
-def scrub(text: str) -> str:
-    """A message without server paths or process ids (defence in depth: the library cleans its own)."""
-    return _PID.sub(r"\1 <n>", _PATH.sub("<path>", text))
 
 
 def short(exc: BaseException) -> str:
@@ -65,7 +57,7 @@ def unexpected(exc: BaseException, where: str, deep_code: str = "E_VALUE_TOO_DEE
         return Failure(deep_code, f"the input is nested too deeply to process (reference {reference})",
                        "nest fewer parentheses, not/and/or, or list levels", 400)
     name = type(exc).__name__
-    log.error("unexpected error %s in %s: %s: %s", reference, where, name, scrub(short(exc)))
+    log.error("unexpected error %s in %s: %s: %s", reference, where, name, sanitize(short(exc)))
     with _seen_lock:
         first = name not in _seen_types
         _seen_types.add(name)

@@ -26,7 +26,8 @@ from semantic.layer import SemanticLayer
 from semantic.question import Question
 from semantic.result import Result
 from server.errors import describe_validation, question_hint
-from server.failures import DATABASE_CODES, scrub, unexpected
+from semantic.dberrors import sanitize
+from server.failures import DATABASE_CODES, unexpected
 from server.http_errors import error_body
 from server.plain_query import EXAMPLE, question_from_params
 from server.questions import QuestionSlots, accepts_cancel, run_blocking
@@ -89,7 +90,7 @@ def error_response(exc: Exception, retry_after_s: int = 1) -> Response:
     headers = {}
     if isinstance(exc, SemanticError):
         status, code, message, hint = STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.hint
-        message = scrub(message) if code in DATABASE_CODES else message
+        message = sanitize(message) if code in DATABASE_CODES else message
         if code in RETRY_CODES:
             headers["Retry-After"] = str(retry_after_s)
     elif isinstance(exc, ValidationError):

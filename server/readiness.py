@@ -17,7 +17,8 @@ from starlette.responses import Response
 from semantic.errors import SemanticError
 from semantic.execute import fetch
 from semantic.layer import SemanticLayer
-from server.failures import scrub, short
+from semantic.dberrors import sanitize
+from server.failures import short
 from server.http_errors import error_body
 
 log = logging.getLogger("semantic.server")
@@ -38,7 +39,7 @@ async def readiness(layer: SemanticLayer, timeout_s: float = READY_TIMEOUT_S) ->
         return _not_ready(f"the database did not answer within {timeout_s:g} s")
     except Exception as exc:  # noqa: BLE001 - any failure means not ready, said with a code
         code = exc.code if isinstance(exc, SemanticError) else type(exc).__name__
-        log.warning("not ready: %s: %s", code, scrub(short(exc)))
+        log.warning("not ready: %s: %s", code, sanitize(short(exc)))
         return _not_ready("the database is not answering")
     return Response('{"status": "ready"}', media_type="application/json")
 

@@ -24,7 +24,8 @@ from typing import Callable
 
 from semantic.definitions.project import project_files
 from semantic.errors import DefinitionsInvalid
-from server.failures import scrub, short
+from semantic.dberrors import sanitize
+from server.failures import short
 from server.state import Served, ServedRef
 
 log = logging.getLogger("semantic.server")
@@ -112,7 +113,7 @@ class Reloader:
                 self.check_once()
             except Exception as exc:  # the watcher must outlive any surprise; the old version keeps serving
                 log.error("unexpected error while reloading definitions: %s: %s", type(exc).__name__,
-                          scrub(short(exc)))
+                          sanitize(short(exc)))
 
     def settled(self, current: tuple) -> bool:
         """True once `current` differs from what is served and has not changed for `settle_s`."""
@@ -135,7 +136,7 @@ class Reloader:
         except DefinitionsInvalid as exc:
             issues = [i.render() for i in exc.issues if i.severity == "error"]
         except Exception as exc:  # e.g. a schema that cannot be generated: refuse it like invalid YAML
-            issues = [f"error[E_RELOAD_FAILED] {type(exc).__name__}: {scrub(short(exc))}"]
+            issues = [f"error[E_RELOAD_FAILED] {type(exc).__name__}: {sanitize(short(exc))}"]
         else:
             if self.signature() != before:
                 return False  # edited while loading: wait for the files to settle again
