@@ -6,7 +6,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 import typer
 from pydantic import ValidationError
@@ -18,11 +18,13 @@ from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
+from semantic.question import Compare as CompareLiteral
 from semantic.question import Question, parse_where
 from semantic.result import Result
 
 
 Grain = Enum("Grain", {name: name for name in GRAINS}, type=str)  # type: ignore[misc]
+Compare = Enum("Compare", {name: name for name in get_args(CompareLiteral)}, type=str)  # type: ignore[misc]
 
 
 class OutputFormat(str, Enum):
@@ -61,13 +63,14 @@ def _open(project: Path, database: str | None, today: str | None, settings: list
 def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], grain: Grain | None,
               start: str | None, end: str | None, relative: str | None, where: list[str],
               time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None,
-              compare: str | None = None, whole_periods: bool = False) -> Question:
+              compare: Compare | None = None, whole_periods: bool = False) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     order = [_order(o) for o in order_by]
     overrides: dict[str, Any] = {"dimensions": by or None, "grain": grain.value if grain else None,
                                  "time_range": time_range, "time_dimension": time_dimension,
-                                 "order_by": order or None, "limit": limit, "compare": compare,
+                                 "order_by": order or None, "limit": limit,
+                                 "compare": compare.value if compare else None,
                                  "like_for_like": False if whole_periods else None}
     if saved:
         query = layer.saved_query(saved)
@@ -110,7 +113,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     where: list[str] = WhereOption, time_dimension: Optional[str] = TimeDimOption,
                     order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
                     saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
-                    compare: Optional[str] = CompareOption, whole_periods: bool = WholeOption,
+                    compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
                                                                      "trino (default: the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
@@ -141,7 +144,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   where: list[str] = WhereOption, time_dimension: Optional[str] = TimeDimOption,
                   order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
                   saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
-                  compare: Optional[str] = CompareOption, whole_periods: bool = WholeOption,
+                  compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
                   setting: list[str] = SettingOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:

@@ -210,6 +210,6 @@ def last_day_moved_onto(today: date, shift: tuple) -> date:
     onto 28 February 2025, so a year-earlier comparison to 28 February 2025 runs to 29 February 2024."""
     amount, unit = shift[:2]
     day = shift_back(today, shift)
-    while (add_months(day + timedelta(days=1), amount) if unit == "month" else day + timedelta(days=amount + 1)) <= today:
+    while (add_months(day, amount) if unit == "month" else day + timedelta(days=amount)) <= today:
         day += timedelta(days=1)
-    return day
+    return day - timedelta(days=1)

@@ -122,7 +122,9 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
                          q.grain == "day" and shift[1] == "month")
     elif shift and window is not None:
         last = last_day_moved_onto(q.today, shift) if to_date and q.today else shift_back(window[1], shift)
-        window, moved_back, to_date = (shift_back(window[0], shift), last), f"{shift[0]} {shift[1]}s", None
+        cut = ", up to the day today moves back to (like for like)" if to_date else ""
+        moved_back = f"{shift[0]} {shift[1]}s{cut}"
+        window, to_date = (shift_back(window[0], shift), last), None
     shared = tuple(condition_of.values()) if not per_measure else ()
     if window is not None or shared or q.filters:
         step = Filter(unique_name(f"{name}__filtered", taken), step, entity, tdim.name if tdim else None, window,

@@ -55,7 +55,8 @@ class QueryResult:
     @classmethod
     def from_domain(cls, result: Result) -> "QueryResult":
         return cls(
-            columns=[Column(name=c.name, type=c.type, format=c.format, label=c.label, note=c.note) for c in result.columns],
+            columns=[Column(name=c.name, type=c.type, format=c.format, label=c.label, note=c.note)
+                     for c in result.columns],
             rows=[{k: to_json(v) for k, v in row.items()} for row in result.rows],
             sql=result.sql, params=to_json(dict(result.params)), version=result.version,
             truncated=result.truncated, data_version=_stamp(getattr(result, "data_version", None)),
