@@ -6,7 +6,7 @@ are always carried as data (bound parameters), never pasted into SQL.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import sqlglot
 from pydantic import Field
@@ -26,6 +26,9 @@ MAX_WHERE_DEPTH = MAX_EXPRESSION_DEPTH
 MAX_WHERE_LENGTH = 20_000  # characters: room for an `in` list of a thousand values
 
 
+Compare = Literal["previous_period", "same_period_last_year"]
+
+
 class Question(Model):
     metrics: tuple[Name, ...] = Field(min_length=1, max_length=MAX_METRICS)
     dimensions: tuple[DimensionRef, ...] = Field((), max_length=MAX_DIMENSIONS)
@@ -35,6 +38,10 @@ class Question(Model):
     filters: tuple[Filter, ...] = Field((), max_length=MAX_FILTERS)
     order_by: tuple[OrderBy, ...] = Field((), max_length=MAX_ORDER_BY)
     limit: int | None = Field(None, ge=1, le=MAX_LIMIT)
+    compare: Compare | None = Field(
+        None, description="Add <metric>__previous and <metric>__change_pct columns for every metric.")
+    like_for_like: bool = Field(True, description="False compares the period holding today with the whole "
+                                                  "earlier period, in every comparison of the question.")
 
     @classmethod
     def from_saved(cls, saved: SavedQuery, **overrides: Any) -> "Question":

@@ -12,6 +12,7 @@ class Column:
     type: str  # date | string | number | integer | boolean | timestamp
     format: str | None = None  # currency | percent | number | integer | days (metrics only)
     label: str | None = None
+    note: str | None = None  # how a comparison was made: like for like (the same days) or whole periods
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def csv_response(question: Question, result: Result) -> Response:
 
 
 def json_response(_: Question, result: Result) -> Response:
-    body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label}
+    body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label, "note": c.note}
                         for c in result.columns],
             "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
             "version": result.version, "data_version": getattr(result, "data_version", None),

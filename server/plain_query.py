@@ -15,13 +15,14 @@ from starlette.datastructures import QueryParams
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
-from semantic.question import Question, parse_where
+from semantic.question import Compare, Question, parse_where
 
 LISTS = ("metrics", "by", "order_by")  # repeatable, and comma-separated within one value
 REPEATED = ("where",)  # repeatable only: a filter's values may themselves contain commas
-SINGLE = ("grain", "from", "to", "range", "limit", "time_dimension", "saved")
+SINGLE = ("grain", "from", "to", "range", "limit", "time_dimension", "saved", "compare", "like_for_like")
 PARAMETERS = LISTS + REPEATED + SINGLE
 GRAINS = typing.get_args(Grain)
+COMPARES = typing.get_args(Compare)
 EXAMPLE = "/query.csv?metrics=bookings,win_rate&by=account.segment&grain=quarter&from=2024-01-01"
 WHERE_EXAMPLE = ("example: where=account.segment = 'Enterprise' and opportunity.amount > 1000 "
                  "(URL-encoded; curl -G --data-urlencode does it)")
@@ -59,6 +60,18 @@ def _limit(text: str | None) -> int | None:
         raise _bad(f"limit must be a whole number of 1 or more, not '{text}'",
                    "leave limit out to get every row (up to the max_rows setting)")
     return int(text)
+
+
+def _compare(text: str | None) -> str | None:
+    if text is not None and text not in COMPARES:
+        raise _bad(f"unsupported compare '{text}'" + did_you_mean(text, COMPARES), f"use one of: {', '.join(COMPARES)}")
+    return text
+
+
+def _flag(text: str | None, name: str) -> bool | None:
+    if text is not None and text not in ("true", "false"):
+        raise _bad(f"{name} must be true or false, not '{text}'", f"{name}=false compares whole periods")
+    return None if text is None else text == "true"
 
 
 def _grain(text: str | None) -> str | None:
@@ -109,6 +122,8 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question:
         "time_dimension": _single(params, "time_dimension"),
         "order_by": [_order(o) for o in _values(params, "order_by")] or None,
         "limit": _limit(_single(params, "limit")),
+        "compare": _compare(_single(params, "compare")),
+        "like_for_like": _flag(_single(params, "like_for_like"), "like_for_like"),
     }
     saved_name = _single(params, "saved")
     if saved_name is not None:

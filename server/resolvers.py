@@ -30,7 +30,8 @@ def name_of(value: Any) -> str:
 def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain: Any = None,
                   time_range: TimeRangeInput | None = None, filters: list[FilterInput] | None = None,
                   order_by: list[OrderByInput] | None = None, limit: int | None = None,
-                  time_dimension: str | None = None) -> dict[str, Any]:
+                  time_dimension: str | None = None, compare: Any = None,
+                  like_for_like: bool = True) -> dict[str, Any]:
     """Arguments as the plain data `Question` validates (None means 'not given')."""
     data: dict[str, Any] = {
         "metrics": tuple(name_of(m) for m in metrics),
@@ -41,6 +42,8 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
         "filters": tuple(f.to_domain() for f in filters or ()),
         "order_by": tuple(o.to_domain() for o in order_by or ()),
         "limit": limit,
+        "compare": name_of(compare) if compare is not None else None,
+        "like_for_like": None if like_for_like else False,
     }
     return {k: v for k, v in data.items() if v is not None}
 

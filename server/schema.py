@@ -23,7 +23,7 @@ from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
 from server.settings import ServerSettings
 from server.types.entity import Dimension, Entity
-from server.types.inputs import FilterInput, Grain, OrderByInput, TimeRangeInput
+from server.types.inputs import Compare, FilterInput, Grain, OrderByInput, TimeRangeInput
 from server.types.metric import Metric
 from server.types.result import QueryResult
 from server.types.saved_query import SavedQuery
@@ -104,10 +104,11 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
             self, info: Info, metrics: list[MetricName], dimensions: list[str] | None = None,
             grain: Grain | None = None, time_range: TimeRangeInput | None = None,
             filters: list[FilterInput] | None = None, order_by: list[OrderByInput] | None = None,
-            limit: int | None = None, time_dimension: str | None = None,
+            limit: int | None = None, time_dimension: str | None = None, compare: Compare | None = None,
+            like_for_like: bool = True,
         ) -> QueryResult:
             data = resolvers.question_data(metrics, dimensions, grain, time_range, filters, order_by, limit,
-                                           time_dimension)
+                                           time_dimension, compare, like_for_like)
             return await resolvers.run_question(info.context, Question.model_validate(data))
 
         @strawberry.field(description="Run a saved question; timeRange replaces its range, filters are "

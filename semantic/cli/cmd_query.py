@@ -6,7 +6,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 import typer
 from pydantic import ValidationError
@@ -18,11 +18,13 @@ from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
+from semantic.question import Compare as CompareLiteral
 from semantic.question import Question, parse_where
 from semantic.result import Result
 
 
 Grain = Enum("Grain", {name: name for name in GRAINS}, type=str)  # type: ignore[misc]
+Compare = Enum("Compare", {name: name for name in get_args(CompareLiteral)}, type=str)  # type: ignore[misc]
 
 
 class OutputFormat(str, Enum):
@@ -41,6 +43,10 @@ WhereOption = typer.Option([], "--where", "-w", help="Filter, e.g. \"account.seg
 TimeDimOption = typer.Option(None, "--time-dimension", help="Time axis entity.dimension (default: metric's).")
 OrderOption = typer.Option([], "--order-by", help="Output column, optionally ':desc' (repeatable).")
 LimitOption = typer.Option(None, "--limit", min=1, help="Maximum number of rows.")
+CompareOption = typer.Option(None, "--compare", help="previous_period or same_period_last_year: add "
+                             "<metric>__previous and <metric>__change_pct columns.")
+WholeOption = typer.Option(False, "--whole-periods", help="Compare the period holding today with the whole "
+                           "earlier period (default: the same days of it, like for like).")
 SavedOption = typer.Option(None, "--saved", help="Run a saved query from metrics.yaml (other flags override).")
 
 
@@ -56,13 +62,16 @@ def _open(project: Path, database: str | None, today: str | None, settings: list
 
 def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], grain: Grain | None,
               start: str | None, end: str | None, relative: str | None, where: list[str],
-              time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None) -> Question:
+              time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None,
+              compare: Compare | None = None, whole_periods: bool = False) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     order = [_order(o) for o in order_by]
     overrides: dict[str, Any] = {"dimensions": by or None, "grain": grain.value if grain else None,
                                  "time_range": time_range, "time_dimension": time_dimension,
-                                 "order_by": order or None, "limit": limit}
+                                 "order_by": order or None, "limit": limit,
+                                 "compare": compare.value if compare else None,
+                                 "like_for_like": False if whole_periods else None}
     if saved:
         query = layer.saved_query(saved)
         if metrics:
@@ -104,6 +113,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     where: list[str] = WhereOption, time_dimension: Optional[str] = TimeDimOption,
                     order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
                     saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
+                    compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
                                                                      "trino (default: the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
@@ -114,7 +124,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
 
     def run() -> None:
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved)
+                             limit, saved, compare, whole_periods)
         compiled = layer.compile(question, dialect)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
@@ -134,6 +144,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   where: list[str] = WhereOption, time_dimension: Optional[str] = TimeDimOption,
                   order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
                   saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
+                  compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
                   setting: list[str] = SettingOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
@@ -142,7 +153,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
 
     def run() -> Result:
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved)
+                             limit, saved, compare, whole_periods)
         return layer.query(question)
 
     result = _guard(run)
@@ -156,6 +167,8 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
         writer.writerows(result.rows)
     else:
         out.print(_table(result))
+    for note in dict.fromkeys(c.note for c in result.columns if c.note):
+        err.print(f"note: {note}", highlight=False, markup=False)
     if result.truncated:
         err.print(f"note: only the first {len(result.rows)} rows are shown (row limit)")
 

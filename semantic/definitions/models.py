@@ -134,6 +134,10 @@ class PeriodOverPeriodMetric(MetricBase):
                                              "(one grain step; with no grain, a range of the same length).")
     calculation: Literal["growth", "difference", "previous"] = Field(
         "growth", description="growth = (now - before) / before; difference = now - before; previous = before.")
+    like_for_like: bool = Field(
+        True, description="The period holding today is compared with the same days of the earlier period "
+                          "(quarter to date against the same days of last year's quarter); false compares it "
+                          "with the whole earlier period.")
 
 
 Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric, PeriodOverPeriodMetric],

@@ -188,7 +188,28 @@ def comparison_shift(compare_to: str, grain: str | None, bounds: Bounds | None) 
     return ((last - first).days + 1, "day")
 
 
-def shift_back(day: date, shift: tuple[int, str]) -> date:
-    """The same calendar day `shift` earlier (months clamp to the month's end: Mar 31 -> Feb 28)."""
-    amount, unit = shift
+def shift_back(day: date, shift: tuple) -> date:
+    """The same calendar day `shift` (amount, unit) earlier (months clamp to the month's end: Mar 31 -> Feb 28)."""
+    amount, unit = shift[:2]
     return add_months(day, -amount) if unit == "month" else day - timedelta(days=amount)
+
+
+def days_after_today(window: Bounds, today: date, grain: str | None, calendar: Calendar) -> tuple[date, date] | None:
+    """The days of today's period (the whole range with no grain) after today, inside the window: a like-for-like
+    comparison leaves out the earlier rows moved onto them, so both sides of today's period stop at the same
+    offset. None when today is not inside the window before its last day (no period is to date)."""
+    first, last = window
+    if first is None or last is None or not first <= today < last:
+        return None
+    end = next_period(period_start(today, grain, calendar), grain) - timedelta(days=1) if grain else last
+    return today + timedelta(days=1), min(end, last)
+
+
+def last_day_moved_onto(today: date, shift: tuple) -> date:
+    """The last earlier day that `shift` moves onto `today` or before: with months, 29 February 2024 moves
+    onto 28 February 2025, so a year-earlier comparison to 28 February 2025 runs to 29 February 2024."""
+    amount, unit = shift[:2]
+    day = shift_back(today, shift)
+    while (add_months(day, amount) if unit == "month" else day + timedelta(days=amount)) <= today:
+        day += timedelta(days=1)
+    return day - timedelta(days=1)

@@ -36,6 +36,7 @@ class MetricFormulas:
     defs: Definitions
     grain: str | None = None
     bounds: Bounds | None = None
+    like_for_like: bool = True  # False: the question asks for whole periods
     needs: dict[tuple, MeasureNeed] = field(default_factory=dict)
     columns: dict[tuple, str] = field(default_factory=dict)
 
@@ -43,7 +44,7 @@ class MetricFormulas:
         if need.key not in self.columns:
             plain = not (need.extra_terms or need.extra_filter or need.time_dimension)
             name = need.measure if plain else f"{need.owner_metric}__{need.measure}"
-            name += f"__before_{need.shift[0]}_{need.shift[1]}" if need.shift else ""
+            name += f"__before_{need.shift[0]}_{need.shift[1]}{'' if need.shift[2] else '_whole'}" if need.shift else ""
             taken = set(self.columns.values())
             while name in taken:
                 name += "_"
@@ -62,8 +63,8 @@ class MetricFormulas:
         metric = lookup_metric(self.defs, name)
         return type_of(metric).formula(name, metric, self, time_dimension or metric.time_dimension, trail, shift)
 
-    def comparison_shift(self, compare_to: str) -> Shift:
-        return comparison_shift(compare_to, self.grain, self.bounds)
+    def comparison_shift(self, compare_to: str, like_for_like: bool = True) -> Shift:
+        return (*comparison_shift(compare_to, self.grain, self.bounds), like_for_like and self.like_for_like)
 
 
 def metric_entities(defs: Definitions, name: str, trail: tuple[str, ...] = ()) -> set[str]:

@@ -11,6 +11,7 @@ from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph, split_dimension_ref
 from semantic.plan.calendar import periods, resolve_range, today_in
+from semantic.plan.compare import comparison_note, compare_outputs
 from semantic.plan.filters import resolve_filter
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
@@ -67,13 +68,16 @@ def _refuse_own_time_axis(tdim: DimensionUse, dims: tuple[DimensionUse, ...], fi
 
 
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
-    time_range = resolve_range(question.time_range, today or today_in(defs.calendar), defs.calendar)
-    formulas = MetricFormulas(defs, question.grain, time_range)
+    today = today or today_in(defs.calendar)
+    time_range = resolve_range(question.time_range, today, defs.calendar)
+    formulas = MetricFormulas(defs, question.grain, time_range, question.like_for_like)
     metric_outputs = []
     for name in dict.fromkeys(question.metrics):
         tree = formulas.metric(name)
         metric = defs.metrics[name]
-        metric_outputs.append(MetricOutput(name, metric.label, metric.format, output_type(defs, name), tree))
+        output = MetricOutput(name, metric.label, metric.format, output_type(defs, name), tree)
+        metric_outputs += [output] + (compare_outputs(formulas, output, question.compare) if question.compare else [])
+    notes = {m.name: comparison_note(formulas, m, today, defs.calendar) for m in metric_outputs}
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
     filters = tuple(resolve_filter(dimension_use(defs, f.dimension), f) for f in question.filters)
     needs_time = question.grain is not None or time_range is not None
@@ -94,7 +98,7 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
-    shared = SharedParts(dims, filters, question.grain, time_range)
+    shared = SharedParts(dims, filters, question.grain, time_range, today)
     taken: set[str] = set()
     aggregates = []
     for (entity_name, tref, shift), members in groups.items():
@@ -118,11 +122,12 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
                     order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)
-    return Plan(final, _columns(question.grain, dims, metric_outputs))
+    return Plan(final, _columns(question.grain, dims, metric_outputs, notes))
 
 
-def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput]) -> tuple[Column, ...]:
+def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput],
+             notes: dict[str, str | None]) -> tuple[Column, ...]:
     cols = [Column("period", "date", None, f"Period ({grain})")] if grain else []
     cols += [Column(d.ref, DIMENSION_TYPES[d.dimension.type], None, d.dimension.label) for d in dims]
-    cols += [Column(m.name, m.type, m.format, m.label) for m in metrics]
+    cols += [Column(m.name, m.type, m.format, m.label, notes[m.name]) for m in metrics]
     return tuple(cols)

@@ -7,11 +7,12 @@ without a condition), so the SQL holds only what the question needs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
-from semantic.plan.calendar import Bounds, shift_back
+from semantic.plan.calendar import Bounds, days_after_today, last_day_moved_onto, shift_back
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
 from semantic.plan.model import DimensionUse, FilterUse
@@ -39,6 +40,7 @@ class SharedParts:
     filters: tuple[FilterUse, ...]
     grain: str | None
     time_range: Bounds | None
+    today: date | None = None  # a like-for-like comparison stops today's period at today
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -69,7 +71,7 @@ def conditions(defs: Definitions, need: MeasureNeed) -> tuple[str, ...]:
 def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: SharedParts, taken: set[str]) -> Aggregate:
     entity, tdim, shift = source.entity, source.time_dimension, source.shift
     name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_totals"
-    name += f"_{shift[0]}_{shift[1]}s_before" if shift else ""
+    name += f"_{shift[0]}_{shift[1]}s_before{'' if shift[2] else '_whole'}" if shift else ""
     uses = [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
         [(f.dimension, f"filter on '{f.dimension.ref}'") for f in q.filters] + \
         ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
@@ -113,15 +115,20 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
         edges = tuple(JoinEdge(j.source_alias, j.step.role, reads[j.target_alias]) for j in joins)
         step = Join(unique_name(f"{name}__joined", taken), reads[entity], edges)
     window, moved_back = q.time_range if tdim is not None else None, None
+    to_date = days_after_today(window, q.today, q.grain, defs.calendar) \
+        if shift and shift[2] and window is not None and q.today is not None else None
     if shift and q.grain:
         step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
                          q.grain == "day" and shift[1] == "month")
     elif shift and window is not None:
-        window, moved_back = (shift_back(window[0], shift), shift_back(window[1], shift)), f"{shift[0]} {shift[1]}s"
+        last = last_day_moved_onto(q.today, shift) if to_date and q.today else shift_back(window[1], shift)
+        cut = ", up to the day today moves back to (like for like)" if to_date else ""
+        moved_back = f"{shift[0]} {shift[1]}s{cut}"
+        window, to_date = (shift_back(window[0], shift), last), None
     shared = tuple(condition_of.values()) if not per_measure else ()
     if window is not None or shared or q.filters:
         step = Filter(unique_name(f"{name}__filtered", taken), step, entity, tdim.name if tdim else None, window,
-                      moved_back, shared, q.filters)
+                      moved_back, shared, q.filters, to_date)
     return Aggregate(unique_name(name, taken), step, entity, tdim, q.grain, q.dimensions, tuple(measures))
 
 

@@ -130,6 +130,7 @@ class Filter(Step):
     moved_back: str | None  # the window is the question's range moved back this far (a comparison)
     conditions: tuple[str, ...]  # boolean columns every row must meet
     filters: tuple[FilterUse, ...]  # question filters, each on its dimension's column
+    left_out: tuple[date, date] | None = None  # inclusive days on TIME left out: today's period after today
 
     @property
     def inputs(self) -> tuple[Step, ...]:
@@ -140,6 +141,8 @@ class Filter(Step):
         if self.window is not None:
             parts.append(f"{self.time_dimension} in the time range" + (f" moved back {self.moved_back}"
                                                                         if self.moved_back else ""))
+        if self.left_out is not None:
+            parts.append("only the days of the period holding today up to today (like for like)")
         if self.conditions:
             parts.append("the terms and filters of the measures")
         if self.filters:

@@ -109,6 +109,7 @@ def filter_rows(ctx: Context, step: Filter) -> Rows:
     rows = ctx.rows(step.input)
     c = rows.columns
     where = [within_days(c[TIME], *step.window, ctx.dialect)] if step.window is not None else []
+    where += [sa.not_(within_days(c[TIME], *step.left_out, ctx.dialect))] if step.left_out is not None else []
     where += [filter_sql(c[internal_name(f.dimension.ref)], f, ctx.dialect) for f in step.filters]
     where += [c[name] for name in step.conditions]
     return replace(rows, where=rows.where + tuple(where))

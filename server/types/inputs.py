@@ -14,10 +14,14 @@ from strawberry.scalars import JSON
 
 from semantic.definitions.models import FilterOp as FilterOpLiteral
 from semantic.definitions.models import Grain as GrainLiteral
+from semantic.question import Compare as CompareLiteral
 
 Grain = strawberry.enum(enum.Enum("Grain", {g: g for g in typing.get_args(GrainLiteral)}),
                         description="Time bucket of the `period` column (fiscal_* follow the calendar's "
                                     "fiscal_year_start_month).")
+Compare = strawberry.enum(enum.Enum("Compare", {c: c for c in typing.get_args(CompareLiteral)}),
+                          description="The earlier period each metric is set beside (<metric>__previous, "
+                                      "<metric>__change_pct).")
 FilterOp = strawberry.enum(enum.Enum("FilterOp", {o: o for o in typing.get_args(FilterOpLiteral)}),
                            description="eq, neq, gt, gte, lt, lte take `value`; in, not_in and between take "
                                        "`values`; is_null and not_null take neither; contains takes a text "

@@ -36,6 +36,9 @@ class Column:
     format: str | None = strawberry.field(description="Metrics only: currency, percent, number, integer, "
                                                       "days.")
     label: str | None
+    note: str | None = strawberry.field(default=None, description="How a comparison was made: like for like "
+                                        "(the period holding today against the same days of the earlier "
+                                        "period) or whole periods.")
 
 
 @strawberry.type(description="The answer to a metric question.")
@@ -52,7 +55,8 @@ class QueryResult:
     @classmethod
     def from_domain(cls, result: Result) -> "QueryResult":
         return cls(
-            columns=[Column(name=c.name, type=c.type, format=c.format, label=c.label) for c in result.columns],
+            columns=[Column(name=c.name, type=c.type, format=c.format, label=c.label, note=c.note)
+                     for c in result.columns],
             rows=[{k: to_json(v) for k, v in row.items()} for row in result.rows],
             sql=result.sql, params=to_json(dict(result.params)), version=result.version,
             truncated=result.truncated, data_version=_stamp(getattr(result, "data_version", None)),

@@ -47,11 +47,12 @@ def fiscal_layer(ledger_url: str, tmp_path_factory: pytest.TempPathFactory) -> S
     return SemanticLayer.open(project, ledger_url, ExecutionSettings(today=TODAY))
 
 
-def layer_with(extra_yaml: str, ledger_url: str, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+def layer_with(extra_yaml: str, ledger_url: str, tmp_path_factory: pytest.TempPathFactory,
+               today: date = TODAY) -> SemanticLayer:
     """The starter project plus one more definitions file (definitions/extra.yaml) over the small ledger."""
     project = tmp_path_factory.mktemp("extended_project")
     for name in ("glossary.yaml", "metrics.yaml"):
         shutil.copy(REPO_ROOT / name, project / name)
     (project / "definitions").mkdir()
     (project / "definitions" / "extra.yaml").write_text(extra_yaml, encoding="utf-8")
-    return SemanticLayer.open(project, ledger_url, ExecutionSettings(today=TODAY))
+    return SemanticLayer.open(project, ledger_url, ExecutionSettings(today=today))

@@ -50,7 +50,8 @@ def test_quarter_against_same_quarter_last_year_and_previous_quarter(layer: Sema
         ("2025-01-01", 35_000, pytest.approx(2.5), 0, 35_000),     # vs 2024 Q1 10k; previous 2024 Q4 0
         ("2025-04-01", 8_000, None, 35_000, -27_000),              # 2024 Q2 had nothing: growth is null
         ("2025-07-01", 3_000, None, 8_000, -5_000),
-        ("2025-10-01", 14_000, None, 3_000, 11_000),
+        # to date (today 2025-11-15): Oct 1-Nov 15 against Jul 1-Aug 15, where nothing was won (110: Aug 20)
+        ("2025-10-01", 14_000, None, 0, 14_000),
     ]
 
 

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from sqlglot import exp
 
-Shift = tuple[int, str]  # (amount, 'month' | 'day')
+Shift = tuple[int, str, bool]  # (amount, 'month' | 'day', like for like: today's period compares the same days)
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,10 @@ class Formulas(Protocol):
                shift: Shift | None = None) -> exp.Expression:
         """Another metric's formula, read along the same time axis and shift."""
 
-    def comparison_shift(self, compare_to: str) -> Shift:
-        """How far back `compare_to` reaches at the question's grain and time range."""
+    def comparison_shift(self, compare_to: str, like_for_like: bool = True) -> Shift:
+        """How far back `compare_to` reaches at the question's grain and time range, and whether the period
+        holding today is compared with the same days of the earlier one (unless the question asks for whole
+        periods)."""
 
 
 def safe_divide(top: exp.Expression, bottom: exp.Expression) -> exp.Expression:

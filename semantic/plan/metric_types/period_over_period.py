@@ -18,7 +18,7 @@ def formula(name: str, metric: PeriodOverPeriodMetric, ctx: Formulas, time_dimen
     if shift is not None:
         raise SemanticError("E_BAD_REQUEST", f"metric '{name}' compares a comparison with an earlier period",
                             "compare the base metric instead")
-    back = ctx.comparison_shift(metric.compare_to)
+    back = ctx.comparison_shift(metric.compare_to, metric.like_for_like)
     now = exp.Paren(this=ctx.metric(metric.metric, time_dimension, trail + (name,)))
     before = exp.Paren(this=ctx.metric(metric.metric, time_dimension, trail + (name,), back))
     if metric.calculation == "previous":
