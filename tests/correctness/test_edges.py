@@ -1,4 +1,4 @@
-"""Sharper corners: three entities at once, ratios whose parts use different time columns, wildcard
+"""Sharper corners: three entities at once, a ratio of two entities by quarter, wildcard
 characters in `contains`, week and day grains, filters on the measure's own entity."""
 from __future__ import annotations
 
