@@ -6,6 +6,7 @@ as `SemanticError` so the CLI and the API can turn them into exit codes and Grap
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Literal, NamedTuple
 
@@ -103,6 +104,21 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if close:
         return f" (did you mean '{close[0]}'?)"
     return ""
+
+
+def did_you_mean_value(value: str, candidates: Iterable[str]) -> str:
+    """did_you_mean for stored values such as stages, which people write in another case or spacing, or by one
+    word of the name: 'Closed Won' and 'won' both suggest closed_won."""
+    names = sorted(set(candidates))
+
+    def key(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+    wanted = key(value)
+    same = [n for n in names if key(n) == wanted]
+    by_word = [n for n in names if wanted and wanted in key(n).split("_")]
+    pick = same or (by_word if len(by_word) == 1 else [])
+    return f" (did you mean '{pick[0]}'?)" if pick else did_you_mean(value, names)
 
 
 def known_names_hint(kind: str, candidates: Iterable[str], limit: int = 12) -> str:

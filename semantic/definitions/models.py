@@ -94,6 +94,9 @@ class Entity(Described):
     primary_key: str | None = Field(None, description="Column identifying a row; needed to be a join "
                                                       "target or to count rows.")
     default_time_dimension: Name | None = None
+    stage_dimension: Name | None = Field(None, description="Dimension holding the glossary's stage names "
+                                                           "(e.g. `stage`): a string compared with it, in "
+                                                           "definitions or question filters, must be a stage.")
     columns: tuple[str, ...] = Field((), description="Extra raw columns expressions may use that are not "
                                                      "dimensions.")
     joins: dict[Name, Join] = {}

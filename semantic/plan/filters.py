@@ -10,7 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from semantic.definitions.models import Filter
-from semantic.errors import SemanticError
+from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError, did_you_mean_value, known_names_hint
 from semantic.plan.model import DimensionUse, FilterUse
 
 MAX_FILTER_VALUES = 1_000
@@ -18,6 +19,7 @@ MAX_INT = 2**63 - 1
 MAX_VALUE_LENGTH = 1_000
 NO_VALUE = ("is_null", "not_null")
 MANY_VALUES = ("in", "not_in")
+STAGE_OPS = ("eq", "neq", "in", "not_in")  # the ops whose values name a stage (contains 'closed' is a pattern)
 
 
 def _convert(dim: DimensionUse, value: Any) -> Any:
@@ -64,7 +66,31 @@ def _convert(dim: DimensionUse, value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-def resolve_filter(dim: DimensionUse, flt: Filter) -> FilterUse:
+def stage_names(defs: Definitions, dim: DimensionUse) -> tuple[str, ...]:
+    """The glossary's stage names when `dim` is its entity's declared `stage_dimension`, else ()."""
+    if defs.entities[dim.entity].stage_dimension != dim.name:
+        return ()
+    return tuple(s.name for s in defs.stages)
+
+
+def _check_stages(dim: DimensionUse, op: str, values: tuple[Any, ...], stages: tuple[str, ...]) -> None:
+    """A misspelt stage matches no row and returns a plausible zero: refuse it, as validation does."""
+    if not stages or op not in STAGE_OPS:
+        return
+    for value in values:
+        if value not in stages:
+            raise SemanticError("E_UNKNOWN_STAGE", f"filter on '{dim.ref}' uses unknown stage '{value}'"
+                                + did_you_mean_value(str(value), stages), known_names_hint("stages", stages))
+
+
+def resolve_filter(dim: DimensionUse, flt: Filter, stages: tuple[str, ...] = ()) -> FilterUse:
+    """Check and type one question filter; `stages` (see stage_names) are the values a stage filter may use."""
+    use = _resolve(dim, flt)
+    _check_stages(dim, use.op, use.values, stages)
+    return use
+
+
+def _resolve(dim: DimensionUse, flt: Filter) -> FilterUse:
     op = flt.op
     if op in NO_VALUE:
         if flt.value is not None or flt.values:

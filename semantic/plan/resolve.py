@@ -12,7 +12,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph, split_dimension_ref
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
-from semantic.plan.filters import resolve_filter
+from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
 from semantic.plan.model import DimensionUse, MetricOutput
@@ -79,7 +79,8 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         metric_outputs += [output] + (compare_outputs(formulas, output, question.compare) if question.compare else [])
     notes = {m.name: comparison_note(formulas, m, today, defs.calendar) for m in metric_outputs}
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
-    filters = tuple(resolve_filter(dimension_use(defs, f.dimension), f) for f in question.filters)
+    filter_dims = [dimension_use(defs, f.dimension) for f in question.filters]
+    filters = tuple(resolve_filter(d, f, stage_names(defs, d)) for d, f in zip(filter_dims, question.filters))
     needs_time = question.grain is not None or time_range is not None
     if question.time_dimension and not needs_time:
         raise SemanticError("E_BAD_REQUEST", f"time dimension '{question.time_dimension}' is given without a grain "

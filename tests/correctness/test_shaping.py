@@ -49,11 +49,13 @@ def test_order_by_metric_ascending(layer: SemanticLayer) -> None:
 
 
 def test_order_by_ratio_puts_none_last(layer: SemanticLayer) -> None:
-    """Activities per open opportunity descending: Enterprise 5.5, Mid-Market 4, SMB 3, NULL segment None."""
-    rows = ask(layer, "activities_per_open_opportunity", dimensions=("account.segment",),
-               order_by=({"column": "activities_per_open_opportunity", "descending": True},))
-    assert [(r["account.segment"], r["activities_per_open_opportunity"]) for r in rows] == [
-        ("Enterprise", 5.5), ("Mid-Market", 4.0), ("SMB", 3.0), (None, None)]
+    """Activities per open opportunity by quarter of close date, descending then by period: 2025Q4 5 / 2,
+    Q3 1 / 1, 2026Q1 2 / 2, and 2025Q2 (no open deal closing) None last."""
+    rows = ask(layer, "activities_per_open_opportunity", grain="quarter",
+               time_range={"from": "2025-04-01", "to": "2026-03-31"},
+               order_by=({"column": "activities_per_open_opportunity", "descending": True}, {"column": "period"}))
+    assert [(r["period"], r["activities_per_open_opportunity"]) for r in rows] == [
+        ("2025-10-01", 2.5), ("2025-07-01", 1.0), ("2026-01-01", 1.0), ("2025-04-01", None)]
 
 
 def test_limit_applies_after_the_spine(layer: SemanticLayer) -> None:

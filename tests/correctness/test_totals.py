@@ -56,9 +56,10 @@ EXPECTED: dict[str, Expected] = {
     "activities": Expected(30, "select count(*) from activities"),
     # activities 2, 7, 12, 16, 23, 29
     "meetings": Expected(6, "select count(*) from activities where activity_type = 'meeting'"),
-    # 30 activities / 5 open opportunities
+    # activities on the open deals 111 (15, 16, 23), 112 (17, 24), 113 (18), 114 (19), 115 (20): 8 / 5 open
     "activities_per_open_opportunity": Expected(
-        6.0, "select (select count(*) from activities) * 1.0 / "
+        1.6, "select (select count(*) from activities a join opportunities o "
+             "on o.opportunity_id = a.opportunity_id where not o.is_closed) * 1.0 / "
              "(select count(*) from opportunities where not is_closed)"),
     # unlinked: 5, 6, 9, 11, 21, 22, 25, 26, 27, 30 -> 20 of 30 are linked
     "activity_opportunity_coverage": Expected(
@@ -126,6 +127,14 @@ def test_forecast_call_for_this_quarter(layer: SemanticLayer) -> None:
     row = layer.query(Question.from_saved(layer.saved_query("forecast_call"))).rows[0]
     assert row == {"bookings": 14_000, "commit_pipeline": 40_000, "best_case_pipeline": 10_000,
                    "forecast_commit": 54_000, "forecast_best_case": 64_000}
+
+
+def test_activities_per_open_opportunity_in_a_quarter(layer: SemanticLayer) -> None:
+    """Q4 2025 holds the expected close dates of open deals 111 (Dec 15: activities 15, 16, 23) and 112
+    (Nov 30: activities 17, 24), whenever those activities happened (24 is on Dec 1): 5 / 2."""
+    rows = ask(layer, "activities_per_open_opportunity",
+               time_range={"from": "2025-10-01", "to": "2025-12-31"})
+    assert rows == [{"activities_per_open_opportunity": pytest.approx(2.5)}]
 
 
 def test_count_metrics_are_integers(layer: SemanticLayer) -> None:

@@ -151,3 +151,23 @@ def test_limit_beyond_any_database_is_a_bad_request():
 
     with pytest.raises(ValidationError):
         Question(metrics=["bookings"], limit=10**23)
+
+
+@pytest.mark.parametrize("where, value, suggestion", [
+    ("opportunity.stage = 'won'", "won", "closed_won"),  # one word of the stage name
+    ("opportunity.stage in ('closed_won', 'negotation')", "negotation", "negotiation"),  # a typo in a list
+    ("opportunity.stage != 'Closed Lost'", "Closed Lost", "closed_lost"),  # the CRM's spelling
+    ("opportunity.stage not in ('Prospecting')", "Prospecting", "prospecting"),
+])
+def test_unknown_stage_in_where_is_refused_with_did_you_mean(layer, where, value, suggestion):
+    """opportunity declares `stage_dimension: stage`: a stage that does not exist would match no row."""
+    err = refused(layer, metrics=["won_deals"], filters=parse_where(where))
+    assert err.code == "E_UNKNOWN_STAGE"
+    assert f"unknown stage '{value}' (did you mean '{suggestion}'?)" in err.message
+    assert "closed_won" in err.hint
+
+
+def test_known_stages_and_patterns_on_the_stage_pass(layer):
+    """Real stage names pass; `contains` is a pattern, not a stage name, so it is not checked."""
+    for where in ("opportunity.stage in ('closed_won', 'negotiation')", "opportunity.stage like '%closed%'"):
+        layer.compile(Question(metrics=["won_deals"], filters=parse_where(where)), "duckdb")

@@ -21,12 +21,12 @@ def test_metric_shows_terms_via_measures_time_axis_dimensions_and_sql(app: FastA
         measures { name entity agg timeDimension }
         terms { name filter } timeDimension dimensions { name type } sql } }"""))["metric"]
     assert (metric["numerator"], metric["denominator"], metric["measure"]) == \
-        ("activity_count", "open_opportunities", None)
+        ("open_deal_activities", "open_opportunities", None)
     assert [t["name"] for t in metric["terms"]] == ["open_pipeline"]  # reached through the denominator
     assert metric["terms"][0]["filter"] == "not is_closed"
     assert metric["measures"][1] == {"name": "open_opportunities", "entity": "opportunity", "agg": "count",
                                      "timeDimension": "opportunity.close_date"}
-    assert metric["timeDimension"] == "activity.occurred_at"
+    assert metric["timeDimension"] == "open_deal_activity.close_date"
     assert "account.segment" in {d["name"] for d in metric["dimensions"]}
     assert "select" in metric["sql"].lower()
 

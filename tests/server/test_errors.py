@@ -26,6 +26,8 @@ from tests.server.conftest import REPO, data, error, get, post
      "E_BAD_FILTER", "like"),
     ('{ query(metrics: [bookings], filters: [{dimension: "account.segment", op: in}]) { rows } }', None,
      "E_BAD_FILTER", ""),
+    ('{ query(metrics: [won_deals], filters: [{dimension: "opportunity.stage", value: "won"}]) { rows } }', None,
+     "E_UNKNOWN_STAGE", "did you mean 'closed_won'"),
     ('{ query(metrics: [leads], dimensions: ["opportunity.stage"]) { rows } }', None, "E_FANOUT",
      "cannot be reached"),
     ('{ term(name: "pipelin") { name } }', None, "E_UNKNOWN_TERM", "did you mean 'pipeline'"),

@@ -207,8 +207,15 @@ class Context:
 
     @cached_property
     def stage_columns(self) -> dict[str, frozenset[str]]:
-        """Per entity, the columns its expressions pass to stage functions: the columns holding stage names."""
+        """Per entity, the columns holding stage names: its declared `stage_dimension` (and the column it
+        reads) plus every column its expressions pass to stage functions."""
         found: dict[str, set[str]] = {}
+        for ename, ent in self.defs.entities.items():
+            dim = ent.dimensions.get(ent.stage_dimension or "")
+            if dim is not None:
+                found.setdefault(ename, set()).add(ent.stage_dimension or "")
+                if dim.expr is not None and dim.expr.strip().isidentifier():
+                    found[ename].add(dim.expr.strip())
         for site in self.expr_sites:
             if not mentions_stage_function(site.text):
                 continue

@@ -118,5 +118,5 @@ def _check_sql_tables(defs: Definitions, inspector: Inspector, entity: str, sql:
         schema = table.db or None
         if not inspector.has_table(table.name, schema=schema) and \
                 table.name not in inspector.get_view_names(schema=schema):
-            issues.add("E_DB_TABLE", f"derived entity '{entity}' reads table '{table.sql()}', which does not exist",
+            issues.add("E_DB_TABLE", f"derived entity '{entity}' reads table '{'.'.join(filter(None, (table.db, table.name)))}', which does not exist",
                        defs.where_value("entities", entity, "sql"), "fix the table name in its sql")

@@ -16,7 +16,7 @@ from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.definitions.rules.metrics import check_dimension_ref, uses_comparison
 from semantic.graph import split_dimension_ref
 from semantic.definitions.rules.stages import value_domain
-from semantic.errors import IssueList, Position, did_you_mean, known_names_hint
+from semantic.errors import IssueList, Position, did_you_mean, did_you_mean_value, known_names_hint
 
 LIST_OPS = ("in", "not_in")
 NO_VALUE_OPS = ("is_null", "not_null")
@@ -81,7 +81,8 @@ def _check_filter(ctx: Context, issues: IssueList, q: str, i: int, flt: m.Filter
         return
     _check_value_types(defs, issues, q, i, flt, dim.type)
     try:
-        node = parse_scalar(dim.expr).tree if dim.expr else exp.column(dim_name)
+        declared = dim_name == defs.entities[entity_name].stage_dimension
+        node = parse_scalar(dim.expr).tree if dim.expr and not declared else exp.column(dim_name)
     except ExpressionError:
         return
     domain = value_domain(ctx, entity_name, node)
@@ -92,7 +93,7 @@ def _check_filter(ctx: Context, issues: IssueList, q: str, i: int, flt: m.Filter
     for value in values:
         if isinstance(value, str) and value not in allowed:
             issues.add("E_UNKNOWN_STAGE", f"{who} on '{flt.dimension}' uses unknown {kind} '{value}'"
-                       + did_you_mean(value, allowed), defs.where_value("saved_queries", q, "filters", i),
+                       + did_you_mean_value(value, allowed), defs.where_value("saved_queries", q, "filters", i),
                        known_names_hint(f"{kind} values", allowed))
 
 

@@ -11,8 +11,8 @@ from sqlglot import exp
 from semantic.definitions import models as m
 from semantic.definitions.expressions import STAGE_FUNCTIONS, ExpressionError, parse_scalar
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules.context import Context, context, mentions_stage_function
-from semantic.errors import IssueList, did_you_mean, known_names_hint
+from semantic.definitions.rules.context import Context, context, mentions_stage_function, report_unknown
+from semantic.errors import IssueList, did_you_mean_value, known_names_hint
 
 FORECAST_CATEGORIES: tuple[str, ...] = m.ForecastCategory.__args__  # type: ignore[attr-defined]
 
@@ -55,13 +55,27 @@ def check_stage_list(defs: Definitions, issues: IssueList) -> None:
                    "add a stage such as closed_lost with `is_closed: true` (win rate needs it)")
 
 
+def check_stage_dimensions(defs: Definitions, issues: IssueList) -> None:
+    """A declared `stage_dimension` is a dimension of its entity, and there is a stage list to check it by."""
+    for name, ent in defs.entities.items():
+        if ent.stage_dimension is None:
+            continue
+        where = defs.where_value("entities", name, "stage_dimension")
+        if ent.stage_dimension not in ent.dimensions:
+            report_unknown(issues, "E_UNKNOWN_DIMENSION", "dimension", f"entity '{name}' stage_dimension",
+                           ent.stage_dimension, ent.dimensions, where)
+        elif not defs.stages:
+            issues.add("E_STAGES", f"entity '{name}' declares stage_dimension '{ent.stage_dimension}' but no "
+                       "stages are defined", where, "add the ordered `stages:` list to glossary.yaml")
+
+
 def _literals(node: exp.Expression) -> list[str]:
     return [x.this for x in node.find_all(exp.Literal) if x.is_string]
 
 
 def value_domain(ctx: Context, entity: str, node: exp.Expression) -> tuple[str, tuple[str, ...]] | None:
     """What values `node` can hold when it is the stage column or a stage function of `entity`."""
-    if isinstance(node, exp.Column) and node.name in ctx.stage_columns.get(entity, ()):
+    if isinstance(node, exp.Column) and node.name in ctx.stage_columns.get(entity, ()) and ctx.defs.stages:
         return "stage", tuple(s.name for s in ctx.defs.stages)
     if isinstance(node, exp.Anonymous) and node.name.lower() == "stage_forecast_category":
         return "forecast category", FORECAST_CATEGORIES
@@ -94,8 +108,8 @@ def check_stage_references(defs: Definitions, issues: IssueList) -> None:
                 for value in [v for o in others for v in _literals(o)]:
                     if value not in allowed:
                         issues.add("E_UNKNOWN_STAGE", f"{site.owner} compares to unknown {kind} '{value}'"
-                                   + did_you_mean(value, allowed), site.position,
+                                   + did_you_mean_value(value, allowed), site.position,
                                    known_names_hint(f"{kind} values", allowed))
 
 
-RULES = (check_stage_list, check_stage_references)
+RULES = (check_stage_list, check_stage_dimensions, check_stage_references)
