@@ -13,6 +13,7 @@ from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from semantic.definitions.models import Calendar, Grain, TimeRange
+from semantic.plan.steps import Reach
 from semantic.errors import SemanticError
 
 GRAINS: tuple[str, ...] = get_args(Grain)
@@ -192,3 +193,14 @@ def shift_back(day: date, shift: tuple[int, str]) -> date:
     """The same calendar day `shift` earlier (months clamp to the month's end: Mar 31 -> Feb 28)."""
     amount, unit = shift
     return add_months(day, -amount) if unit == "month" else day - timedelta(days=amount)
+
+
+def reach_start(day: date, reach: Reach, calendar: Calendar) -> date | None:
+    """The first day a cumulative value read on `day` counts (mirrors semantic/sql/steps.py); None: all time."""
+    if reach.grain_to_date:
+        return period_start(day, reach.grain_to_date, calendar)
+    if reach.unit == "month":
+        return add_months(day, -(reach.count or 0)) + timedelta(days=1)
+    if reach.unit is not None:
+        return day - timedelta(days=(reach.count or 0) * (7 if reach.unit == "week" else 1) - 1)
+    return None
