@@ -13,7 +13,7 @@ from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from semantic.definitions.models import Calendar, Grain, TimeRange
-from semantic.plan.steps import Reach
+from semantic.plan.window import Reach
 from semantic.errors import SemanticError
 
 GRAINS: tuple[str, ...] = get_args(Grain)

@@ -16,7 +16,8 @@ from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
 from semantic.plan.model import DimensionUse, FilterUse
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Filter, Join, JoinEdge, Read,
-                                 ReadColumn, Shift as ShiftStep, Spine, Step, Window, internal_name)
+                                 ReadColumn, Shift as ShiftStep, Spine, Step, internal_name)
+from semantic.plan.window import Window
 
 MAX_NAME = 63  # PostgreSQL truncates longer identifiers, which could make two CTE names one
 

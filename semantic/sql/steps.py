@@ -20,7 +20,8 @@ from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
 from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
-                                 Reach, Read, ReadColumn, Shift, Spine, Step, Window, internal_name)
+                                 Read, ReadColumn, Shift, Spine, Step, internal_name)
+from semantic.plan.window import Reach, Window
 from semantic.sql.dialects import SQLGLOT_NAMES
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.render import needs_quotes, render, render_formula

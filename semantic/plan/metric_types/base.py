@@ -11,7 +11,7 @@ from typing import Protocol
 
 from sqlglot import exp
 
-from semantic.plan.steps import Reach
+from semantic.plan.window import Reach
 
 Shift = tuple[int, str]  # (amount, 'month' | 'day')
 

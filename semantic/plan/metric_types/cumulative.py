@@ -14,7 +14,7 @@ from semantic.definitions.models import CumulativeMetric
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.plan.metric_types.base import Formulas, MeasureNeed, Shift
-from semantic.plan.steps import Reach
+from semantic.plan.window import Reach
 
 DEFINITION = CumulativeMetric
 ADDITIVE_BY_DAY = ("sum", "count")  # a total of daily totals is the total; a daily distinct count is not
