@@ -94,9 +94,16 @@ def test_fiscal_year_starting_in_february(fiscal_layer: SemanticLayer) -> None:
 
 
 def test_without_a_time_range(extended: SemanticLayer) -> None:
-    """All time, by year: 2024 holds 101; 2025 adds the other six. With no grain: read on the data's last day."""
+    """All time, by year: 2024 holds 101; 2025 adds the other six. With no grain: read on the data's last day.
+    By quarter, every quarter from the first win's to the last win's appears, the empty ones too."""
     rows = ask(extended, "bookings_all_time", grain="year")
     assert by(rows, "period", "bookings_all_time") == {"2024-01-01": 10_000, "2025-01-01": 70_000}
+    rows = ask(extended, "bookings_qtd", "bookings_all_time", grain="quarter")
+    assert [(r["period"], r["bookings_qtd"], r["bookings_all_time"]) for r in rows] == [
+        ("2024-01-01", 10_000, 10_000), ("2024-04-01", 0, 10_000), ("2024-07-01", 0, 10_000),
+        ("2024-10-01", 0, 10_000), ("2025-01-01", 35_000, 45_000), ("2025-04-01", 8_000, 53_000),
+        ("2025-07-01", 3_000, 56_000), ("2025-10-01", 14_000, 70_000)]
+    assert hand_sql(extended, won_between("2000-01-01", "2025-07-01")) == 53_000
     assert total(extended, "bookings_all_time") == hand_sql(extended, won_between("2000-01-01", "2100-01-01")) \
         == 70_000
 
