@@ -143,5 +143,7 @@ def window_step(defs: Definitions, graph: SemanticGraph, source: Source, q: Shar
     lower = reach_start(anchor, reach, defs.calendar) if anchor else None
     daily = source_steps(defs, graph, replace(source, label=f"_daily_{reach.slug}"),
                          replace(q, grain="day", time_range=(lower, last) if lower or last else None), taken)
+    if isinstance(daily.input, Filter) and daily.input.window is not None:  # say the range reaches back
+        daily = replace(daily, input=replace(daily.input, moved_back="to the first day a shown value reads"))
     name = unique_name(f"{source.entity}_{reach.slug}_by_{source.time_dimension.name}", taken)
     return Window(name, daily, spine, q.grain, reach, shown_from, last)

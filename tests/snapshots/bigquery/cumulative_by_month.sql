@@ -19,7 +19,7 @@ WITH `opportunity_by_closed_at` AS /* read opportunity rows for opportunity.clos
 FROM `opportunities` AS `opportunity` 
 WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_1 AND CAST(opportunity.closed_at AS DATETIME) < :param_2 AND opportunity.is_won GROUP BY 1), 
 `opportunity_by_closed_at_daily_quarter_to_date` AS /* read opportunity rows for opportunity.closed_at, won_amount */
-/* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */
+/* keep opportunity rows meeting closed_at in the time range moved back to the first day a shown value reads; the terms and filters of the measures */
 /* aggregate bookings_qtd__won_amount per day of opportunity.closed_at */ 
 (SELECT CAST(CAST(opportunity.closed_at AS DATE) AS DATE) AS `period`, sum(opportunity.amount) AS `bookings_qtd__won_amount` 
 FROM `opportunities` AS `opportunity` 
@@ -31,7 +31,7 @@ FROM (SELECT CAST(:param_5 AS DATE) AS `period` UNION ALL SELECT CAST(:param_6 A
 (SELECT `spine`.`period` AS `period`, sum(`opportunity_by_closed_at_daily_quarter_to_date`.`bookings_qtd__won_amount`) AS `bookings_qtd__won_amount` 
 FROM `spine` LEFT OUTER JOIN `opportunity_by_closed_at_daily_quarter_to_date` ON `opportunity_by_closed_at_daily_quarter_to_date`.`period` <= least(DATE_ADD(DATE_ADD(`spine`.`period`, INTERVAL 1 MONTH), INTERVAL -1 DAY), CAST(:param_11 AS DATE)) AND `opportunity_by_closed_at_daily_quarter_to_date`.`period` >= DATE_TRUNC(CAST(CAST(least(DATE_ADD(DATE_ADD(`spine`.`period`, INTERVAL 1 MONTH), INTERVAL -1 DAY), CAST(:param_11 AS DATE)) AS DATE) AS DATE), QUARTER) GROUP BY 1), 
 `opportunity_by_created_at_daily_90_days` AS /* read opportunity rows for opportunity.created_at, created_amount */
-/* keep opportunity rows meeting created_at in the time range */
+/* keep opportunity rows meeting created_at in the time range moved back to the first day a shown value reads */
 /* aggregate pipeline_created_90d__created_amount per day of opportunity.created_at */ 
 (SELECT CAST(CAST(opportunity.created_at AS DATE) AS DATE) AS `period`, sum(opportunity.amount) AS `pipeline_created_90d__created_amount` 
 FROM `opportunities` AS `opportunity` 

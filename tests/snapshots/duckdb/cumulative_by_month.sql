@@ -19,7 +19,7 @@ WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed
 FROM opportunities AS opportunity 
 WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s AND opportunity.is_won GROUP BY 1), 
 opportunity_by_closed_at_daily_quarter_to_date AS /* read opportunity rows for opportunity.closed_at, won_amount */
-/* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */
+/* keep opportunity rows meeting closed_at in the time range moved back to the first day a shown value reads; the terms and filters of the measures */
 /* aggregate bookings_qtd__won_amount per day of opportunity.closed_at */ 
 (SELECT CAST(CAST(opportunity.closed_at AS DATE) AS DATE) AS period, sum(opportunity.amount) AS bookings_qtd__won_amount 
 FROM opportunities AS opportunity 
@@ -31,7 +31,7 @@ opportunity_quarter_to_date_by_closed_at AS /* sum bookings_qtd__won_amount over
 (SELECT spine.period AS period, sum(opportunity_by_closed_at_daily_quarter_to_date.bookings_qtd__won_amount) AS bookings_qtd__won_amount 
 FROM spine LEFT OUTER JOIN opportunity_by_closed_at_daily_quarter_to_date ON opportunity_by_closed_at_daily_quarter_to_date.period <= least(CAST(CAST(spine.period + INTERVAL '1 month' AS DATE) + INTERVAL '-1 day' AS DATE), CAST(%(param_11)s AS DATE)) AND opportunity_by_closed_at_daily_quarter_to_date.period >= CAST(date_trunc('quarter', CAST(least(CAST(CAST(spine.period + INTERVAL '1 month' AS DATE) + INTERVAL '-1 day' AS DATE), CAST(%(param_11)s AS DATE)) AS DATE)) AS DATE) GROUP BY 1), 
 opportunity_by_created_at_daily_90_days AS /* read opportunity rows for opportunity.created_at, created_amount */
-/* keep opportunity rows meeting created_at in the time range */
+/* keep opportunity rows meeting created_at in the time range moved back to the first day a shown value reads */
 /* aggregate pipeline_created_90d__created_amount per day of opportunity.created_at */ 
 (SELECT CAST(CAST(opportunity.created_at AS DATE) AS DATE) AS period, sum(opportunity.amount) AS pipeline_created_90d__created_amount 
 FROM opportunities AS opportunity 
