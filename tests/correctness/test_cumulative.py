@@ -22,6 +22,8 @@ metrics:
   bookings_all_time: {type: cumulative, measure: won_amount}
   won_deals_mtd: {type: cumulative, measure: won_deals, grain_to_date: month}
   bookings_qtd_growth: {type: period_over_period, metric: bookings_qtd}
+  core_bookings_ytd: {type: cumulative, measure: won_amount, filter: "product = 'Core'", grain_to_date: year}
+  core_bookings_ytd_k: {type: derived, expr: core_bookings_ytd / 1000}
 """
 
 
@@ -120,3 +122,11 @@ def test_comparing_a_cumulative_metric_is_refused(extended: SemanticLayer) -> No
     with pytest.raises(SemanticError) as info:
         ask(extended, "bookings_qtd_growth", grain="quarter", time_range={"from": "2025-01-01", "to": "2025-12-31"})
     assert info.value.code == "E_BAD_REQUEST"
+
+
+def test_a_metric_filter_and_a_derived_metric_over_it(extended: SemanticLayer) -> None:
+    """Core wins in 2025: 105 (8k), 110 (3k), 107 (2k), 109 (12k); read on 2025-08-31 only 105 and 110."""
+    rows = ask(extended, "core_bookings_ytd", "core_bookings_ytd_k", grain="year",
+               time_range={"from": "2025-01-01", "to": "2025-08-31"})
+    assert rows == [{"period": "2025-01-01", "core_bookings_ytd": 11_000, "core_bookings_ytd_k": 11}]
+    assert hand_sql(extended, won_between("2025-01-01", "2025-09-01") + " and product = 'Core'") == 11_000
