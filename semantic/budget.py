@@ -24,6 +24,7 @@ from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.plan.calendar import GRAIN_STEP, period_start, resolve_range
 from semantic.plan.steps import Aggregate, Filter, Plan, Spine
+from semantic.plan.window import Window
 from semantic.question import Question
 from semantic.sql.steps import entity_source  # the entity's FROM exactly as questions read it
 from semantic.sql.dialects import normalize
@@ -90,7 +91,7 @@ class CostBudget:
     def check(self, plan: Plan, probe: Probe, stamp: str | None) -> None:
         metrics = len(plan.final.metrics)
         aggregates = [s for s in plan.steps if isinstance(s, Aggregate)]
-        grain = aggregates[0].grain if aggregates else None
+        grain = _shown_grain(plan, aggregates)
         periods = self._periods(plan, aggregates, probe, stamp)
         if periods > self.settings.max_periods:
             raise too_costly(f"span {{n}} {grain} periods", periods, self.settings.max_periods, "max_periods",
@@ -106,7 +107,7 @@ class CostBudget:
                              self.settings.max_cells, "max_cells", NARROW_CELLS)
 
     def _periods(self, plan: Plan, aggregates: list[Aggregate], probe: Probe, stamp: str | None) -> int:
-        grain = aggregates[0].grain if aggregates else None
+        grain = _shown_grain(plan, aggregates)
         if grain is None:
             return 1
         spine = next((s for s in plan.steps if isinstance(s, Spine)), None)
@@ -163,3 +164,11 @@ class CostBudget:
         if kind == "extent":
             return _as_date(row[0]), _as_date(row[1])
         return int(row[0] or 0)
+
+
+def _shown_grain(plan: Plan, aggregates: list[Aggregate]) -> str | None:
+    """The grain of the answer's periods: a cumulative metric's daily totals (under its Window) are not shown."""
+    window = next((s for s in plan.steps if isinstance(s, Window)), None)
+    if window is not None:
+        return window.grain
+    return aggregates[0].grain if aggregates else None

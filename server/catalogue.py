@@ -26,7 +26,7 @@ def referenced_metrics(defs: Definitions, name: str) -> list[str]:
 def metric_measures(defs: Definitions, name: str, _seen: frozenset[str] = frozenset()) -> list[str]:
     """Measure names a metric aggregates, following derived metrics down to their simple/ratio parts."""
     metric = defs.metrics[name]
-    if metric.type == "simple":
+    if metric.type in ("simple", "cumulative"):
         return [metric.measure]
     if metric.type == "ratio":
         return [metric.numerator, metric.denominator]
@@ -72,4 +72,8 @@ def formula_text(metric) -> str:
         return f"{metric.numerator} / {metric.denominator}"
     if metric.type == "period_over_period":
         return f"{metric.calculation} of {metric.metric} vs {metric.compare_to.replace('_', ' ')}"
+    if metric.type == "cumulative":
+        reach = f"the trailing {metric.window}" if metric.window else \
+            f"{metric.grain_to_date.replace('_', ' ')} to date" if metric.grain_to_date else "all time"
+        return f"running total of {metric.measure} over {reach}"
     return metric.expr

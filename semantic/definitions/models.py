@@ -143,10 +143,22 @@ class PeriodOverPeriodMetric(MetricBase):
                           "with the whole earlier period.")
 
 
-Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric, PeriodOverPeriodMetric],
+class CumulativeMetric(MetricBase):
+    type: Literal["cumulative"]
+    measure: Name = Field(description="A sum or count measure, totalled per day and then over the window.")
+    filter: str | None = Field(None, description="Extra SQL filter over the measure's entity.")
+    terms: tuple[Name, ...] = ()
+    window: str | None = Field(None, description="A trailing window ending on the day the value is read: "
+                                                 "`90 days`, `12 weeks`, `3 months`.")
+    grain_to_date: Literal["week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year"] | None = Field(
+        None, description="Reset at the start of each period of this grain (quarter to date, ...). With neither "
+                          "`window` nor `grain_to_date`, the total of all time.")
+
+
+Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric, PeriodOverPeriodMetric, CumulativeMetric],
                    Field(discriminator="type")]
-METRIC_TYPES = ("simple", "ratio", "derived", "period_over_period")
-PLANNED_METRIC_TYPES = ("cumulative", "conversion", "snapshot")
+METRIC_TYPES = ("simple", "ratio", "derived", "period_over_period", "cumulative")
+PLANNED_METRIC_TYPES = ("conversion", "snapshot")
 
 
 # --- questions (saved queries share the shape of an API query) --------------------------------------------

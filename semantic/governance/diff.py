@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from semantic.definitions.expressions import parse_derived
-from semantic.definitions.models import DerivedMetric, PeriodOverPeriodMetric, RatioMetric, SimpleMetric
+from semantic.definitions.models import (CumulativeMetric, DerivedMetric, PeriodOverPeriodMetric, RatioMetric,
+                                       SimpleMetric)
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
@@ -110,7 +111,7 @@ def dependencies(defs: Definitions, metric_name: str, trail: tuple[str, ...] = (
         return set()
     deps = {("metrics", metric_name), ("calendar", "")}
     measures: list[str] = []
-    if isinstance(metric, SimpleMetric):
+    if isinstance(metric, (SimpleMetric, CumulativeMetric)):
         measures = [metric.measure]
         deps |= {("terms", t) for t in metric.terms}
     elif isinstance(metric, RatioMetric):

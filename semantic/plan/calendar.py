@@ -13,6 +13,7 @@ from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from semantic.definitions.models import Calendar, Grain, TimeRange
+from semantic.plan.window import Reach
 from semantic.errors import SemanticError
 
 GRAINS: tuple[str, ...] = get_args(Grain)
@@ -213,3 +214,14 @@ def last_day_moved_onto(today: date, shift: tuple) -> date:
     while (add_months(day, amount) if unit == "month" else day + timedelta(days=amount)) <= today:
         day += timedelta(days=1)
     return day - timedelta(days=1)
+
+
+def reach_start(day: date, reach: Reach, calendar: Calendar) -> date | None:
+    """The first day a cumulative value read on `day` counts (mirrors semantic/sql/steps.py); None: all time."""
+    if reach.grain_to_date:
+        return period_start(day, reach.grain_to_date, calendar)
+    if reach.unit == "month":
+        return add_months(day, -(reach.count or 0)) + timedelta(days=1)
+    if reach.unit is not None:
+        return day - timedelta(days=(reach.count or 0) * (7 if reach.unit == "week" else 1) - 1)
+    return None

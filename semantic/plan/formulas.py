@@ -42,7 +42,7 @@ class MetricFormulas:
 
     def measure(self, need: MeasureNeed) -> exp.Expression:
         if need.key not in self.columns:
-            plain = not (need.extra_terms or need.extra_filter or need.time_dimension)
+            plain = not (need.extra_terms or need.extra_filter or need.time_dimension or need.reach)
             name = need.measure if plain else f"{need.owner_metric}__{need.measure}"
             name += f"__before_{need.shift[0]}_{need.shift[1]}{'' if need.shift[2] else '_whole'}" if need.shift else ""
             taken = set(self.columns.values())

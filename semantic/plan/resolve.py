@@ -16,7 +16,7 @@ from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
 from semantic.plan.model import DimensionUse, MetricOutput
-from semantic.plan.sources import SharedParts, Source, source_steps, unique_name
+from semantic.plan.sources import SharedParts, Source, source_steps, unique_name, window_step
 from semantic.plan.steps import Combine, Compute, Plan, Spine, Step, internal_name
 from semantic.question import Question
 from semantic.result import Column
@@ -90,23 +90,30 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     time_dims: dict[tuple, DimensionUse | None] = {}
     for key, need in formulas.needs.items():
         entity_name = defs.measures[need.measure][0]
-        tdim = _time_dimension(defs, need, question) if needs_time else None
-        if needs_time and tdim is None:
+        timed = needs_time or need.reach is not None  # a cumulative total is always laid out in time
+        tdim = _time_dimension(defs, need, question) if timed else None
+        if timed and tdim is None:
             raise SemanticError("E_NO_TIME_DIMENSION", f"measure '{need.measure}' has no time dimension, so it "
                                 "cannot be cut by a grain or a time range",
                                 f"set `time_dimension:` on the measure or `default_time_dimension:` on '{entity_name}'")
-        group_key = (entity_name, tdim.ref if tdim else None, need.shift)
+        group_key = (entity_name, tdim.ref if tdim else None, need.shift, need.reach)
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
     shared = SharedParts(dims, filters, question.grain, time_range, today)
     taken: set[str] = set()
-    aggregates = []
-    for (entity_name, tref, shift), members in groups.items():
-        tdim = time_dims[(entity_name, tref, shift)]
+    spine = None
+    if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
+        dates = tuple(periods(*time_range, question.grain, defs.calendar))
+        spine = Spine(unique_name("spine", taken), question.grain, dates)
+    aggregates: list[Step] = []
+    for (entity_name, tref, shift, reach), members in groups.items():
+        tdim = time_dims[(entity_name, tref, shift, reach)]
         if shift and tdim is not None:
             _refuse_own_time_axis(tdim, dims, filters)
-        aggregates.append(source_steps(defs, graph, Source(entity_name, tdim, shift, tuple(members)), shared, taken))
+        source = Source(entity_name, tdim, shift, tuple(members))
+        aggregates.append(window_step(defs, graph, source, shared, spine, taken) if reach is not None
+                          else source_steps(defs, graph, source, shared, taken))
 
     columns = (["period"] if question.grain else []) + [d.ref for d in dims] + [m.name for m in metric_outputs]
     order = tuple((o.column, o.descending) for o in question.order_by)
@@ -115,10 +122,6 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
             raise SemanticError("E_BAD_ORDER_BY", f"cannot order by '{column}': it is not an output column"
                                 + did_you_mean(column, columns), f"output columns: {', '.join(columns)}")
     keys = (("period", "period"),) * bool(question.grain) + tuple((d.ref, internal_name(d.ref)) for d in dims)
-    spine = None
-    if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
-        dates = tuple(periods(*time_range, question.grain, defs.calendar))
-        spine = Spine(unique_name("spine", taken), question.grain, dates)
     top: Step = aggregates[0] if len(aggregates) == 1 and spine is None else \
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),

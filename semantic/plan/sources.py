@@ -6,18 +6,20 @@ without a condition), so the SQL holds only what the question needs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
-from semantic.plan.calendar import Bounds, days_after_today, last_day_moved_onto, shift_back
+from semantic.plan.calendar import (Bounds, days_after_today, last_day_moved_onto, period_start, reach_start,
+                                   shift_back)
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
 from semantic.plan.model import DimensionUse, FilterUse
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Filter, Join, JoinEdge, Read,
-                                 ReadColumn, Shift as ShiftStep, Step, internal_name)
+                                 ReadColumn, Shift as ShiftStep, Spine, Step, internal_name)
+from semantic.plan.window import Window
 
 MAX_NAME = 63  # PostgreSQL truncates longer identifiers, which could make two CTE names one
 
@@ -30,6 +32,7 @@ class Source:
     time_dimension: DimensionUse | None
     shift: Shift | None
     members: tuple[tuple[MeasureNeed, str], ...]  # (need, output column)
+    label: str = ""  # added to the chain's step names
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def conditions(defs: Definitions, need: MeasureNeed) -> tuple[str, ...]:
 def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: SharedParts, taken: set[str]) -> Aggregate:
     entity, tdim, shift = source.entity, source.time_dimension, source.shift
     name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_totals"
-    name += f"_{shift[0]}_{shift[1]}s_before{'' if shift[2] else '_whole'}" if shift else ""
+    name += (f"_{shift[0]}_{shift[1]}s_before{'' if shift[2] else '_whole'}" if shift else "") + source.label
     uses = [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
         [(f.dimension, f"filter on '{f.dimension.ref}'") for f in q.filters] + \
         ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
@@ -134,3 +137,21 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
 
 def _entity_of(joins: tuple, alias: str) -> str:
     return next(j.step.target for j in joins if j.target_alias == alias)
+
+
+def window_step(defs: Definitions, graph: SemanticGraph, source: Source, q: SharedParts, spine: Spine | None,
+                taken: set[str]) -> Window:
+    """A cumulative measure: its daily totals from the first day the shown periods reach back to (before the
+    time range if the reach needs it) up to the range's last day, then the Window step over them."""
+    reach = source.members[0][0].reach
+    assert reach is not None and source.time_dimension is not None
+    first, last = q.time_range or (None, None)
+    shown_from = period_start(first, q.grain, defs.calendar) if first and q.grain else None
+    anchor = shown_from if q.grain else last  # the earliest day a shown value is read on is on or after it
+    lower = reach_start(anchor, reach, defs.calendar) if anchor else None
+    daily = source_steps(defs, graph, replace(source, label=f"_daily_{reach.slug}"),
+                         replace(q, grain="day", time_range=(lower, last) if lower or last else None), taken)
+    if isinstance(daily.input, Filter) and daily.input.window is not None:  # say the range reaches back
+        daily = replace(daily, input=replace(daily.input, moved_back="to the first day a shown value reads"))
+    name = unique_name(f"{source.entity}_{reach.slug}_by_{source.time_dimension.name}", taken)
+    return Window(name, daily, spine, q.grain, reach, shown_from, last)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from semantic.plan.model import DimensionUse, FilterUse, MetricOutput
 from semantic.result import Column
+
+if TYPE_CHECKING:
+    from semantic.plan.window import Window
 
 TIME = "event_time"  # the column a row step carries the question's time axis in
 
@@ -211,7 +215,7 @@ class Spine(Step):
 class Combine(Step):
     """Aggregates side by side on their shared keys (null-safe), every key of any of them (and the spine's)."""
 
-    aggregates: tuple[Aggregate, ...]
+    aggregates: tuple[Aggregate | Window, ...]
     spine: Spine | None
     keys: tuple[str, ...]
 

@@ -18,12 +18,14 @@ from sqlglot import exp
 
 from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
+from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
+from semantic.plan.window import Reach, Window
 from semantic.sql.dialects import SQLGLOT_NAMES
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.render import needs_quotes, render, render_formula
-from semantic.sql.timefns import ShiftDate, period_start
+from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
 
 FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
 
@@ -155,6 +157,67 @@ def spine(ctx: Context, step: Spine) -> sa.Select:
     return sa.select(values.c.period)
 
 
+def _reach_start(day: ColumnElement, reach: Reach, ctx: Context) -> ColumnElement | None:
+    """The first day a value read on `day` counts (mirrors plan.calendar.reach_start); None: all time."""
+    if reach.grain_to_date:
+        return period_start(day, reach.grain_to_date, ctx.defs.calendar)
+    if reach.unit == "month":
+        return ShiftDate(ShiftDate(day, -(reach.count or 0), "month"), 1, "day")
+    if reach.unit is not None:
+        return ShiftDate(day, 1 - (reach.count or 0) * (7 if reach.unit == "week" else 1), "day")
+    return None
+
+
+def window(ctx: Context, step: Window) -> sa.Select:
+    """For each period shown (the spine's, else the data's from the first shown), the day it is read on (its
+    last day, or the range's last day if earlier) joined to the daily totals its reach covers, summed."""
+    daily = ctx.table(step.input)
+    day = daily.c.period
+    last = sa.cast(sa.literal(step.last_day, sa.Date), sa.Date) if step.last_day else None
+    keys: list[ColumnElement] = []
+    if step.grain is None:
+        read_on = last if last is not None else sa.select(sa.func.max(day)).scalar_subquery()
+        frame: sa.FromClause = daily
+    else:
+        amount, unit = GRAIN_STEP[step.grain]
+        periods = ctx.table(step.spine) if step.spine is not None else _data_spine(ctx, step, daily, amount, unit)
+        end = ShiftDate(ShiftDate(periods.c.period, amount, unit), -1, "day")
+        read_on = sa.func.least(end, last) if last is not None else end
+        keys = [periods.c.period.label("period")]
+        frame = periods
+    lower = _reach_start(read_on, step.reach, ctx)
+    on = [day <= read_on] + ([day >= lower] if lower is not None else [])
+    dims = [k for k in step.keys if k != "period"]
+    if step.grain is not None:  # an empty window keeps its period (summing to NULL, shown as 0) unless sliced
+        frame = frame.join(daily, sa.and_(*on), isouter=not dims)
+    keys += [daily.c[k].label(k) for k in dims]
+    sums = [sa.func.sum(daily.c[m.column]).label(m.column) for m in step.measures]
+    stmt = sa.select(*keys, *sums).select_from(frame)
+    stmt = stmt if step.grain is not None else stmt.where(*on)
+    return stmt.group_by(*[sa.literal_column(str(i + 1)) for i in range(len(keys))]) if keys else stmt
+
+
+DIGITS = 5  # a spine built in SQL holds at most 10**5 periods (MAX_SPINE_PERIODS is 20 000)
+
+
+def _data_spine(ctx: Context, step: Window, daily: sa.TableClause, amount: int, unit: str) -> sa.Subquery:
+    """Every period from the first shown (or the data's first) to the range's last day (or the data's last),
+    generated as start + k periods for k = 0, 1, ... from a cross join of digit tables."""
+    day = daily.c.period
+    extent = sa.select(sa.func.min(day).label("first_day"), sa.func.max(day).label("last_day")).subquery("extent")
+    start = sa.cast(sa.literal(step.first_period, sa.Date), sa.Date) if step.first_period else \
+        period_start(extent.c.first_day, step.grain or "day", ctx.defs.calendar)
+    end = sa.cast(sa.literal(step.last_day, sa.Date), sa.Date) if step.last_day else extent.c.last_day
+    digits = [sa.union_all(*[sa.select(sa.literal_column(str(d)).label("d")) for d in range(10)]).subquery(f"d{i}")
+              for i in range(DIGITS)]
+    k = sum((t.c.d * sa.literal_column(str(10 ** i)) for i, t in enumerate(digits)), sa.literal_column("0"))
+    frame: sa.FromClause = extent
+    for t in digits:
+        frame = frame.join(t, sa.true())
+    period = ShiftDateBy(start, k * sa.literal_column(str(amount)), unit)
+    return sa.select(period.label("period")).select_from(frame).where(period <= end).subquery("periods")
+
+
 def _distinct_rows(selects: list[sa.Select]) -> sa.Select | sa.CompoundSelect:
     """UNION of the selects (a lone select gets DISTINCT: a one-member UNION would keep duplicates)."""
     return sa.union(*selects) if len(selects) > 1 else selects[0].distinct()
@@ -202,5 +265,5 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
 ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
-    Combine: combine, Compute: compute,
+    Combine: combine, Compute: compute, Window: window,
 }

@@ -100,6 +100,43 @@ def _shift_bigquery(element: ShiftDate, compiler: Any, **kw: Any) -> str:
     return f"DATE_ADD({expr}, INTERVAL {amount} {unit.upper()})"
 
 
+class ShiftDateBy(FunctionElement):
+    """A DATE moved by `amount` (an integer SQL expression) whole months or days: the periods of a spine built
+    in SQL, when no time range bounds it in Python."""
+
+    type = Date()
+    inherit_cache = True
+    name = "shift_date_by"
+
+    def __init__(self, expr: Any, amount: Any, unit: str) -> None:
+        assert unit in ("month", "day")
+        super().__init__(expr, amount, literal_column(f"'{unit}'"))
+
+
+@compiles(ShiftDateBy)
+def _shift_by_default(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
+    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST({expr} + ({amount}) * INTERVAL '1 {unit.strip(chr(39))}' AS DATE)"
+
+
+@compiles(ShiftDateBy, "snowflake")
+def _shift_by_snowflake(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
+    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(DATEADD({unit.strip(chr(39))}, {amount}, {expr}) AS DATE)"
+
+
+@compiles(ShiftDateBy, "trino")
+def _shift_by_trino(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
+    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date_add({unit}, {amount}, {expr})"
+
+
+@compiles(ShiftDateBy, "bigquery")
+def _shift_by_bigquery(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
+    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
+    return f"DATE_ADD({expr}, INTERVAL ({amount}) {unit.strip(chr(39)).upper()})"
+
+
 def period_start(expr: ColumnElement, grain: str, calendar: Calendar) -> ColumnElement:
     """SQL for the first day of the `grain` period containing `expr` (mirrors plan.calendar.period_start)."""
     day = cast(expr, Date)

@@ -103,6 +103,18 @@ EXPECTED: dict[str, Expected] = {
                  "date '2025-01-01') from opportunities where created_at >= date '2024-01-01' "
                  "and created_at < date '2026-01-01'",
         {"time_range": {"from": "2025-01-01", "to": "2025-12-31"}}),
+    # one value read on the range's last day (2025-05-20): the quarter from 2025-04-01 holds 105 (8k)
+    "bookings_qtd": Expected(8_000, "select sum(amount) from opportunities where is_won and closed_at >= "
+                                    "date '2025-04-01' and closed_at < date '2025-05-21'",
+                             {"time_range": {"from": "2025-04-01", "to": "2025-05-20"}}),
+    # read on 2025-03-31, the fiscal (= calendar) year from 2025-01-01, before the range: 102 + 104
+    "bookings_fytd": Expected(35_000, "select sum(amount) from opportunities where is_won and closed_at >= "
+                                      "date '2025-01-01' and closed_at < date '2025-04-01'",
+                              {"time_range": {"from": "2025-03-01", "to": "2025-03-31"}}),
+    # read on 2025-06-30, the 90 days from 2025-04-02: 108 (16k), 110 (3k), 115 (6k); 106 (04-01) is a day out
+    "pipeline_created_90d": Expected(25_000, "select sum(amount) from opportunities where created_at >= "
+                                             "date '2025-04-02' and created_at < date '2025-07-01'",
+                                     {"time_range": {"from": "2025-06-01", "to": "2025-06-30"}}),
     "bookings_per_won_deal_check": Expected(
         10_000, "select sum(amount) * 1.0 / count(*) from opportunities where is_won"),
 }

@@ -114,3 +114,12 @@ def test_combinations_are_capped_by_rows_and_by_filters(repo_root, tiny_url):
     # one stage by filter: 12 x 3 x 1
     filtered = {**question, "filters": [{"dimension": "opportunity.stage", "op": "eq", "value": "closed_won"}]}
     assert refusal(layer_with(repo_root, tiny_url, max_cells=12), **filtered).details["estimate"] == 36
+
+
+def test_a_cumulative_metric_counts_the_periods_shown_not_its_days(repo_root, tiny_url):
+    """bookings_qtd reads daily totals, but a 2024 question by quarter shows 4 periods (366 days would be over 10),
+    and with no range the data's extent (2024-02-10 .. 2024-05-25) is 2 quarters."""
+    layer = layer_with(repo_root, tiny_url, max_periods=10)
+    assert len(layer.query(Question(metrics=("bookings_qtd",), grain="quarter", time_range=YEAR_2024)).rows) == 4
+    assert len(layer.query(Question(metrics=("bookings_qtd",), grain="quarter")).rows) == 2
+    refusal(layer, metrics=("bookings_qtd",), grain="day", time_range=YEAR_2024)

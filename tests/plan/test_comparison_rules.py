@@ -41,7 +41,7 @@ def test_cycle_through_a_comparison(tmp_path):
 
 
 def test_planned_types_still_say_not_yet(tmp_path):
-    found = issues(tmp_path, "  running: {type: cumulative, metric: revenue}\n")
+    found = issues(tmp_path, "  running: {type: snapshot, metric: revenue}\n")
     assert [code for code, _ in found] == ["E_METRIC_TYPE"]
 
 

@@ -15,8 +15,9 @@ from tests.server.live import LiveServer
 from tests.server.tiny_ledger import hand_sql
 
 QUERY = {"query": "{ query(metrics: [bookings]) { rows version } }"}
-VALID = ("    measure: won_amount\n", "    measure: won_amount\n    filter: amount >= 1000\n")
-INVALID = ("    measure: won_amount\n", "    measure: won_amountz\n")
+BOOKINGS = "  bookings:\n    type: simple\n"  # the one metric edited (others read won_amount too)
+VALID = (BOOKINGS + "    measure: won_amount\n", BOOKINGS + "    measure: won_amount\n    filter: amount >= 1000\n")
+INVALID = (BOOKINGS + "    measure: won_amount\n", BOOKINGS + "    measure: won_amountz\n")
 
 
 def replace_text(path: Path, old: str, new: str) -> None:

@@ -42,6 +42,12 @@ CASES: dict[str, tuple[str, dict]] = {
     "new_logos": (STARTER, {
         "metrics": ["new_logos"], "dimensions": ["account.segment"], "grain": "year",
         "time_range": {"from": "2024-01-01", "to": "2025-12-31"}}),
+    "cumulative_by_month": (STARTER, {
+        "metrics": ["bookings", "bookings_qtd", "pipeline_created_90d"], "grain": "month",
+        "time_range": {"from": "2025-01-01", "to": "2025-06-15"}}),
+    "cumulative_fiscal_no_range": (CUSTOM_CALENDAR, {
+        "metrics": ["bookings_fytd"], "dimensions": ["account.segment"], "grain": "fiscal_quarter"}),
+    "cumulative_total": (STARTER, {"metrics": ["bookings_qtd", "bookings_fytd", "pipeline_created_90d"]}),
     "order_limit": (STARTER, {
         "metrics": ["weighted_pipeline", "sales_cycle_days"], "dimensions": ["opportunity.forecast_category"],
         "order_by": [{"column": "weighted_pipeline", "descending": True}], "limit": 3}),

@@ -101,7 +101,7 @@ class Context:
             return frozenset()
         metric = self.defs.metrics.get(name)
         result: frozenset[str] = frozenset()
-        if isinstance(metric, m.SimpleMetric):
+        if isinstance(metric, (m.SimpleMetric, m.CumulativeMetric)):
             result = frozenset({metric.measure})
         elif isinstance(metric, m.RatioMetric):
             result = frozenset({metric.numerator, metric.denominator})
@@ -128,7 +128,7 @@ class Context:
         d = self.defs
         bad = set(self.too_deep)
         for name, metric in d.metrics.items():
-            if isinstance(metric, m.SimpleMetric):
+            if isinstance(metric, (m.SimpleMetric, m.CumulativeMetric)):
                 missing = metric.measure not in d.measures
             elif isinstance(metric, m.RatioMetric):
                 missing = metric.numerator not in d.measures or metric.denominator not in d.measures

@@ -49,7 +49,8 @@ def check_term_usage(defs: Definitions, issues: IssueList) -> None:
             _check_term_list(defs, issues, meas.terms, ename, f"measure '{mname}'",
                              ("entities", ename, ("measures", mname, "terms")))
     for name, metric in defs.metrics.items():
-        if isinstance(metric, m.SimpleMetric) and metric.terms and metric.measure in defs.measures:
+        named = isinstance(metric, (m.SimpleMetric, m.CumulativeMetric))
+        if named and metric.terms and metric.measure in defs.measures:
             _check_term_list(defs, issues, metric.terms, defs.measures[metric.measure][0], f"metric '{name}'",
                              ("metrics", name, ("terms",)))
 

@@ -8,15 +8,16 @@ from semantic.definitions.expressions import ExpressionError, parse_derived
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules import metric_graph
 from semantic.definitions.rules.context import Context, context, report_unknown
-from semantic.errors import IssueList, Position
+from semantic.errors import IssueList, Position, SemanticError
 from semantic.graph import JoinPath, split_dimension_ref
+from semantic.plan.metric_types.cumulative import ADDITIVE_BY_DAY, parse_reach
 
 
 def check_metric_measures(defs: Definitions, issues: IssueList) -> None:
-    """Simple and ratio metrics name measures that exist."""
+    """Simple, cumulative and ratio metrics name measures that exist."""
     ctx = context(defs)
     for name, metric in defs.metrics.items():
-        if isinstance(metric, m.SimpleMetric):
+        if isinstance(metric, (m.SimpleMetric, m.CumulativeMetric)):
             refs = [("measure", metric.measure)]
         elif isinstance(metric, m.RatioMetric):
             refs = [("numerator", metric.numerator), ("denominator", metric.denominator)]
@@ -149,5 +150,29 @@ def check_metric_time(defs: Definitions, issues: IssueList) -> None:
                                 need_time=True)
 
 
-RULES = (check_metric_measures, check_derived_formulas, check_metric_cycles, check_metric_depth,
+def check_cumulative(defs: Definitions, issues: IssueList) -> None:
+    """A cumulative metric totals a sum or count measure by day, over a well-formed window or a period to date."""
+    for name, metric in defs.metrics.items():
+        if not isinstance(metric, m.CumulativeMetric):
+            continue
+        found = defs.measures.get(metric.measure)
+        if found is not None and found[1].agg not in ADDITIVE_BY_DAY:
+            issues.add("E_INVALID_VALUE", f"metric '{name}': measure '{metric.measure}' is a {found[1].agg}, which "
+                       "cannot be added up day by day", defs.where_value("metrics", name, "measure"),
+                       "a cumulative metric needs a sum or count measure (a distinct count or an average over a "
+                       "window is not the total of its days)")
+        if metric.window is not None and metric.grain_to_date is not None:
+            issues.add("E_INVALID_VALUE", f"metric '{name}' has both `window` and `grain_to_date`",
+                       defs.where_value("metrics", name, "grain_to_date"),
+                       "keep one: a trailing `window: 90 days`, or a reset with `grain_to_date: quarter`")
+        elif metric.window is not None:
+            try:
+                parse_reach(metric)
+            except SemanticError as exc:
+                issues.add("E_INVALID_VALUE", f"metric '{name}': {exc.message}",
+                           defs.where_value("metrics", name, "window"),
+                           "write a whole number and a unit: `90 days`, `12 weeks` or `3 months` (at most a century)")
+
+
+RULES = (check_metric_measures, check_cumulative, check_derived_formulas, check_metric_cycles, check_metric_depth,
          check_metric_time)

@@ -29,7 +29,7 @@ def check_certified(defs: Definitions, issues: IssueList) -> None:
             if measure in defs.measures:
                 drafts.update(t for t in defs.measures[measure][1].terms
                               if t in defs.terms and defs.terms[t].status != "certified")
-        if isinstance(metric, m.SimpleMetric):
+        if isinstance(metric, (m.SimpleMetric, m.CumulativeMetric)):
             drafts.update(t for t in metric.terms if t in defs.terms and defs.terms[t].status != "certified")
         uncertified = [dep for dep in ctx.derived_refs.get(name, ())
                        if dep in defs.metrics and not defs.metrics[dep].certified]
@@ -48,7 +48,7 @@ def check_formats(defs: Definitions, issues: IssueList) -> None:
         if isinstance(metric, m.RatioMetric) and metric.format in ("currency", "integer"):
             problem = f"is a ratio but formatted as {metric.format}"
             fix = "use `format: percent` for a share or `format: number` for a rate such as 'per deal'"
-        elif isinstance(metric, m.SimpleMetric) and metric.measure in defs.measures:
+        elif isinstance(metric, (m.SimpleMetric, m.CumulativeMetric)) and metric.measure in defs.measures:
             agg = defs.measures[metric.measure][1].agg
             if agg in COUNT_AGGS and metric.format in ("percent", "currency", "days"):
                 problem = f"counts rows ({agg}) but is formatted as {metric.format}"

@@ -11,6 +11,8 @@ from typing import Protocol
 
 from sqlglot import exp
 
+from semantic.plan.window import Reach
+
 Shift = tuple[int, str, bool]  # (amount, 'month' | 'day', like for like: today's period compares the same days)
 
 
@@ -24,10 +26,11 @@ class MeasureNeed:
     time_dimension: str | None = None  # entity.dimension override from the metric
     owner_metric: str = ""
     shift: Shift | None = None  # read this far back in time, reported at the current period
+    reach: Reach | None = None  # a cumulative total over this reach (semantic/plan/metric_types/cumulative.py)
 
     @property
     def key(self) -> tuple:
-        return (self.measure, self.extra_terms, self.extra_filter, self.time_dimension, self.shift)
+        return (self.measure, self.extra_terms, self.extra_filter, self.time_dimension, self.shift, self.reach)
 
 
 class Formulas(Protocol):

@@ -1,0 +1,51 @@
+"""`type: cumulative`: a running total of one sum or count measure, read on the last day of each period shown.
+
+The measure is totalled per day first (over the days the first period's reach goes back to, which may lie
+before the time range), then a Window step sums, for each period, the days from its reach's start to its
+last day (or the range's last day, if earlier): a trailing `window`, a `grain_to_date` reset, or all time.
+A time range limits the periods shown, never the days a window reads.
+"""
+from __future__ import annotations
+
+import re
+from sqlglot import exp
+
+from semantic.definitions.models import CumulativeMetric
+from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError
+from semantic.plan.metric_types.base import Formulas, MeasureNeed, Shift
+from semantic.plan.window import Reach
+
+DEFINITION = CumulativeMetric
+ADDITIVE_BY_DAY = ("sum", "count")  # a total of daily totals is the total; a daily distinct count is not
+WINDOW = re.compile(r"^\s*([1-9][0-9]{0,4})\s+(day|week|month)s?\s*$")
+WINDOW_LIMITS = {"day": 36_500, "week": 5_200, "month": 1_200}
+
+
+def parse_reach(metric: CumulativeMetric) -> Reach:
+    """The metric's reach; validation (semantic/definitions/rules/metrics.py) reports a bad one first."""
+    if metric.window is None:
+        return Reach(grain_to_date=metric.grain_to_date)
+    m = WINDOW.match(metric.window)
+    if m is None or metric.grain_to_date is not None or int(m.group(1)) > WINDOW_LIMITS[m.group(2)]:
+        raise SemanticError("E_INVALID_VALUE", f"cumulative window '{metric.window}' is not a valid window",
+                            "write `window: 90 days` (days, weeks or months), or use `grain_to_date`, not both")
+    return Reach(int(m.group(1)), m.group(2))
+
+
+def formula(name: str, metric: CumulativeMetric, ctx: Formulas, time_dimension: str | None, trail: tuple[str, ...],
+            shift: Shift | None) -> exp.Expression:
+    if shift is not None:
+        raise SemanticError("E_BAD_REQUEST", f"metric '{name}' is cumulative and cannot be compared with an earlier "
+                            "period yet", "compare a simple metric, or show the cumulative metric by period")
+    return ctx.measure(MeasureNeed(metric.measure, metric.terms, metric.filter, time_dimension, name,
+                                   reach=parse_reach(metric)))
+
+
+def dependencies(metric: CumulativeMetric) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (metric.measure,), ()
+
+
+def output_type(metric: CumulativeMetric, defs: Definitions) -> str:
+    measure = defs.measures.get(metric.measure)
+    return "integer" if measure is not None and measure[1].agg == "count" else "number"
