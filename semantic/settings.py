@@ -61,7 +61,7 @@ LIBRARY_SETTINGS: tuple[Setting, ...] = (
     Setting("statement_timeout_s", 30.0, "Seconds a query may run on the database before it is cancelled "
                                           "(E_QUERY_TIMEOUT).", 0.1, 3600),
     Setting("max_periods", 5000, "Most periods (date-spine length) one question may span at its grain "
-                                 "(E_QUERY_TOO_COSTLY).", 1, 1_000_000),
+                                 "(E_QUERY_TOO_COSTLY).", 1, 20_000),  # 20,000: the planner's own spine cap
     Setting("max_cells", 2_000_000, "Most result cells (periods x dimension values x metrics) one question "
                                     "may produce (E_QUERY_TOO_COSTLY).", 1, 1_000_000_000),
     Setting("db_memory_limit_mb", 2048, "Memory the database engine may use for queries, in MB "
