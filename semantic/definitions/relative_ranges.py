@@ -1,8 +1,8 @@
 """The names of relative time ranges (`this_quarter`, `last_90_days`, ...), so a saved query's range is
 checked when the definitions load rather than on its first request.
 
-Only the grammar lives here (the definitions stage must not import the planner); the planner's calendar
-resolves the same names to dates, and a test keeps the two in agreement.
+The grammar lives here, once (the definitions stage must not import the planner); the planner's calendar
+imports it to resolve the same names to dates.
 """
 from __future__ import annotations
 

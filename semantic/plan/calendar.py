@@ -13,14 +13,12 @@ from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from semantic.definitions.models import Calendar, Grain, TimeRange
+from semantic.definitions.relative_ranges import HELP, LAST_N, LAST_N_LIMITS, RELATIVE, TO_DATE, normalise
 from semantic.plan.window import Reach
 from semantic.errors import SemanticError
 
 GRAINS: tuple[str, ...] = get_args(Grain)
 MAX_SPINE_PERIODS = 20_000
-RELATIVE_HELP = ("today, yesterday, this_/last_/next_ + week|month|quarter|year|fiscal_quarter|fiscal_year, "
-                 "week|month|quarter|year|fiscal_quarter|fiscal_year + _to_date, last_N_days, last_N_weeks, "
-                 "last_N_months")
 
 
 def add_months(d: date, months: int) -> date:
@@ -88,20 +86,14 @@ def today_in(calendar: Calendar) -> date:
         return datetime.utcnow().date()
 
 
-_RELATIVE = re.compile(r"^(this|last|next)_(week|month|quarter|year|fiscal_quarter|fiscal_year)$")
-_TO_DATE = re.compile(r"^(week|month|quarter|year|fiscal_quarter|fiscal_year)_to_date$")
-LAST_N_LIMITS = {"days": 36_500, "weeks": 5_200, "months": 1_200}
-_LAST_N = re.compile(r"^last_(\d{1,5})_(days|weeks|months)$")
-
-
 def resolve_relative(name: str, today: date, calendar: Calendar) -> tuple[date, date]:
     """Inclusive [start, end] dates for a relative range name."""
-    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    key = normalise(name)
     if key == "today":
         return today, today
     if key == "yesterday":
         return today - timedelta(days=1), today - timedelta(days=1)
-    if m := _RELATIVE.match(key):
+    if m := RELATIVE.match(key):
         which, grain = m.groups()
         start = period_start(today, grain, calendar)
         if which == "last":
@@ -109,9 +101,9 @@ def resolve_relative(name: str, today: date, calendar: Calendar) -> tuple[date, 
         elif which == "next":
             start = next_period(start, grain)
         return start, next_period(start, grain) - timedelta(days=1)
-    if m := _TO_DATE.match(key):
+    if m := TO_DATE.match(key):
         return period_start(today, m.group(1), calendar), today
-    if m := _LAST_N.match(key):
+    if m := LAST_N.match(key):
         n, unit = int(m.group(1)), m.group(2)
         if not 1 <= n <= LAST_N_LIMITS[unit]:
             raise SemanticError("E_BAD_TIME_RANGE", f"'{name}': N must be between 1 and {LAST_N_LIMITS[unit]}",
@@ -121,7 +113,7 @@ def resolve_relative(name: str, today: date, calendar: Calendar) -> tuple[date, 
         if unit == "weeks":
             return today - timedelta(days=7 * n - 1), today
         return add_months(today, -n) + timedelta(days=1), today
-    raise SemanticError("E_BAD_TIME_RANGE", f"unknown relative time range '{name}'", f"use one of: {RELATIVE_HELP}")
+    raise SemanticError("E_BAD_TIME_RANGE", f"unknown relative time range '{name}'", f"use one of: {HELP}")
 
 
 def parse_date(text: str, what: str) -> date:
