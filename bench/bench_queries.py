@@ -131,6 +131,35 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         from (select unnest(generate_series(date '2025-08-18', date '2025-11-10', interval 7 day))::date as p) s
         left join w on w.p = s.p
         order by 1"""),
+    ("bookings_qtd_by_month", {
+        "metrics": ["bookings_qtd"], "grain": "month", "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
+        with m as (select date_trunc('month', closed_at)::date as p, sum(amount) as v from opportunities
+                   where is_won and closed_at >= date '2025-01-01' and closed_at < date '2026-01-01' group by 1)
+        select s.p, sum(coalesce(m.v, 0)) over (partition by date_trunc('quarter', s.p) order by s.p)
+        from (select unnest(generate_series(date '2025-01-01', date '2025-12-01', interval 1 month))::date as p) s
+        left join m on m.p = s.p
+        order by 1"""),
+    ("pipeline_created_90d_by_week", {  # weeks of Q3 2025; each week's 90 days end on its Sunday (Sep 30 at most)
+        "metrics": ["pipeline_created_90d"], "grain": "week",
+        "time_range": {"from": "2025-07-01", "to": "2025-09-30"}}, """
+        with d as (select created_at::date as d, sum(amount) as v from opportunities
+                   where created_at >= date '2025-04-08' and created_at < date '2025-10-01' group by 1),
+             w as (select p, least(p + 6, date '2025-09-30') as e from (select unnest(generate_series(
+                       date '2025-06-30', date '2025-09-29', interval 7 day))::date as p))
+        select w.p, coalesce(sum(d.v), 0) from w left join d on d.d between w.e - 89 and w.e
+        group by 1 order by 1"""),
+    ("bookings_growth_yoy_by_quarter", {  # Q4 2025 holds today: like for like, Oct 1 - Nov 15 of both years
+        "metrics": ["bookings", "bookings_growth_yoy"], "grain": "quarter",
+        "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
+        with cur as (select date_trunc('quarter', closed_at)::date as p, sum(amount) as v from opportunities
+                     where is_won and closed_at >= date '2025-01-01' and closed_at < date '2025-11-16' group by 1),
+             prev as (select (date_trunc('quarter', closed_at) + interval 1 year)::date as p, sum(amount) as v
+                      from opportunities
+                      where is_won and closed_at >= date '2024-01-01' and closed_at < date '2024-11-16' group by 1)
+        select q.p, coalesce(cur.v, 0), (coalesce(cur.v, 0) - coalesce(prev.v, 0))::double / nullif(prev.v, 0)
+        from (select unnest(generate_series(date '2025-01-01', date '2025-10-01', interval 3 month))::date as p) q
+        left join cur on cur.p = q.p left join prev on prev.p = q.p
+        order by 1"""),
 ]
 
 
