@@ -9,6 +9,7 @@ import pytest
 
 from semantic.definitions import load_project
 from semantic.definitions.lineage import Lineage, lineages
+from semantic.governance.diff import dependencies
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.plan.steps import Aggregate
 from semantic.question import Question
@@ -71,3 +72,14 @@ def test_time_axes_are_the_axes_the_plan_aggregates_on(project: str, repo_root: 
         steps = layer.compile(question, "duckdb").plan.steps
         used = {s.time_dimension.ref for s in steps if isinstance(s, Aggregate) and s.time_dimension}
         assert used == set(found.of(name).time_axes), name
+
+
+def test_diff_depends_on_what_the_lineage_lists(repo_root: Path) -> None:
+    """A comparison of a derived metric moves with every metric, term and entity underneath it (hand list);
+    the stage list matters only where stages are used (the starter's opportunity has a stage_dimension)."""
+    assert ("stages", "") in dependencies(load_project(repo_root).definitions, "bookings")
+    defs = load_project(FIXTURE).definitions
+    assert dependencies(defs, "mix_growth") == {
+        ("metrics", "mix_growth"), ("metrics", "mix"), ("metrics", "inbound_calls"), ("metrics", "won_per_deal"),
+        ("terms", "inbound"), ("terms", "big"), ("entities", "call"), ("entities", "deal"), ("calendar", "")}
+    assert dependencies(defs, "no_such_metric") == set()
