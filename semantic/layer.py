@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from semantic.definitions import Definitions, require_valid
+from semantic.definitions.lineage import lineages
 from semantic.definitions.models import SavedQuery
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
@@ -21,7 +22,7 @@ from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
-from semantic.plan.formulas import lookup_metric, metric_entities
+from semantic.plan.formulas import lookup_metric
 from semantic.plan.resolve import build_plan
 from semantic.question import Question
 from semantic.result import Result
@@ -105,7 +106,7 @@ class SemanticLayer:
         for name in metrics:
             self.metric(name)
             entities: set[str] = set()
-            for entity in metric_entities(self.definitions, name):
+            for entity in lineages(self.definitions).of(name).entities:
                 entities |= set(self.graph.reachable(entity))
             common = entities if common is None else common & entities
         out = []

@@ -8,9 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from semantic.definitions.expressions import parse_derived
-from semantic.definitions.models import (CumulativeMetric, DerivedMetric, PeriodOverPeriodMetric, RatioMetric,
-                                       SimpleMetric)
+from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
@@ -104,30 +102,17 @@ def definition_changes(base: Definitions, new: Definitions) -> list[DefinitionCh
     return out
 
 
-def dependencies(defs: Definitions, metric_name: str, trail: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+def dependencies(defs: Definitions, metric_name: str) -> set[tuple[str, str]]:
     """Everything a metric's number depends on: itself, metrics it derives from, measures' entities, terms."""
-    metric = defs.metrics.get(metric_name)
-    if metric is None or metric_name in trail:
+    if metric_name not in defs.metrics:
         return set()
-    deps = {("metrics", metric_name), ("calendar", "")}
-    measures: list[str] = []
-    if isinstance(metric, (SimpleMetric, CumulativeMetric)):
-        measures = [metric.measure]
-        deps |= {("terms", t) for t in metric.terms}
-    elif isinstance(metric, RatioMetric):
-        measures = [metric.numerator, metric.denominator]
-    elif isinstance(metric, DerivedMetric):
-        for ref in parse_derived(metric.expr).identifiers:
-            deps |= dependencies(defs, ref, trail + (metric_name,))
-    elif isinstance(metric, PeriodOverPeriodMetric):
-        deps |= dependencies(defs, metric.metric, trail + (metric_name,))
-    for measure_name in measures:
-        if measure_name in defs.measures:
-            entity, measure = defs.measures[measure_name]
-            deps.add(("entities", entity))
-            deps |= {("terms", t) for t in measure.terms}
-            if "stage_" in defs.entities[entity].model_dump_json():
-                deps.add(("stages", ""))
+    lin = lineages(defs).of(metric_name)
+    deps = {("metrics", metric_name), ("calendar", "")} | {("metrics", x) for x in lin.metrics}
+    deps |= {("terms", t) for t in lin.terms} | {("entities", e) for e in lin.entities}
+    texts = [defs.entities[e].model_dump_json(exclude_none=True) for e in lin.entities]  # field names only if set
+    texts += [defs.terms[t].filter or "" for t in lin.terms if t in defs.terms]
+    if any("stage_" in text for text in texts):  # a stage function or stage_dimension: stage changes move it
+        deps.add(("stages", ""))
     return deps
 
 

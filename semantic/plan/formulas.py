@@ -67,18 +67,6 @@ class MetricFormulas:
         return (*comparison_shift(compare_to, self.grain, self.bounds), like_for_like and self.like_for_like)
 
 
-def metric_entities(defs: Definitions, name: str, trail: tuple[str, ...] = ()) -> set[str]:
-    """Entities whose measures a metric aggregates (through the metrics it reads too)."""
-    metric = defs.metrics.get(name)
-    if metric is None or name in trail:
-        return set()
-    measures, metrics = type_of(metric).dependencies(metric)
-    out = {defs.measures[m][0] for m in measures if m in defs.measures}
-    for ref in metrics:
-        out |= metric_entities(defs, ref, trail + (name,))
-    return out
-
-
 def output_type(defs: Definitions, name: str) -> str:
     metric = defs.metrics[name]
     return type_of(metric).output_type(metric, defs)

@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from semantic.definitions import Definitions
-from server.catalogue import formula_text, metric_measures, metric_terms, metric_time_dimension
+from semantic.definitions.lineage import lineages
+from server.catalogue import formula_text
 from server.types.entity import Dimension, Measure
 from server.types.term import Term
 
@@ -35,7 +36,9 @@ class Metric:
                                                            "derived metrics down.")
     terms: list[Term] = strawberry.field(description="Glossary terms used, directly or via its measures.")
     time_dimension: str | None = strawberry.field(description="Default time axis (`entity.dimension`) for "
-                                                              "grains and time ranges.")
+                                                              "grains and time ranges: the first of timeDimensions.")
+    time_dimensions: list[str] = strawberry.field(description="Every time axis its SQL places measures on by "
+                                                              "default (a ratio of measures dated differently: two).")
 
     @strawberry.field(description="Dimensions the metric can be sliced and filtered by.")
     async def dimensions(self, info: Info) -> list[Dimension]:
@@ -51,9 +54,9 @@ class Metric:
 
     @classmethod
     def from_domain(cls, name: str, defs: Definitions) -> "Metric":
-        metric = defs.metrics[name]
+        metric, lin = defs.metrics[name], lineages(defs).of(name)
         measures = []
-        for measure_name in metric_measures(defs, name):
+        for measure_name in lin.measures:
             entry = defs.measures.get(measure_name)
             if entry is not None:
                 entity_name, measure = entry
@@ -64,6 +67,6 @@ class Metric:
             measure=getattr(metric, "measure", None), numerator=getattr(metric, "numerator", None),
             denominator=getattr(metric, "denominator", None), expr=getattr(metric, "expr", None),
             filter=getattr(metric, "filter", None), measures=measures,
-            terms=[Term.from_domain(t, defs.terms[t], defs) for t in metric_terms(defs, name)],
-            time_dimension=metric_time_dimension(defs, name),
+            terms=[Term.from_domain(t, defs.terms[t], defs) for t in lin.terms if t in defs.terms],
+            time_dimension=next(iter(lin.time_axes), None), time_dimensions=list(lin.time_axes),
         )

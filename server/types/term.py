@@ -4,9 +4,9 @@ from __future__ import annotations
 import strawberry
 
 from semantic.definitions import Definitions
+from semantic.definitions.lineage import lineages
 from semantic.definitions.models import Stage as StageModel
 from semantic.definitions.models import Term as TermModel
-from server.catalogue import metric_terms
 
 
 @strawberry.type(description="A glossary term; its filter is the very one every metric using it applies.")
@@ -24,7 +24,7 @@ class Term:
 
     @classmethod
     def from_domain(cls, name: str, term: TermModel, defs: Definitions) -> "Term":
-        users = [m for m in defs.metrics if name in metric_terms(defs, m)]
+        users = [m for m in defs.metrics if name in lineages(defs).of(m).terms]
         return cls(name=name, label=term.label, definition=term.definition.strip(), owner=term.owner,
                    synonyms=list(term.synonyms), status=term.status, entity=term.entity, filter=term.filter,
                    metrics=users)

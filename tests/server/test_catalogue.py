@@ -19,7 +19,7 @@ def test_metric_shows_terms_via_measures_time_axis_dimensions_and_sql(app: FastA
     metric = data(post(app, """{ metric(name: activities_per_open_opportunity) {
         label owner numerator denominator measure expr
         measures { name entity agg timeDimension }
-        terms { name filter } timeDimension dimensions { name type } sql } }"""))["metric"]
+        terms { name filter } timeDimension timeDimensions dimensions { name type } sql } }"""))["metric"]
     assert (metric["numerator"], metric["denominator"], metric["measure"]) == \
         ("open_deal_activities", "open_opportunities", None)
     assert [t["name"] for t in metric["terms"]] == ["open_pipeline"]  # reached through the denominator
@@ -27,6 +27,8 @@ def test_metric_shows_terms_via_measures_time_axis_dimensions_and_sql(app: FastA
     assert metric["measures"][1] == {"name": "open_opportunities", "entity": "opportunity", "agg": "count",
                                      "timeDimension": "opportunity.close_date"}
     assert metric["timeDimension"] == "open_deal_activity.close_date"
+    # the SQL dates the activities by their deal's close date and the open deals by opportunity.close_date
+    assert metric["timeDimensions"] == ["open_deal_activity.close_date", "opportunity.close_date"]
     assert "account.segment" in {d["name"] for d in metric["dimensions"]}
     assert "select" in metric["sql"].lower()
 

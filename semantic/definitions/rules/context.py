@@ -7,7 +7,7 @@ here once instead of being recomputed inside each rule.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterator
 
@@ -16,6 +16,7 @@ from sqlglot import exp
 from semantic.definitions import models as m
 from semantic.definitions.expressions import (STAGE_FUNCTIONS, ExpressionError, ParsedExpression, parse_derived,
                                               parse_scalar, parse_select)
+from semantic.definitions.lineage import Lineages
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules import metric_graph
 from semantic.errors import IssueList, Position, did_you_mean, known_names_hint
@@ -38,7 +39,6 @@ class ExprSite:
 @dataclass
 class Context:
     defs: Definitions
-    _metric_measures: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> SemanticGraph:
@@ -93,23 +93,13 @@ class Context:
     def measure_is_known(self, name: str) -> bool:
         return name in self.defs.measures or name in self.broken_measures
 
-    def metric_measures(self, name: str, _seen: frozenset[str] = frozenset()) -> frozenset[str]:
-        """Every measure a metric is built from (through derived metrics); cycles are cut, not followed."""
-        if name in self._metric_measures:
-            return self._metric_measures[name]
-        if name in self.too_deep:
-            return frozenset()
-        metric = self.defs.metrics.get(name)
-        result: frozenset[str] = frozenset()
-        if isinstance(metric, (m.SimpleMetric, m.CumulativeMetric)):
-            result = frozenset({metric.measure})
-        elif isinstance(metric, m.RatioMetric):
-            result = frozenset({metric.numerator, metric.denominator})
-        elif isinstance(metric, (m.DerivedMetric, m.PeriodOverPeriodMetric)) and name not in _seen:
-            parts = [self.metric_measures(dep, _seen | {name}) for dep in self.derived_refs.get(name, ())]
-            result = frozenset().union(*parts)
-        self._metric_measures[name] = result
-        return result
+    @cached_property
+    def lineages(self) -> Lineages:
+        return Lineages(self.defs)
+
+    def metric_measures(self, name: str) -> frozenset[str]:
+        """Every measure a metric is built from (through the metrics it reads); none when too deep to walk."""
+        return frozenset() if name in self.too_deep else frozenset(self.lineages.of(name).measures)
 
     @cached_property
     def metric_depths(self) -> dict[str, int]:
@@ -141,19 +131,12 @@ class Context:
         return metric_graph.spread(bad, self.derived_refs)
 
     def metric_entities(self, name: str) -> frozenset[str]:
-        return frozenset(self.defs.measures[x][0] for x in self.metric_measures(name) if x in self.defs.measures)
+        return frozenset() if name in self.too_deep else self.lineages.of(name).entities
 
-    @cached_property
+    @property
     def derived_refs(self) -> dict[str, tuple[str, ...]]:
         """Metrics each derived metric's formula (or a comparison's base metric) uses."""
-        refs: dict[str, tuple[str, ...]] = {}
-        for name, metric in self.defs.metrics.items():
-            if isinstance(metric, m.PeriodOverPeriodMetric):
-                refs[name] = (metric.metric,)
-            elif isinstance(metric, m.DerivedMetric):
-                parsed = self.parsed_formulas.get(name)
-                refs[name] = tuple(sorted(parsed.identifiers)) if parsed else ()
-        return refs
+        return self.lineages.refs
 
     @cached_property
     def parsed_formulas(self) -> dict[str, ParsedExpression]:
@@ -167,16 +150,8 @@ class Context:
                     continue
         return parsed
 
-    def measure_time_dimension(self, measure: str) -> str | None:
-        entity_name, meas = self.defs.measures[measure]
-        return meas.time_dimension or self.defs.entities[entity_name].default_time_dimension
-
     def metric_has_time(self, name: str) -> bool:
-        metric = self.defs.metrics[name]
-        if metric.time_dimension:
-            return True
-        measures = [x for x in self.metric_measures(name) if x in self.defs.measures]
-        return bool(measures) and all(self.measure_time_dimension(x) for x in measures)
+        return self.lineages.of(name).timed
 
     @cached_property
     def expr_sites(self) -> tuple[ExprSite, ...]:

@@ -24,13 +24,8 @@ def check_certified(defs: Definitions, issues: IssueList) -> None:
             issues.add("E_CERTIFIED_INCOMPLETE", f"certified metric '{name}' has no {' and no '.join(missing)}",
                        defs.where("metrics", name, "certified"),
                        f"add {' and '.join(f'`{k}:`' for k in missing)}, or remove `certified: true`")
-        drafts = set()
-        for measure in ctx.metric_measures(name):
-            if measure in defs.measures:
-                drafts.update(t for t in defs.measures[measure][1].terms
-                              if t in defs.terms and defs.terms[t].status != "certified")
-        if isinstance(metric, (m.SimpleMetric, m.CumulativeMetric)):
-            drafts.update(t for t in metric.terms if t in defs.terms and defs.terms[t].status != "certified")
+        terms = () if name in ctx.too_deep else ctx.lineages.of(name).terms
+        drafts = {t for t in terms if t in defs.terms and defs.terms[t].status != "certified"}
         uncertified = [dep for dep in ctx.derived_refs.get(name, ())
                        if dep in defs.metrics and not defs.metrics[dep].certified]
         if drafts or uncertified:

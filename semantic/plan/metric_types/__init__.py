@@ -1,8 +1,8 @@
 """The registry of metric types: one module per definition class.
 
 Each module has `DEFINITION` (the pydantic class of its `type:`), `formula(...)` (the metric as a sqlglot
-tree over aggregated measure columns, asking the planner for the measures it needs), `dependencies(...)`
-(the measures and metrics it reads) and `output_type(...)`. A new type is a new module listed here, its
+tree over aggregated measure columns, asking the planner for the measures it needs) and `output_type(...)`.
+What a metric is built from is answered by semantic/definitions/lineage.py for every consumer. A new type is a new module listed here, its
 docs and its tests; the planner and the SQL stage do not change unless it needs a new step kind.
 """
 from __future__ import annotations

@@ -42,10 +42,6 @@ def formula(name: str, metric: CumulativeMetric, ctx: Formulas, time_dimension: 
                                    reach=parse_reach(metric)))
 
 
-def dependencies(metric: CumulativeMetric) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (metric.measure,), ()
-
-
 def output_type(metric: CumulativeMetric, defs: Definitions) -> str:
     measure = defs.measures.get(metric.measure)
     return "integer" if measure is not None and measure[1].agg == "count" else "number"

@@ -21,9 +21,5 @@ def formula(name: str, metric: DerivedMetric, ctx: Formulas, time_dimension: str
     )
 
 
-def dependencies(metric: DerivedMetric) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (), tuple(parse_derived(metric.expr).identifiers)
-
-
 def output_type(metric: DerivedMetric, defs: Definitions) -> str:
     return "number"

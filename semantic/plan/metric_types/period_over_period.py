@@ -27,9 +27,5 @@ def formula(name: str, metric: PeriodOverPeriodMetric, ctx: Formulas, time_dimen
     return change if metric.calculation == "difference" else safe_divide(change, before)
 
 
-def dependencies(metric: PeriodOverPeriodMetric) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (), (metric.metric,)
-
-
 def output_type(metric: PeriodOverPeriodMetric, defs: Definitions) -> str:
     return "number"

@@ -18,9 +18,5 @@ def formula(name: str, metric: RatioMetric, ctx: Formulas, time_dimension: str |
     return safe_divide(top, bottom)
 
 
-def dependencies(metric: RatioMetric) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (metric.numerator, metric.denominator), ()
-
-
 def output_type(metric: RatioMetric, defs: Definitions) -> str:
     return "number"

@@ -15,10 +15,6 @@ def formula(name: str, metric: SimpleMetric, ctx: Formulas, time_dimension: str 
     return ctx.measure(MeasureNeed(metric.measure, metric.terms, metric.filter, time_dimension, name, shift))
 
 
-def dependencies(metric: SimpleMetric) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (metric.measure,), ()
-
-
 def output_type(metric: SimpleMetric, defs: Definitions) -> str:
     """Counts are integers; every other aggregate is a number."""
     measure = defs.measures.get(metric.measure)
