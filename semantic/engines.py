@@ -26,21 +26,24 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from semantic.errors import SemanticError
+from semantic.settings import ExecutionSettings
 
 CHECK_INTERVAL_S = 1.0
 
 
 @dataclass(frozen=True)
 class EngineLimits:
-    """The settings that shape an engine (engines are shared per URL and these)."""
+    """The settings that shape an engine (engines are shared per URL and these); made from ExecutionSettings,
+    which holds the defaults."""
 
-    memory_limit_mb: int = 2048
-    threads: int = 2
-    pool_timeout_s: float = 5.0
-    statement_timeout_s: float = 30.0
+    memory_limit_mb: int
+    threads: int
+    pool_timeout_s: float
+    statement_timeout_s: float
 
     @classmethod
-    def of(cls, settings: Any) -> "EngineLimits":
+    def of(cls, settings: Any = None) -> "EngineLimits":
+        settings = settings if settings is not None else ExecutionSettings()
         return cls(int(settings.db_memory_limit_mb), int(settings.db_threads), float(settings.pool_timeout_s),
                    float(settings.statement_timeout_s))
 
@@ -215,7 +218,7 @@ def database_for(url: str | None) -> Database:
 def engine_for(url: str | None, settings: Any = None) -> Engine:
     """The shared read-only engine for a URL and settings (for hand-written SQL in tests and benchmarks)."""
     database = database_for(url)
-    limits = EngineLimits.of(settings) if settings is not None else EngineLimits()
+    limits = EngineLimits.of(settings)
     with database.lease(limits) as (engine, _):
         return engine
 

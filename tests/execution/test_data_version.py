@@ -13,6 +13,7 @@ import duckdb
 
 from semantic.layer import SemanticLayer
 from semantic.question import Question
+from semantic.settings import ExecutionSettings
 from tests.server.tiny_ledger import write_tiny_ledger
 
 BOOKINGS = Question(metrics=["bookings"])
@@ -86,7 +87,7 @@ def test_the_reopen_waits_for_queries_still_reading_the_old_file(repo_root, tmp_
     monkeypatch.setattr(engines, "CHECK_INTERVAL_S", 0.0)
     path = tmp_path / "ledger.duckdb"
     database = database_for(write_tiny_ledger(path))
-    limits = EngineLimits(pool_timeout_s=5.0)
+    limits = EngineLimits.of(ExecutionSettings(pool_timeout_s=5.0))
     seen: dict = {}
 
     def next_query() -> None:
@@ -112,7 +113,7 @@ def test_a_reopen_that_cannot_drain_in_time_keeps_the_old_stamp(repo_root, tmp_p
     monkeypatch.setattr(engines, "CHECK_INTERVAL_S", 0.0)
     path = tmp_path / "ledger.duckdb"
     database = database_for(write_tiny_ledger(path))
-    limits = EngineLimits(pool_timeout_s=0.2)
+    limits = EngineLimits.of(ExecutionSettings(pool_timeout_s=0.2))
     with database.lease(limits) as (old_engine, old_version):
         refreshed_ledger(path)
         with database.lease(limits) as (engine, version):  # waited 0.2 s, then went on with the old file
