@@ -13,8 +13,8 @@ given as the exclusive bound `before` (the state just before it; a date D is ask
 
 Changes with equal `changed_at` are ordered by the declared `tie_break` columns (the greatest is the later);
 without them by the glossary's stage order of the stage field (the further stage is the later), then by the
-values of the columns the fields read, in the order `fields` first reads them (NULL lowest). Every step's output columns are the `of`
-entity's stored columns, so a Read can read a step instead of the table.
+values of the columns the fields read, in the order `fields` first reads them (NULL lowest). Every step's
+output columns are the `of` entity's stored columns, so a Read can read a step instead of the table.
 """
 from __future__ import annotations
 
