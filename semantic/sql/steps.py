@@ -26,6 +26,7 @@ from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
 from semantic.sql.tables import entity_source, qualified as _qualified
 from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
+from semantic.sql.waterfall import WATERFALL_RENDERERS
 
 FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
 
@@ -254,4 +255,5 @@ RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
     Combine: combine, Compute: compute, Window: window,
     StateAt: state_at, Changes: changes, Intervals: intervals, StateEach: state_each,
+    **WATERFALL_RENDERERS,
 }

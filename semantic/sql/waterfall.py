@@ -1,0 +1,150 @@
+"""SQL of the waterfall steps (semantic/plan/waterfall.py; the buckets are docs/waterfall.md's).
+
+`deal_states` joins each deal's current row to its state at t0 and at t1 (the as-of steps' CTEs) and to
+the spans it held in between, and decides its in- and out-bucket once, with CASE in the documented
+precedence. The totals read that CTE once: one conditional count and sum per bucket in a single pass,
+then one row per bucket (UNION ALL of the few aggregated rows), so the identity is a plain sum.
+Bucket names are fixed words, written as SQL literals; every date and instant is a bound parameter.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from semantic.plan.history import VALID_FROM, VALID_TO
+from semantic.plan.steps import internal_name
+from semantic.plan.waterfall import KEY, BucketDeals, DealStates, WaterfallTotals
+from semantic.sql.filters import within_days
+from semantic.sql.render import render
+from semantic.waterfall import BUCKETS, Bucket
+
+if TYPE_CHECKING:
+    from semantic.sql.steps import Context
+
+BEFORE, AFTER, SPAN, NOW = "deal_t0", "deal_t1", "deal_span", "deal_now"  # aliases the terms are rendered for
+
+
+def _word(text: str) -> ColumnElement:
+    return sa.literal_column(f"'{text}'")
+
+
+def _flag(condition: ColumnElement) -> ColumnElement:
+    """A strict boolean: a NULL (unknown close date, missing row) is false."""
+    return sa.case((condition, sa.true()), else_=sa.false())
+
+
+def deal_states(ctx: Context, step: DealStates) -> sa.Select:
+    defs, dialect, terms = ctx.defs, ctx.dialect, step.terms
+    pk = defs.entities[step.entity].primary_key or ""
+    rows = ctx.rows(step.current)
+    dims = [internal_name(d.ref) for d in step.dimensions]
+    now = sa.select(*[rows.columns[c].label(c) for c in [KEY] + dims]).select_from(rows.source) \
+        .where(*rows.where).subquery(NOW)
+
+    def over(alias: str, text: str) -> ColumnElement:
+        return render(text, alias, step.entity, defs, dialect)
+
+    def inside(alias: str) -> ColumnElement:
+        return sa.and_(over(alias, terms.open), within_days(over(alias, terms.close_date), *step.window, dialect))
+
+    t0, t1 = ctx.table(step.at_start).alias(BEFORE), ctx.table(step.at_end).alias(AFTER)
+    spans = ctx.table(step.spans).alias(SPAN)
+    start, end = sa.literal(step.at_start.before, sa.DateTime), sa.literal(step.at_end.before, sa.DateTime)
+    vf, vt, created = spans.c[VALID_FROM], spans.c[VALID_TO], spans.c[step.spans.log.history.created_at]
+    held = sa.and_(  # the span [vf, vt) meets [max(t0, created), t1): the deal had these values in the flow
+        sa.or_(vf.is_(None), vf < end), sa.or_(vf.is_(None), vt.is_(None), vf < vt),
+        sa.or_(vt.is_(None), sa.and_(vt > start, sa.or_(created.is_(None), vt > created))),
+        sa.or_(created.is_(None), created < end))
+    passed = sa.select(spans.c[pk].label(KEY)).where(held, inside(SPAN)).distinct().subquery("deal_passed")
+
+    close0, close1 = over(BEFORE, terms.close_date), over(AFTER, terms.close_date)
+    flags = sa.select(
+        now.c[KEY], *[now.c[c] for c in dims],
+        _flag(sa.and_(t0.c[pk].is_not(None), inside(BEFORE))).label("in_start"),
+        _flag(inside(AFTER)).label("in_end"),
+        _flag(passed.c[KEY].is_not(None)).label("passed"),
+        _flag(t0.c[pk].is_not(None)).label("existed"),
+        _flag(over(BEFORE, terms.open)).label("open_before"),
+        _flag(over(AFTER, terms.open)).label("open_after"),
+        _flag(over(AFTER, terms.won)).label("won_after"),
+        _flag(close0 < step.window[0]).label("early_before"),
+        _flag(close1 < step.window[0]).label("early_after"),
+        sa.case((t0.c[pk].is_not(None), over(BEFORE, terms.amount))).label("amount_before"),
+        over(AFTER, terms.amount).label("amount_after"),
+        sa.case((t0.c[pk].is_not(None), close0)).label("close_date_before"), close1.label("close_date_after"),
+        *((sa.case((t0.c[pk].is_not(None), over(BEFORE, terms.stage))).label("stage_before"),
+           over(AFTER, terms.stage).label("stage_after")) if terms.stage else
+          (sa.null().label("stage_before"), sa.null().label("stage_after"))),
+    ).select_from(now.join(t1, t1.c[pk] == now.c[KEY]).outerjoin(t0, t0.c[pk] == now.c[KEY])
+                  .outerjoin(passed, passed.c[KEY] == now.c[KEY])).subquery("deal_flags")
+    f = flags.c
+    entered = sa.and_(sa.not_(f.in_start), sa.or_(f.in_end, f.passed))
+    left = sa.and_(sa.not_(f.in_end), sa.or_(f.in_start, f.passed))
+    in_bucket = sa.case((entered, sa.case((sa.not_(f.existed), _word("created")),
+                                          (sa.not_(f.open_before), _word("reopened")),
+                                          (f.early_before, _word("pushed_in")), else_=_word("pulled_in"))))
+    out_bucket = sa.case((left, sa.case((f.won_after, _word("won")), (sa.not_(f.open_after), _word("lost")),
+                                        (f.early_after, _word("pulled_out")), else_=_word("pushed_out"))))
+    return sa.select(f[KEY], *[f[c] for c in dims], f.in_start, f.in_end, in_bucket.label("in_bucket"),
+                     out_bucket.label("out_bucket"), f.amount_before, f.amount_after, f.close_date_before,
+                     f.close_date_after, f.stage_before, f.stage_after) \
+        .select_from(flags).where(sa.or_(f.in_start, f.in_end, f.passed))
+
+
+def _member(deals: sa.TableClause, bucket: Bucket) -> ColumnElement:
+    """Whether a deal row is in the bucket."""
+    d = deals.c
+    a0, a1 = sa.func.coalesce(d.amount_before, 0), sa.func.coalesce(d.amount_after, 0)
+    if bucket.name == "start":
+        return d.in_start
+    if bucket.name == "end":
+        return d.in_end
+    if bucket.side == "change":
+        return sa.and_(d.in_start, a1 > a0 if bucket.name == "increased" else a1 < a0)
+    return (d.in_bucket if bucket.side == "in" else d.out_bucket) == _word(bucket.name)
+
+
+def _signed_amount(deals: sa.TableClause, bucket: Bucket) -> ColumnElement:
+    a0, a1 = sa.func.coalesce(deals.c.amount_before, 0), sa.func.coalesce(deals.c.amount_after, 0)
+    return {"state": a0 if bucket.name == "start" else a1, "in": a1, "change": a1 - a0, "out": -a1}[bucket.side]
+
+
+def waterfall_totals(ctx: Context, step: WaterfallTotals) -> sa.Select:
+    deals = ctx.table(step.input)
+    dims = [internal_name(d.ref) for d in step.dimensions]
+    sums = []
+    for b in BUCKETS:
+        member = _member(deals, b)
+        sums += [sa.func.count(sa.case((member, 1))).label(f"{b.name}__deals"),
+                 sa.func.coalesce(sa.func.sum(sa.case((member, _signed_amount(deals, b)))), 0)
+                 .label(f"{b.name}__amount")]
+    wide = sa.select(*[deals.c[c] for c in dims], *sums).select_from(deals)
+    if dims:
+        wide = wide.group_by(*[sa.literal_column(str(i + 1)) for i in range(len(dims))])
+    wide_cte = wide.cte("waterfall__by_bucket")
+    sign = {"state": 1, "in": 1, "change": 0, "out": -1}
+    rows = [sa.select(*[wide_cte.c[c].label(c) for c in dims], _word(b.name).label("bucket"),
+                      sa.literal_column(str(b.order)).label("order"), wide_cte.c[f"{b.name}__deals"].label("deals"),
+                      (wide_cte.c[f"{b.name}__deals"] * sign[b.side]).label("count"),
+                      wide_cte.c[f"{b.name}__amount"].label("amount")) for b in BUCKETS]
+    every = sa.union_all(*rows).subquery("buckets")
+    names = dict(zip(dims, (d.ref for d in step.dimensions)))
+    stmt = sa.select(*[every.c[c].label(names[c]) for c in dims], every.c.bucket, every.c.order, every.c.deals,
+                     every.c["count"], every.c.amount).select_from(every)
+    return stmt.order_by(*[every.c[c].asc().nulls_last() for c in dims], every.c.order)
+
+
+def bucket_deals(ctx: Context, step: BucketDeals) -> sa.Select:
+    deals = ctx.table(step.input)
+    bucket = next(b for b in BUCKETS if b.name == step.bucket)
+    dims = [(internal_name(d.ref), d.ref) for d in step.dimensions]
+    return sa.select(deals.c[KEY].label("id"), *[deals.c[c].label(ref) for c, ref in dims],
+                     _word(bucket.name).label("bucket"),
+                     *[deals.c[c] for c in ("amount_before", "amount_after", "close_date_before",
+                                            "close_date_after", "stage_before", "stage_after")]) \
+        .select_from(deals).where(_member(deals, bucket)).order_by(deals.c[KEY])
+
+
+WATERFALL_RENDERERS = {DealStates: deal_states, WaterfallTotals: waterfall_totals, BucketDeals: bucket_deals}

@@ -1,0 +1,92 @@
+"""The pipeline waterfall: the question (two instants, a close-date window, slices) and its buckets.
+
+The buckets and their one precedence are the contract of docs/waterfall.md: every deal in the pipeline at
+some instant from t0 to t1 lands in buckets whose signed counts and amounts add up from `start` to `end`
+exactly. The plan (semantic/plan/waterfall.py) and the SQL (semantic/sql/waterfall.py) read this table;
+nothing else names a bucket.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from pydantic import Field
+
+from semantic.definitions.models import DimensionRef, Filter, Model, Name, TimeRange
+from semantic.errors import SemanticError
+from semantic.question import MAX_DIMENSIONS, MAX_FILTERS
+
+Side = Literal["state", "in", "change", "out"]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    order: int
+    side: Side  # state: start/end totals; in: +; out: -; change: the signed amount difference
+    label: str
+    meaning: str
+
+
+BUCKETS: tuple[Bucket, ...] = (
+    Bucket("start", 1, "state", "Start", "in the pipeline at t0, at its t0 amount"),
+    Bucket("created", 2, "in", "Created", "did not exist at t0; in the pipeline at t1 or in between"),
+    Bucket("reopened", 3, "in", "Reopened", "closed at t0; in the pipeline at t1 or in between"),
+    Bucket("pulled_in", 4, "in", "Pulled in", "open at t0 with a close date after the window"),
+    Bucket("pushed_in", 5, "in", "Pushed in", "open at t0 with a close date before the window"),
+    Bucket("increased", 6, "change", "Increased", "in at t0, amount higher at t1"),
+    Bucket("decreased", 7, "change", "Decreased", "in at t0, amount lower at t1"),
+    Bucket("won", 8, "out", "Won", "closed won at t1"),
+    Bucket("lost", 9, "out", "Lost", "closed, not won, at t1"),
+    Bucket("pushed_out", 10, "out", "Pushed out", "open at t1 with a close date after the window"),
+    Bucket("pulled_out", 11, "out", "Pulled out", "open at t1 with a close date before the window"),
+    Bucket("end", 12, "state", "End", "in the pipeline at t1, at its t1 amount"),
+)
+BUCKET_NAMES = tuple(b.name for b in BUCKETS)
+BucketName = Literal["start", "created", "reopened", "pulled_in", "pushed_in", "increased", "decreased", "won",
+                     "lost", "pushed_out", "pulled_out", "end"]
+assert BUCKET_NAMES == BucketName.__args__  # type: ignore[attr-defined]
+
+
+class WaterfallQuestion(Model):
+    history: Name | None = Field(None, description="The history entity to read (default: the only one).")
+    start: date | datetime | None = Field(
+        None, alias="from", description="t0. A date means the start of that day (default: the window's start).")
+    end: date | datetime | None = Field(
+        None, alias="to", description="t1. A date means the end of that day (default: the end of today, or of "
+                                      "the window's last day if earlier).")
+    close_range: TimeRange = Field(TimeRange(relative="this_quarter"),
+                                   description="The close-date window (default: this quarter).")
+    dimensions: tuple[DimensionRef, ...] = Field((), max_length=MAX_DIMENSIONS)
+    filters: tuple[Filter, ...] = Field((), max_length=MAX_FILTERS)
+    deals: BucketName | None = Field(None, description="List the deals of this bucket instead of the totals.")
+    amount: Name = Field("amount", description="Column of the deal entity holding its amount.")
+    close_date: Name = Field("close_date", description="Column of the deal entity holding its close date.")
+    model_config = Model.model_config | {"populate_by_name": True}
+
+
+@dataclass(frozen=True)
+class Instants:
+    """t0 and t1 as the exclusive upper bounds of the changes each state includes: a change counts at t0 if
+    it happened strictly before `t0`, at t1 if strictly before `t1`."""
+
+    t0: datetime
+    t1: datetime
+
+
+def instants(question: WaterfallQuestion, window: tuple[date, date], today: date) -> Instants:
+    """Resolve t0 and t1 (docs/waterfall.md: a date for t0 is the start of its day, for t1 the end of it)."""
+    def begin(day: date) -> datetime:
+        return datetime.combine(day, time.min)
+
+    t0 = question.start if isinstance(question.start, datetime) else begin(question.start or window[0])
+    if isinstance(question.end, datetime):
+        t1 = question.end + timedelta(microseconds=1)  # a change at exactly t1 counts
+    else:
+        t1 = begin((question.end or min(today, window[1])) + timedelta(days=1))
+    if t1 <= t0:
+        raise SemanticError("E_BAD_TIME_RANGE", f"the waterfall ends ({t1:%Y-%m-%d %H:%M}) before it starts "
+                            f"({t0:%Y-%m-%d %H:%M})",
+                            "give --from earlier than --to; a past window starts at its first day by default")
+    return Instants(t0, t1)
