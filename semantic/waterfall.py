@@ -86,7 +86,8 @@ def instants(question: WaterfallQuestion, window: tuple[date, date], today: date
     else:
         t1 = begin((question.end or min(today, window[1])) + timedelta(days=1))
     if t1 <= t0:
-        raise SemanticError("E_BAD_TIME_RANGE", f"the waterfall ends ({t1:%Y-%m-%d %H:%M}) before it starts "
-                            f"({t0:%Y-%m-%d %H:%M})",
-                            "give --from earlier than --to; a past window starts at its first day by default")
+        end = f"the end of {t1.date() - timedelta(days=1)}" if t1.time() == time.min else f"{question.end}"
+        raise SemanticError("E_BAD_TIME_RANGE", f"the waterfall would end ({end}) before it starts "
+                            f"({t0:%Y-%m-%d %H:%M})", "give --from earlier than --to (t1 defaults to today, or "
+                            "to the window's last day when the window is past)")
     return Instants(t0, t1)
