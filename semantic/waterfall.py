@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from semantic.definitions.models import DimensionRef, Filter, Model, Name, TimeRange
 from semantic.errors import SemanticError
-from semantic.question import MAX_DIMENSIONS, MAX_FILTERS
+from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, parse_where
 
 Side = Literal["state", "in", "change", "out"]
 
@@ -91,3 +91,19 @@ def instants(question: WaterfallQuestion, window: tuple[date, date], today: date
                             f"({t0:%Y-%m-%d %H:%M})", "give --from earlier than --to (t1 defaults to today, or "
                             "to the window's last day when the window is past)")
     return Instants(t0, t1)
+
+
+def waterfall_question(start: str | None, end: str | None, close_range: str | None, close_from: str | None,
+                       close_to: str | None, by: list[str], where: list[str], deals: str | None = None,
+                       history: str | None = None, amount: str | None = None,
+                       close_date: str | None = None) -> WaterfallQuestion:
+    """The question from text as typed (CLI flags, URL parameters); `where` goes through `parse_where`."""
+    if close_range and (close_from or close_to):
+        raise SemanticError("E_BAD_REQUEST", "give the close-date window as a relative range or as first/last "
+                            "close dates, not both", "example: this_quarter, or 2025-10-01 .. 2025-12-31")
+    data: dict[str, Any] = {"from": start, "to": end, "history": history, "deals": deals, "amount": amount,
+                            "close_date": close_date, "dimensions": by,
+                            "filters": [f.model_dump() for text in where for f in parse_where(text)]}
+    if close_range or close_from or close_to:
+        data["close_range"] = {"relative": close_range} if close_range else {"from": close_from, "to": close_to}
+    return WaterfallQuestion.model_validate({k: v for k, v in data.items() if v is not None})

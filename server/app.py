@@ -22,6 +22,7 @@ from server.failures import LastResort
 from server.http_errors import PATH_HINTS, api_path_errors
 from server.limits import BodySizeLimit
 from server.plain_http import PATH_HINTS as PLAIN_PATH_HINTS
+from server.plain_waterfall import waterfall_router
 from server.plain_http import PREFIX as PLAIN_PREFIX
 from server.plain_http import plain_router
 from server.questions import QuestionSlots
@@ -71,6 +72,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
                                     graphql_ide="graphiql" if settings.graphiql else None)
     app.include_router(router, prefix="/graphql")
     app.include_router(plain_router(ref, slots))
+    app.include_router(waterfall_router(ref, slots))
     app.add_exception_handler(StarletteHTTPException,
                               api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
 

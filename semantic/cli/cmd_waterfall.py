@@ -3,31 +3,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
-from semantic.cli.app import DatabaseOption, ProjectOption, SettingOption, TodayOption, app, fail, out
+from semantic.cli.app import DatabaseOption, ProjectOption, SettingOption, TodayOption, app, out
 from semantic.cli.cmd_query import ByOption, OutputFormat, WhereOption, _guard, _open, emit
-from semantic.question import parse_where
-from semantic.waterfall import BUCKET_NAMES, WaterfallQuestion
+from semantic.waterfall import BUCKET_NAMES, WaterfallQuestion, waterfall_question
 
 BucketChoice = Enum("BucketChoice", {name: name for name in BUCKET_NAMES}, type=str)  # type: ignore[misc]
-
-
-def waterfall_question(start: str | None, end: str | None, close_range: str | None, close_from: str | None,
-                       close_to: str | None, by: list[str], where: list[str], deals: str | None,
-                       history: str | None, amount: str | None, close_date: str | None) -> WaterfallQuestion:
-    """The question from command-line text (the plain HTTP routes build theirs with this too)."""
-    if close_range and (close_from or close_to):
-        raise fail("give --close-range or --close-from/--close-to, not both", "example: --close-range "
-                   "this_quarter, or --close-from 2025-10-01 --close-to 2025-12-31", code=2)
-    data: dict[str, Any] = {"from": start, "to": end, "history": history, "deals": deals, "amount": amount,
-                            "close_date": close_date, "dimensions": by,
-                            "filters": [f.model_dump() for text in where for f in parse_where(text)]}
-    if close_range or close_from or close_to:
-        data["close_range"] = {"relative": close_range} if close_range else {"from": close_from, "to": close_to}
-    return WaterfallQuestion.model_validate({k: v for k, v in data.items() if v is not None})
 
 
 @app.command("waterfall")
@@ -58,7 +42,7 @@ def waterfall_command(
                                   deals.value if deals else None, history, amount, close_date)
 
     if sql:
-        compiled = _guard(lambda: layer.compile_waterfall(question()))
+        compiled = _guard(lambda: layer.compile_waterfall(question()))  # type: ignore[no-any-return]
         out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
         return
     emit(_guard(lambda: layer.waterfall(question())), output)

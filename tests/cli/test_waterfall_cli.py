@@ -63,7 +63,8 @@ def test_table_and_sql(database: str) -> None:
 
 @pytest.mark.parametrize("args, code, text", [
     (("--from", "2025-12-01"), 1, "E_BAD_TIME_RANGE"),
-    (("--close-range", "this_quarter", "--close-from", "2025-10-01"), 2, "not both"),
+    (("--close-range", "this_quarter", "--close-from", "2025-10-01"), 1, "not both"),
+    (("--from", "yesterday"), 1, "E_BAD_REQUEST"),
     (("--deals", "vanished"), 2, "vanished"),
     (("--where", "opportunity.stage = 'closed_wonn'"), 1, "E_UNKNOWN_STAGE"),
 ])
