@@ -162,9 +162,18 @@ class SemanticLayer:
         return self.settings.today or today_in(self.definitions.calendar)
 
     def compile_waterfall(self, question: WaterfallQuestion, dialect: str | None = None) -> CompiledQuery:
-        """The one SQL statement of a pipeline waterfall (docs/waterfall.md); nothing is executed."""
-        plan = build_waterfall_plan(self.definitions, self.graph, question, self._today())
-        return compile_plan(self.definitions, plan, dialect or self.dialect)
+        """The one SQL statement of a pipeline waterfall (docs/waterfall.md); nothing is executed. Memoised
+        with the questions (same key shape, same bound)."""
+        key = ("waterfall", question.model_dump_json(), dialect or self.dialect, self._today())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            plan = build_waterfall_plan(self.definitions, self.graph, question, key[3])
+            compiled = compile_plan(self.definitions, plan, key[2])
+            with self._lock:
+                if len(self._compiled) >= COMPILE_CACHE_SIZE:
+                    self._compiled.pop(next(iter(self._compiled)))
+                self._compiled[key] = compiled
+        return compiled
 
     def waterfall(self, question: WaterfallQuestion, cancel: threading.Event | None = None) -> Result:
         """Run a pipeline waterfall: bucket totals, or the deals of one bucket."""

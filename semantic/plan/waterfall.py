@@ -1,8 +1,8 @@
-"""The plan of a pipeline waterfall: each deal's state at t0 and t1 (the as-of module's steps), its flags,
-then the bucket totals or the deals of one bucket (docs/waterfall.md).
+"""The plan of a pipeline waterfall: each deal's state at t0 and t1 (from the as-of module's validity spans),
+its flags, then the bucket totals or the deals of one bucket (docs/waterfall.md).
 
-The states come from semantic/plan/history.py (`StateAt`, `Intervals`): this module never rebuilds a past
-state itself. Dimensions and filters read the deal's current row and its parents' (a Read, and a Join when a
+The states come from semantic/plan/history.py (`Intervals`): this module never rebuilds a past state
+itself. Dimensions and filters read the deal's current row and its parents' (a Read, and a Join when a
 parent is named), so every slice holds each deal once and its own identity holds.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import resolve_range
 from semantic.plan.filters import resolve_filter, stage_names
-from semantic.plan.history import ChangeLog, Intervals, StateAt, require_log, validity_intervals
+from semantic.plan.history import ChangeLog, Intervals, require_log, validity_intervals
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.model import DimensionUse, FilterUse
 from semantic.plan.resolve import DIMENSION_TYPES, dimension_use
@@ -39,21 +39,26 @@ class DealTerms:
 
 @dataclass(frozen=True)
 class DealStates(Step):
-    """Each deal existing at t1 (current row, filters met): its state at t0 and at t1 and whether it was in
-    the pipeline at some instant between; the bucket a deal enters and leaves by is decided here, once."""
+    """Each deal existing at t1 (current row, filters met): its state at t0 and at t1 and whether it was in the
+    pipeline at some instant between; the bucket a deal enters and leaves by is decided here, once.
+
+    All three are read from the as-of module's validity spans (`Intervals`: each deal's values over
+    [valid_from, valid_to)): the state at an instant is the span holding it, exactly as `StateAt` reads the
+    latest change before it, so one scan of the spans answers t0, t1 and everything between.
+    """
 
     current: Step  # the deals' current rows: KEY and the dimension columns
-    at_start: StateAt
-    at_end: StateAt
     spans: Intervals
     entity: str
+    t0: datetime  # exclusive bounds: the state at t0 holds the changes strictly before it
+    t1: datetime
     window: tuple[date, date]  # inclusive close dates
     terms: DealTerms
     dimensions: tuple[DimensionUse, ...]
 
     @property
     def inputs(self) -> tuple[Step, ...]:
-        return (self.current, self.at_start, self.at_end, self.spans)
+        return (self.current, self.spans)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -61,7 +66,7 @@ class DealStates(Step):
 
     def describe(self) -> str:
         return (f"each {self.entity} in the pipeline of the close-date window at the start, at the end or in "
-                "between, with its state at both instants and the buckets it enters and leaves by")
+                "between, its state at both instants read from its spans, and the buckets it enters and leaves by")
 
 
 DEAL_COLUMNS = ("in_start", "in_end", "in_bucket", "out_bucket", "amount_before", "amount_after",
@@ -184,8 +189,7 @@ def deal_states(defs: Definitions, graph: SemanticGraph, log: ChangeLog, t0: dat
                 filters: tuple[FilterUse, ...]) -> DealStates:
     current = current_rows(defs, graph, log.entity, dims, filters)
     spans = validity_intervals(defs, log.entity, "waterfall__spans")
-    return DealStates("waterfall__deal_states", current, StateAt("waterfall__at_start", log, t0),
-                      StateAt("waterfall__at_end", log, t1), spans, log.entity, window, terms, dims)
+    return DealStates("waterfall__deal_states", current, spans, log.entity, t0, t1, window, terms, dims)
 
 
 def build_waterfall_plan(defs: Definitions, graph: SemanticGraph, question: WaterfallQuestion, today: date) -> Plan:

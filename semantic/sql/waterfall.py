@@ -23,63 +23,69 @@ from semantic.waterfall import BUCKETS, Bucket
 if TYPE_CHECKING:
     from semantic.sql.steps import Context
 
-BEFORE, AFTER, SPAN, NOW = "deal_t0", "deal_t1", "deal_span", "deal_now"  # aliases the terms are rendered for
+SPAN, NOW = "deal_span", "deal_now"  # the aliases of the spans (terms are rendered for it) and current rows
 
 
 def _word(text: str) -> ColumnElement:
     return sa.literal_column(f"'{text}'")
 
 
-def _flag(condition: ColumnElement) -> ColumnElement:
-    """A strict boolean: a NULL (unknown close date, missing row) is false."""
-    return sa.case((condition, sa.true()), else_=sa.false())
+def _holds(spans: sa.TableClause, bound: ColumnElement) -> ColumnElement:
+    """The span [valid_from, valid_to) holding the state just before `bound` (plan/history.py's intervals:
+    the one span per deal whose changes before the bound are all in it); a deal created by then exists."""
+    vf, vt = spans.c[VALID_FROM], spans.c[VALID_TO]
+    return sa.and_(sa.or_(vf.is_(None), vf < bound), sa.or_(vt.is_(None), vt >= bound))
+
+
+def _any(condition: ColumnElement) -> ColumnElement:
+    """Whether any span of the deal meets the condition (portable: no bool_or on every engine)."""
+    return sa.func.max(sa.case((condition, 1), else_=0)) == 1
+
+
+def _value_at(condition: ColumnElement, value: ColumnElement) -> ColumnElement:
+    """The value of the one span meeting `condition` (NULL when none does)."""
+    return sa.func.max(sa.case((condition, value)))
 
 
 def deal_states(ctx: Context, step: DealStates) -> sa.Select:
+    """Per deal, one pass over its spans: which spans hold t0 and t1 (and their values) and whether a span
+    inside the pipeline overlaps the flow; then its current row's dimensions and its two buckets."""
     defs, dialect, terms = ctx.defs, ctx.dialect, step.terms
     pk = defs.entities[step.entity].primary_key or ""
+    spans = ctx.table(step.spans).alias(SPAN)
+    start, end = sa.literal(step.t0, sa.DateTime), sa.literal(step.t1, sa.DateTime)
+    vf, vt, created = spans.c[VALID_FROM], spans.c[VALID_TO], spans.c[step.spans.log.history.created_at]
+
+    def over(text: str) -> ColumnElement:
+        return render(text, SPAN, step.entity, defs, dialect)
+
+    close = over(terms.close_date)
+    inside = sa.and_(over(terms.open), within_days(close, *step.window, dialect))
+    at0 = sa.and_(_holds(spans, start), sa.or_(created.is_(None), created < start))
+    at1 = _holds(spans, end)
+    flow = sa.and_(  # the span [vf, vt) meets [max(t0, created), t1): the deal had these values in the flow
+        sa.or_(vf.is_(None), vf < end), sa.or_(vf.is_(None), vt.is_(None), vf < vt),
+        sa.or_(vt.is_(None), sa.and_(vt > start, sa.or_(created.is_(None), vt > created))))
+    stage = over(terms.stage) if terms.stage else sa.null()
+    states = sa.select(
+        spans.c[pk].label(KEY),
+        _any(at0).label("existed"), _any(sa.and_(at0, inside)).label("in_start"),
+        _any(sa.and_(at1, inside)).label("in_end"), _any(sa.and_(flow, inside)).label("passed"),
+        _any(sa.and_(at0, over(terms.open))).label("open_before"),
+        _any(sa.and_(at1, over(terms.open))).label("open_after"), _any(sa.and_(at1, over(terms.won))).label("won_after"),
+        _any(sa.and_(at0, close < step.window[0])).label("early_before"),
+        _any(sa.and_(at1, close < step.window[0])).label("early_after"),
+        _value_at(at0, over(terms.amount)).label("amount_before"), _value_at(at1, over(terms.amount)).label("amount_after"),
+        _value_at(at0, close).label("close_date_before"), _value_at(at1, close).label("close_date_after"),
+        _value_at(at0, stage).label("stage_before"), _value_at(at1, stage).label("stage_after"),
+    ).where(sa.or_(created.is_(None), created < end), sa.or_(vt.is_(None), vt >= start),
+            sa.or_(vf.is_(None), vf < end)).group_by(spans.c[pk]).subquery("deal_spans")  # spans meeting [t0, t1]
+
     rows = ctx.rows(step.current)
     dims = [internal_name(d.ref) for d in step.dimensions]
     now = sa.select(*[rows.columns[c].label(c) for c in [KEY] + dims]).select_from(rows.source) \
         .where(*rows.where).subquery(NOW)
-
-    def over(alias: str, text: str) -> ColumnElement:
-        return render(text, alias, step.entity, defs, dialect)
-
-    def inside(alias: str) -> ColumnElement:
-        return sa.and_(over(alias, terms.open), within_days(over(alias, terms.close_date), *step.window, dialect))
-
-    t0, t1 = ctx.table(step.at_start).alias(BEFORE), ctx.table(step.at_end).alias(AFTER)
-    spans = ctx.table(step.spans).alias(SPAN)
-    start, end = sa.literal(step.at_start.before, sa.DateTime), sa.literal(step.at_end.before, sa.DateTime)
-    vf, vt, created = spans.c[VALID_FROM], spans.c[VALID_TO], spans.c[step.spans.log.history.created_at]
-    held = sa.and_(  # the span [vf, vt) meets [max(t0, created), t1): the deal had these values in the flow
-        sa.or_(vf.is_(None), vf < end), sa.or_(vf.is_(None), vt.is_(None), vf < vt),
-        sa.or_(vt.is_(None), sa.and_(vt > start, sa.or_(created.is_(None), vt > created))),
-        sa.or_(created.is_(None), created < end))
-    passed = sa.select(spans.c[pk].label(KEY)).where(held, inside(SPAN)).distinct().subquery("deal_passed")
-
-    close0, close1 = over(BEFORE, terms.close_date), over(AFTER, terms.close_date)
-    flags = sa.select(
-        now.c[KEY], *[now.c[c] for c in dims],
-        _flag(sa.and_(t0.c[pk].is_not(None), inside(BEFORE))).label("in_start"),
-        _flag(inside(AFTER)).label("in_end"),
-        _flag(passed.c[KEY].is_not(None)).label("passed"),
-        _flag(t0.c[pk].is_not(None)).label("existed"),
-        _flag(over(BEFORE, terms.open)).label("open_before"),
-        _flag(over(AFTER, terms.open)).label("open_after"),
-        _flag(over(AFTER, terms.won)).label("won_after"),
-        _flag(close0 < step.window[0]).label("early_before"),
-        _flag(close1 < step.window[0]).label("early_after"),
-        sa.case((t0.c[pk].is_not(None), over(BEFORE, terms.amount))).label("amount_before"),
-        over(AFTER, terms.amount).label("amount_after"),
-        sa.case((t0.c[pk].is_not(None), close0)).label("close_date_before"), close1.label("close_date_after"),
-        *((sa.case((t0.c[pk].is_not(None), over(BEFORE, terms.stage))).label("stage_before"),
-           over(AFTER, terms.stage).label("stage_after")) if terms.stage else
-          (sa.null().label("stage_before"), sa.null().label("stage_after"))),
-    ).select_from(now.join(t1, t1.c[pk] == now.c[KEY]).outerjoin(t0, t0.c[pk] == now.c[KEY])
-                  .outerjoin(passed, passed.c[KEY] == now.c[KEY])).subquery("deal_flags")
-    f = flags.c
+    f = states.c
     entered = sa.and_(sa.not_(f.in_start), sa.or_(f.in_end, f.passed))
     left = sa.and_(sa.not_(f.in_end), sa.or_(f.in_start, f.passed))
     in_bucket = sa.case((entered, sa.case((sa.not_(f.existed), _word("created")),
@@ -87,10 +93,10 @@ def deal_states(ctx: Context, step: DealStates) -> sa.Select:
                                           (f.early_before, _word("pushed_in")), else_=_word("pulled_in"))))
     out_bucket = sa.case((left, sa.case((f.won_after, _word("won")), (sa.not_(f.open_after), _word("lost")),
                                         (f.early_after, _word("pulled_out")), else_=_word("pushed_out"))))
-    return sa.select(f[KEY], *[f[c] for c in dims], f.in_start, f.in_end, in_bucket.label("in_bucket"),
+    return sa.select(now.c[KEY], *[now.c[c] for c in dims], f.in_start, f.in_end, in_bucket.label("in_bucket"),
                      out_bucket.label("out_bucket"), f.amount_before, f.amount_after, f.close_date_before,
                      f.close_date_after, f.stage_before, f.stage_after) \
-        .select_from(flags).where(sa.or_(f.in_start, f.in_end, f.passed))
+        .select_from(now.join(states, states.c[KEY] == now.c[KEY])).where(sa.or_(f.in_start, f.in_end, f.passed))
 
 
 def _member(deals: sa.TableClause, bucket: Bucket) -> ColumnElement:
