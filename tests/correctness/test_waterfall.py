@@ -5,14 +5,17 @@ taken from the code's output. Q4 2025 from the start of 1 October to the end of 
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from semantic.errors import SemanticError
+from semantic.execute import engine_for
 from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.plan.history import StateAt, require_log
+from semantic.sql.steps import RENDERERS, Context
 from semantic.waterfall import WaterfallQuestion
 from tests.fixtures.history_waterfall import load_history_ledger
 from tests.support.postgres import fresh_database
@@ -154,3 +157,22 @@ def test_refusals(wf_layer: SemanticLayer) -> None:
     with pytest.raises(SemanticError) as bad:
         waterfall(wf_layer, dimensions=["activity.activity_type"])
     assert bad.value.code == "E_FANOUT"
+
+
+def test_states_agree_with_the_as_of_step(wf_layer: SemanticLayer) -> None:
+    """The waterfall reads t0 and t1 from the validity spans; the as-of module's own StateAt step must give
+    every listed deal the same amount, close date and stage at both instants."""
+    defs = wf_layer.definitions
+    log = require_log(defs, "opportunity")
+    listed = [r for bucket in MEMBERS for r in waterfall(wf_layer, deals=bucket)]
+    for bound, side in ((datetime(2025, 10, 1), "before"), (datetime(2025, 11, 16), "after")):
+        statement = RENDERERS[StateAt](Context(defs, wf_layer.dialect), StateAt("state", log, bound))
+        with engine_for(wf_layer.database_url).connect() as conn:
+            state = {int(r.opportunity_id): (float(r.amount), str(r.close_date)[:10], r.stage)
+                     for r in conn.execute(statement)}
+        for row in listed:
+            if row[f"stage_{side}"] is not None:
+                assert state[int(row["id"])] == (row[f"amount_{side}"], row[f"close_date_{side}"][:10],
+                                                 row[f"stage_{side}"]), (row["id"], side)
+            else:
+                assert int(row["id"]) not in state  # not created yet
