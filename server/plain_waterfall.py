@@ -27,6 +27,7 @@ from server.router import VERSION_HEADER
 from server.state import ServedRef
 from server.types.result import to_json
 
+PREFIX = "/waterfall"  # /waterfall.csv, /waterfall.json: behind the token like /query.*
 LISTS = ("by", "where")  # repeatable (by also comma-separated)
 SINGLE = ("from", "to", "close_range", "close_from", "close_to", "deals", "history", "amount", "close_date")
 
@@ -88,11 +89,11 @@ def waterfall_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
         response.headers[VERSION_HEADER] = served.version
         return response
 
-    @router.get("/waterfall.csv", include_in_schema=False)
+    @router.get(f"{PREFIX}.csv", include_in_schema=False)
     async def waterfall_csv(request: Request) -> Response:
         return await answer(request, as_csv)
 
-    @router.get("/waterfall.json", include_in_schema=False)
+    @router.get(f"{PREFIX}.json", include_in_schema=False)
     async def waterfall_json(request: Request) -> Response:
         return await answer(request, as_json)
 

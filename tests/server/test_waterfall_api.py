@@ -62,3 +62,11 @@ def test_plain_csv_and_json(wf_app: FastAPI) -> None:
 def test_plain_refusals(wf_app: FastAPI, query: str, code: str) -> None:
     response = get(wf_app, f"/waterfall.json{query}")
     assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == code, response.text
+
+
+def test_plain_waterfall_needs_the_token_when_auth_is_on(tmp_path_factory: pytest.TempPathFactory) -> None:
+    url = f"duckdb:///{tmp_path_factory.mktemp('waterfall_auth') / 'ledger.duckdb'}"
+    load_history_ledger(url)
+    guarded = create_app(REPO, url, ServerSettings(), auth=TokenAuth.load(None, environ={"SEMANTIC_API_TOKENS": "s3"}))
+    assert get(guarded, f"/waterfall.json?{PLAIN}").status_code == 401
+    assert get(guarded, f"/waterfall.json?{PLAIN}", headers={"authorization": "Bearer s3"}).status_code == 200
