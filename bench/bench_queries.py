@@ -177,7 +177,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
                           and (until is null or until > timestamp '2025-10-01')
                           and stage not in ('closed_won', 'closed_lost')
                           and cd between date '2025-10-01' and date '2025-12-31'),
-             d as (select o.opportunity_id as id, s0.id is not null and o.created_at < timestamp '2025-10-01' as existed,
+             d as (select o.opportunity_id as id,
+                          s0.id is not null and o.created_at < timestamp '2025-10-01' as existed,
                           s0.stage as stage0, s0.amount as a0, s0.cd as cd0, s1.stage as stage1,
                           s1.amount as a1, s1.cd as cd1, p.id is not null as passed
                    from opportunities o join s1 on s1.id = o.opportunity_id

@@ -74,6 +74,16 @@ class Instants:
     t0: datetime
     t1: datetime
 
+    def describe(self, window: tuple[date, date]) -> str:
+        """The instants and window in words, for the answer's note (a reader must see what defaults chose)."""
+        def moment(bound: datetime, side: str) -> str:
+            if bound.time() == time.min:
+                return f"the {side} of {bound.date() - timedelta(days=1 if side == 'end' else 0)}"
+            return f"{bound - timedelta(microseconds=1 if side == 'end' else 0):%Y-%m-%d %H:%M:%S}"
+
+        return (f"from {moment(self.t0, 'start')} to {moment(self.t1, 'end')}, close dates "
+                f"{window[0]} to {window[1]}")
+
 
 def instants(question: WaterfallQuestion, window: tuple[date, date], today: date) -> Instants:
     """Resolve t0 and t1 (docs/waterfall.md: a date for t0 is the start of its day, for t1 the end of it)."""
@@ -85,12 +95,12 @@ def instants(question: WaterfallQuestion, window: tuple[date, date], today: date
         t1 = question.end + timedelta(microseconds=1)  # a change at exactly t1 counts
     else:
         t1 = begin((question.end or min(today, window[1])) + timedelta(days=1))
+    at = Instants(t0, t1)
     if t1 <= t0:
-        end = f"the end of {t1.date() - timedelta(days=1)}" if t1.time() == time.min else f"{question.end}"
-        raise SemanticError("E_BAD_TIME_RANGE", f"the waterfall would end ({end}) before it starts "
-                            f"({t0:%Y-%m-%d %H:%M})", "give --from earlier than --to (t1 defaults to today, or "
-                            "to the window's last day when the window is past)")
-    return Instants(t0, t1)
+        raise SemanticError("E_BAD_TIME_RANGE", f"the waterfall would run backwards ({at.describe(window)})",
+                            "give --from earlier than --to (t1 defaults to today, or to the window's last day "
+                            "when the window is past)")
+    return at
 
 
 def waterfall_question(start: str | None, end: str | None, close_range: str | None, close_from: str | None,

@@ -212,13 +212,15 @@ def build_waterfall_plan(defs: Definitions, graph: SemanticGraph, question: Wate
     note = f"{', '.join(carried)} as of now (not in the change log {log.log})" if carried else None
     if question.deals is None:
         final: Step = WaterfallTotals("waterfall", states, dims)
-        cols += [Column("bucket", "string", None, "Bucket"), Column("order", "integer", None, "Order"),
+        cols += [Column("bucket", "string", None, "Bucket", at.describe(window_days)),
+                 Column("order", "integer", None, "Order"),
                  Column("deals", "integer", "integer", "Deals in the bucket"),
                  Column("count", "integer", "integer", "Change to the number of deals", note),
                  Column("amount", "number", "currency", "Change to the pipeline amount", note)]
     else:
         final = BucketDeals("waterfall_deals", states, question.deals, dims)
-        cols = [Column("id", "string", None, "Deal")] + cols + [Column("bucket", "string", None, "Bucket")]
+        cols = [Column("id", "string", None, "Deal")] + cols + \
+            [Column("bucket", "string", None, "Bucket", at.describe(window_days))]
         cols += [Column(f"{what}_{side}", kind, fmt, f"{label} at {'t0' if side == 'before' else 't1'}", note)
                  for what, kind, fmt, label in (("amount", "number", "currency", "Amount"),
                                                 ("close_date", "date", None, "Close date"))

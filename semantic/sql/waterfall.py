@@ -26,20 +26,23 @@ if TYPE_CHECKING:
 SPAN, NOW = "deal_span", "deal_now"  # the aliases of the spans (terms are rendered for it) and current rows
 
 
+ONE, ZERO = sa.literal_column("1"), sa.literal_column("0")  # constants written in the SQL, not parameters
+
+
 def _word(text: str) -> ColumnElement:
     return sa.literal_column(f"'{text}'")
 
 
 def _holds(spans: sa.TableClause, bound: ColumnElement) -> ColumnElement:
-    """The span [valid_from, valid_to) holding the state just before `bound` (plan/history.py's intervals:
-    the one span per deal whose changes before the bound are all in it); a deal created by then exists."""
+    """Whether the span [valid_from, valid_to) holds the state just before `bound`: of a deal's spans
+    (plan/history.py's `Intervals`) exactly one does, the one after its last change before the bound."""
     vf, vt = spans.c[VALID_FROM], spans.c[VALID_TO]
     return sa.and_(sa.or_(vf.is_(None), vf < bound), sa.or_(vt.is_(None), vt >= bound))
 
 
 def _any(condition: ColumnElement) -> ColumnElement:
     """Whether any span of the deal meets the condition (portable: no bool_or on every engine)."""
-    return sa.func.max(sa.case((condition, 1), else_=0)) == 1
+    return sa.func.max(sa.case((condition, ONE), else_=ZERO)) == ONE
 
 
 def _value_at(condition: ColumnElement, value: ColumnElement) -> ColumnElement:
@@ -72,10 +75,12 @@ def deal_states(ctx: Context, step: DealStates) -> sa.Select:
         _any(at0).label("existed"), _any(sa.and_(at0, inside)).label("in_start"),
         _any(sa.and_(at1, inside)).label("in_end"), _any(sa.and_(flow, inside)).label("passed"),
         _any(sa.and_(at0, over(terms.open))).label("open_before"),
-        _any(sa.and_(at1, over(terms.open))).label("open_after"), _any(sa.and_(at1, over(terms.won))).label("won_after"),
+        _any(sa.and_(at1, over(terms.open))).label("open_after"),
+        _any(sa.and_(at1, over(terms.won))).label("won_after"),
         _any(sa.and_(at0, close < step.window[0])).label("early_before"),
         _any(sa.and_(at1, close < step.window[0])).label("early_after"),
-        _value_at(at0, over(terms.amount)).label("amount_before"), _value_at(at1, over(terms.amount)).label("amount_after"),
+        _value_at(at0, over(terms.amount)).label("amount_before"),
+        _value_at(at1, over(terms.amount)).label("amount_after"),
         _value_at(at0, close).label("close_date_before"), _value_at(at1, close).label("close_date_after"),
         _value_at(at0, stage).label("stage_before"), _value_at(at1, stage).label("stage_after"),
     ).where(sa.or_(created.is_(None), created < end), sa.or_(vt.is_(None), vt >= start),
@@ -102,7 +107,7 @@ def deal_states(ctx: Context, step: DealStates) -> sa.Select:
 def _member(deals: sa.TableClause, bucket: Bucket) -> ColumnElement:
     """Whether a deal row is in the bucket."""
     d = deals.c
-    a0, a1 = sa.func.coalesce(d.amount_before, 0), sa.func.coalesce(d.amount_after, 0)
+    a0, a1 = sa.func.coalesce(d.amount_before, ZERO), sa.func.coalesce(d.amount_after, ZERO)
     if bucket.name == "start":
         return d.in_start
     if bucket.name == "end":
@@ -113,7 +118,7 @@ def _member(deals: sa.TableClause, bucket: Bucket) -> ColumnElement:
 
 
 def _signed_amount(deals: sa.TableClause, bucket: Bucket) -> ColumnElement:
-    a0, a1 = sa.func.coalesce(deals.c.amount_before, 0), sa.func.coalesce(deals.c.amount_after, 0)
+    a0, a1 = sa.func.coalesce(deals.c.amount_before, ZERO), sa.func.coalesce(deals.c.amount_after, ZERO)
     return {"state": a0 if bucket.name == "start" else a1, "in": a1, "change": a1 - a0, "out": -a1}[bucket.side]
 
 
@@ -123,8 +128,8 @@ def waterfall_totals(ctx: Context, step: WaterfallTotals) -> sa.Select:
     sums = []
     for b in BUCKETS:
         member = _member(deals, b)
-        sums += [sa.func.count(sa.case((member, 1))).label(f"{b.name}__deals"),
-                 sa.func.coalesce(sa.func.sum(sa.case((member, _signed_amount(deals, b)))), 0)
+        sums += [sa.func.count(sa.case((member, ONE))).label(f"{b.name}__deals"),
+                 sa.func.coalesce(sa.func.sum(sa.case((member, _signed_amount(deals, b)))), ZERO)
                  .label(f"{b.name}__amount")]
     wide = sa.select(*[deals.c[c] for c in dims], *sums).select_from(deals)
     if dims:

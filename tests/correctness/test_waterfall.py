@@ -176,3 +176,12 @@ def test_states_agree_with_the_as_of_step(wf_layer: SemanticLayer) -> None:
                                                  row[f"stage_{side}"]), (row["id"], side)
             else:
                 assert int(row["id"]) not in state  # not created yet
+
+
+def test_the_answer_says_which_instants_and_window_it_read(wf_layer: SemanticLayer) -> None:
+    default = wf_layer.waterfall(WaterfallQuestion())
+    assert default.columns[0].note == "from the start of 2025-10-01 to the end of 2025-11-15, close dates " \
+                                      "2025-10-01 to 2025-12-31"
+    past = wf_layer.waterfall(WaterfallQuestion.model_validate({"close_range": {"relative": "last_quarter"}}))
+    assert past.columns[0].note == "from the start of 2025-07-01 to the end of 2025-09-30, close dates " \
+                                   "2025-07-01 to 2025-09-30"
