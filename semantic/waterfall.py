@@ -98,8 +98,8 @@ def instants(question: WaterfallQuestion, window: tuple[date, date], today: date
     at = Instants(t0, t1)
     if t1 <= t0:
         raise SemanticError("E_BAD_TIME_RANGE", f"the waterfall would run backwards ({at.describe(window)})",
-                            "give --from earlier than --to (t1 defaults to today, or to the window's last day "
-                            "when the window is past)")
+                            "give --from earlier than --to; t1 defaults to today (the window's last day when the "
+                            "window is past), so a window starting after today needs an earlier --from")
     return at
 
 

@@ -185,3 +185,17 @@ def test_the_answer_says_which_instants_and_window_it_read(wf_layer: SemanticLay
     past = wf_layer.waterfall(WaterfallQuestion.model_validate({"close_range": {"relative": "last_quarter"}}))
     assert past.columns[0].note == "from the start of 2025-07-01 to the end of 2025-09-30, close dates " \
                                    "2025-07-01 to 2025-09-30"
+
+
+def test_a_future_window_from_an_earlier_start(wf_layer: SemanticLayer) -> None:
+    """Q1 2026 from 1 October: in at t0 208 (7 000, close 2026-01-31), 218 (2 200), 220 (3 500). By 15 November
+    208 moved to 12-01 (pulled out), 220 was lost, 207 moved from 12-15 into Q1 (pushed in, 18 000), 221 was
+    created into Q1 (1 500) and 223 created (800, close 2026-02-01) then lost: in and out."""
+    rows = totals(waterfall(wf_layer, close_range={"relative": "next_quarter"}, start="2025-10-01"))
+    assert rows == {
+        "start": (3, 3, 12_700), "created": (2, 2, 2_300), "reopened": (0, 0, 0), "pulled_in": (0, 0, 0),
+        "pushed_in": (1, 1, 18_000), "increased": (0, 0, 0), "decreased": (0, 0, 0), "won": (0, 0, 0),
+        "lost": (2, -2, -4_300), "pushed_out": (0, 0, 0), "pulled_out": (1, -1, -7_000), "end": (3, 3, 21_700)}
+    with pytest.raises(SemanticError) as refused:
+        waterfall(wf_layer, close_range={"relative": "next_quarter"})
+    assert refused.value.code == "E_BAD_TIME_RANGE" and "needs an earlier --from" in refused.value.hint
