@@ -21,6 +21,7 @@ from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Reach, Window
+from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
@@ -28,7 +29,6 @@ from semantic.sql.tables import entity_source, qualified as _qualified
 from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
 from semantic.sql.waterfall import WATERFALL_RENDERERS
 
-FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
 
 
 @dataclass(frozen=True)
