@@ -1,48 +1,22 @@
 """The waterfall on the pipeline-lakehouse export, against a hand count made with Python's csv module.
 
-The mapping's stage_change entity becomes the opportunity's change log (a project copy; the shared mapping
-file is left as it is): only the stage changes there, so amount and close date are the current row's (the
-answer's note says so) and the export's history_id orders changes made at the same instant (23 such
-pairs). The hand count below replays the CSV rows in plain Python, independent of the layer and of SQL.
+The mapping declares stage_change as the opportunity's change log: only the stage changes there, so amount
+and close date are the current row's (the answer's note says so), and the export's history_id orders
+changes made at the same instant (23 such pairs). The hand count below replays the CSV rows in plain
+Python, independent of the layer and of SQL.
 """
 from __future__ import annotations
 
-import re
-import shutil
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
-from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.waterfall import WaterfallQuestion
-from tests.external.conftest import HERE, export_dir, load_export
+from tests.external.conftest import export_dir
 from tests.external.hand_counts import LakehouseCounts, read
 
-HISTORY = """    history:
-      of: opportunity
-      key: opportunity_id
-      changed_at: changed_at
-      created_at: created_date
-      fields: {stage: to_stage}
-      before: {stage: from_stage}
-      tie_break: [history_id]
-"""
 OPEN = {"Prospecting", "Qualification", "Proposal", "Negotiation"}
 OUTS = ("won", "lost", "pushed_out", "pulled_out")
-
-
-@pytest.fixture(scope="module")
-def lakehouse_layer(tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
-    project = tmp_path_factory.mktemp("lakehouse_history")
-    for name in ("metrics.yaml", "glossary.yaml"):
-        shutil.copy(HERE / "pipeline_lakehouse" / name, project / name)
-    text = (project / "metrics.yaml").read_text()
-    if not re.search(r"^  stage_change:\n(    .*\n)*    history:", text, re.M):
-        text = text.replace("    primary_key: history_id\n", "    primary_key: history_id\n" + HISTORY, 1)
-    (project / "metrics.yaml").write_text(text)
-    url = load_export("pipeline_lakehouse", tmp_path_factory.mktemp("lakehouse_db"))
-    return SemanticLayer.open(project, url, ExecutionSettings(today=date(2025, 11, 15)))
 
 
 def _close(text: str) -> date:
@@ -101,7 +75,8 @@ def hand_waterfall(t0: datetime, t1: datetime, first: date, last: date) -> dict[
 @pytest.mark.parametrize("first, last", [(date(2024, 10, 1), date(2024, 12, 31)),
                                          (date(2025, 1, 1), date(2025, 3, 31)),
                                          (date(2024, 4, 1), date(2024, 9, 30))])
-def test_waterfall_matches_the_csv_replay(lakehouse_layer: SemanticLayer, first: date, last: date) -> None:
+def test_waterfall_matches_the_csv_replay(layer_for, first: date, last: date) -> None:
+    lakehouse_layer = layer_for("pipeline_lakehouse")
     question = WaterfallQuestion.model_validate({
         "close_range": {"from": first.isoformat(), "to": last.isoformat()}, "close_date": "expected_close_date"})
     result = lakehouse_layer.waterfall(question)
