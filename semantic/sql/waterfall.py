@@ -130,6 +130,8 @@ def _signed_amount(deals: sa.TableClause, bucket: Bucket) -> ColumnElement:
 
 
 def waterfall_totals(ctx: Context, step: WaterfallTotals) -> sa.Select:
+    """One pass over the deals counts and sums every bucket per slice (a CTE of a dozen columns per slice);
+    one row per bucket is then read from it, in bucket order within each slice."""
     deals = ctx.table(step.input)
     dims = [internal_name(d.ref) for d in step.dimensions]
     sums = []
@@ -141,7 +143,7 @@ def waterfall_totals(ctx: Context, step: WaterfallTotals) -> sa.Select:
     wide = sa.select(*[deals.c[c] for c in dims], *sums).select_from(deals)
     if dims:
         wide = wide.group_by(*[sa.literal_column(str(i + 1)) for i in range(len(dims))])
-    wide_cte = wide.cte("waterfall__by_bucket")
+    wide_cte = wide.cte("waterfall__by_bucket").prefix_with("/* deals and amount of every bucket, one pass */")
     sign = {"state": 1, "in": 1, "change": 0, "out": -1}
     rows = [sa.select(*[wide_cte.c[c].label(c) for c in dims], _word(b.name).label("bucket"),
                       sa.literal_column(str(b.order)).label("order"), wide_cte.c[f"{b.name}__deals"].label("deals"),
@@ -155,10 +157,11 @@ def waterfall_totals(ctx: Context, step: WaterfallTotals) -> sa.Select:
 
 
 def bucket_deals(ctx: Context, step: BucketDeals) -> sa.Select:
+    """The deals of one bucket by key (as text: keys may be numbers or strings), with before/after values."""
     deals = ctx.table(step.input)
     bucket = next(b for b in BUCKETS if b.name == step.bucket)
     dims = [(internal_name(d.ref), d.ref) for d in step.dimensions]
-    return sa.select(deals.c[KEY].label("id"), *[deals.c[c].label(ref) for c, ref in dims],
+    return sa.select(sa.cast(deals.c[KEY], sa.String).label("id"), *[deals.c[c].label(ref) for c, ref in dims],
                      _word(bucket.name).label("bucket"),
                      *[deals.c[c] for c in ("amount_before", "amount_after", "close_date_before",
                                             "close_date_after", "stage_before", "stage_after")]) \

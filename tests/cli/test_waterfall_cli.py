@@ -51,7 +51,7 @@ def test_window_and_instants_from_flags(database: str) -> None:
     code, stdout, _ = run(database, "--close-from", "2025-10-01", "--close-to", "2025-12-31",
                           "--to", "2025-10-12T10:00:00", "--deals", "won", "--format", "json")
     assert code == 0
-    assert [r["id"] for r in json.loads(stdout)["rows"]] == [215]
+    assert [r["id"] for r in json.loads(stdout)["rows"]] == ["215"]
 
 
 def test_table_and_sql(database: str) -> None:
