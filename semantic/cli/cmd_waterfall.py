@@ -31,6 +31,7 @@ def waterfall_command(
         close_date: Optional[str] = typer.Option(None, "--close-date", help="Close-date column of the deal "
                                                  "(default: close_date)."),
         sql: bool = typer.Option(False, "--sql", help="Print the SQL instead of running it."),
+        explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree instead of running it."),
         output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
         today: Optional[str] = TodayOption, setting: list[str] = SettingOption,
         project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
@@ -41,8 +42,9 @@ def waterfall_command(
         return waterfall_question(start, end, close_range, close_from, close_to, by, where,
                                   deals.value if deals else None, history, amount, close_date)
 
-    if sql:
+    if sql or explain:
         compiled = _guard(lambda: layer.compile_waterfall(question()))  # type: ignore[no-any-return]
-        out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
+        out.print(compiled.plan.explain() if explain else compiled.sql, highlight=False, markup=False,
+                  soft_wrap=True)
         return
     emit(_guard(lambda: layer.waterfall(question())), output)

@@ -59,6 +59,9 @@ def test_table_and_sql(database: str) -> None:
     assert code == 0 and "pulled_out" in stdout and "113,700.00" in stdout
     code, stdout, _ = run(database, "--sql", "--close-range", "last_quarter")
     assert code == 0 and stdout.lstrip().upper().startswith("WITH")
+    code, stdout, _ = run(database, "--explain", "--by", "account.segment")
+    assert code == 0 and stdout.startswith("waterfall: deals, count and amount of each waterfall bucket per "
+                                           "account.segment") and "waterfall__spans" in stdout
 
 
 @pytest.mark.parametrize("args, code, text", [
