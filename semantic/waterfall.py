@@ -8,7 +8,7 @@ nothing else names a bucket.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Literal
 
 from pydantic import Field
@@ -90,11 +90,18 @@ def instants(question: WaterfallQuestion, window: tuple[date, date], today: date
     def begin(day: date) -> datetime:
         return datetime.combine(day, time.min)
 
-    t0 = question.start if isinstance(question.start, datetime) else begin(question.start or window[0])
-    if isinstance(question.end, datetime):
-        t1 = question.end + timedelta(microseconds=1)  # a change at exactly t1 counts
-    else:
-        t1 = begin((question.end or min(today, window[1])) + timedelta(days=1))
+    def naive(moment: datetime) -> datetime:  # the ledger's timestamps are UTC without a zone
+        return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+    try:
+        t0 = naive(question.start) if isinstance(question.start, datetime) else begin(question.start or window[0])
+        if isinstance(question.end, datetime):
+            t1 = naive(question.end) + timedelta(microseconds=1)  # a change at exactly t1 counts
+        else:
+            t1 = begin((question.end or min(today, window[1])) + timedelta(days=1))
+    except OverflowError:
+        raise SemanticError("E_BAD_TIME_RANGE", "the waterfall's instants run past the calendar (year 9999)",
+                            "give --from and --to before 9999-12-31") from None
     at = Instants(t0, t1)
     if t1 <= t0:
         raise SemanticError("E_BAD_TIME_RANGE", f"the waterfall would run backwards ({at.describe(window)})",

@@ -129,6 +129,8 @@ def test_instants_are_exact(wf_layer: SemanticLayer) -> None:
     assert before == []
     at = waterfall(wf_layer, close_range=window, to="2025-10-12T10:00:00", deals="won")
     assert [int(r["id"]) for r in at] == [215]
+    zoned = waterfall(wf_layer, close_range=window, to="2025-10-12T12:00:00+02:00", deals="won")  # 10:00 UTC
+    assert [int(r["id"]) for r in zoned] == [215]
     # t0 as a date is the start of that day: 202's 10-20 11:00 increase is in a flow from 10-20, not from 10-21
     assert [int(r["id"]) for r in waterfall(wf_layer, start="2025-10-20", deals="increased")] == [202, 205]
     assert [int(r["id"]) for r in waterfall(wf_layer, start="2025-10-21", deals="increased")] == [205]
@@ -147,6 +149,9 @@ def test_a_past_window_ends_at_its_last_day(wf_layer: SemanticLayer) -> None:
 def test_refusals(wf_layer: SemanticLayer) -> None:
     with pytest.raises(SemanticError) as bad:
         waterfall(wf_layer, start="2025-11-20", to="2025-11-01")
+    assert bad.value.code == "E_BAD_TIME_RANGE"
+    with pytest.raises(SemanticError) as bad:
+        waterfall(wf_layer, to="9999-12-31")
     assert bad.value.code == "E_BAD_TIME_RANGE"
     with pytest.raises(SemanticError) as bad:
         waterfall(wf_layer, history="opportunity")
