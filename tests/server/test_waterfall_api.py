@@ -41,9 +41,12 @@ def test_graphql_deals_with_a_dimension(wf_app: FastAPI) -> None:
     assert deals[0]["amountAfter"] == 7_000 and deals[0]["closeDateBefore"][:10] == "2026-01-31"
 
 
-def test_graphql_refusal_is_a_coded_error(wf_app: FastAPI) -> None:
-    body = post(wf_app, '{ waterfall(from: "2025-12-01", to: "2025-11-01") { version } }').json()
-    assert body["errors"][0]["extensions"]["code"] == "E_BAD_TIME_RANGE"
+@pytest.mark.parametrize("arguments, code", [('from: "2025-12-01", to: "2025-11-01"', "E_BAD_TIME_RANGE"),
+                                             ('from: "yesterday"', "E_BAD_REQUEST"),
+                                             ('dimensions: ["activity.activity_type"]', "E_FANOUT")])
+def test_graphql_refusal_is_a_coded_error(wf_app: FastAPI, arguments: str, code: str) -> None:
+    body = post(wf_app, f"{{ waterfall({arguments}) {{ version }} }}").json()
+    assert body["errors"][0]["extensions"]["code"] == code, body
 
 
 def test_plain_csv_and_json(wf_app: FastAPI) -> None:
@@ -58,7 +61,8 @@ def test_plain_csv_and_json(wf_app: FastAPI) -> None:
 
 @pytest.mark.parametrize("query, code", [("?colse_range=this_quarter", "E_BAD_REQUEST"),
                                          ("?from=2025-12-01&to=2025-11-01", "E_BAD_TIME_RANGE"),
-                                         ("?deals=a&deals=b", "E_BAD_REQUEST")])
+                                         ("?deals=a&deals=b", "E_BAD_REQUEST"),
+                                         ("?from=yesterday", "E_BAD_REQUEST")])
 def test_plain_refusals(wf_app: FastAPI, query: str, code: str) -> None:
     response = get(wf_app, f"/waterfall.json{query}")
     assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == code, response.text
