@@ -22,10 +22,10 @@ from server.failures import LastResort
 from server.http_errors import PATH_HINTS, api_path_errors
 from server.limits import BodySizeLimit
 from server.plain_http import PATH_HINTS as PLAIN_PATH_HINTS
-from server.plain_waterfall import PREFIX as WATERFALL_PREFIX
-from server.plain_waterfall import waterfall_router
 from server.plain_http import PREFIX as PLAIN_PREFIX
 from server.plain_http import plain_router
+from server.plain_waterfall import PREFIX as WATERFALL_PREFIX
+from server.plain_waterfall import waterfall_router
 from server.questions import QuestionSlots
 from server.readiness import readiness
 from server.reload import Reloader
@@ -111,6 +111,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes,
                        body_timeout_s=settings.body_timeout_s)
     app.add_middleware(LastResort)
-    app.add_middleware(BearerAuth, auth=auth, protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH),
+    app.add_middleware(BearerAuth, auth=auth,
+                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH),
                        ide_path="/graphql")  # outermost: refuse before reading
     return app

@@ -30,7 +30,6 @@ from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
 from semantic.sql.waterfall import WATERFALL_RENDERERS
 
 
-
 @dataclass(frozen=True)
 class Rows:
     """What row steps render to: rows not yet made a statement (a FROM clause, columns, conditions)."""
