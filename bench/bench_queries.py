@@ -162,6 +162,36 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         from (select unnest(generate_series(date '2025-01-01', date '2025-10-01', interval 3 month))::date as p) q
         left join cur on cur.p = q.p left join prev on prev.p = q.p
         order by 1"""),
+    ("pipeline_by_forecast_category_as_of", {  # ties on changed_at broken by stage order, as the layer does;
+        # arg_max(to_stage, changed_at) is ~2.5x faster but picks any of the changes at a tied instant
+        "metrics": ["open_pipeline", "weighted_pipeline"], "dimensions": ["opportunity.forecast_category"],
+        "as_of": "2025-10-01"}, """
+        with ranked as (select opportunity_id, to_stage, amount, row_number() over (partition by opportunity_id
+                          order by changed_at desc, case to_stage when 'prospecting' then 1 when 'qualification'
+                          then 2 when 'discovery' then 3 when 'proposal' then 4 when 'negotiation' then 5
+                          when 'closed_won' then 6 when 'closed_lost' then 7 end desc) as rn
+                        from opportunity_stage_history where changed_at < timestamp '2025-10-02')
+        select case l.to_stage when 'proposal' then 'best_case' when 'negotiation' then 'commit' else 'pipeline' end,
+               sum(l.amount),
+               sum(l.amount * case l.to_stage when 'prospecting' then 0.05 when 'qualification' then 0.10
+                   when 'discovery' then 0.25 when 'proposal' then 0.5 when 'negotiation' then 0.8 end)
+        from ranked l join opportunities o on o.opportunity_id = l.opportunity_id and l.rn = 1
+        where o.created_at < timestamp '2025-10-02' and l.to_stage not in ('closed_won', 'closed_lost')
+        group by 1 order by 1"""),
+    ("open_pipeline_each_week_end", {  # weeks of Q3 2025, each read at its Sunday's end; ties as above
+        "metrics": ["open_pipeline"], "grain": "week", "time_range": {"from": "2025-07-01", "to": "2025-09-30"},
+        "as_of_each": "end"}, """
+        with spans as (select to_stage, amount, changed_at as valid_from,
+                              lead(changed_at) over (partition by opportunity_id order by changed_at,
+                                  case to_stage when 'prospecting' then 1 when 'qualification' then 2
+                                  when 'discovery' then 3 when 'proposal' then 4 when 'negotiation' then 5
+                                  when 'closed_won' then 6 when 'closed_lost' then 7 end) as valid_to
+                       from opportunity_stage_history),
+             w as (select unnest(generate_series(date '2025-06-30', date '2025-09-29', interval 7 day))::date as p)
+        select w.p, coalesce(sum(s.amount), 0) from w
+        left join spans s on s.valid_from < w.p + 7 and (s.valid_to is null or s.valid_to >= w.p + 7)
+                         and s.to_stage not in ('closed_won', 'closed_lost')
+        group by 1 order by 1"""),
     ("pipeline_waterfall_this_quarter", {"waterfall": {}}, """
         with s0 as (select opportunity_id as id, arg_max(to_stage, changed_at) as stage,
                            arg_max(amount, changed_at) as amount, arg_max(close_date, changed_at) as cd
