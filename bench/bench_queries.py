@@ -26,7 +26,9 @@ from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.ledger.load import demo_ledger_present, write_demo
 from semantic.question import Question
 from semantic.plan.resolve import build_plan
+from semantic.plan.waterfall import build_waterfall_plan
 from semantic.sql.compiler import compile_plan
+from semantic.waterfall import WaterfallQuestion
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / ".data"
@@ -190,6 +192,57 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         left join spans s on s.valid_from < w.p + 7 and (s.valid_to is null or s.valid_to >= w.p + 7)
                          and s.to_stage not in ('closed_won', 'closed_lost')
         group by 1 order by 1"""),
+    ("pipeline_waterfall_this_quarter", {"waterfall": {}}, """
+        with s0 as (select opportunity_id as id, arg_max(to_stage, changed_at) as stage,
+                           arg_max(amount, changed_at) as amount, arg_max(close_date, changed_at) as cd
+                    from opportunity_stage_history where changed_at < timestamp '2025-10-01' group by 1),
+             s1 as (select opportunity_id as id, arg_max(to_stage, changed_at) as stage,
+                           arg_max(amount, changed_at) as amount, arg_max(close_date, changed_at) as cd
+                    from opportunity_stage_history where changed_at < timestamp '2025-11-16' group by 1),
+             spans as (select opportunity_id as id, to_stage as stage, close_date as cd, changed_at,
+                              lead(changed_at) over (partition by opportunity_id order by changed_at) as until
+                       from opportunity_stage_history),
+             passed as (select distinct id from spans
+                        where changed_at < timestamp '2025-11-16'
+                          and (until is null or until > timestamp '2025-10-01')
+                          and stage not in ('closed_won', 'closed_lost')
+                          and cd between date '2025-10-01' and date '2025-12-31'),
+             d as (select o.opportunity_id as id,
+                          s0.id is not null and o.created_at < timestamp '2025-10-01' as existed,
+                          s0.stage as stage0, s0.amount as a0, s0.cd as cd0, s1.stage as stage1,
+                          s1.amount as a1, s1.cd as cd1, p.id is not null as passed
+                   from opportunities o join s1 on s1.id = o.opportunity_id
+                   left join s0 on s0.id = o.opportunity_id left join passed p on p.id = o.opportunity_id
+                   where o.created_at < timestamp '2025-11-16'),
+             f as (select *, coalesce(existed and stage0 not in ('closed_won', 'closed_lost')
+                                      and cd0 between date '2025-10-01' and date '2025-12-31', false) as in0,
+                          coalesce(stage1 not in ('closed_won', 'closed_lost')
+                                   and cd1 between date '2025-10-01' and date '2025-12-31', false) as in1,
+                          coalesce(a0, 0) as x0, coalesce(a1, 0) as x1 from d),
+             b as (select *, case when not in0 and (in1 or passed) then
+                                  case when not existed then 'created'
+                                       when stage0 in ('closed_won', 'closed_lost') then 'reopened'
+                                       when cd0 < date '2025-10-01' then 'pushed_in' else 'pulled_in' end end as b_in,
+                             case when not in1 and (in0 or passed) then
+                                  case when stage1 = 'closed_won' then 'won'
+                                       when stage1 = 'closed_lost' then 'lost'
+                                       when cd1 < date '2025-10-01' then 'pulled_out' else 'pushed_out' end end as b_out
+                   from f)
+        select 'start', 1, count(*) filter (where in0), count(*) filter (where in0),
+               coalesce(sum(x0) filter (where in0), 0) from b
+        union all select k, o, count(*) filter (where b_in = k), count(*) filter (where b_in = k),
+               coalesce(sum(x1) filter (where b_in = k), 0)
+            from b, (values ('created', 2), ('reopened', 3), ('pulled_in', 4), ('pushed_in', 5)) v(k, o) group by k, o
+        union all select 'increased', 6, count(*) filter (where in0 and x1 > x0), 0,
+               coalesce(sum(x1 - x0) filter (where in0 and x1 > x0), 0) from b
+        union all select 'decreased', 7, count(*) filter (where in0 and x1 < x0), 0,
+               coalesce(sum(x1 - x0) filter (where in0 and x1 < x0), 0) from b
+        union all select k, o, count(*) filter (where b_out = k), -count(*) filter (where b_out = k),
+               -coalesce(sum(x1) filter (where b_out = k), 0)
+            from b, (values ('won', 8), ('lost', 9), ('pushed_out', 10), ('pulled_out', 11)) v(k, o) group by k, o
+        union all select 'end', 12, count(*) filter (where in1), count(*) filter (where in1),
+               coalesce(sum(x1) filter (where in1), 0) from b
+        order by 2"""),
 ]
 
 
@@ -268,6 +321,22 @@ def compile_times(layer: SemanticLayer, question: Question) -> tuple[float, floa
     return compile_ms(full), compile_ms(lambda: layer.compile(question))
 
 
+def compiled_case(layer: SemanticLayer, spec: dict[str, Any]) -> tuple[Any, Callable[[], tuple[float, float]]]:
+    """A case's compiled SQL and how to time its compile (full, memoised): a metric question, or a pipeline
+    waterfall (`{"waterfall": {...}}`, a WaterfallQuestion)."""
+    if "waterfall" in spec:
+        question = WaterfallQuestion.model_validate(spec["waterfall"])
+
+        def full() -> str:
+            plan = build_waterfall_plan(layer.definitions, layer.graph, question, AS_OF)
+            return compile_plan(layer.definitions, plan, layer.dialect).sql
+
+        return layer.compile_waterfall(question), \
+            lambda: (compile_ms(full), compile_ms(lambda: layer.compile_waterfall(question)))
+    metric_question = Question.model_validate(spec)
+    return layer.compile(metric_question), lambda: compile_times(layer, metric_question)
+
+
 Row = tuple[str, float, float, float, float, float]  # name, layer ms, hand ms, ratio, compile ms, memo ms
 
 
@@ -280,8 +349,7 @@ def bench(scale: float, repeat: int, only: str | None) -> list[Row]:
         for name, spec, hand_sql in CASES:
             if only and only not in name:
                 continue
-            question = Question.model_validate(spec)
-            compiled = layer.compile(question)
+            compiled, compile_both = compiled_case(layer, spec)
             text, args = compiled.driver_sql(conn.dialect)  # exactly what semantic/execute.py sends
 
             def run_layer() -> list[tuple]:
@@ -299,7 +367,7 @@ def bench(scale: float, repeat: int, only: str | None) -> list[Row]:
                 layer_ms.append(median_ms(run_layer, 1))
                 hand_ms.append(median_ms(run_hand, 1))
             lm, hm = statistics.median(layer_ms), statistics.median(hand_ms)
-            table.append((name, lm, hm, lm / hm, *compile_times(layer, question)))
+            table.append((name, lm, hm, lm / hm, *compile_both()))
             print(f"  {name}: done", flush=True)
     engine.dispose()
     return table

@@ -24,10 +24,12 @@ from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
 from semantic.plan.formulas import lookup_metric
 from semantic.plan.resolve import build_plan
+from semantic.plan.waterfall import build_waterfall_plan
 from semantic.question import Question
 from semantic.result import Result
 from semantic.settings import ExecutionSettings
 from semantic.sql.compiler import CompiledQuery, compile_plan
+from semantic.waterfall import WaterfallQuestion
 
 
 COMPILE_CACHE_SIZE = 512
@@ -158,6 +160,25 @@ class SemanticLayer:
 
     def _today(self) -> date:
         return self.settings.today or today_in(self.definitions.calendar)
+
+    def compile_waterfall(self, question: WaterfallQuestion, dialect: str | None = None) -> CompiledQuery:
+        """The one SQL statement of a pipeline waterfall (docs/waterfall.md); nothing is executed. Memoised
+        with the questions (same key shape, same bound)."""
+        key = ("waterfall", question.model_dump_json(), dialect or self.dialect, self._today())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            plan = build_waterfall_plan(self.definitions, self.graph, question, key[3])
+            compiled = compile_plan(self.definitions, plan, key[2])
+            with self._lock:
+                if len(self._compiled) >= COMPILE_CACHE_SIZE:
+                    self._compiled.pop(next(iter(self._compiled)))
+                self._compiled[key] = compiled
+        return compiled
+
+    def waterfall(self, question: WaterfallQuestion, cancel: threading.Event | None = None) -> Result:
+        """Run a pipeline waterfall: bucket totals, or the deals of one bucket."""
+        return run_compiled(self.database_url, self.compile_waterfall(question), str(self.version), self.settings,
+                            cancel)
 
     def metric_sql(self, name: str, dialect: str | None = None) -> str:
         """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year."""

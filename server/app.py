@@ -24,6 +24,8 @@ from server.limits import BodySizeLimit
 from server.plain_http import PATH_HINTS as PLAIN_PATH_HINTS
 from server.plain_http import PREFIX as PLAIN_PREFIX
 from server.plain_http import plain_router
+from server.plain_waterfall import PREFIX as WATERFALL_PREFIX
+from server.plain_waterfall import waterfall_router
 from server.questions import QuestionSlots
 from server.readiness import readiness
 from server.reload import Reloader
@@ -71,6 +73,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
                                     graphql_ide="graphiql" if settings.graphiql else None)
     app.include_router(router, prefix="/graphql")
     app.include_router(plain_router(ref, slots))
+    app.include_router(waterfall_router(ref, slots))
     app.add_exception_handler(StarletteHTTPException,
                               api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
 
@@ -108,6 +111,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes,
                        body_timeout_s=settings.body_timeout_s)
     app.add_middleware(LastResort)
-    app.add_middleware(BearerAuth, auth=auth, protected_prefixes=("/graphql", PLAIN_PREFIX, RELOAD_PATH),
+    app.add_middleware(BearerAuth, auth=auth,
+                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH),
                        ide_path="/graphql")  # outermost: refuse before reading
     return app

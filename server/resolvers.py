@@ -12,11 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import Question
-from server.questions import run_query
+from semantic.waterfall import WaterfallQuestion
+from server.questions import run_blocking, run_query
 from server.types.entity import Dimension
 from server.types.inputs import FilterInput, OrderByInput, TimeRangeInput
 from server.types.result import QueryResult
 from server.types.term import Term
+from server.types.waterfall import WaterfallResult
 
 if TYPE_CHECKING:  # annotations only: the context imports what is served, which imports the schema
     from server.context import RequestContext
@@ -69,6 +71,16 @@ async def run_saved(context: RequestContext, name: str, time_range: TimeRangeInp
         filters=[f.model_dump() for f in saved.filters] + extra if extra else None,
     )
     return await run_question(context, question)
+
+
+async def run_waterfall(context: RequestContext, data: dict[str, Any]) -> WaterfallResult:
+    """A pipeline waterfall under a query slot, cancelled if the client hangs up (like a question)."""
+    question = WaterfallQuestion.model_validate({k: v for k, v in data.items() if v is not None})
+    request = context.request
+    disconnected = request.is_disconnected if request is not None else None
+    result = await run_blocking(lambda cancel: context.layer.waterfall(question, cancel), context.slots,
+                                disconnected)
+    return WaterfallResult.from_domain(result)
 
 
 async def dimensions_for(layer: SemanticLayer, metrics: list[Any]) -> list[Dimension]:

@@ -29,6 +29,7 @@ from server.types.result import QueryResult
 from server.types.saved_query import SavedQuery
 from server.types.term import Stage, Term
 from server.types.version import Version
+from server.types.waterfall import BucketName, WaterfallResult
 
 RESERVED_ENUM_VALUES = {"true", "false", "null"}
 CACHE_SIZE = 512  # distinct documents remembered; BI tools send a handful of shapes with variables
@@ -120,6 +121,23 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
         async def saved_query(self, info: Info, name: SavedQueryName, time_range: TimeRangeInput | None = None,
                               filters: list[FilterInput] | None = None) -> QueryResult:
             return await resolvers.run_saved(info.context, resolvers.name_of(name), time_range, filters)
+
+        @strawberry.field(description="Pipeline waterfall: how the open pipeline of a close-date window moved "
+                                      "between two instants, by bucket (docs/waterfall.md).")
+        async def waterfall(
+            self, info: Info,
+            start: Annotated[str | None, strawberry.argument(name="from", description="t0: a date (its start) or "
+                                                                                      "a timestamp.")] = None,
+            to: Annotated[str | None, strawberry.argument(description="t1: a date (its end) or a timestamp.")] = None,
+            close_range: TimeRangeInput | None = None, dimensions: list[str] | None = None,
+            filters: list[FilterInput] | None = None, deals: BucketName | None = None, history: str | None = None,
+            amount: str | None = None, close_date: str | None = None,
+        ) -> WaterfallResult:
+            data = {"from": start, "to": to, "close_range": close_range.to_domain() if close_range else None,
+                    "dimensions": tuple(dimensions or ()), "filters": tuple(f.to_domain() for f in filters or ()),
+                    "deals": resolvers.name_of(deals) if deals else None, "history": history, "amount": amount,
+                    "close_date": close_date}
+            return await resolvers.run_waterfall(info.context, data)
 
     return ApiSchema(query=Query, extensions=request_extensions(settings))
 

@@ -166,7 +166,11 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                              limit, saved, compare, whole_periods, as_of, as_of_each)
         return layer.query(question)
 
-    result = _guard(run)
+    emit(_guard(run), output)
+
+
+def emit(result: Result, output: OutputFormat) -> None:
+    """Print a result as a table, JSON or CSV on stdout; its column notes and truncation go to stderr."""
     if output is OutputFormat.json:
         payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
                    "version": result.version, "truncated": result.truncated, "sql": result.sql}

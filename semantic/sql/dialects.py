@@ -11,6 +11,7 @@ from semantic.errors import SemanticError
 DIALECTS = ("duckdb", "postgresql", "snowflake", "bigquery", "trino")
 SQLGLOT_NAMES = {"duckdb": "duckdb", "postgresql": "postgres", "snowflake": "snowflake", "bigquery": "bigquery",
                  "trino": "trino"}
+FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})  # have `agg(x) FILTER (WHERE c)`
 
 
 def _duckdb() -> Dialect:

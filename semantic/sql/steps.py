@@ -21,13 +21,13 @@ from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Reach, Window
+from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
 from semantic.sql.tables import entity_source, qualified as _qualified
 from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
-
-FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
+from semantic.sql.waterfall import WATERFALL_RENDERERS
 
 
 @dataclass(frozen=True)
@@ -254,4 +254,5 @@ RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
     Combine: combine, Compute: compute, Window: window,
     StateAt: state_at, Changes: changes, Intervals: intervals, StateEach: state_each,
+    **WATERFALL_RENDERERS,
 }

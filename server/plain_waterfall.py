@@ -1,0 +1,100 @@
+"""`GET /waterfall.json` and `GET /waterfall.csv`: the pipeline waterfall for tools that cannot speak GraphQL.
+
+Parameters mirror `semantic waterfall`'s flags (from, to, close_range or close_from/close_to, by, where,
+deals, history, amount, close_date); the question is built by the same function the CLI uses, and the
+answer, errors and headers follow /query.csv|json (server/plain_http.py): same slots, same version stamp,
+same error shape and statuses. An unknown or doubled parameter is an error, never ignored.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from typing import Callable
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import QueryParams
+from starlette.responses import Response
+
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.layer import SemanticLayer
+from semantic.result import Result
+from semantic.waterfall import waterfall_question
+from server.plain_http import TRUNCATED_HEADER, csv_cell, error_response
+from server.questions import QuestionSlots, run_blocking
+from server.router import VERSION_HEADER
+from server.state import ServedRef
+from server.types.result import to_json
+
+PREFIX = "/waterfall"  # /waterfall.csv, /waterfall.json: behind the token like /query.*
+LISTS = ("by", "where")  # repeatable (by also comma-separated)
+SINGLE = ("from", "to", "close_range", "close_from", "close_to", "deals", "history", "amount", "close_date")
+
+
+def _params(params: QueryParams) -> dict[str, list[str]]:
+    for name in params.keys():
+        if name not in LISTS + SINGLE:
+            raise SemanticError("E_BAD_REQUEST", f"unknown parameter '{name}'" + did_you_mean(name, LISTS + SINGLE),
+                                known_names_hint("parameters", LISTS + SINGLE))
+    out = {name: [v.strip() for v in params.getlist(name) if v.strip()] for name in LISTS + SINGLE}
+    out["by"] = [p.strip() for v in out["by"] for p in v.split(",") if p.strip()]
+    for name in SINGLE:
+        if len(set(out[name])) > 1:
+            raise SemanticError("E_BAD_REQUEST", f"parameter '{name}' was given {len(set(out[name]))} different "
+                                "values", f"give '{name}' once")
+    return out
+
+
+def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> Result:
+    p = _params(params)
+    one = {name: (p[name] or [None])[0] for name in SINGLE}
+    question = waterfall_question(one["from"], one["to"], one["close_range"], one["close_from"], one["close_to"],
+                                  p["by"], p["where"], one["deals"], one["history"], one["amount"],
+                                  one["close_date"])
+    return layer.waterfall(question, cancel)
+
+
+def as_csv(result: Result) -> Response:
+    names = [c.name for c in result.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(names)
+    writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="waterfall.csv"'})
+
+
+def as_json(result: Result) -> Response:
+    body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label, "note": c.note}
+                        for c in result.columns],
+            "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
+            "version": result.version, "truncated": result.truncated}
+    return Response(json.dumps(body), media_type="application/json")
+
+
+def waterfall_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
+    router = APIRouter()
+
+    async def answer(request: Request, render: Callable[[Result], Response]) -> Response:
+        served = ref.current  # read once: this request answers from this version to the end
+        try:
+            result = await run_blocking(lambda cancel: ask(served.layer, request.query_params, cancel), slots,
+                                        request.is_disconnected)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
+            response = error_response(exc, slots.retry_after_s)
+        else:
+            response = render(result)
+            response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+        response.headers[VERSION_HEADER] = served.version
+        return response
+
+    @router.get(f"{PREFIX}.csv", include_in_schema=False)
+    async def waterfall_csv(request: Request) -> Response:
+        return await answer(request, as_csv)
+
+    @router.get(f"{PREFIX}.json", include_in_schema=False)
+    async def waterfall_json(request: Request) -> Response:
+        return await answer(request, as_json)
+
+    return router
