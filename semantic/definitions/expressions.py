@@ -20,7 +20,7 @@ from semantic.definitions.sql_policy import STATEMENT_NODES, NotAllowed, check_f
 
 READ_DIALECT = "duckdb"
 STAGE_FUNCTIONS = frozenset({"stage_probability", "stage_forecast_category", "stage_order", "stage_is_closed",
-                             "stage_is_won"})
+                             "stage_is_won", "stage_stale_after_days"})
 FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
     exp.Select, exp.Subquery, exp.Union, exp.Placeholder, exp.Parameter, exp.Star, *STATEMENT_NODES,
 )

@@ -55,6 +55,10 @@ class Stage(Model):
     forecast_category: ForecastCategory
     is_closed: bool = False
     is_won: bool = False
+    stale_after_days: int | None = Field(
+        None, gt=0, le=3650, description="Days an open deal may sit in this stage with no stage change and no "
+                                         "linked activity before it counts as stale (deal hygiene); defaults "
+                                         "to calendar.stale_after_days. Meaningless on a closed stage.")
 
 
 # --- metrics.yaml -----------------------------------------------------------------------------------------
@@ -63,6 +67,9 @@ class Calendar(Model):
     fiscal_year_start_month: int = Field(1, ge=1, le=12, description="1 = January (calendar year).")
     week_start: Literal["monday", "sunday"] = "monday"
     timezone: str = Field("UTC", description="IANA zone used for relative ranges such as 'this_quarter'.")
+    stale_after_days: int = Field(14, gt=0, le=3650, description="Days with no stage change and no linked "
+                                  "activity after which an open deal is stale, for stages that set no "
+                                  "`stale_after_days` of their own.")
 
 
 class Join(Model):

@@ -126,7 +126,7 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
                     order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)
-    return Plan(final, _columns(question.grain, dims, metric_outputs, notes))
+    return Plan(final, _columns(question.grain, dims, metric_outputs, notes), today)
 
 
 def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput],
