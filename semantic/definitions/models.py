@@ -94,6 +94,25 @@ class Measure(Described):
                                                           "placed in time by (overrides the entity's).")
 
 
+class History(Model):
+    """This entity's rows are the change log of another entity (`of`): the state of an `of` row at any instant
+    is read from them (semantic/plan/history.py); docs/definitions.md, "History entities"."""
+
+    of: Name = Field(description="The entity these rows are the change log of (it needs a primary_key).")
+    key: str = Field(description="Column of this entity holding the `of` entity's primary key.")
+    changed_at: str = Field(description="Column of this entity: when the change took effect.")
+    created_at: str = Field(description="Column of the `of` entity: a row created after an instant did not "
+                                        "exist at that instant.")
+    fields: dict[str, str] = Field(description="Column of the `of` entity -> SQL over a history row giving the "
+                                               "column's value after the change (e.g. `stage: to_stage`).",
+                                   min_length=1)
+    before: dict[str, str] = Field({}, description="Column of the `of` entity -> SQL over a history row giving "
+                                                   "its value before the change (used before the first change).")
+    tie_break: tuple[str, ...] = Field((), description="Columns of this entity ordering changes with equal "
+                                                       "`changed_at` (the greatest is the later); without them "
+                                                       "the documented default order applies.")
+
+
 class Entity(Described):
     table: str | None = Field(None, description="Table (optionally schema.table) holding one row per "
                                                 "entity instance.")
@@ -109,6 +128,8 @@ class Entity(Described):
     joins: dict[Name, Join] = {}
     dimensions: dict[Name, Dimension] = {}
     measures: dict[Name, Measure] = {}
+    history: History | None = Field(None, description="Declares this entity as the change log of another, so "
+                                                      "questions on that entity can be asked as of an instant.")
 
 
 class MetricBase(Described):

@@ -56,6 +56,11 @@ class Read(Step):
     entity: str
     alias: str
     columns: tuple[ReadColumn, ...]
+    source: Step | None = None  # a step with the entity's columns read instead of its table (its state as of)
+
+    @property
+    def inputs(self) -> tuple[Step, ...]:
+        return (self.source,) if self.source is not None else ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -64,7 +69,8 @@ class Read(Step):
     def describe(self) -> str:
         shown = dict.fromkeys(c.about for c in self.columns if c.about)
         alias = f" as {self.alias}" if self.alias != self.entity else ""
-        return f"read {self.entity} rows{alias}" + (f" for {', '.join(shown)}" if shown else "")
+        state = " as of the instant" if self.source is not None else ""
+        return f"read {self.entity} rows{state}{alias}" + (f" for {', '.join(shown)}" if shown else "")
 
 
 @dataclass(frozen=True)

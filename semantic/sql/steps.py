@@ -15,17 +15,17 @@ from typing import Callable, Union
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlglot import exp
 
-from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
 from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
+from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Reach, Window
-from semantic.sql.dialects import SQLGLOT_NAMES
 from semantic.sql.filters import filter_sql, within_days
-from semantic.sql.render import needs_quotes, render, render_formula
+from semantic.sql.history import changes, intervals, state_at, state_each
+from semantic.sql.render import render, render_formula
+from semantic.sql.tables import entity_source, qualified as _qualified
 from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
 
 FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
@@ -59,22 +59,6 @@ class Context:
         return sa.table(step.name, *[sa.column(c) for c in step.outputs])
 
 
-def _qualified(alias: str, column: str, dialect: str) -> ColumnElement:
-    node = exp.column(column, table=exp.to_identifier(alias, quoted=needs_quotes(alias, dialect)),
-                      quoted=needs_quotes(column, dialect))
-    return sa.literal_column(node.sql(dialect=SQLGLOT_NAMES[dialect]))
-
-
-def entity_source(defs: Definitions, entity_name: str, alias: str, dialect: str) -> sa.FromClause:
-    entity = defs.entities[entity_name]
-    if entity.table:
-        schema, _, name = entity.table.rpartition(".")
-        return sa.table(name, schema=schema or None).alias(alias)
-    tree, columns = parse_select(entity.sql or "")
-    text = tree.sql(dialect=SQLGLOT_NAMES[dialect])
-    return sa.text(text).columns(*[sa.column(c) for c in columns]).subquery(alias)
-
-
 def _read_column(ctx: Context, step: Read, column: ReadColumn) -> ColumnElement:
     if column.key:
         return _qualified(step.alias, column.texts[0], ctx.dialect)
@@ -84,7 +68,10 @@ def _read_column(ctx: Context, step: Read, column: ReadColumn) -> ColumnElement:
 
 
 def read(ctx: Context, step: Read) -> Rows:
-    return Rows(entity_source(ctx.defs, step.entity, step.alias, ctx.dialect),
+    """The entity's table, or the step it is read from instead (its rows as of an instant)."""
+    source = ctx.table(step.source).alias(step.alias) if step.source is not None else \
+        entity_source(ctx.defs, step.entity, step.alias, ctx.dialect)
+    return Rows(source,
                 {c.name: _read_column(ctx, step, c) for c in step.columns}, ())
 
 
@@ -269,4 +256,5 @@ ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
     Combine: combine, Compute: compute, Window: window,
+    StateAt: state_at, Changes: changes, Intervals: intervals, StateEach: state_each,
 }

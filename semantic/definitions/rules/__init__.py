@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (entities, expressions, glossary, metrics, names, quality, saved_queries,
-                                        stages)
+from semantic.definitions.rules import (entities, expressions, glossary, history, metrics, names, quality,
+                                        saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -18,6 +18,7 @@ RULES: tuple[Rule, ...] = (
     *names.RULES,
     *entities.RULES,
     *expressions.RULES,
+    *history.RULES,
     *glossary.RULES,
     *stages.RULES,
     *metrics.RULES,

@@ -170,6 +170,12 @@ class Context:
                     if text is not None:
                         sites.append(ExprSite(ename, text, d.where_value("entities", ename, "measures", mname, key),
                                               f"measure '{mname}' ({key})"))
+            if ent.history is not None:
+                for section in ("fields", "before"):
+                    for column, text in getattr(ent.history, section).items():
+                        sites.append(ExprSite(ename, text, d.where_value("entities", ename, "history", section,
+                                                                          column),
+                                              f"history {section} '{column}' of '{ename}'"))
         for tname, term in d.terms.items():
             if term.filter is not None and term.entity:
                 sites.append(ExprSite(term.entity, term.filter, d.where_value("terms", tname, "filter"),

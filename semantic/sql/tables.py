@@ -1,0 +1,31 @@
+"""Where a step's rows come from: an entity's table (or derived SELECT) under an alias, and its columns.
+
+Shared by the step renderers (steps.py) and the history renderers (history.py), which read the same tables.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlglot import exp
+
+from semantic.definitions.expressions import parse_select
+from semantic.definitions.project import Definitions
+from semantic.sql.dialects import SQLGLOT_NAMES
+from semantic.sql.render import needs_quotes
+
+
+def qualified(alias: str, column: str, dialect: str) -> ColumnElement:
+    """`alias.column`, each quoted only where the dialect needs it (as SQLAlchemy quotes the alias)."""
+    node = exp.column(column, table=exp.to_identifier(alias, quoted=needs_quotes(alias, dialect)),
+                      quoted=needs_quotes(column, dialect))
+    return sa.literal_column(node.sql(dialect=SQLGLOT_NAMES[dialect]))
+
+
+def entity_source(defs: Definitions, entity_name: str, alias: str, dialect: str) -> sa.FromClause:
+    entity = defs.entities[entity_name]
+    if entity.table:
+        schema, _, name = entity.table.rpartition(".")
+        return sa.table(name, schema=schema or None).alias(alias)
+    tree, columns = parse_select(entity.sql or "")
+    text = tree.sql(dialect=SQLGLOT_NAMES[dialect])
+    return sa.text(text).columns(*[sa.column(c) for c in columns]).subquery(alias)
