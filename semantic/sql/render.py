@@ -18,8 +18,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlglot import exp
 
 from semantic.definitions.expressions import parse_scalar
-from semantic.definitions.models import Entity, Stage
+from semantic.definitions.models import Entity
 from semantic.definitions.project import Definitions
+from semantic.definitions.stage_functions import stage_case
 from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for
 
 
@@ -36,28 +37,14 @@ def needs_quotes(name: str, dialect: str) -> bool:
     return bool(dialect_for(dialect).identifier_preparer._requires_quotes(name))
 
 
-def _stage_case(arg: exp.Expression, stages: tuple[Stage, ...], function: str, stale_default: int) -> exp.Expression:
-    values = {
-        "stage_probability": lambda i, s: exp.Literal.number(s.probability),
-        "stage_forecast_category": lambda i, s: exp.Literal.string(s.forecast_category),
-        "stage_order": lambda i, s: exp.Literal.number(i + 1),
-        "stage_is_closed": lambda i, s: exp.Boolean(this=s.is_closed),
-        "stage_is_won": lambda i, s: exp.Boolean(this=s.is_won),
-        "stage_stale_after_days": lambda i, s: exp.Null() if s.is_closed
-        else exp.Literal.number(s.stale_after_days or stale_default),
-    }[function]
-    ifs = [exp.If(this=exp.Literal.string(s.name), true=values(i, s)) for i, s in enumerate(stages)]
-    return exp.Case(this=arg, ifs=ifs, default=exp.Null())
-
-
-def _today_literal(today: date) -> exp.Expression:
+def today_literal(today: date) -> exp.Expression:
+    """The layer's today as `CAST('YYYY-MM-DD' AS DATE)`: a date the layer computed, never text a user typed."""
     return exp.Cast(this=exp.Literal.string(today.isoformat()), to=exp.DataType.build("date"))
 
 
 def _qualify(tree: exp.Expression, alias: str, entity: Entity, defs: Definitions, dialect: str,
              expand_dimensions: bool, today: date | None) -> exp.Expression:
     quoted = needs_quotes(alias, dialect)
-    stages = defs.stages
 
     def visit(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and not node.table:
@@ -70,9 +57,9 @@ def _qualify(tree: exp.Expression, alias: str, entity: Entity, defs: Definitions
         if isinstance(node, exp.Anonymous) and node.name.lower().startswith("stage_"):
             arg = node.expressions[0].copy() if node.expressions else exp.Null()
             arg = _qualify(arg, alias, entity, defs, dialect, expand_dimensions, today)
-            return _stage_case(arg, stages, node.name.lower(), defs.calendar.stale_after_days)
+            return stage_case(arg, defs.stages, node.name.lower(), defs.calendar.stale_after_days)
         if today is not None and isinstance(node, exp.CurrentDate):  # sqlglot reads today() as this too
-            return _today_literal(today)
+            return today_literal(today)
         return node
 
     return tree.transform(visit)

@@ -70,7 +70,7 @@ def _read_column(ctx: Context, step: Read, column: ReadColumn) -> ColumnElement:
 def read(ctx: Context, step: Read) -> Rows:
     """The entity's table, or the step it is read from instead (its rows as of an instant)."""
     source = ctx.table(step.source).alias(step.alias) if step.source is not None else \
-        entity_source(ctx.defs, step.entity, step.alias, ctx.dialect)
+        entity_source(ctx.defs, step.entity, step.alias, ctx.dialect, ctx.today)
     return Rows(source,
                 {c.name: _read_column(ctx, step, c) for c in step.columns}, ())
 
