@@ -20,7 +20,8 @@ STAGE_VALUES: dict[str, StageValue] = {
     "stage_order": lambda i, s, d: exp.Literal.number(i + 1),
     "stage_is_closed": lambda i, s, d: exp.Boolean(this=s.is_closed),
     "stage_is_won": lambda i, s, d: exp.Boolean(this=s.is_won),
-    "stage_stale_after_days": lambda i, s, d: exp.Null() if s.is_closed else exp.Literal.number(s.stale_after_days or d),
+    "stage_stale_after_days": lambda i, s, d: exp.Null() if s.is_closed
+    else exp.Literal.number(s.stale_after_days or d),
 }
 
 

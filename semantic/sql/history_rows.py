@@ -29,6 +29,11 @@ def _q(name: str) -> str:
     return exp.to_identifier(name, quoted=True).sql(dialect=READ_DIALECT)
 
 
+def _text(value: str) -> str:
+    """A glossary value (a stage name) as a SQL string literal, quotes escaped by sqlglot."""
+    return exp.Literal.string(value).sql(dialect=READ_DIALECT)
+
+
 def _source(entity: m.Entity) -> str:
     if entity.table:
         return ".".join(_q(part) for part in entity.table.split("."))
@@ -86,25 +91,26 @@ class HistoryRows:
 
     def _progress_order(self, column: str) -> str:
         """The stage's position when reaching it is progress (an open or the won stage); null for a lost one."""
-        whens = " ".join(f"when '{s.name}' then {i + 1}" for i, s in enumerate(self.defs.stages)
+        whens = " ".join(f"when {_text(s.name)} then {i + 1}" for i, s in enumerate(self.defs.stages)
                          if not s.is_closed or s.is_won)
         return f"case {column} {whens} else null end"
 
     def spells(self) -> str:
-        names = " ".join(f"when {i + 1} then '{s.name}'" for i, s in enumerate(self.defs.stages))
-        by_key = "partition by k order by seq"
+        names = " ".join(f"when {i + 1} then {_text(s.name)}" for i, s in enumerate(self.defs.stages))
+        by_key = "partition by k order by seq asc nulls first"  # spelt out: no engine needs to translate it
         entries = (f"select k, changed_at, stage, seq from (select k, changed_at, stage, seq, "
                    f"row_number() over ({by_key}) as n, lag(stage) over ({by_key}) as prior "
                    f"from ({self._states()}) as states) as s where n = 1 or stage is distinct from prior")
         spells = (f"select k, stage, changed_at as entered_at, lead(changed_at) over ({by_key}) as exited_at, "
                   f"lag(stage) over ({by_key}) as previous_stage, lead(stage) over ({by_key}) as next_stage, "
-                  f"row_number() over (partition by k, stage order by seq) as entry_number, "
+                  f"row_number() over (partition by k, stage order by seq asc nulls first) as entry_number, "
                   f"row_number() over ({by_key}) as spell_number, "
                   f"max({self._progress_order('stage')}) over ({by_key} rows between current row and unbounded "
                   f"following) as furthest from ({entries}) as e")
         spell_id = "cast(k as varchar) || ':' || cast(spell_number as varchar)"
-        return (f"select k as {_q(self.history.key)}, {spell_id} as spell_id, stage, entered_at, exited_at, previous_stage, next_stage, "
-                f"entry_number, date_diff('day', cast(entered_at as date), cast(exited_at as date)) as days_in_stage, "
+        return (f"select k as {_q(self.history.key)}, {spell_id} as spell_id, stage, entered_at, exited_at, "
+                f"previous_stage, next_stage, entry_number, "
+                f"date_diff('day', cast(entered_at as date), cast(exited_at as date)) as days_in_stage, "
                 f"case furthest {names} else null end as furthest_stage from ({spells}) as spells")
 
     def changes(self) -> str:

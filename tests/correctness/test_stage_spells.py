@@ -130,3 +130,16 @@ def test_demo_spells_against_hand_sql(demo_layer: SemanticLayer) -> None:
     assert row["stage_entries"] == entries
     assert row["stage_entries"] - row["stage_exits"] == deals
     assert row["avg_days_in_stage"] == pytest.approx(days)
+
+
+def test_graphql_answers_through_the_normal_query_path(history_layer: SemanticLayer) -> None:
+    """The API has nothing special for spells: the entries of each rep, as in the fixture's table (Ada 201 4,
+    203 3, 205 2, 207 1; Bo 202 5, 204 3, 206 1, 208 3)."""
+    from server.app import create_app
+    from server.auth import TokenAuth
+    from server.settings import ServerSettings
+    from tests.server.conftest import data, post
+
+    app = create_app(REPO_ROOT, history_layer.database_url, ServerSettings(), auth=TokenAuth())
+    rows = data(post(app, """{ query(metrics: [stage_entries], dimensions: ["rep.name"]) { rows } }"""))["query"]["rows"]
+    assert by(rows, "rep.name", "stage_entries") == {"Ada": 10, "Bo": 12}
