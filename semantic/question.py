@@ -6,6 +6,7 @@ are always carried as data (bound parameters), never pasted into SQL.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Literal
 
 import sqlglot
@@ -27,6 +28,7 @@ MAX_WHERE_LENGTH = 20_000  # characters: room for an `in` list of a thousand val
 
 
 Compare = Literal["previous_period", "same_period_last_year"]
+AsOfEach = Literal["end", "start"]
 
 
 class Question(Model):
@@ -42,6 +44,12 @@ class Question(Model):
         None, description="Add <metric>__previous and <metric>__change_pct columns for every metric.")
     like_for_like: bool = Field(True, description="False compares the period holding today with the whole "
                                                   "earlier period, in every comparison of the question.")
+    as_of: date | datetime | None = Field(
+        None, description="Answer from the rows as they stood at this instant, rebuilt from their change log: a "
+                          "date means the end of that day, a timestamp that moment (UTC when it has no zone).")
+    as_of_each: AsOfEach | None = Field(
+        None, description="A series: each period of the grain over the time range answered from the rows as they "
+                          "stood at its end (or start: the end of the day before it).")
 
     @classmethod
     def from_saved(cls, saved: SavedQuery, **overrides: Any) -> "Question":

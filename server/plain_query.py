@@ -15,14 +15,16 @@ from starlette.datastructures import QueryParams
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
-from semantic.question import Compare, Question, parse_where
+from semantic.question import AsOfEach, Compare, Question, parse_where
 
 LISTS = ("metrics", "by", "order_by")  # repeatable, and comma-separated within one value
 REPEATED = ("where",)  # repeatable only: a filter's values may themselves contain commas
-SINGLE = ("grain", "from", "to", "range", "limit", "time_dimension", "saved", "compare", "like_for_like")
+SINGLE = ("grain", "from", "to", "range", "limit", "time_dimension", "saved", "compare", "like_for_like", "as_of",
+          "as_of_each")
 PARAMETERS = LISTS + REPEATED + SINGLE
 GRAINS = typing.get_args(Grain)
 COMPARES = typing.get_args(Compare)
+AS_OF_EACH = typing.get_args(AsOfEach)
 EXAMPLE = "/query.csv?metrics=bookings,win_rate&by=account.segment&grain=quarter&from=2024-01-01"
 WHERE_EXAMPLE = ("example: where=account.segment = 'Enterprise' and opportunity.amount > 1000 "
                  "(URL-encoded; curl -G --data-urlencode does it)")
@@ -62,9 +64,9 @@ def _limit(text: str | None) -> int | None:
     return int(text)
 
 
-def _compare(text: str | None) -> str | None:
-    if text is not None and text not in COMPARES:
-        raise _bad(f"unsupported compare '{text}'" + did_you_mean(text, COMPARES), f"use one of: {', '.join(COMPARES)}")
+def _choice(text: str | None, name: str, allowed: tuple[str, ...]) -> str | None:
+    if text is not None and text not in allowed:
+        raise _bad(f"unsupported {name} '{text}'" + did_you_mean(text, allowed), f"use one of: {', '.join(allowed)}")
     return text
 
 
@@ -122,8 +124,10 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question:
         "time_dimension": _single(params, "time_dimension"),
         "order_by": [_order(o) for o in _values(params, "order_by")] or None,
         "limit": _limit(_single(params, "limit")),
-        "compare": _compare(_single(params, "compare")),
+        "compare": _choice(_single(params, "compare"), "compare", COMPARES),
         "like_for_like": _flag(_single(params, "like_for_like"), "like_for_like"),
+        "as_of": _single(params, "as_of"),
+        "as_of_each": _choice(_single(params, "as_of_each"), "as_of_each", AS_OF_EACH),
     }
     saved_name = _single(params, "saved")
     if saved_name is not None:

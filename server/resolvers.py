@@ -31,7 +31,7 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
                   time_range: TimeRangeInput | None = None, filters: list[FilterInput] | None = None,
                   order_by: list[OrderByInput] | None = None, limit: int | None = None,
                   time_dimension: str | None = None, compare: Any = None,
-                  like_for_like: bool = True) -> dict[str, Any]:
+                  like_for_like: bool = True, as_of: str | None = None, as_of_each: Any = None) -> dict[str, Any]:
     """Arguments as the plain data `Question` validates (None means 'not given')."""
     data: dict[str, Any] = {
         "metrics": tuple(name_of(m) for m in metrics),
@@ -44,6 +44,8 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
         "limit": limit,
         "compare": name_of(compare) if compare is not None else None,
         "like_for_like": None if like_for_like else False,
+        "as_of": as_of,
+        "as_of_each": name_of(as_of_each) if as_of_each is not None else None,
     }
     return {k: v for k, v in data.items() if v is not None}
 

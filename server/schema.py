@@ -9,7 +9,7 @@ Clients sending variables pass enum values as plain JSON strings, so nothing cha
 must see the generated enum types themselves, not their names.)
 """
 import enum
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping
 
 import strawberry
 from strawberry.extensions import (AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter,
@@ -23,7 +23,7 @@ from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
 from server.settings import ServerSettings
 from server.types.entity import Dimension, Entity
-from server.types.inputs import Compare, FilterInput, Grain, OrderByInput, TimeRangeInput
+from server.types.inputs import AsOfEach, Compare, FilterInput, Grain, OrderByInput, TimeRangeInput
 from server.types.metric import Metric
 from server.types.result import QueryResult
 from server.types.saved_query import SavedQuery
@@ -106,9 +106,13 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
             filters: list[FilterInput] | None = None, order_by: list[OrderByInput] | None = None,
             limit: int | None = None, time_dimension: str | None = None, compare: Compare | None = None,
             like_for_like: bool = True,
+            as_of: Annotated[str | None, strawberry.argument(description=(
+                "Answer from the rows as they stood at this instant, rebuilt from their change log: YYYY-MM-DD "
+                "(the end of that day) or an ISO timestamp (UTC without a zone)."))] = None,
+            as_of_each: AsOfEach | None = None,
         ) -> QueryResult:
             data = resolvers.question_data(metrics, dimensions, grain, time_range, filters, order_by, limit,
-                                           time_dimension, compare, like_for_like)
+                                           time_dimension, compare, like_for_like, as_of, as_of_each)
             return await resolvers.run_question(info.context, Question.model_validate(data))
 
         @strawberry.field(description="Run a saved question; timeRange replaces its range, filters are "

@@ -18,6 +18,7 @@ from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
+from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
 from semantic.question import Question, parse_where
 from semantic.result import Result
@@ -25,6 +26,7 @@ from semantic.result import Result
 
 Grain = Enum("Grain", {name: name for name in GRAINS}, type=str)  # type: ignore[misc]
 Compare = Enum("Compare", {name: name for name in get_args(CompareLiteral)}, type=str)  # type: ignore[misc]
+AsOfEach = Enum("AsOfEach", {name: name for name in get_args(AsOfEachLiteral)}, type=str)  # type: ignore[misc]
 
 
 class OutputFormat(str, Enum):
@@ -47,6 +49,10 @@ CompareOption = typer.Option(None, "--compare", help="previous_period or same_pe
                              "<metric>__previous and <metric>__change_pct columns.")
 WholeOption = typer.Option(False, "--whole-periods", help="Compare the period holding today with the whole "
                            "earlier period (default: the same days of it, like for like).")
+AsOfOption = typer.Option(None, "--as-of", help="Answer from the rows as they stood at this instant, rebuilt from "
+                          "their change log: YYYY-MM-DD (the end of that day) or YYYY-MM-DDTHH:MM:SS.")
+AsOfEachOption = typer.Option(None, "--as-of-each", help="end or start: a series, each period of --grain over "
+                              "the time range answered as the rows stood at its end (or start).")
 SavedOption = typer.Option(None, "--saved", help="Run a saved query from metrics.yaml (other flags override).")
 
 
@@ -63,7 +69,8 @@ def _open(project: Path, database: str | None, today: str | None, settings: list
 def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], grain: Grain | None,
               start: str | None, end: str | None, relative: str | None, where: list[str],
               time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None,
-              compare: Compare | None = None, whole_periods: bool = False) -> Question:
+              compare: Compare | None = None, whole_periods: bool = False, as_of: str | None = None,
+              as_of_each: AsOfEach | None = None) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     order = [_order(o) for o in order_by]
@@ -71,7 +78,8 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
                                  "time_range": time_range, "time_dimension": time_dimension,
                                  "order_by": order or None, "limit": limit,
                                  "compare": compare.value if compare else None,
-                                 "like_for_like": False if whole_periods else None}
+                                 "like_for_like": False if whole_periods else None, "as_of": as_of,
+                                 "as_of_each": as_of_each.value if as_of_each else None}
     if saved:
         query = layer.saved_query(saved)
         if metrics:
@@ -114,6 +122,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
                     saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                     compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
+                    as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
                                                                      "trino (default: the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
@@ -124,7 +133,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
 
     def run() -> None:
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved, compare, whole_periods)
+                             limit, saved, compare, whole_periods, as_of, as_of_each)
         compiled = layer.compile(question, dialect)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
@@ -145,6 +154,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   order_by: list[str] = OrderOption, limit: Optional[int] = LimitOption,
                   saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                   compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
+                  as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
                   setting: list[str] = SettingOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
@@ -153,7 +163,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
 
     def run() -> Result:
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved, compare, whole_periods)
+                             limit, saved, compare, whole_periods, as_of, as_of_each)
         return layer.query(question)
 
     result = _guard(run)

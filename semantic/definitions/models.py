@@ -279,6 +279,10 @@ class SavedQuery(Described):
     filters: tuple[Filter, ...] = ()
     order_by: tuple[OrderBy, ...] = ()
     limit: int | None = Field(None, ge=1)
+    as_of: date | datetime | None = Field(None, description="Answer from the rows as they stood at this instant "
+                                                            "(a date: the end of that day).")
+    as_of_each: Literal["end", "start"] | None = Field(None, description="A series: each period answered as the "
+                                                                         "rows stood at its end (or start).")
 
 
 # --- one file ---------------------------------------------------------------------------------------------

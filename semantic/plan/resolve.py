@@ -10,6 +10,7 @@ from datetime import date
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph, split_dimension_ref
+from semantic.plan.as_of import as_of_log, as_of_notes, as_of_state, series_range
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
 from semantic.plan.filters import resolve_filter, stage_names
@@ -78,6 +79,8 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         output = MetricOutput(name, metric.label, metric.format, output_type(defs, name), tree)
         metric_outputs += [output] + (compare_outputs(formulas, output, question.compare) if question.compare else [])
     notes = {m.name: comparison_note(formulas, m, today, defs.calendar) for m in metric_outputs}
+    log = as_of_log(defs, question, formulas, today)
+    time_range = series_range(question, time_range, today) if log else time_range
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
     filter_dims = [dimension_use(defs, f.dimension) for f in question.filters]
     filters = tuple(resolve_filter(d, f, stage_names(defs, d)) for d, f in zip(filter_dims, question.filters))
@@ -100,12 +103,13 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
-    shared = SharedParts(dims, filters, question.grain, time_range, today)
     taken: set[str] = set()
     spine = None
     if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
         dates = tuple(periods(*time_range, question.grain, defs.calendar))
         spine = Spine(unique_name("spine", taken), question.grain, dates)
+    as_of = as_of_state(defs, log, question, spine, today, unique_name("as_of_state", taken)) if log else None
+    shared = SharedParts(dims, filters, question.grain, time_range, today, as_of.state if as_of else None)
     aggregates: list[Step] = []
     for (entity_name, tref, shift, reach), members in groups.items():
         tdim = time_dims[(entity_name, tref, shift, reach)]
@@ -126,12 +130,18 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
                     order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)
-    return Plan(final, _columns(question.grain, dims, metric_outputs, notes), today)
+    plan = Plan(final, ())
+    dim_notes: dict[str, str] = {}
+    if as_of is not None:
+        note, dim_notes = as_of_notes(defs, as_of, question, plan.steps, dims)
+        notes = dict.fromkeys(notes, note)
+    return Plan(final, _columns(question.grain, dims, metric_outputs, notes, dim_notes), today)
 
 
 def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput],
-             notes: dict[str, str | None]) -> tuple[Column, ...]:
+             notes: dict[str, str | None], dim_notes: dict[str, str]) -> tuple[Column, ...]:
     cols = [Column("period", "date", None, f"Period ({grain})")] if grain else []
-    cols += [Column(d.ref, DIMENSION_TYPES[d.dimension.type], None, d.dimension.label) for d in dims]
+    cols += [Column(d.ref, DIMENSION_TYPES[d.dimension.type], None, d.dimension.label, dim_notes.get(d.ref))
+             for d in dims]
     cols += [Column(m.name, m.type, m.format, m.label, notes[m.name]) for m in metrics]
     return tuple(cols)

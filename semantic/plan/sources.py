@@ -14,6 +14,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import (Bounds, days_after_today, last_day_moved_onto, period_start, reach_start,
                                    shift_back)
+from semantic.plan.history import AS_OF_PERIOD, StateEach
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
 from semantic.plan.model import DimensionUse, FilterUse
@@ -44,6 +45,7 @@ class SharedParts:
     grain: str | None
     time_range: Bounds | None
     today: date | None = None  # a like-for-like comparison stops today's period at today
+    as_of: Step | None = None  # the rows of the measures' entity as they stood (semantic/plan/as_of.py)
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -88,7 +90,10 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     for j in joins:
         add(j.target_alias, ReadColumn(PRIMARY_KEY, (j.step.target_key,), key=True))
         add(j.source_alias, ReadColumn(f"fk__{j.target_alias}", (j.step.foreign_key,), key=True))
-    if tdim is not None:
+    series = isinstance(q.as_of, StateEach)  # the period is the instant the rows are read at
+    if series:
+        add(entity, ReadColumn(TIME, (AS_OF_PERIOD,), key=True))
+    elif tdim is not None:
         add(alias_of[tdim.ref], ReadColumn(TIME, (tdim.dimension.expr or tdim.name,), False, about=tdim.ref))
     for d in q.dimensions + tuple(f.dimension for f in q.filters):
         add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref))
@@ -111,13 +116,13 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
 
     reads = {alias: Read(unique_name(f"{name}__rows" if alias == entity else f"{name}__{alias}", taken),
                          entity if alias == entity else _entity_of(joins, alias), alias,
-                         tuple(cols.values()))
+                         tuple(cols.values()), q.as_of if alias == entity else None)
              for alias, cols in columns.items()}
     step: Step = reads[entity]
     if joins:
         edges = tuple(JoinEdge(j.source_alias, j.step.role, reads[j.target_alias]) for j in joins)
         step = Join(unique_name(f"{name}__joined", taken), reads[entity], edges)
-    window, moved_back = q.time_range if tdim is not None else None, None
+    window, moved_back = q.time_range if tdim is not None and not series else None, None
     to_date = days_after_today(window, q.today, q.grain, defs.calendar) \
         if shift and shift[2] and window is not None and q.today is not None else None
     if shift and q.grain:

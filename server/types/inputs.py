@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 
 from semantic.definitions.models import FilterOp as FilterOpLiteral
 from semantic.definitions.models import Grain as GrainLiteral
+from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
 
 Grain = strawberry.enum(enum.Enum("Grain", {g: g for g in typing.get_args(GrainLiteral)}),
@@ -22,6 +23,9 @@ Grain = strawberry.enum(enum.Enum("Grain", {g: g for g in typing.get_args(GrainL
 Compare = strawberry.enum(enum.Enum("Compare", {c: c for c in typing.get_args(CompareLiteral)}),
                           description="The earlier period each metric is set beside (<metric>__previous, "
                                       "<metric>__change_pct).")
+AsOfEach = strawberry.enum(enum.Enum("AsOfEach", {c: c for c in typing.get_args(AsOfEachLiteral)}),
+                           description="A series read from the change log: each period as its rows stood at "
+                                       "its end, or at its start (the end of the day before).")
 FilterOp = strawberry.enum(enum.Enum("FilterOp", {o: o for o in typing.get_args(FilterOpLiteral)}),
                            description="eq, neq, gt, gte, lt, lte take `value`; in, not_in and between take "
                                        "`values`; is_null and not_null take neither; contains takes a text "

@@ -57,6 +57,8 @@ _PUSHES = ("select opportunity_id, close_date, previous from (select opportunity
 EXPECTED: dict[str, Expected] = {
     # open 111..115: 40k + 10k + 20k + 4k + 6k
     "open_pipeline": Expected(80_000, "select sum(amount) from opportunities where not is_closed"),
+    # open 111..115
+    "open_deals": Expected(5, "select count(*) from opportunities where not is_closed"),
     # 40k*0.8 + 10k*0.5 + 20k*0.25 + 4k*0.05 + 6k*0.10 = 32000 + 5000 + 5000 + 200 + 600
     "weighted_pipeline": Expected(
         42_800, f"select sum(amount * {STAGE_PROBABILITY}) from opportunities where not is_closed"),
