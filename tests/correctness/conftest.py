@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from semantic.layer import ExecutionSettings, SemanticLayer
-from tests.fixtures.history_ledger import TODAY as HISTORY_TODAY
-from tests.fixtures.history_ledger import load_history_ledger
+from tests.fixtures.stage_spells_ledger import TODAY as SPELLS_TODAY
+from tests.fixtures.stage_spells_ledger import load_spells_ledger
 from tests.fixtures.ledger_small import load_ledger
 from tests.support.postgres import fresh_database
 
@@ -61,11 +61,12 @@ def layer_with(extra_yaml: str, ledger_url: str, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session", params=["duckdb", "postgresql"])
-def history_layer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
-    """The starter project over tests/fixtures/history_ledger.py (stage spells and hygiene), today 2025-04-15."""
+def spells_layer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    """The starter project over tests/fixtures/stage_spells_ledger.py (stage spells and hygiene), today
+    2025-04-15."""
     if request.param == "duckdb":
-        url = f"duckdb:///{tmp_path_factory.mktemp('history_ledger') / 'ledger.duckdb'}"
+        url = f"duckdb:///{tmp_path_factory.mktemp('spells_ledger') / 'ledger.duckdb'}"
     else:
-        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_history_ledger")
-    load_history_ledger(url)
-    return SemanticLayer.open(REPO_ROOT, url, ExecutionSettings(today=HISTORY_TODAY))
+        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_spells_ledger")
+    load_spells_ledger(url)
+    return SemanticLayer.open(REPO_ROOT, url, ExecutionSettings(today=SPELLS_TODAY))

@@ -1,4 +1,4 @@
-"""Deal hygiene (stale, pushed, slipped, past due) against hand counts of tests/fixtures/history_ledger.py,
+"""Deal hygiene (stale, pushed, slipped, past due) against hand counts of tests.fixtures.stage_spells_ledger.py,
 on DuckDB and PostgreSQL, judged on the layer's today (2025-04-15 unless a test says otherwise).
 
 Thresholds from glossary.yaml: negotiation 7 days, every other open stage the calendar's default 14.
@@ -28,64 +28,64 @@ def _on(layer: SemanticLayer, today: date, project: Path = REPO_ROOT) -> Semanti
     return SemanticLayer.open(project, layer.database_url, ExecutionSettings(today=today))
 
 
-def test_stale_deals_and_pipeline(history_layer: SemanticLayer) -> None:
+def test_stale_deals_and_pipeline(spells_layer: SemanticLayer) -> None:
     """202 + 203 + 204 + 207: 2 000 + 4 000 + 6 000 + 3 500."""
-    assert ask(history_layer, "stale_deals", "stale_pipeline") == [{"stale_deals": 4, "stale_pipeline": 15_500}]
+    assert ask(spells_layer, "stale_deals", "stale_pipeline") == [{"stale_deals": 4, "stale_pipeline": 15_500}]
 
 
-def test_stale_deals_by_rep(history_layer: SemanticLayer) -> None:
+def test_stale_deals_by_rep(spells_layer: SemanticLayer) -> None:
     """Ada: 203, 207; Bo: 202, 204."""
-    rows = ask(history_layer, "stale_deals", "stale_pipeline", dimensions=("rep.name",))
+    rows = ask(spells_layer, "stale_deals", "stale_pipeline", dimensions=("rep.name",))
     assert by(rows, "rep.name", "stale_deals") == {"Ada": 2, "Bo": 2}
     assert by(rows, "rep.name", "stale_pipeline") == {"Ada": 7_500, "Bo": 8_000}
 
 
-def test_stale_deals_list(history_layer: SemanticLayer) -> None:
+def test_stale_deals_list(spells_layer: SemanticLayer) -> None:
     """The saved query lists the stale deals, longest untouched first."""
-    rows = history_layer.query(Question.from_saved(history_layer.saved_query("stale_deals_list"))).rows
+    rows = spells_layer.query(Question.from_saved(spells_layer.saved_query("stale_deals_list"))).rows
     assert [(r["opportunity.name"], r["rep.name"], r["deal_hygiene.stage"], r["deal_hygiene.days_since_touch"])
             for r in rows] == [("Deal 203", "Ada", "discovery", 54), ("Deal 204", "Bo", "proposal", 45),
                                ("Deal 207", "Ada", "proposal", 36), ("Deal 202", "Bo", "negotiation", 10)]
 
 
-def test_stale_is_judged_on_the_layers_today(history_layer: SemanticLayer) -> None:
+def test_stale_is_judged_on_the_layers_today(spells_layer: SemanticLayer) -> None:
     """On 2025-04-08 the activities of 04-14 and 04-20 have not happened: 202 was touched 3 days before
     (04-05), 206 last on its creation 02-15 (52 days): stale are 203, 204, 206, 207 = 4 000 + 6 000 +
     5 000 + 3 500. The SQL shows the day as a literal."""
-    earlier = _on(history_layer, date(2025, 4, 8))
+    earlier = _on(spells_layer, date(2025, 4, 8))
     assert ask(earlier, "stale_deals", "stale_pipeline") == [{"stale_deals": 4, "stale_pipeline": 18_500}]
     rows = ask(earlier, "stale_deals", dimensions=("opportunity.name",))
     assert set(by(rows, "opportunity.name", "stale_deals")) == {"Deal 203", "Deal 204", "Deal 206", "Deal 207"}
     assert "'2025-04-08'" in earlier.compile(Question(metrics=("stale_deals",))).sql
 
 
-def test_past_due(history_layer: SemanticLayer) -> None:
+def test_past_due(spells_layer: SemanticLayer) -> None:
     """Open and expected before 04-15: 202 (03-31), 204 (03-15); on 03-20 only 204."""
-    assert ask(history_layer, "past_due_deals", "past_due_pipeline") == [
+    assert ask(spells_layer, "past_due_deals", "past_due_pipeline") == [
         {"past_due_deals": 2, "past_due_pipeline": 8_000}]
-    assert ask(_on(history_layer, date(2025, 3, 20)), "past_due_deals", "past_due_pipeline") == [
+    assert ask(_on(spells_layer, date(2025, 3, 20)), "past_due_deals", "past_due_pipeline") == [
         {"past_due_deals": 1, "past_due_pipeline": 6_000}]
 
 
-def test_pushes(history_layer: SemanticLayer) -> None:
+def test_pushes(spells_layer: SemanticLayer) -> None:
     """Close date moved later: 201 on 02-10 (03-31 -> 04-30), 202 on 02-14 (02-28 -> 03-31), 207 on 03-25
     (03-31 -> 05-15) and 04-01 (05-15 -> 06-15). 201's amount edit and 208's pull-in are not pushes."""
-    assert total(history_layer, "pushes") == 4
-    rows = ask(history_layer, "pushes", dimensions=("opportunity.name",))
+    assert total(spells_layer, "pushes") == 4
+    rows = ask(spells_layer, "pushes", dimensions=("opportunity.name",))
     assert by(rows, "opportunity.name", "pushes") == {"Deal 201": 1, "Deal 202": 1, "Deal 207": 2}
-    rows = ask(history_layer, "pushes", grain="quarter", time_range={"from": "2025-01-01", "to": "2025-06-30"})
+    rows = ask(spells_layer, "pushes", grain="quarter", time_range={"from": "2025-01-01", "to": "2025-06-30"})
     assert by(rows, "period", "pushes") == {"2025-01-01": 3, "2025-04-01": 1}
 
 
-def test_slipped_deals(history_layer: SemanticLayer) -> None:
+def test_slipped_deals(spells_layer: SemanticLayer) -> None:
     """Out of Q1: 201 (to 04-30) and 207 (to 05-15); 202's push stays in Q1 and 207's second in Q2."""
-    rows = ask(history_layer, "slipped_deals", grain="quarter", time_range={"from": "2025-01-01", "to": "2025-06-30"})
+    rows = ask(spells_layer, "slipped_deals", grain="quarter", time_range={"from": "2025-01-01", "to": "2025-06-30"})
     assert by(rows, "period", "slipped_deals") == {"2025-01-01": 2, "2025-04-01": 0}
 
 
 @pytest.mark.parametrize("threshold, stale", [(10, {"Deal 202", "Deal 203", "Deal 204", "Deal 207"}),
                                               (11, {"Deal 203", "Deal 204", "Deal 207"})])
-def test_stage_threshold_boundary(history_layer: SemanticLayer, tmp_path_factory: pytest.TempPathFactory,
+def test_stage_threshold_boundary(spells_layer: SemanticLayer, tmp_path_factory: pytest.TempPathFactory,
                                   threshold: int, stale: set[str]) -> None:
     """202 (negotiation) was last touched exactly 10 days before today: stale at a threshold of 10 days, not
     at 11."""
@@ -95,6 +95,6 @@ def test_stage_threshold_boundary(history_layer: SemanticLayer, tmp_path_factory
     assert text.count("    stale_after_days: 7\n") == 1
     (project / "glossary.yaml").write_text(text.replace("    stale_after_days: 7\n",
                                                         f"    stale_after_days: {threshold}\n"))
-    changed = _on(history_layer, date(2025, 4, 15), project)
+    changed = _on(spells_layer, date(2025, 4, 15), project)
     rows = ask(changed, "stale_deals", dimensions=("opportunity.name",))
     assert set(by(rows, "opportunity.name", "stale_deals")) == stale

@@ -163,6 +163,13 @@ EXPECTED: dict[str, Expected] = {
     "avg_days_in_stage": Expected(300 / 6, "select avg(d) from (select cast(lead(changed_at) over (partition by "
                                            "opportunity_id order by changed_at) as date) - cast(changed_at as date) "
                                            "as d from opportunity_stage_history) x where d is not null"),
+    # open deals' current spells up to 2025-11-15: 111 negotiation since Nov 1 (14 days), 112 proposal since
+    # its creation Aug 15 (92), 113 discovery since Oct 1 (45), 114 prospecting since Nov 1 (14), 115
+    # qualification since Jul 1 (137)
+    "avg_days_in_current_stage": Expected(302 / 5, "select avg(date '2025-11-15' - cast(coalesce((select "
+                                                   "max(changed_at) from opportunity_stage_history h where "
+                                                   "h.opportunity_id = o.opportunity_id), o.created_at) as date)) "
+                                                   "from opportunities o where not is_closed"),
     # qualification: only 115, which never got further
     "qualification_to_proposal_cohort": Expected(0.0, _COHORT.format(a="'qualification'", b=_PROPOSAL_OR_BEYOND)),
     # proposal: 101 (won later), 111 (negotiation), 112 (no history, still in proposal)
