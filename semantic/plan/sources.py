@@ -75,7 +75,9 @@ def conditions(defs: Definitions, need: MeasureNeed) -> tuple[str, ...]:
 
 def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: SharedParts, taken: set[str]) -> Aggregate:
     entity, tdim, shift = source.entity, source.time_dimension, source.shift
-    name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_totals"
+    series = isinstance(q.as_of, StateEach)  # the period is the instant the rows are read at, not a time axis
+    tdim = None if series else tdim
+    name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_as_of_each_{q.grain}" if series else f"{entity}_totals"
     name += (f"_{shift[0]}_{shift[1]}s_before{'' if shift[2] else '_whole'}" if shift else "") + source.label
     uses = [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
         [(f.dimension, f"filter on '{f.dimension.ref}'") for f in q.filters] + \
@@ -90,7 +92,6 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     for j in joins:
         add(j.target_alias, ReadColumn(PRIMARY_KEY, (j.step.target_key,), key=True))
         add(j.source_alias, ReadColumn(f"fk__{j.target_alias}", (j.step.foreign_key,), key=True))
-    series = isinstance(q.as_of, StateEach)  # the period is the instant the rows are read at
     if series:
         add(entity, ReadColumn(TIME, (AS_OF_PERIOD,), key=True))
     elif tdim is not None:
@@ -122,7 +123,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     if joins:
         edges = tuple(JoinEdge(j.source_alias, j.step.role, reads[j.target_alias]) for j in joins)
         step = Join(unique_name(f"{name}__joined", taken), reads[entity], edges)
-    window, moved_back = q.time_range if tdim is not None and not series else None, None
+    window, moved_back = q.time_range if tdim is not None else None, None
     to_date = days_after_today(window, q.today, q.grain, defs.calendar) \
         if shift and shift[2] and window is not None and q.today is not None else None
     if shift and q.grain:

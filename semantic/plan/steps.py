@@ -69,7 +69,7 @@ class Read(Step):
     def describe(self) -> str:
         shown = dict.fromkeys(c.about for c in self.columns if c.about)
         alias = f" as {self.alias}" if self.alias != self.entity else ""
-        state = " as of the instant" if self.source is not None else ""
+        state = f" from {self.source.name}" if self.source is not None else ""
         return f"read {self.entity} rows{state}{alias}" + (f" for {', '.join(shown)}" if shown else "")
 
 
@@ -193,7 +193,7 @@ class Aggregate(Step):
         return self.keys + tuple(m.column for m in self.measures)
 
     def describe(self) -> str:
-        per = [f"{self.grain} of {self.time_dimension.ref if self.time_dimension else 'no time'}"] \
+        per = [f"{self.grain} of {self.time_dimension.ref if self.time_dimension else 'the instants read'}"] \
             if self.grain else []
         per += [d.ref for d in self.dimensions]
         own = ", each measure counting the rows that meet its terms and filters" \

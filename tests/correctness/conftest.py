@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from semantic.layer import ExecutionSettings, SemanticLayer
+from tests.fixtures.history_small import TODAY as HISTORY_TODAY
+from tests.fixtures.history_small import load_history_ledger
 from tests.fixtures.stage_spells_ledger import TODAY as SPELLS_TODAY
 from tests.fixtures.stage_spells_ledger import load_spells_ledger
 from tests.fixtures.ledger_small import load_ledger
@@ -58,6 +60,23 @@ def layer_with(extra_yaml: str, ledger_url: str, tmp_path_factory: pytest.TempPa
     (project / "definitions").mkdir()
     (project / "definitions" / "extra.yaml").write_text(extra_yaml, encoding="utf-8")
     return SemanticLayer.open(project, ledger_url, ExecutionSettings(today=today))
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+def history_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLAlchemy URL of a database holding tests/fixtures/history_small.py (the as-of tests; one per backend)."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path_factory.mktemp('history_small') / 'ledger.duckdb'}"
+    else:
+        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_history_small")
+    load_history_ledger(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def history_layer(history_url: str) -> SemanticLayer:
+    """The starter project over the hand-made stage history, today 2026-01-15."""
+    return SemanticLayer.open(REPO_ROOT, history_url, ExecutionSettings(today=HISTORY_TODAY))
 
 
 @pytest.fixture(scope="session", params=["duckdb", "postgresql"])

@@ -12,7 +12,6 @@ from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.question import Question
 from tests.correctness.helpers import ask, by, total
-from tests.correctness.history_layer import history_layer, history_url  # noqa: F401 (fixtures)
 
 Q4_2025 = {"from": "2025-10-01", "to": "2025-12-31"}
 

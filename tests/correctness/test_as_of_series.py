@@ -11,7 +11,6 @@ from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.question import Question
 from tests.correctness.helpers import ask, by, total
-from tests.correctness.history_layer import history_layer, history_url  # noqa: F401 (fixtures)
 
 SEP_DEC = {"from": "2025-09-01", "to": "2025-12-31"}
 # end of Sep: 201 10k, 202 20k, 204 5k, 205 7k, 207 15k, 208 11k, 209 4k (203 lost, 206 not created)

@@ -87,4 +87,37 @@ def check_histories(defs: Definitions, issues: IssueList) -> None:
         _check_target_columns(defs, name, history, issues)
 
 
-RULES = (check_histories,)
+def _as_of_problem(defs: Definitions, sq: m.SavedQuery) -> tuple[str, tuple, str] | None:
+    """(what is wrong, where under the saved query, how to fix it) for a saved query asked as of."""
+    if sq.as_of is not None and sq.as_of_each is not None:
+        return "has both as_of and as_of_each", ("as_of_each",), "keep one: an instant, or a series of them"
+    if sq.as_of_each is not None and (sq.grain is None or sq.time_range is None):
+        return "asks as_of_each without a grain and a time range", ("as_of_each",), \
+            "add `grain:` and `time_range:`: they choose the instants"
+    ctx = context(defs)
+    known = [x for x in sq.metrics if x in defs.metrics and x not in ctx.unresolved_metrics]
+    for name in known:
+        read = (name,) + ctx.lineages.of(name).metrics
+        if any(isinstance(defs.metrics.get(x), (m.PeriodOverPeriodMetric, m.CumulativeMetric)) for x in read):
+            return f"asks metric '{name}' as of, which compares periods or is cumulative", ("metrics",), \
+                "ask its simple, ratio or derived parts as of"
+    entities = sorted(frozenset().union(*(ctx.metric_entities(x) for x in known)))
+    logged = {ent.history.of for ent in defs.entities.values() if ent.history is not None}
+    if len(entities) > 1 or any(e not in logged for e in entities):
+        return f"asks as of metrics of {', '.join(entities)}; as of reads one entity with a change log", \
+            ("metrics",), "ask metrics of an entity some `history:` block declares (`of:`)"
+    return None
+
+
+def check_saved_as_of(defs: Definitions, issues: IssueList) -> None:
+    """A saved query asked as of can be answered as of (the question would be refused the same way)."""
+    for q, sq in defs.saved_queries.items():
+        if sq.as_of is None and sq.as_of_each is None:
+            continue
+        problem = _as_of_problem(defs, sq)
+        if problem is not None:
+            message, sub, hint = problem
+            issues.add("E_AS_OF", f"saved query '{q}' {message}", defs.where("saved_queries", q, *sub), hint)
+
+
+RULES = (check_histories, check_saved_as_of)
