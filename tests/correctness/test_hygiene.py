@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from semantic.errors import SemanticError
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.question import Question
 from tests.correctness.conftest import REPO_ROOT
@@ -98,3 +99,10 @@ def test_stage_threshold_boundary(spells_layer: SemanticLayer, tmp_path_factory:
     changed = _on(spells_layer, date(2025, 4, 15), project)
     rows = ask(changed, "stale_deals", dimensions=("opportunity.name",))
     assert set(by(rows, "opportunity.name", "stale_deals")) == stale
+
+
+def test_as_of_is_refused_with_the_way_to_ask(spells_layer: SemanticLayer) -> None:
+    """Derived rows have no change log of their own: asked as of an instant, the answer says to use a range."""
+    with pytest.raises(SemanticError) as refused:
+        ask(spells_layer, "stale_deals", as_of="2025-03-01")
+    assert refused.value.code == "E_NO_HISTORY" and "stage_change" in refused.value.hint
