@@ -43,6 +43,18 @@ def output_columns(entities: Mapping[str, m.Entity], spec: m.FromHistory) -> tup
     return (pk,) + tuple(f for f in history.fields if f != pk) + STATE_COLUMNS
 
 
+def source_entities(entities: Mapping[str, m.Entity], name: str) -> tuple[str, ...]:
+    """The entities whose definitions shape the generated rows of `name` (none for an ordinary entity): the
+    history, the entity it tracks, and the activity entity; a change to any of them moves its numbers."""
+    spec = entities[name].from_history if name in entities else None
+    if spec is None:
+        return ()
+    found = history_of(entities, spec)
+    tracked = (found[0].of,) if found else ()
+    activity = (spec.activity.rpartition(".")[0],) if spec.activity else ()
+    return (spec.history,) + tracked + activity
+
+
 def declaration_problems(entities: Mapping[str, m.Entity], stages: tuple[m.Stage, ...],
                          spec: m.FromHistory) -> list[tuple[str, str, str]]:
     """(key of `from_history` at fault, message, hint) for each reason the rows cannot be generated."""
