@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 
@@ -83,6 +83,9 @@ class LakehouseCounts:
         self.opportunities = latest
         self.industry = {a["account_id"]: a["industry"] for a in read(folder / "accounts.csv")}
         self.activities = read(folder / "activities.csv")
+        self.changes: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for change in read(folder / "opportunity_stage_history.csv"):
+            self.changes[change["opportunity_id"]].append(change)
         self.won = [o for o in latest.values() if self.stage(o) == "closed won"]
         self.lost = [o for o in latest.values() if self.stage(o) == "closed lost"]
 
@@ -119,3 +122,28 @@ class LakehouseCounts:
             lost = [o for o in self.lost if inside(o)]
             out[lo.isoformat()] = (sum(self.amount(o) for o in won), len(won), len(won) + len(lost))
         return out
+
+    def stage_as_of(self, opportunity: dict[str, str], day: date) -> str | None:
+        """The stage at the end of `day`: the latest change before the next midnight (equal times: the greater
+        history_id), else the from-stage of the first change after it (none for the creation row), else the
+        current stage; None when the deal was created after `day`."""
+        if date.fromisoformat(opportunity["created_date"]) > day:
+            return None
+        bound = f"{day + timedelta(days=1)} 00:00:00"  # ISO text compares as time
+        changes = self.changes[opportunity["opportunity_id"]]
+        before = [c for c in changes if c["changed_at"] < bound]
+        if before:
+            return max(before, key=lambda c: (c["changed_at"], c["history_id"]))["to_stage"].lower()
+        after = [c for c in changes if c["changed_at"] >= bound]
+        if after:
+            return min(after, key=lambda c: (c["changed_at"], c["history_id"]))["from_stage"].lower() or None
+        return self.stage(opportunity)
+
+    def open_pipeline_as_of(self, day: date) -> dict[str, float]:
+        """Open amount per stage (lower case) at the end of `day`."""
+        out: dict[str, float] = defaultdict(float)
+        for opportunity in self.opportunities.values():
+            stage = self.stage_as_of(opportunity, day)
+            if stage is not None and stage not in ("closed won", "closed lost"):
+                out[stage] += self.amount(opportunity)
+        return dict(out)

@@ -5,6 +5,8 @@ of the data is handled. Figures come from tests/external/hand_counts.py (Python'
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from semantic.definitions import load_project
@@ -124,3 +126,24 @@ def test_mappings_are_the_only_files_per_project() -> None:
 def test_no_database_file_is_left_next_to_the_mappings() -> None:
     """Loaded exports live in pytest's tmp dirs; data files are never committed."""
     assert not any(p.suffix in (".duckdb", ".csv") for p in HERE.rglob("*"))
+
+
+@pytest.mark.parametrize("day", ["2024-03-31", "2024-09-30", "2025-02-14"])
+def test_lakehouse_open_pipeline_as_of(layer_for, lakehouse: LakehouseCounts, day: str) -> None:
+    """The stage as of the day from the stage log (amounts are today's: the log has none)."""
+    expected = lakehouse.open_pipeline_as_of(date.fromisoformat(day))
+    rows = ask(layer_for("pipeline_lakehouse"), metrics=["open_pipeline"], dimensions=["opportunity.stage"],
+               as_of=day)
+    assert {k.lower(): v for k, v in by(rows, "opportunity.stage", "open_pipeline").items()} == \
+        pytest.approx(expected)
+    [total] = ask(layer_for("pipeline_lakehouse"), metrics=["open_pipeline"], as_of=day)
+    assert total["open_pipeline"] == pytest.approx(sum(expected.values()))
+
+
+def test_lakehouse_open_pipeline_at_each_quarter_end(layer_for, lakehouse: LakehouseCounts) -> None:
+    rows = ask(layer_for("pipeline_lakehouse"), metrics=["open_pipeline"], grain="quarter", as_of_each="end",
+               time_range={"from": "2024-01-01", "to": "2024-12-31"})
+    ends = {"2024-01-01": date(2024, 3, 31), "2024-04-01": date(2024, 6, 30), "2024-07-01": date(2024, 9, 30),
+            "2024-10-01": date(2024, 12, 31)}
+    assert by(rows, "period", "open_pipeline") == \
+        pytest.approx({p: sum(lakehouse.open_pipeline_as_of(d).values()) for p, d in ends.items()})
