@@ -56,19 +56,26 @@ class HistoryRows:
         self.order = ", ".join([f"h.{_q(history.changed_at)} asc nulls first"] +
                                [f"{self._over(t)} asc nulls first" for t in log.ordering])
 
-    def _over(self, text: str, alias: str = "h") -> str:
-        """A definition expression over one row of `alias`, stage functions expanded from the glossary."""
+    def _over(self, text: str, alias: str = "h", entity: m.Entity | None = None) -> str:
+        """A definition expression over one row of `alias` (of `entity`, the history by default): computed
+        dimensions replaced by their expressions and stage functions by the glossary's, as the compiler does."""
         stages, default = self.defs.stages, self.defs.calendar.stale_after_days
+        dimensions = (entity or self.log_entity).dimensions
 
-        def visit(node: exp.Expression) -> exp.Expression:
-            if isinstance(node, exp.Column) and not node.table:
-                return exp.column(node.name, table=alias, quoted=True)
-            if isinstance(node, exp.Anonymous) and node.name.lower() in STAGE_VALUES:
-                arg = node.expressions[0].transform(visit) if node.expressions else exp.Null()
-                return stage_case(arg, stages, node.name.lower(), default)
-            return node
+        def qualify(tree: exp.Expression, expand: bool) -> exp.Expression:
+            def visit(node: exp.Expression) -> exp.Expression:
+                if isinstance(node, exp.Column) and not node.table:
+                    dim = dimensions.get(node.name)
+                    if expand and dim is not None and dim.expr and dim.expr.strip() != node.name:
+                        return exp.Paren(this=qualify(parse_scalar(dim.expr).tree.copy(), False))  # raw columns
+                    return exp.column(node.name, table=alias, quoted=True)
+                if isinstance(node, exp.Anonymous) and node.name.lower() in STAGE_VALUES:
+                    arg = qualify(node.expressions[0], expand) if node.expressions else exp.Null()
+                    return stage_case(arg, stages, node.name.lower(), default)
+                return node
+            return tree.transform(visit)
 
-        return parse_scalar(text).tree.copy().transform(visit).sql(dialect=READ_DIALECT)
+        return qualify(parse_scalar(text).tree.copy(), True).sql(dialect=READ_DIALECT)
 
     def _before(self, column: str) -> str:
         text = self.history.before.get(column)
@@ -133,21 +140,20 @@ class HistoryRows:
         cols = [f"o.{pk} as {pk}"] + [f"o.{_q(c)} as {_q(c)}" for c in self.history.fields
                                       if c != self.of.primary_key]
         key = _q(self.history.key)
-        joins = (f"left join (select {key} as k, max(entered_at) as at from ({self.spells()}) as spells "
+        joins = (f"left join (select {key} as k, max(entered_at) as latest from ({self.spells()}) as spells "
                  f"where cast(entered_at as date) <= current_date group by {key}) as s on s.k = o.{pk}")
         activity = "cast(null as timestamp)"
         if self.spec.activity:
             entity_name, _, dim_name = self.spec.activity.rpartition(".")
             source = self.defs.entities[entity_name]
             fk = next(j.foreign_key for j_name, j in source.joins.items() if (j.entity or j_name) == self.history.of)
-            dim = source.dimensions[dim_name]
-            time = self._over(dim.expr or dim_name, "a")
-            joins += (f" left join (select a.{_q(fk)} as k, max({time}) as at from {_source(source)} as a "
+            time = self._over(dim_name, "a", source)
+            joins += (f" left join (select a.{_q(fk)} as k, max({time}) as latest from {_source(source)} as a "
                       f"where a.{_q(fk)} is not null and cast({time} as date) <= current_date group by a.{_q(fk)}) "
                       f"as a on a.k = o.{pk}")
-            activity = "a.at"
-        touch = f"case when {activity} is null or {activity} < s.at then s.at else {activity} end"
-        cols += ["s.at as last_stage_change_at", f"{activity} as last_activity_at", f"{touch} as last_touch_at"]
+            activity = "a.latest"
+        touch = f"case when {activity} is null or {activity} < s.latest then s.latest else {activity} end"
+        cols += ["s.latest as last_stage_change_at", f"{activity} as last_activity_at", f"{touch} as last_touch_at"]
         return f"select {', '.join(cols)} from {_source(self.of)} as o {joins}"
 
 
