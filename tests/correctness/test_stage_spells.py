@@ -3,15 +3,11 @@ tests.fixtures.stage_spells_ledger.py (its docstring lists every spell), on Duck
 ledger against hand-written SQL."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from semantic.layer import ExecutionSettings, SemanticLayer
-from semantic.ledger import generate, write_ledger
+from semantic.layer import SemanticLayer
 from tests.correctness.conftest import REPO_ROOT
 from tests.correctness.helpers import ask, by, hand_sql, total
-from tests.support.postgres import fresh_database
 
 Q1 = {"from": "2025-01-01", "to": "2025-03-31"}
 # (deal, stage, entry number, days in stage; None while open), read off the fixture's table
@@ -110,17 +106,6 @@ def test_any_pair_through_the_furthest_stage(spells_layer: SemanticLayer) -> Non
                filters=({"dimension": "stage_spell.stage", "value": "qualification"},))
     assert by(rows, "stage_spell.furthest_stage", "stage_entries") == {
         "closed_won": 2, "negotiation": 1, "discovery": 1, "proposal": 1}
-
-
-@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
-def demo_layer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
-    """A small demo ledger (about 100 deals) on each engine."""
-    if request.param == "duckdb":
-        url = f"duckdb:///{tmp_path_factory.mktemp('demo_spells') / 'ledger.duckdb'}"
-    else:
-        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_demo_spells")
-    write_ledger(url, generate(scale=0.05, seed=11, as_of=date(2025, 6, 30)))
-    return SemanticLayer.open(REPO_ROOT, url, ExecutionSettings(today=date(2025, 6, 30)))
 
 
 def test_demo_spells_against_hand_sql(demo_layer: SemanticLayer) -> None:
