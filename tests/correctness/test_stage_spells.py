@@ -136,5 +136,6 @@ def test_graphql_answers_through_the_normal_query_path(spells_layer: SemanticLay
     from tests.server.conftest import data, post
 
     app = create_app(REPO_ROOT, spells_layer.database_url, ServerSettings(), auth=TokenAuth())
-    rows = data(post(app, """{ query(metrics: [stage_entries], dimensions: ["rep.name"]) { rows } }"""))["query"]["rows"]
+    answer = data(post(app, """{ query(metrics: [stage_entries], dimensions: ["rep.name"]) { rows } }"""))
+    rows = answer["query"]["rows"]
     assert by(rows, "rep.name", "stage_entries") == {"Ada": 10, "Bo": 12}
