@@ -3,8 +3,8 @@
 Definitions are written in DuckDB's SQL dialect (the embedded default); the compiler re-generates each
 parsed expression in the target dialect. Only scalar expressions are allowed: no subqueries, no
 statements, no unknown functions. The glossary's stages are available as functions
-(`stage_probability(stage)`, `stage_forecast_category(stage)`, `stage_order(stage)`, `stage_is_closed(stage)`,
-`stage_is_won(stage)`), expanded by the compiler into CASE expressions, so the stage list is written once.
+(`stage_probability(stage)`, `stage_order(stage)`, ... : semantic/definitions/stage_functions.py), expanded by
+the compiler into CASE expressions, so the stage list is written once.
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from sqlglot.errors import ParseError, TokenError
 
 from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, TooDeep, check_sql_size
 from semantic.definitions.sql_policy import STATEMENT_NODES, NotAllowed, check_functions, table_problem
+from semantic.definitions.stage_functions import STAGE_VALUES
 
 READ_DIALECT = "duckdb"
-STAGE_FUNCTIONS = frozenset({"stage_probability", "stage_forecast_category", "stage_order", "stage_is_closed",
-                             "stage_is_won"})
+STAGE_FUNCTIONS = frozenset(STAGE_VALUES)
 FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = (
     exp.Select, exp.Subquery, exp.Union, exp.Placeholder, exp.Parameter, exp.Star, *STATEMENT_NODES,
 )

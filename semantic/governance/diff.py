@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from semantic.definitions.history_rows import source_entities
 from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
@@ -103,13 +104,15 @@ def definition_changes(base: Definitions, new: Definitions) -> list[DefinitionCh
 
 
 def dependencies(defs: Definitions, metric_name: str) -> set[tuple[str, str]]:
-    """Everything a metric's number depends on: itself, metrics it derives from, measures' entities, terms."""
+    """Everything a metric's number depends on: itself, metrics it derives from, measures' entities (and the
+    entities their rows are generated from), terms."""
     if metric_name not in defs.metrics:
         return set()
     lin = lineages(defs).of(metric_name)
     deps = {("metrics", metric_name), ("calendar", "")} | {("metrics", x) for x in lin.metrics}
-    deps |= {("terms", t) for t in lin.terms} | {("entities", e) for e in lin.entities}
-    texts = [defs.entities[e].model_dump_json(exclude_none=True) for e in lin.entities]  # field names only if set
+    entities = set(lin.entities).union(*(source_entities(defs.entities, e) for e in lin.entities))
+    deps |= {("terms", t) for t in lin.terms} | {("entities", e) for e in entities if e in defs.entities}
+    texts = [defs.entities[e].model_dump_json(exclude_none=True) for e in sorted(entities) if e in defs.entities]
     texts += [defs.terms[t].filter or "" for t in lin.terms if t in defs.terms]
     if any("stage_" in text for text in texts):  # a stage function or stage_dimension: stage changes move it
         deps.add(("stages", ""))

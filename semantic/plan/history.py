@@ -83,9 +83,13 @@ def change_log(defs: Definitions, entity_name: str) -> ChangeLog | None:
 def require_log(defs: Definitions, entity_name: str) -> ChangeLog:
     log = change_log(defs, entity_name)
     if log is None:
+        derived = defs.entities[entity_name].from_history
+        hint = f"its rows are derived from the history '{derived.history}' and already span time: ask without as " \
+            "of, with a time range (hygiene follows --today)" if derived is not None else \
+            f"declare an entity with `history: {{of: {entity_name}, ...}}` (docs/definitions.md, History entities), " \
+            "or ask without as of"
         raise SemanticError("E_NO_HISTORY", f"entity '{entity_name}' has no change log, so it cannot be read as of "
-                            "an instant", f"declare an entity with `history: {{of: {entity_name}, ...}}` "
-                            "(docs/definitions.md, History entities), or ask without as of")
+                            "an instant", hint)
     return log
 
 

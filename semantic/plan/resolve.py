@@ -135,7 +135,7 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     if as_of is not None:
         note, dim_notes = as_of_notes(defs, as_of, question, plan.steps, dims)
         notes = dict.fromkeys(notes, note)
-    return Plan(final, _columns(question.grain, dims, metric_outputs, notes, dim_notes))
+    return Plan(final, _columns(question.grain, dims, metric_outputs, notes, dim_notes), today)
 
 
 def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput],

@@ -267,6 +267,7 @@ class Compute(Step):
 class Plan:
     final: Compute
     columns: tuple[Column, ...]
+    today: date | None = None  # the day relative ranges and `current_date` in definitions are judged on
 
     @property
     def steps(self) -> tuple[Step, ...]:

@@ -3,9 +3,14 @@
 Column names are qualified with the entity's alias, a reference to a computed dimension is replaced by
 that dimension's expression, and the glossary's stage functions become CASE expressions over the stage
 list, so `stage_probability(stage)` always uses the probabilities written in glossary.yaml.
+
+`current_date` (and `today()`) is the layer's today, written as a date literal: the `--today` setting when
+one is given, else today in the calendar's timezone. So "stale" or "past due" is judged on the very day the
+relative ranges of the question are, not on the database server's clock.
 """
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import literal_column
@@ -13,8 +18,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlglot import exp
 
 from semantic.definitions.expressions import parse_scalar
-from semantic.definitions.models import Entity, Stage
+from semantic.definitions.models import Entity
 from semantic.definitions.project import Definitions
+from semantic.definitions.stage_functions import stage_case
 from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for
 
 
@@ -31,34 +37,29 @@ def needs_quotes(name: str, dialect: str) -> bool:
     return bool(dialect_for(dialect).identifier_preparer._requires_quotes(name))
 
 
-def _stage_case(arg: exp.Expression, stages: tuple[Stage, ...], function: str) -> exp.Expression:
-    values = {
-        "stage_probability": lambda i, s: exp.Literal.number(s.probability),
-        "stage_forecast_category": lambda i, s: exp.Literal.string(s.forecast_category),
-        "stage_order": lambda i, s: exp.Literal.number(i + 1),
-        "stage_is_closed": lambda i, s: exp.Boolean(this=s.is_closed),
-        "stage_is_won": lambda i, s: exp.Boolean(this=s.is_won),
-    }[function]
-    ifs = [exp.If(this=exp.Literal.string(s.name), true=values(i, s)) for i, s in enumerate(stages)]
-    return exp.Case(this=arg, ifs=ifs, default=exp.Null())
+def today_literal(today: date) -> exp.Expression:
+    """The layer's today as `CAST('YYYY-MM-DD' AS DATE)`: a date the layer computed, never text a user typed."""
+    return exp.Cast(this=exp.Literal.string(today.isoformat()), to=exp.DataType.build("date"))
 
 
-def _qualify(tree: exp.Expression, alias: str, entity: Entity, stages: tuple[Stage, ...], dialect: str,
-             expand_dimensions: bool) -> exp.Expression:
+def _qualify(tree: exp.Expression, alias: str, entity: Entity, defs: Definitions, dialect: str,
+             expand_dimensions: bool, today: date | None) -> exp.Expression:
     quoted = needs_quotes(alias, dialect)
 
     def visit(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and not node.table:
             dim = entity.dimensions.get(node.name)
             if expand_dimensions and dim is not None and dim.expr and dim.expr.strip() != node.name:
-                inner = _qualify(parse_scalar(dim.expr).tree.copy(), alias, entity, stages, dialect, False)
+                inner = _qualify(parse_scalar(dim.expr).tree.copy(), alias, entity, defs, dialect, False, today)
                 return exp.Paren(this=inner)
             return exp.column(node.name, table=exp.to_identifier(alias, quoted=quoted),
                               quoted=needs_quotes(node.name, dialect))
         if isinstance(node, exp.Anonymous) and node.name.lower().startswith("stage_"):
             arg = node.expressions[0].copy() if node.expressions else exp.Null()
-            arg = _qualify(arg, alias, entity, stages, dialect, expand_dimensions)
-            return _stage_case(arg, stages, node.name.lower())
+            arg = _qualify(arg, alias, entity, defs, dialect, expand_dimensions, today)
+            return stage_case(arg, defs.stages, node.name.lower(), defs.calendar.stale_after_days)
+        if today is not None and isinstance(node, exp.CurrentDate):  # sqlglot reads today() as this too
+            return today_literal(today)
         return node
 
     return tree.transform(visit)
@@ -66,18 +67,19 @@ def _qualify(tree: exp.Expression, alias: str, entity: Entity, stages: tuple[Sta
 
 @lru_cache(maxsize=8192)
 def _render_text(text: str, alias: str, entity_name: str, defs: Definitions, dialect: str,
-                 expand_dimensions: bool) -> str:
+                 expand_dimensions: bool, today: date | None) -> str:
     entity = defs.entities[entity_name]
-    tree = _qualify(parse_scalar(text).tree.copy(), alias, entity, defs.stages, dialect, expand_dimensions)
+    tree = _qualify(parse_scalar(text).tree.copy(), alias, entity, defs, dialect, expand_dimensions, today)
     if not _self_contained(tree):  # `a or b` must stay one operand next to AND, =, IN ...
         tree = exp.Paren(this=tree)
     return tree.sql(dialect=SQLGLOT_NAMES[dialect])
 
 
 def render(text: str, alias: str, entity_name: str, defs: Definitions, dialect: str,
-           expand_dimensions: bool = True) -> ColumnElement:
-    """A definition expression as a SQLAlchemy column element for `alias` in `dialect`."""
-    return literal_column(_render_text(text, alias, entity_name, defs, dialect, expand_dimensions))
+           expand_dimensions: bool = True, today: date | None = None) -> ColumnElement:
+    """A definition expression as a SQLAlchemy column element for `alias` in `dialect` (`current_date` as
+    `today` when given, else left to the database)."""
+    return literal_column(_render_text(text, alias, entity_name, defs, dialect, expand_dimensions, today))
 
 
 @lru_cache(maxsize=4096)

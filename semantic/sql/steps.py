@@ -10,6 +10,7 @@ Dialect facts stay in dialects.py, timefns.py and filters.py; every user value i
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Callable, Union
 
 import sqlalchemy as sa
@@ -45,6 +46,7 @@ class Context:
 
     defs: Definitions
     dialect: str
+    today: date | None = None  # what `current_date` in a definition means (the plan's today)
 
     def rows(self, step: Step) -> Rows:
         rows = RENDERERS[type(step)](self, step)
@@ -60,14 +62,15 @@ class Context:
 def _read_column(ctx: Context, step: Read, column: ReadColumn) -> ColumnElement:
     if column.key:
         return _qualified(step.alias, column.texts[0], ctx.dialect)
-    parts = [render(t, step.alias, step.entity, ctx.defs, ctx.dialect, column.expand) for t in column.texts]
+    parts = [render(t, step.alias, step.entity, ctx.defs, ctx.dialect, column.expand, ctx.today)
+             for t in column.texts]
     return sa.and_(*parts) if len(parts) > 1 else parts[0]
 
 
 def read(ctx: Context, step: Read) -> Rows:
     """The entity's table, or the step it is read from instead (its rows as of an instant)."""
     source = ctx.table(step.source).alias(step.alias) if step.source is not None else \
-        entity_source(ctx.defs, step.entity, step.alias, ctx.dialect)
+        entity_source(ctx.defs, step.entity, step.alias, ctx.dialect, ctx.today)
     return Rows(source,
                 {c.name: _read_column(ctx, step, c) for c in step.columns}, ())
 

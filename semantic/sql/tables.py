@@ -4,6 +4,7 @@ Shared by the step renderers (steps.py) and the history renderers (history.py), 
 """
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -13,7 +14,8 @@ from sqlglot import exp
 from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
 from semantic.sql.dialects import SQLGLOT_NAMES
-from semantic.sql.render import needs_quotes
+from semantic.sql.history_rows import generated_sql
+from semantic.sql.render import needs_quotes, today_literal
 
 
 @lru_cache(maxsize=8192)
@@ -29,11 +31,18 @@ def qualified(alias: str, column: str, dialect: str) -> ColumnElement:
     return sa.literal_column(_qualified_text(alias, column, dialect))
 
 
-def entity_source(defs: Definitions, entity_name: str, alias: str, dialect: str) -> sa.FromClause:
+def entity_source(defs: Definitions, entity_name: str, alias: str, dialect: str,
+                  today: date | None = None) -> sa.FromClause:
+    """The entity's rows: its table, or its SELECT as a subquery (`current_date` in it as `today` when given)."""
     entity = defs.entities[entity_name]
     if entity.table:
         schema, _, name = entity.table.rpartition(".")
         return sa.table(name, schema=schema or None).alias(alias)
-    tree, columns = parse_select(entity.sql or "")
+    if entity.from_history is not None:
+        tree, columns = parse_select(generated_sql(defs, entity_name))
+    else:
+        tree, columns = parse_select(entity.sql or "")
+    if today is not None:
+        tree = tree.transform(lambda n: today_literal(today) if isinstance(n, exp.CurrentDate) else n)
     text = tree.sql(dialect=SQLGLOT_NAMES[dialect])
     return sa.text(text).columns(*[sa.column(c) for c in columns]).subquery(alias)

@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 
 from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.ledger import generate, write_ledger
 from tests.fixtures.history_small import TODAY as HISTORY_TODAY
 from tests.fixtures.history_small import load_history_ledger
+from tests.fixtures.stage_spells_ledger import TODAY as SPELLS_TODAY
+from tests.fixtures.stage_spells_ledger import load_spells_ledger
 from tests.fixtures.ledger_small import load_ledger
 from tests.support.postgres import fresh_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2025, 11, 15)
+DEMO_TODAY = date(2025, 6, 30)
 PG_DATABASE = "correctness_ledger_small"
 
 
@@ -75,3 +79,26 @@ def history_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
 def history_layer(history_url: str) -> SemanticLayer:
     """The starter project over the hand-made stage history, today 2026-01-15."""
     return SemanticLayer.open(REPO_ROOT, history_url, ExecutionSettings(today=HISTORY_TODAY))
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+def spells_layer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    """The starter project over tests/fixtures/stage_spells_ledger.py (stage spells and hygiene), today
+    2025-04-15."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path_factory.mktemp('spells_ledger') / 'ledger.duckdb'}"
+    else:
+        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_spells_ledger")
+    load_spells_ledger(url)
+    return SemanticLayer.open(REPO_ROOT, url, ExecutionSettings(today=SPELLS_TODAY))
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+def demo_layer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    """A small demo ledger (about 100 deals, as of 2025-06-30, today then) on each engine."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path_factory.mktemp('demo_small') / 'ledger.duckdb'}"
+    else:
+        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_demo_small")
+    write_ledger(url, generate(scale=0.05, seed=11, as_of=DEMO_TODAY))
+    return SemanticLayer.open(REPO_ROOT, url, ExecutionSettings(today=DEMO_TODAY))

@@ -24,6 +24,36 @@ class Expected(NamedTuple):
     question: dict = {}  # comparisons need a time range
 
 
+_NO_HISTORY = ("where not exists (select 1 from opportunity_stage_history h where h.opportunity_id = "
+               "o.opportunity_id)")
+_ENTRIES = ("select (select count(*) from opportunity_stage_history where to_stage = {s} and (from_stage is null or "
+            "from_stage <> to_stage)) + (select count(*) from opportunities o " + _NO_HISTORY + " and stage = {s})")
+
+
+def _in_period(b: str, a: str) -> str:
+    return f"select 1.0 * ({_ENTRIES.format(s=b)}) / ({_ENTRIES.format(s=a)})"
+
+
+_PROPOSAL_OR_BEYOND = "'proposal', 'negotiation', 'closed_won'"
+# deals that entered stage a (a history row into it, or no history and in it now); of them, those with a change
+# into b at or after that entry, or no history and already in b
+_COHORT = ("select 1.0 * count(distinct case when r.opportunity_id is not null or e.stage in ({b}) then "
+           "e.opportunity_id end) / count(distinct e.opportunity_id) from (select opportunity_id, changed_at as at, "
+           "to_stage as stage from opportunity_stage_history where to_stage = {a} union all select opportunity_id, "
+           "created_at, stage from opportunities o " + _NO_HISTORY + " and stage = {a}) e left join "
+           "opportunity_stage_history r on r.opportunity_id = e.opportunity_id and r.changed_at >= e.at and "
+           "r.to_stage in ({b})")
+# each open deal's last stage change (its creation without history) and last linked activity up to today
+_TOUCH = ("select o.stage, o.amount, coalesce((select max(changed_at) from opportunity_stage_history h where "
+          "h.opportunity_id = o.opportunity_id), o.created_at) as last_change, (select max(occurred_at) from "
+          "activities a where a.opportunity_id = o.opportunity_id and a.occurred_at < timestamp '2025-11-16 00:00:00') "
+          "as last_activity from opportunities o where not o.is_closed")
+_STALE = ("date '2025-11-15' - cast(case when last_activity > last_change then last_activity else last_change end "
+          "as date) >= case when stage = 'negotiation' then 7 else 14 end")
+_PUSHES = ("select opportunity_id, close_date, previous from (select opportunity_id, close_date, lag(close_date) over "
+           "(partition by opportunity_id order by changed_at) as previous from opportunity_stage_history) c "
+           "where close_date > previous")
+
 EXPECTED: dict[str, Expected] = {
     # open 111..115: 40k + 10k + 20k + 4k + 6k
     "open_pipeline": Expected(80_000, "select sum(amount) from opportunities where not is_closed"),
@@ -119,6 +149,50 @@ EXPECTED: dict[str, Expected] = {
                                      {"time_range": {"from": "2025-06-01", "to": "2025-06-30"}}),
     "bookings_per_won_deal_check": Expected(
         10_000, "select sum(amount) * 1.0 / count(*) from opportunities where is_won"),
+    # Stage spells. ledger_small's history: 101 prospecting -> proposal -> closed_won, 103 prospecting ->
+    # closed_lost, 111 prospecting -> proposal -> negotiation, 115 prospecting -> qualification (10 entries);
+    # the 11 other deals have no history row: one spell each, in their current stage, from creation.
+    "stage_entries": Expected(21, f"select (select count(*) from opportunity_stage_history where from_stage is null "
+                                  f"or from_stage <> to_stage) + (select count(*) from opportunities o {_NO_HISTORY})"),
+    # every spell but the current one of each of the 4 deals with history: 2 + 1 + 2 + 1
+    "stage_exits": Expected(6, "select count(*) from opportunity_stage_history h where exists (select 1 from "
+                               "opportunity_stage_history n where n.opportunity_id = h.opportunity_id and "
+                               "n.changed_at > h.changed_at)"),
+    # completed spells: 101 prospecting 31 days (Jan 10 -> Feb 10 2024), proposal 50 (Feb 10 -> Mar 31, leap
+    # year); 103 prospecting 137 (Feb 15 -> Jul 1 2024); 111 prospecting 30, proposal 31; 115 prospecting 21
+    "avg_days_in_stage": Expected(300 / 6, "select avg(d) from (select cast(lead(changed_at) over (partition by "
+                                           "opportunity_id order by changed_at) as date) - cast(changed_at as date) "
+                                           "as d from opportunity_stage_history) x where d is not null"),
+    # open deals' current spells up to 2025-11-15: 111 negotiation since Nov 1 (14 days), 112 proposal since
+    # its creation Aug 15 (92), 113 discovery since Oct 1 (45), 114 prospecting since Nov 1 (14), 115
+    # qualification since Jul 1 (137)
+    "avg_days_in_current_stage": Expected(302 / 5, "select avg(date '2025-11-15' - cast(coalesce((select "
+                                                   "max(changed_at) from opportunity_stage_history h where "
+                                                   "h.opportunity_id = o.opportunity_id), o.created_at) as date)) "
+                                                   "from opportunities o where not is_closed"),
+    # qualification: only 115, which never got further
+    "qualification_to_proposal_cohort": Expected(0.0, _COHORT.format(a="'qualification'", b=_PROPOSAL_OR_BEYOND)),
+    # proposal: 101 (won later), 111 (negotiation), 112 (no history, still in proposal)
+    "proposal_to_won_cohort": Expected(1 / 3, _COHORT.format(a="'proposal'", b="'closed_won'")),
+    # entries into proposal (101, 111, 112) / into qualification (115)
+    "qualification_to_proposal_in_period": Expected(3.0, _in_period("'proposal'", "'qualification'")),
+    # entries into closed_won: 101 (history) and 102, 104, 105, 107, 109, 110 (no history) / 3 into proposal
+    "proposal_to_won_in_period": Expected(7 / 3, _in_period("'closed_won'", "'proposal'")),
+    # Hygiene, today 2025-11-15. Open: 111 negotiation (stale after 7 days), last entry Nov 1, last activity
+    # Oct 20 -> 14 days: stale; 112 created Aug 15, activity Oct 1 (Dec 1 is after today) -> 45: stale;
+    # 113 created Oct 1, activity Oct 15 -> 31: stale; 114 activity Nov 3 -> 12 < 14; 115 activity Nov 10 -> 5
+    "stale_deals": Expected(3, f"select count(*) from ({_TOUCH}) d where {_STALE}"),
+    "stale_pipeline": Expected(70_000, f"select sum(amount) from ({_TOUCH}) d where {_STALE}"),
+    # every history row of a deal carries the deal's one close date: nothing was pushed
+    "slipped_deals": Expected(0, f"select count(distinct opportunity_id) from ({_PUSHES}) p where "
+                                 "extract(year from close_date) * 4 + extract(quarter from close_date) > "
+                                 "extract(year from previous) * 4 + extract(quarter from previous)"),
+    "pushes": Expected(0, f"select count(*) from ({_PUSHES}) p"),
+    # open and expected before Nov 15: 115 (Sep 30)
+    "past_due_deals": Expected(1, "select count(*) from opportunities where not is_closed and close_date < "
+                                  "date '2025-11-15'"),
+    "past_due_pipeline": Expected(6_000, "select sum(amount) from opportunities where not is_closed and "
+                                         "close_date < date '2025-11-15'"),
 }
 
 

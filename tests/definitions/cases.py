@@ -8,7 +8,7 @@ from semantic.errors import Issue
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "invalid"
 # Fixtures whose problems are schema problems: the JSON Schema editors use must reject them too.
 SCHEMA_CASES = ("file_shape", "invalid_name", "metric_type", "missing_field", "unknown_key", "yaml_merge",
-                "version_unsupported")
+                "version_unsupported", "stage_hygiene")
 
 
 def issue_line(issue: Issue) -> str:

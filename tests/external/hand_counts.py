@@ -139,6 +139,30 @@ class LakehouseCounts:
             return min(after, key=lambda c: (c["changed_at"], c["history_id"]))["from_stage"].lower() or None
         return self.stage(opportunity)
 
+    def stage_spells(self) -> list[tuple[str, str, str | None]]:
+        """(stage, entered, exited or None) of every stay in a stage: the changes in (changed_at, history_id)
+        order, preceded from the creation day by the first change's from-stage when it has one and comes
+        later; a change to the stage the deal is already in does not start a stay."""
+        out = []
+        for opportunity_id, opportunity in self.opportunities.items():
+            changes = sorted(self.changes[opportunity_id], key=lambda c: (c["changed_at"], c["history_id"]))
+            created = f"{opportunity['created_date']} 00:00:00"
+            states = [(created, changes[0]["from_stage"])] \
+                if changes and changes[0]["from_stage"] and created < changes[0]["changed_at"] else []
+            states += [(c["changed_at"], c["to_stage"]) for c in changes]
+            entries = [s for i, s in enumerate(states) if i == 0 or s[1] != states[i - 1][1]]
+            out += [(stage, at, entries[i + 1][0] if i + 1 < len(entries) else None)
+                    for i, (at, stage) in enumerate(entries)]
+        return out
+
+    def days_in_stage(self) -> dict[str, float]:
+        """Average calendar days of the completed stays, per stage."""
+        days: dict[str, list[int]] = defaultdict(list)
+        for stage, entered, exited in self.stage_spells():
+            if exited is not None:
+                days[stage].append((date.fromisoformat(exited[:10]) - date.fromisoformat(entered[:10])).days)
+        return {stage: sum(d) / len(d) for stage, d in days.items()}
+
     def open_pipeline_as_of(self, day: date) -> dict[str, float]:
         """Open amount per stage (lower case) at the end of `day`."""
         out: dict[str, float] = defaultdict(float)

@@ -5,6 +5,7 @@ of the data is handled. Figures come from tests/external/hand_counts.py (Python'
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -147,3 +148,14 @@ def test_lakehouse_open_pipeline_at_each_quarter_end(layer_for, lakehouse: Lakeh
             "2024-10-01": date(2024, 12, 31)}
     assert by(rows, "period", "open_pipeline") == \
         pytest.approx({p: sum(lakehouse.open_pipeline_as_of(d).values()) for p, d in ends.items()})
+
+
+def test_lakehouse_stage_spells(layer_for, lakehouse: LakehouseCounts) -> None:
+    """Entries into each stage and average days in it, from the stage log with backwards timestamps and
+    equal-time changes ordered by history_id (hand_counts.stage_spells writes the rule out in Python)."""
+    spells = lakehouse.stage_spells()
+    rows = ask(layer_for("pipeline_lakehouse"), metrics=["stage_entries", "avg_days_in_stage"],
+               dimensions=["stage_spell.stage"])
+    assert by(rows, "stage_spell.stage", "stage_entries") == dict(Counter(stage for stage, _, _ in spells))
+    averages = {k: v for k, v in by(rows, "stage_spell.stage", "avg_days_in_stage").items() if v is not None}
+    assert averages == pytest.approx(lakehouse.days_in_stage())

@@ -107,3 +107,29 @@ def test_a_stage_probability_change_names_the_stage_and_field(project, ledger):
     # the only open proposal is 112 (10k): weighted pipeline 42,800 -> 42,800 + 10k x 0.1 = 43,800
     moved = {m["name"]: (m["base"], m["new"]) for m in body["metrics"]}
     assert moved == {"weighted_pipeline": (pytest.approx(42_800), pytest.approx(43_800))}
+
+
+def test_a_stale_threshold_change_moves_the_hygiene_numbers(project, ledger):
+    """Negotiation's stale_after_days 7 -> 30: deal 111 (negotiation, last touched on its Nov 1 stage change,
+    14 days before 2025-11-15) is no longer stale; 112 (10k) and 113 (20k) still are."""
+    git(project, "checkout", "-q", "--", "glossary.yaml")
+    glossary = project / "glossary.yaml"
+    text = glossary.read_text()
+    assert text.count("    stale_after_days: 7\n") == 1
+    glossary.write_text(text.replace("    stale_after_days: 7\n", "    stale_after_days: 30\n"))
+    body = json.loads(diff(project, ledger, "--format", "json").output)
+    assert body["definitions"] == [{"section": "stages", "name": "", "change": "changed",
+                                    "fields": ["negotiation.stale_after_days"]}]
+    moved = {m["name"]: (m["base"], m["new"]) for m in body["metrics"]}
+    assert moved == {"stale_deals": (3, 2), "stale_pipeline": (70_000, 30_000)}
+
+
+def test_a_history_change_moves_the_metrics_of_rows_generated_from_it(repo_root: Path):
+    """Spells are generated from stage_change: a change to it is a reason for their metrics to move."""
+    from semantic.definitions import require_valid
+    from semantic.governance.diff import dependencies
+
+    defs = require_valid(repo_root)
+    assert {("entities", "stage_change"), ("entities", "opportunity"), ("stages", "")} <= \
+        dependencies(defs, "avg_days_in_stage")
+    assert ("entities", "activity") in dependencies(defs, "stale_deals")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (entities, expressions, glossary, history, metrics, names, quality,
-                                        saved_queries, stages)
+from semantic.definitions.rules import (entities, expressions, glossary, history, history_rows, metrics, names,
+                                        quality, saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -19,6 +19,7 @@ RULES: tuple[Rule, ...] = (
     *entities.RULES,
     *expressions.RULES,
     *history.RULES,
+    *history_rows.RULES,
     *glossary.RULES,
     *stages.RULES,
     *metrics.RULES,

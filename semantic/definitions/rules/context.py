@@ -16,6 +16,7 @@ from sqlglot import exp
 from semantic.definitions import models as m
 from semantic.definitions.expressions import (STAGE_FUNCTIONS, ExpressionError, ParsedExpression, parse_derived,
                                               parse_scalar, parse_select)
+from semantic.definitions.history_rows import output_columns
 from semantic.definitions.lineage import Lineages
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules import metric_graph
@@ -54,6 +55,8 @@ class Context:
                     out[name] = parse_select(entity.sql)[1]
                 except ExpressionError:
                     out[name] = None
+            elif entity.from_history is not None:
+                out[name] = output_columns(self.defs.entities, entity.from_history)
         return out
 
     @cached_property

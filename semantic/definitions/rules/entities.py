@@ -21,12 +21,14 @@ def check_entity_source(defs: Definitions, issues: IssueList) -> None:
     """Exactly one of `table` / `sql`; a table is a plain (schema.)name; the SELECT must parse and be allowed."""
     declared = frozenset(ent.table.lower() for ent in defs.entities.values() if ent.table)
     for name, ent in defs.entities.items():
-        if bool(ent.table) == bool(ent.sql):
+        sources = [key for key in ("table", "sql", "from_history") if getattr(ent, key)]
+        if len(sources) != 1:
             issues.add("E_ENTITY_SOURCE",
-                       f"entity '{name}' needs exactly one of `table` or `sql`"
-                       + (" (it has both)" if ent.table else " (it has neither)"),
-                       defs.where("entities", name, "sql") if ent.sql else defs.where("entities", name),
-                       "use `table:` for a table or view, `sql:` for a derived entity defined by a SELECT")
+                       f"entity '{name}' needs exactly one of `table`, `sql` or `from_history`"
+                       + (f" (it has {' and '.join(sources)})" if sources else " (it has none)"),
+                       defs.where("entities", name, sources[-1]) if sources else defs.where("entities", name),
+                       "use `table:` for a table or view, `sql:` for a derived entity defined by a SELECT, "
+                       "`from_history:` for rows derived from a change log")
         if ent.table and not TABLE_NAME.match(ent.table):
             issues.add("E_ENTITY_SOURCE", f"entity '{name}': '{ent.table}' is not a table name",
                        defs.where_value("entities", name, "table"),

@@ -45,6 +45,10 @@ def check_stage_list(defs: Definitions, issues: IssueList) -> None:
             issues.add("W_STAGE_FORECAST", f"lost stage '{stage.name}' has forecast_category 'closed'",
                        at(i, "forecast_category"), "lost deals leave the forecast: use `forecast_category: omitted`",
                        severity="warning")
+        if stage.is_closed and stage.stale_after_days is not None:
+            issues.add("W_STAGE_HYGIENE", f"closed stage '{stage.name}' sets stale_after_days, but only open deals "
+                       "can be stale", at(i, "stale_after_days"),
+                       "remove `stale_after_days` from the closed stage", severity="warning")
     won = [i for i, s in enumerate(stages) if s.is_won]
     if len(won) != 1:
         issues.add("E_STAGES", f"exactly one stage must have `is_won: true` (found {len(won)})",
