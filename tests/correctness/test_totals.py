@@ -117,6 +117,15 @@ EXPECTED: dict[str, Expected] = {
                                      {"time_range": {"from": "2025-06-01", "to": "2025-06-30"}}),
     "bookings_per_won_deal_check": Expected(
         10_000, "select sum(amount) * 1.0 / count(*) from opportunities where is_won"),
+    # Ada 25k + 25k + 25k + 10k + 30k, Bo 20k + 20k + 20k + 10k
+    "quota": Expected(185_000, "select sum(amount) from quotas"),
+    # bookings 70k over all quotas 185k
+    "quota_attainment": Expected(70 / 185, "select (select sum(amount) from opportunities where is_won) * 1.0 "
+                                           "/ (select sum(amount) from quotas)"),
+    # open 80k over what remains of the quota: 185k - 70k
+    "pipeline_coverage": Expected(80 / 115, "select (select sum(amount) from opportunities where not is_closed) * 1.0"
+                                            " / ((select sum(amount) from quotas) - (select sum(amount) "
+                                            "from opportunities where is_won))"),
 }
 
 

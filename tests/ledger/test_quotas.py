@@ -17,20 +17,20 @@ def test_every_ae_has_one_quota_per_quarter(duck: duckdb.DuckDBPyConnection) -> 
              where r.role <> 'ae' or q.amount <= 0 or q.period_end <> q.period_start + interval 3 month - interval 1 day
                 or extract(month from q.period_start) not in (1, 4, 7, 10) or extract(day from q.period_start) <> 1"""
     assert scalar(duck, bad) == 0
-    assert scalar(duck, "select count(*) from (select rep_id, period_start from quotas group by 1, 2 having count(*) > 1)") == 0
+    twice = "select count(*) from (select rep_id, period_start from quotas group by 1, 2 having count(*) > 1)"
+    assert scalar(duck, twice) == 0
     missing = """select count(*) from reps r cross join (select distinct period_start from quotas) p
-                 where r.role = 'ae' and r.hired_at <= p.period_start
-                   and not exists (select 1 from quotas q where q.rep_id = r.rep_id and q.period_start = p.period_start)"""
+                 where r.role = 'ae' and r.hired_at <= p.period_start and not exists
+                   (select 1 from quotas q where q.rep_id = r.rep_id and q.period_start = p.period_start)"""
     assert scalar(duck, missing) == 0
 
 
 def test_quarters_span_the_demo_and_the_next_quarter(duck: duckdb.DuckDBPyConnection) -> None:
     assert scalar(duck, "select max(period_start) from quotas") == date(2025, 7, 1)  # AS_OF 2025-06-30: next is Q3
-    first = scalar(duck, "select min(period_start) from quotas")
-    demo_start = AS_OF - timedelta(days=3 * 365)  # semantic/ledger/demo_common.py: HISTORY_DAYS
-    assert first <= demo_start < first + timedelta(days=92)
-    assert scalar(duck, "select count(distinct period_start) from quotas") == \
-        len(fiscal_quarters(demo_start, date(2025, 7, 1)))
+    # the demo's first day is 3 * 365 days before AS_OF: 2022-07-01, the first day of Q3 2022
+    assert AS_OF - timedelta(days=3 * 365) == date(2022, 7, 1)
+    assert scalar(duck, "select min(period_start) from quotas") == date(2022, 7, 1)
+    assert scalar(duck, "select count(distinct period_start) from quotas") == 13  # Q3 2022 .. Q3 2025
 
 
 def test_full_quarters_are_a_quarter_of_the_annual_quota(duck: duckdb.DuckDBPyConnection) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (entities, expressions, glossary, metrics, names, quality, saved_queries,
-                                        stages)
+from semantic.definitions.rules import (entities, expressions, glossary, metrics, names, quality, recorded_grains,
+                                        saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -23,6 +23,7 @@ RULES: tuple[Rule, ...] = (
     *metrics.RULES,
     *quality.RULES,
     *saved_queries.RULES,
+    *recorded_grains.RULES,
 )
 
 __all__ = ["RULES", "Rule"]
