@@ -13,6 +13,7 @@ import pytest
 
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
+from semantic.question import Question
 from tests.correctness.conftest import layer_with
 from tests.correctness.helpers import ask, by, hand_sql, total
 
@@ -155,3 +156,15 @@ def test_comparisons_move_whole_quarters(ledger_url: str, tmp_path_factory: pyte
     with pytest.raises(SemanticError) as info:
         ask(extended, "quota_previous", time_range=Q3)
     assert info.value.code == "E_GRAIN_TOO_FINE" and "comparison moves it back 92 days" in info.value.message
+
+
+def test_saved_query_quota_attainment_by_rep(layer: SemanticLayer) -> None:
+    """This fiscal quarter (Q4 2025): East/Ada 10k quota, 12k booked (109), 40k open (111), quota met; West/Bo
+    10k quota, 2k booked (107), 10k open (112): 10k / 8k. Cy has nothing in the quarter, so no row."""
+    rows = layer.query(Question.from_saved(layer.saved_query("quota_attainment_by_rep"))).rows
+    assert rows == [
+        {"rep.team": "East", "rep.name": "Ada", "quota": 10_000, "bookings": 12_000, "quota_attainment": 1.2,
+         "open_pipeline": 40_000, "pipeline_coverage": None},
+        {"rep.team": "West", "rep.name": "Bo", "quota": 10_000, "bookings": 2_000, "quota_attainment": 0.2,
+         "open_pipeline": 10_000, "pipeline_coverage": 1.25},
+    ]
