@@ -92,6 +92,10 @@ class Measure(Described):
     terms: tuple[Name, ...] = Field((), description="Glossary terms whose filters apply (ANDed).")
     time_dimension: Name | None = Field(None, description="Time dimension of this entity the measure is "
                                                           "placed in time by (overrides the entity's).")
+    grain: Grain | None = Field(None, description="The finest grain the measure is recorded at, for rows that "
+                                                  "each cover a whole period placed at its first day (a quota "
+                                                  "per `fiscal_quarter`): a question at a finer grain, or a time "
+                                                  "range that cuts one of its periods, is refused.")
 
 
 class History(Model):

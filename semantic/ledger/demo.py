@@ -18,6 +18,7 @@ from semantic.ledger.generate_deals import COMPETITORS, LEAD_SOURCES, LOSS_REASO
 from semantic.ledger.generate_history import make_history
 from semantic.ledger.generate_org import accounts_table, make_accounts, make_reps
 from semantic.ledger.generate_people import make_contacts, make_leads
+from semantic.ledger.generate_quotas import make_quotas
 from semantic.ledger.schema import metadata
 from semantic.ledger.stages import STAGES
 
@@ -25,7 +26,7 @@ _TYPE_LABELS = ("", " (expansion)", " (renewal)")
 
 
 def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> dict[str, pa.Table]:
-    """All seven ledger tables, keyed by table name, in load order (parents before children)."""
+    """All eight ledger tables, keyed by table name, in load order (parents before children)."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     clock = Clock(as_of or date.today())
@@ -38,7 +39,7 @@ def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> d
     first_deal = np.where(first_deal == np.iinfo(np.int64).max, -1, first_deal)
     account_rows, account_created = accounts_table(rng("account_dates"), clock, accounts, first_deal)
     contacts = make_contacts(rng("contacts"), clock, scale, accounts, account_created)
-    history, current_stage = make_history(rng("stage_history"), clock, deals, reps)
+    history, current_stage = make_history(rng("stage_history"), rng("history_changes"), clock, deals, reps)
     tables = {
         "reps": reps.table,
         "accounts": account_rows,
@@ -48,6 +49,7 @@ def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> d
         "opportunity_stage_history": history,
         "activities": make_activities(rng("activities"), clock, scale, reps, accounts, account_created,
                                       contacts, deals),
+        "quotas": make_quotas(clock, reps),
     }
     return {name: tables[name].select([c.name for c in metadata.tables[name].columns]) for name in metadata.tables}
 

@@ -2,8 +2,9 @@
 
 Each opportunity gets up to ten path slots: the five open stages (with skipped stages left out), a slip
 back to the previous stage and the recovery, a loss that was reopened, and the final close. Empty slots
-are dropped when flattening, so one vector pass produces every row; the last row of a path is the
-opportunity's current stage by construction.
+are dropped when flattening, so one vector pass produces every row; the last stage of a path is the
+opportunity's current stage by construction. Changes of amount or close date without a stage move are
+added between these rows by semantic/ledger/generate_history_changes.py.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pyarrow as pa
 
 from semantic.ledger.demo_common import DAY, Clock, dates, ids, labels, money
 from semantic.ledger.generate_deals import LOST, OPEN, WON, Deals
+from semantic.ledger.generate_history_changes import StageMoves, with_value_changes
 from semantic.ledger.generate_org import Reps
 from semantic.ledger.stages import LOST as LOST_STAGE
 from semantic.ledger.stages import OPEN_STAGE_COUNT, STAGE_NAMES
@@ -52,8 +54,14 @@ def _paths(rng: np.random.Generator, deals: Deals) -> np.ndarray:
     return path
 
 
-def make_history(rng: np.random.Generator, clock: Clock, deals: Deals, reps: Reps) -> tuple[pa.Table, np.ndarray]:
-    """History rows and each opportunity's current stage (the last stage of its path)."""
+def make_history(rng: np.random.Generator, changes_rng: np.random.Generator, clock: Clock, deals: Deals,
+                 reps: Reps) -> tuple[pa.Table, np.ndarray]:
+    """History rows and each opportunity's current stage (the last stage of its path).
+
+    `rng` draws the stage paths and their times; `changes_rng` the changes without a stage move and every
+    amount and close date (semantic/ledger/generate_history_changes.py), so adding kinds of change never
+    moves a stage path.
+    """
     path = _paths(rng, deals)
     used = path >= 0
     per_opp = used.sum(axis=1)
@@ -63,7 +71,6 @@ def make_history(rng: np.random.Generator, clock: Clock, deals: Deals, reps: Rep
     rank = np.arange(to_stage.size) - group_start[opp]
     is_first = rank == 0
     is_last = rank == per_opp[opp] - 1
-    from_stage = np.where(is_first, 0, np.roll(to_stage, 1))
 
     # Change times: random increasing fractions of each opportunity's active window, one second apart at
     # least; the first change is the creation, the last change of a closed deal is its close.
@@ -79,20 +86,16 @@ def make_history(rng: np.random.Generator, clock: Clock, deals: Deals, reps: Rep
     changed = deals.created[opp] + (frac * span[opp]).astype(np.int64) + rank
     changed = np.where(is_last & ~is_open[opp], deals.closed[opp], changed)
 
-    revised = ~is_last & (rng.random(to_stage.size) < 0.35)
-    amount = np.where(revised, np.maximum(np.round(deals.amount[opp] * rng.uniform(0.7, 1.3, opp.size), -2), 1000),
-                      deals.amount[opp]).astype(np.int64)
-    slip_days = np.where(~is_last & (rng.random(opp.size) < 0.4), rng.integers(7, 60, opp.size), 0)
-    close_date = deals.close_date[opp] - slip_days * DAY
-    owner = deals.owner[opp]
-    boss = reps.manager[owner]
-    changed_by = np.where((rng.random(opp.size) < 0.1) & (boss >= 0), boss, owner)
+    rows = with_value_changes(changes_rng, clock, deals, StageMoves(opp, to_stage, changed, is_first,
+                                                                    is_last & ~is_open[opp]))
+    boss = reps.manager[deals.owner[rows.opp]]
+    changed_by = np.where((changes_rng.random(rows.opp.size) < 0.1) & (boss >= 0), boss, deals.owner[rows.opp])
     table = pa.table({
-        "opportunity_id": ids(opp + 1),
-        "from_stage": labels(STAGE_NAMES, from_stage, ~is_first),
-        "to_stage": labels(STAGE_NAMES, to_stage),
-        "amount": money(amount), "close_date": dates(close_date),
-        "changed_at": pa.array(changed * 1_000_000, type=pa.timestamp("us")),
+        "opportunity_id": ids(rows.opp + 1),
+        "from_stage": labels(STAGE_NAMES, np.maximum(rows.from_stage, 0), rows.from_stage >= 0),
+        "to_stage": labels(STAGE_NAMES, rows.to_stage),
+        "amount": money(rows.amount), "close_date": dates(rows.close_day * DAY),
+        "changed_at": pa.array(rows.changed * 1_000_000, type=pa.timestamp("us")),
         "changed_by": ids(changed_by + 1),
     })
     return table, to_stage[is_last]

@@ -1,4 +1,4 @@
-"""SQLAlchemy Core description of the seven canonical ledger tables.
+"""SQLAlchemy Core description of the eight canonical ledger tables.
 
 This is the one place (besides the starter YAML) that knows the canonical table names: the demo loader
 creates exactly these tables, in this column order, on DuckDB or PostgreSQL. Ids are plain BIGINTs without
@@ -116,6 +116,15 @@ activities = Table(
     _id("opportunity_id", references="opportunities.opportunity_id"),
     Column("duration_seconds", Integer),
     Column("subject", String),
+)
+
+quotas = Table(
+    "quotas", metadata,
+    _id("quota_id", primary=True),
+    _id("rep_id", references="reps.rep_id", nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),  # the period's last day (inclusive)
+    _money("amount"),
 )
 
 TABLE_NAMES: tuple[str, ...] = tuple(metadata.tables)

@@ -17,6 +17,7 @@ from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
 from semantic.plan.model import DimensionUse, MetricOutput
+from semantic.plan.recorded_grain import refuse_cut, refuse_reach
 from semantic.plan.sources import SharedParts, Source, source_steps, unique_name, window_step
 from semantic.plan.steps import Combine, Compute, Plan, Spine, Step, internal_name
 from semantic.question import Question
@@ -68,6 +69,14 @@ def _refuse_own_time_axis(tdim: DimensionUse, dims: tuple[DimensionUse, ...], fi
                                 "use the time range and the grain for it (or a different time dimension)")
 
 
+def _refuse_split_periods(defs: Definitions, need: MeasureNeed, recorded: str, grain: str | None,
+                          time_range: tuple | None) -> None:
+    """A measure recorded per period (semantic/plan/recorded_grain.py) is never cut into parts of a period."""
+    if need.reach is not None:
+        refuse_reach(need.measure, recorded, defs.calendar)
+    refuse_cut(need.measure, recorded, grain, time_range, defs.calendar, need.shift)
+
+
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
     today = today or today_in(defs.calendar)
     time_range = resolve_range(question.time_range, today, defs.calendar)
@@ -92,7 +101,9 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     groups: dict[tuple, list[tuple[MeasureNeed, str]]] = {}
     time_dims: dict[tuple, DimensionUse | None] = {}
     for key, need in formulas.needs.items():
-        entity_name = defs.measures[need.measure][0]
+        entity_name, measure = defs.measures[need.measure]
+        if measure.grain:
+            _refuse_split_periods(defs, need, measure.grain, question.grain, time_range)
         timed = needs_time or need.reach is not None  # a cumulative total is always laid out in time
         tdim = _time_dimension(defs, need, question) if timed else None
         if timed and tdim is None:

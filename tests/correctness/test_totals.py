@@ -193,6 +193,15 @@ EXPECTED: dict[str, Expected] = {
                                   "date '2025-11-15'"),
     "past_due_pipeline": Expected(6_000, "select sum(amount) from opportunities where not is_closed and "
                                          "close_date < date '2025-11-15'"),
+    # Ada 25k + 25k + 25k + 10k + 30k, Bo 20k + 20k + 20k + 10k
+    "quota": Expected(185_000, "select sum(amount) from quotas"),
+    # bookings 70k over all quotas 185k
+    "quota_attainment": Expected(70 / 185, "select (select sum(amount) from opportunities where is_won) * 1.0 "
+                                           "/ (select sum(amount) from quotas)"),
+    # open 80k over what remains of the quota: 185k - 70k
+    "pipeline_coverage": Expected(80 / 115, "select (select sum(amount) from opportunities where not is_closed) * 1.0"
+                                            " / ((select sum(amount) from quotas) - (select sum(amount) "
+                                            "from opportunities where is_won))"),
 }
 
 

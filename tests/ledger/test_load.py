@@ -15,7 +15,7 @@ from semantic.ledger import LedgerError, TABLE_NAMES, demo_ledger_present, write
 from tests.ledger.conftest import AS_OF
 
 SUMS = {"opportunities": "sum(amount)", "opportunity_stage_history": "sum(amount)", "reps": "sum(quota_amount)",
-        "activities": "sum(duration_seconds)", "leads": "sum(score)"}
+        "activities": "sum(duration_seconds)", "leads": "sum(score)", "quotas": "sum(amount)"}
 
 
 def _profile(run) -> dict[str, object]:

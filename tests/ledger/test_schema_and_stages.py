@@ -17,6 +17,7 @@ DESIGN_COLUMNS = {
     "opportunity_stage_history": "opportunity_id, from_stage, to_stage, amount, close_date, changed_at, changed_by",
     "activities": "activity_id, source_system, activity_type, direction, occurred_at, rep_id, contact_id, "
                   "account_id, opportunity_id, duration_seconds, subject",
+    "quotas": "quota_id, rep_id, period_start, period_end, amount",
 }
 
 
@@ -33,7 +34,7 @@ def test_column_types() -> None:
                 assert isinstance(column.type, BigInteger) and column.autoincrement is False, column
             if column.name in ("amount", "quota_amount"):
                 assert isinstance(column.type, Numeric) and (column.type.precision, column.type.scale) == (18, 2)
-            if column.name in ("close_date", "hired_at"):
+            if column.name in ("close_date", "hired_at", "period_start", "period_end"):
                 assert isinstance(column.type, Date) and not isinstance(column.type, DateTime)
             if column.name.endswith("_at") and column.name != "hired_at":
                 assert isinstance(column.type, DateTime), column

@@ -26,6 +26,8 @@ create table opportunity_stage_history (opportunity_id bigint, from_stage varcha
 create table activities (activity_id bigint primary key, source_system varchar, activity_type varchar,
   direction varchar, occurred_at timestamp, rep_id bigint, contact_id bigint, account_id bigint,
   opportunity_id bigint, duration_seconds integer, subject varchar);
+create table quotas (quota_id bigint primary key, rep_id bigint, period_start date, period_end date,
+  amount decimal(18,2));
 """
 
 ROWS = """

@@ -9,7 +9,7 @@ from typing import Callable
 
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules import (entities, expressions, glossary, history, history_rows, metrics, names,
-                                        quality, saved_queries, stages)
+                                        quality, recorded_grains, saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -25,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     *metrics.RULES,
     *quality.RULES,
     *saved_queries.RULES,
+    *recorded_grains.RULES,
 )
 
 __all__ = ["RULES", "Rule"]
