@@ -69,6 +69,8 @@ class Lineages:
         if metric is None:
             return Lineage()
         own_axis = (metric.time_dimension,) if metric.time_dimension else ()
+        if isinstance(metric, m.ConversionMetric):
+            return _conversion_lineage(metric)
         parts = [self._done[r] for r in self.refs.get(name, ()) if r in self._done and r in self.defs.metrics]
         measures = _measures_of(metric)
         known = [self.defs.measures[x] for x in measures if x in self.defs.measures]
@@ -92,6 +94,14 @@ def _measures_of(metric: object) -> tuple[str, ...]:
     if isinstance(metric, m.RatioMetric):
         return (metric.numerator, metric.denominator)
     return ()
+
+
+def _conversion_lineage(metric: m.ConversionMetric) -> Lineage:
+    """A conversion reads no measure: its events' terms, entities and the base date that places it in time."""
+    base, conv = metric.base.entity or metric.entity, metric.conversion.entity or metric.entity
+    return Lineage(terms=tuple(dict.fromkeys((metric.base.term, metric.conversion.term))),
+                   entities=frozenset({metric.entity, base, conv, metric.through or metric.entity}),
+                   time_axes=(f"{base}.{metric.base.time}",), timed=True)
 
 
 def _axis(defs: Definitions, entity: str, measure: m.Measure) -> str | None:

@@ -12,6 +12,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph, split_dimension_ref
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
+from semantic.plan.conversion import conversion_step
 from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
@@ -106,7 +107,12 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
         dates = tuple(periods(*time_range, question.grain, defs.calendar))
         spine = Spine(unique_name("spine", taken), question.grain, dates)
-    aggregates: list[Step] = []
+    aggregates: list[Step] = [conversion_step(defs, graph, prefix, metric, shared, today, taken)
+                              for prefix, metric in formulas.conversions.values()]
+    if formulas.conversions and question.time_dimension:
+        raise SemanticError("E_BAD_REQUEST", "a conversion metric is placed in time by its base event's date, so "
+                            f"time dimension '{question.time_dimension}' cannot apply to it",
+                            "drop the time dimension, or ask for the conversion metric separately")
     for (entity_name, tref, shift, reach), members in groups.items():
         tdim = time_dims[(entity_name, tref, shift, reach)]
         if shift and tdim is not None:

@@ -22,6 +22,8 @@ from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.window import Reach, Window
+from semantic.plan.conversion import Conversion
+from semantic.sql.conversion import conversion
 from semantic.sql.dialects import SQLGLOT_NAMES
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.render import needs_quotes, render, render_formula
@@ -265,5 +267,5 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
 ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
-    Combine: combine, Compute: compute, Window: window,
+    Combine: combine, Compute: compute, Window: window, Conversion: conversion,
 }

@@ -11,6 +11,7 @@ from semantic.definitions import load_project
 from semantic.definitions.lineage import Lineage, lineages
 from semantic.governance.diff import dependencies
 from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.plan.conversion import Conversion
 from semantic.plan.steps import Aggregate
 from semantic.question import Question
 
@@ -71,6 +72,7 @@ def test_time_axes_are_the_axes_the_plan_aggregates_on(project: str, repo_root: 
         question = Question(metrics=[name], grain="month", time_range={"relative": "this_year"})
         steps = layer.compile(question, "duckdb").plan.steps
         used = {s.time_dimension.ref for s in steps if isinstance(s, Aggregate) and s.time_dimension}
+        used |= {s.base_ref for s in steps if isinstance(s, Conversion)}  # a cohort's date is its base event's
         assert used == set(found.of(name).time_axes), name
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (entities, expressions, glossary, metrics, names, quality, saved_queries,
-                                        stages)
+from semantic.definitions.rules import (conversions, entities, expressions, glossary, metrics, names, quality,
+                                        saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -21,6 +21,7 @@ RULES: tuple[Rule, ...] = (
     *glossary.RULES,
     *stages.RULES,
     *metrics.RULES,
+    *conversions.RULES,
     *quality.RULES,
     *saved_queries.RULES,
 )
