@@ -258,7 +258,9 @@ class OrderBy(Model):
 
 
 class SavedQuery(Described):
-    metrics: tuple[Name, ...]
+    metrics: tuple[Name, ...] = Field((), description="Metrics to show (or name a `funnel` instead).")
+    funnel: Name | None = Field(None, description="A funnel of the `funnels` section to run instead of metrics "
+                                                  "(with this query's time range and filters).")
     dimensions: tuple[DimensionRef, ...] = ()
     grain: Grain | None = None
     time_dimension: DimensionRef | None = None
@@ -266,6 +268,26 @@ class SavedQuery(Described):
     filters: tuple[Filter, ...] = ()
     order_by: tuple[OrderBy, ...] = ()
     limit: int | None = Field(None, ge=1)
+
+
+class FunnelStep(Model):
+    term: Name = Field(description="Glossary term (on the funnel's entity) a row must meet to reach the step.")
+    time: Name = Field(description="Time dimension of the funnel's entity holding the day the step was reached.")
+    label: str | None = Field(None, description="Shown for the step; defaults to the term's label.")
+    within: str | None = Field(None, description="At most this long after the previous step's day (edges "
+                                                 "included): `30 days`, `6 weeks`, `3 months`.")
+
+
+class Funnel(Described):
+    """Ordered steps one row of an entity passes (lead -> MQL -> SQL), counted on one scan."""
+
+    entity: Name = Field(description="Entity whose rows go through the steps (each row counts once per step).")
+    steps: tuple[FunnelStep, ...] = Field(min_length=2, max_length=20, description="In order; a row counts at a "
+                                          "step only if it passed every earlier step, on the same day or later.")
+    time_range: TimeRange | None = Field(None, description="Default range of the first step's day (a question's "
+                                                           "own range replaces it).")
+    filters: tuple[Filter, ...] = Field((), description="Always applied (on dimensions of the entity or entities "
+                                                        "it reaches).")
 
 
 # --- one file ---------------------------------------------------------------------------------------------
@@ -284,3 +306,4 @@ class DefinitionsFile(Model):
     entities: dict[Name, Entity] = {}
     metrics: dict[Name, Metric] = {}
     saved_queries: dict[Name, SavedQuery] = {}
+    funnels: dict[Name, Funnel] = {}

@@ -89,7 +89,7 @@ def _conditions(defs: Definitions, event: ConversionEvent) -> tuple[str, ...]:
     return (term.filter,) if term is not None and term.filter else ()
 
 
-def _rows(defs: Definitions, graph: SemanticGraph, entity: str, name: str, keys: list[tuple[str, JoinPath]],
+def entity_rows(defs: Definitions, graph: SemanticGraph, entity: str, name: str, keys: list[tuple[str, JoinPath]],
           uses: list[tuple[DimensionUse, str, JoinPath]], own: list[ReadColumn], taken: set[str]) -> Step:
     """One entity's rows with key columns, dimensions, and columns of its own. A key reached along joins is the
     foreign key of the last one (the parent's table itself is not joined just to read its key)."""
@@ -154,9 +154,9 @@ def conversion_step(defs: Definitions, graph: SemanticGraph, prefix: str, metric
         own += conv_own
     else:
         to_through = _path(graph, conv_entity, (through,), f"conversion metric '{prefix}'")
-        converted = _rows(defs, graph, conv_entity, f"{prefix}_{conv_entity}_events", [(LINK, to_through)], [],
+        converted = entity_rows(defs, graph, conv_entity, f"{prefix}_{conv_entity}_events", [(LINK, to_through)], [],
                           conv_own, taken)
-    base = _rows(defs, graph, base_entity, name, [(SUBJECT, subject), (LINK, link)], uses, own, taken)
+    base = entity_rows(defs, graph, base_entity, name, [(SUBJECT, subject), (LINK, link)], uses, own, taken)
     return Conversion(unique_name(name, taken), entity, base, converted, first_event,
                       f"{base_entity}.{metric.base.time}", f"{conv_entity}.{metric.conversion.time}", q.grain,
-                      q.dimensions, q.filters, q.time_range, parse_within(metric), today, prefix)
+                      q.dimensions, q.filters, q.time_range, parse_within(metric.within), today, prefix)

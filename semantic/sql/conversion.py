@@ -28,7 +28,7 @@ def _day(value: ColumnElement) -> ColumnElement:
     return sa.cast(value, sa.Date)
 
 
-def _window_end(day: ColumnElement, within: Within) -> ColumnElement:
+def window_end(day: ColumnElement, within: Within) -> ColumnElement:
     """The last day a conversion counts on (a month from 31 January is the last day of February)."""
     if within.unit == "month":
         return ShiftDate(day, within.count, "month")
@@ -74,7 +74,7 @@ def conversion(ctx: Context, step: Conversion) -> sa.Select:
     base_day = _day(c[TIME])
     if step.converted is None:
         day = _day(c[CONVERSION_TIME])
-        hit = [day >= base_day] + ([day <= _window_end(base_day, step.within)] if step.within else [])
+        hit = [day >= base_day] + ([day <= window_end(base_day, step.within)] if step.within else [])
         hit += [c[CONVERSION_IF]] if CONVERSION_IF in c else []
         cohort: ColumnElement = sa.func.count()
         converted = sa.func.count(sa.case((sa.and_(*hit), sa.literal_column("1"))))
@@ -86,14 +86,14 @@ def conversion(ctx: Context, step: Conversion) -> sa.Select:
             .where(*events.where, *event_where, e[LINK].is_not(None), e[TIME].is_not(None)) \
             .subquery("conversion_events")
         on = [matches.c[LINK] == c[LINK], matches.c.day >= base_day]
-        on += [matches.c.day <= _window_end(base_day, step.within)] if step.within else []
+        on += [matches.c.day <= window_end(base_day, step.within)] if step.within else []
         source = source.outerjoin(matches, sa.and_(*on))
         cohort = sa.func.count(sa.distinct(c[SUBJECT]))
         converted = sa.func.count(sa.distinct(sa.case((matches.c[LINK].is_not(None), c[SUBJECT]))))
     if step.within is not None:
         today = sa.cast(sa.literal(step.today, sa.Date), sa.Date)
-        still_open = sa.case((_window_end(_cohort_last_day(ctx, step, c[TIME]), step.within) >= today, sa.literal_column("1")),
-                            else_=sa.literal_column("0"))
+        window_closes = window_end(_cohort_last_day(ctx, step, c[TIME]), step.within)
+        still_open = sa.case((window_closes >= today, sa.literal_column("1")), else_=sa.literal_column("0"))
     else:
         still_open = sa.literal_column("0")  # with no window a cohort never closes; nothing is left out for it
     keys = [period_start(c[TIME], step.grain, ctx.defs.calendar).label("period")] if step.grain else []

@@ -23,8 +23,10 @@ from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.window import Reach, Window
 from semantic.plan.conversion import Conversion
+from semantic.plan.funnel import FunnelCounts, FunnelSteps
 from semantic.sql.conversion import conversion
 from semantic.sql.dialects import SQLGLOT_NAMES
+from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.render import needs_quotes, render, render_formula
 from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
@@ -267,5 +269,6 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
 ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
-    Combine: combine, Compute: compute, Window: window, Conversion: conversion,
+    Combine: combine, Compute: compute, Window: window, Conversion: conversion, FunnelCounts: funnel_counts,
+    FunnelSteps: funnel_steps,
 }

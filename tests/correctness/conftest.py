@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from semantic.layer import ExecutionSettings, SemanticLayer
+from tests.correctness import conversion_ledger
 from tests.fixtures.ledger_small import load_ledger
 from tests.support.postgres import fresh_database
 
@@ -27,6 +28,17 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     else:
         url = fresh_database(request.getfixturevalue("postgres_url"), PG_DATABASE)
     load_ledger(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+def conversion_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLAlchemy URL of a database holding tests/correctness/conversion_ledger.py (one per backend)."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path_factory.mktemp('conversion') / 'ledger.duckdb'}"
+    else:
+        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_conversion")
+    conversion_ledger.load(url)
     return url
 
 

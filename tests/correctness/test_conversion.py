@@ -16,7 +16,6 @@ from semantic.layer import ExecutionSettings, SemanticLayer
 from tests.correctness import conversion_ledger
 from tests.correctness.conftest import REPO_ROOT
 from tests.correctness.helpers import ask, by, total
-from tests.support.postgres import fresh_database
 
 EXTRA = """
 metrics:
@@ -45,16 +44,6 @@ metrics:
                         within: 90 days, calculation: cohort}
 """
 FIRST_HALF = {"from": "2024-01-01", "to": "2024-06-30"}
-
-
-@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
-def conversion_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "duckdb":
-        url = f"duckdb:///{tmp_path_factory.mktemp('conversion') / 'ledger.duckdb'}"
-    else:
-        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_conversion")
-    conversion_ledger.load(url)
-    return url
 
 
 def project(tmp_path_factory: pytest.TempPathFactory, glossary: str | None = None) -> Path:
@@ -196,5 +185,6 @@ def test_changing_the_mql_term_changes_every_conversion_using_it(
     changed = text.replace(old, "filter: \"mql_at is not null and status <> 'disqualified' and source <> 'list'\"")
     layer = SemanticLayer.open(project(tmp_path_factory, changed), conversion_url,
                                ExecutionSettings(today=conversion_ledger.TODAY))
-    rows = ask(layer, "mql_ever", "lead_to_mql_30d", grain="month", time_range={"from": "2024-01-01", "to": "2024-01-31"})
+    rows = ask(layer, "mql_ever", "lead_to_mql_30d", grain="month",
+               time_range={"from": "2024-01-01", "to": "2024-01-31"})
     assert (rows[0]["mql_ever"], rows[0]["lead_to_mql_30d"]) == (0.5, 0.5)

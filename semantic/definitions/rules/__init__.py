@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (conversions, entities, expressions, glossary, metrics, names, quality,
-                                        saved_queries, stages)
+from semantic.definitions.rules import (conversions, entities, expressions, funnels, glossary, metrics, names,
+                                        quality, saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -24,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     *conversions.RULES,
     *quality.RULES,
     *saved_queries.RULES,
+    *funnels.RULES,
 )
 
 __all__ = ["RULES", "Rule"]

@@ -71,7 +71,7 @@ def check_conversions(defs: Definitions, issues: IssueList) -> None:
         through = metric.through or metric.entity
         met = _entity(defs, issues, through, who, where("through"), needs_key=True) if metric.through else counted
         try:
-            parse_within(metric)
+            parse_within(metric.within)
         except SemanticError as exc:
             issues.add("E_INVALID_VALUE", f"{who}: {exc.message}", where("within"), exc.hint)
         if metric.exclude_open_cohorts and metric.within is None:

@@ -33,13 +33,13 @@ class Within:
         return f"within {self.count} {self.unit}s"
 
 
-def parse_within(metric: ConversionMetric) -> Within | None:
-    """The metric's window; validation (semantic/definitions/rules/conversions.py) reports a bad one first."""
-    if metric.within is None:
+def parse_within(text: str | None) -> Within | None:
+    """A conversion's or funnel step's window; validation reports a bad one first, at its position."""
+    if text is None:
         return None
-    m = WINDOW.match(metric.within)
+    m = WINDOW.match(text)
     if m is None or int(m.group(1)) > WINDOW_LIMITS[m.group(2)]:
-        raise SemanticError("E_INVALID_VALUE", f"conversion window '{metric.within}' is not a valid window",
+        raise SemanticError("E_INVALID_VALUE", f"window '{text}' is not a valid window",
                             "write a whole number and a unit: `within: 30 days` (days, weeks or months)")
     return Within(int(m.group(1)), m.group(2))
 

@@ -1,0 +1,43 @@
+"""Funnels over GraphQL: the `funnel` field and a saved funnel query, on the conversion tests' ledger.
+
+Counts by hand from tests/correctness/conversion_ledger.py (leads created in the first half of 2024: 8;
+MQL within 30 days: 4; SQL within 30 days of it: 3; web leads: 5, 4, 3).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from server.app import create_app
+from server.auth import TokenAuth
+from server.settings import ServerSettings
+from tests.correctness import conversion_ledger
+from tests.server.conftest import REPO, data, post
+
+
+@pytest.fixture(scope="module")
+def funnel_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    url = f"duckdb:///{Path(tmp_path_factory.mktemp('funnel')) / 'ledger.duckdb'}"
+    conversion_ledger.load(url)
+    return create_app(REPO, url, ServerSettings(), auth=TokenAuth())
+
+
+def test_funnel_field_returns_typed_step_rows(funnel_app: FastAPI) -> None:
+    answer = data(post(funnel_app, """{ funnel(name: lead_funnel, timeRange: {from: "2024-01-01", to: "2024-06-30"})
+        { columns { name type format } rows } }"""))["funnel"]
+    assert [(c["name"], c["type"], c["format"]) for c in answer["columns"]] == [
+        ("step", "integer", None), ("label", "string", None), ("count", "integer", "integer"),
+        ("rate_from_previous", "number", "percent"), ("rate_from_first", "number", "percent")]
+    assert [(r["step"], r["count"], r["rate_from_previous"], r["rate_from_first"]) for r in answer["rows"]] == [
+        (1, 8, None, 1.0), (2, 4, 0.5, 0.5), (3, 3, 0.75, 0.375)]
+
+
+def test_saved_funnel_query_with_a_range_and_a_filter(funnel_app: FastAPI) -> None:
+    body = data(post(funnel_app, """{ savedQuery(name: lead_funnel_this_year,
+        timeRange: {from: "2024-01-01", to: "2024-06-30"},
+        filters: [{dimension: "lead.source", op: eq, value: "web"}]) { rows }
+        savedQueries { name funnel } }"""))
+    assert [r["count"] for r in body["savedQuery"]["rows"]] == [5, 4, 3]
+    assert {"name": "lead_funnel_this_year", "funnel": "lead_funnel"} in body["savedQueries"]
