@@ -108,8 +108,9 @@ def dependencies(defs: Definitions, metric_name: str) -> set[tuple[str, str]]:
         return set()
     lin = lineages(defs).of(metric_name)
     deps = {("metrics", metric_name), ("calendar", "")} | {("metrics", x) for x in lin.metrics}
-    deps |= {("terms", t) for t in lin.terms} | {("entities", e) for e in lin.entities}
-    texts = [defs.entities[e].model_dump_json(exclude_none=True) for e in lin.entities]  # field names only if set
+    entities = lin.entities | lin.also_reads
+    deps |= {("terms", t) for t in lin.terms} | {("entities", e) for e in entities}
+    texts = [defs.entities[e].model_dump_json(exclude_none=True) for e in entities if e in defs.entities]
     texts += [defs.terms[t].filter or "" for t in lin.terms if t in defs.terms]
     if any("stage_" in text for text in texts):  # a stage function or stage_dimension: stage changes move it
         deps.add(("stages", ""))

@@ -29,14 +29,40 @@ CONVERSION_IF = "conversion__if"  # the conversion term's filter
 
 
 @dataclass(frozen=True)
+class Cohort(Step):
+    """The counted instances with their cohort day and the key conversion events meet them on: the base rows
+    meeting the base term, the filters and the time range (each instance by its first base event when the rows
+    are another entity's, such as stage history rows)."""
+
+    input: Step  # base rows: TIME, SUBJECT, LINK, BASE_IF?, dimension and filter columns
+    entity: str
+    first_event: bool
+    dimensions: tuple[DimensionUse, ...]
+    filters: tuple[FilterUse, ...]
+    window: tuple[date | None, date | None] | None
+
+    @property
+    def inputs(self) -> tuple[Step, ...]:
+        return (self.input,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (SUBJECT, LINK, TIME) + tuple(internal_name(d.ref) for d in self.dimensions)
+
+    def describe(self) -> str:
+        first = ", each by its first base event" if self.first_event else ""
+        return f"{self.entity} instances with their cohort day{first}" + (" in the time range" if self.window else "")
+
+
+@dataclass(frozen=True)
 class Conversion(Step):
     """Per cohort period and dimensions: the instances whose base event falls in it, those with a conversion
     event on or after that day (within the window), and whether the period's window is still open today."""
 
     entity: str  # what is counted
-    base: Step  # base event rows: TIME, SUBJECT, LINK, BASE_IF?, dimension columns (and the conversion's, same row)
+    base: Step  # the Cohort; or, when the conversion is a date of the same row, the base rows themselves (with
+    # TIME, BASE_IF?, CONVERSION_TIME, CONVERSION_IF? and dimension columns; filters and window applied here)
     converted: Step | None  # conversion event rows: TIME, LINK, CONVERSION_IF?; None: on the base row itself
-    first_event: bool  # base rows are events of another entity: an instance's cohort is its first base event
     base_ref: str  # entity.dimension of the base date, for the description
     conversion_ref: str
     grain: str | None
@@ -66,9 +92,8 @@ class Conversion(Step):
 
     def describe(self) -> str:
         per = f"per {self.grain} of {self.base_ref}" if self.grain else "in total"
-        first = ", each by its first base event" if self.first_event else ""
         within = f" {self.within.describe()}" if self.within else ""
-        return (f"count {self.entity} instances {per}{first}, and those with {self.conversion_ref} on or after "
+        return (f"count {self.entity} instances {per}, and those with {self.conversion_ref} on or after "
                 f"{self.base_ref}{within}")
 
 
@@ -157,6 +182,9 @@ def conversion_step(defs: Definitions, graph: SemanticGraph, prefix: str, metric
         converted = entity_rows(defs, graph, conv_entity, f"{prefix}_{conv_entity}_events", [(LINK, to_through)], [],
                           conv_own, taken)
     base = entity_rows(defs, graph, base_entity, name, [(SUBJECT, subject), (LINK, link)], uses, own, taken)
-    return Conversion(unique_name(name, taken), entity, base, converted, first_event,
+    if converted is not None:
+        base = Cohort(unique_name(f"{prefix}_cohort", taken), base, entity, first_event, q.dimensions, q.filters,
+                      q.time_range)
+    return Conversion(unique_name(name, taken), entity, base, converted,
                       f"{base_entity}.{metric.base.time}", f"{conv_entity}.{metric.conversion.time}", q.grain,
                       q.dimensions, q.filters, q.time_range, parse_within(metric.within), today, prefix)

@@ -22,16 +22,15 @@ from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.window import Reach, Window
-from semantic.plan.conversion import Conversion
+from semantic.plan.conversion import Cohort, Conversion
 from semantic.plan.funnel import FunnelCounts, FunnelSteps
-from semantic.sql.conversion import conversion
-from semantic.sql.dialects import SQLGLOT_NAMES
+from semantic.sql.conversion import cohort, conversion
+from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS, SQLGLOT_NAMES
 from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.render import needs_quotes, render, render_formula
 from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
 
-FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})
 
 
 @dataclass(frozen=True)
@@ -269,6 +268,6 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
 ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
-    Combine: combine, Compute: compute, Window: window, Conversion: conversion, FunnelCounts: funnel_counts,
-    FunnelSteps: funnel_steps,
+    Combine: combine, Compute: compute, Window: window, Cohort: cohort, Conversion: conversion,
+    FunnelCounts: funnel_counts, FunnelSteps: funnel_steps,
 }

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from semantic.errors import SemanticError
 from semantic.execute import engine_for
 from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.question import Question
 from tests.correctness import conversion_ledger
 from tests.correctness.conftest import REPO_ROOT
 from tests.correctness.helpers import ask, by, total
@@ -42,6 +43,12 @@ metrics:
                         base: {entity: stage_change, term: entered_proposal, time: changed_at},
                         conversion: {entity: stage_change, term: entered_closed_won, time: changed_at},
                         within: 90 days, calculation: cohort}
+saved_queries:
+  conversions_by_source:
+    metrics: [opp_60d, mql_30d]
+    dimensions: [lead.source]
+    grain: quarter
+    time_range: {from: 2024-01-01, to: 2024-06-30}
 """
 FIRST_HALF = {"from": "2024-01-01", "to": "2024-06-30"}
 
@@ -188,3 +195,12 @@ def test_changing_the_mql_term_changes_every_conversion_using_it(
     rows = ask(layer, "mql_ever", "lead_to_mql_30d", grain="month",
                time_range={"from": "2024-01-01", "to": "2024-01-31"})
     assert (rows[0]["mql_ever"], rows[0]["lead_to_mql_30d"]) == (0.5, 0.5)
+
+
+def test_a_saved_query_slices_conversions_by_the_counted_entity(layer: SemanticLayer) -> None:
+    """Validated like any saved query (lead.source is reachable from the counted lead, though not from the
+    opportunities lead_to_opportunity reads). Q1: web 1 3 4 9, list 2 6; Q2: web 7, list 10."""
+    rows = layer.query(Question.from_saved(layer.saved_query("conversions_by_source"))).rows
+    assert [(r["period"], r["lead.source"], r["opp_60d"], r["mql_30d"]) for r in rows] == [
+        ("2024-01-01", "list", 1, 0.0), ("2024-01-01", "web", 2, 0.75),
+        ("2024-04-01", "list", 0, 0.0), ("2024-04-01", "web", 0, 1.0)]

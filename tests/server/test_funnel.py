@@ -41,3 +41,13 @@ def test_saved_funnel_query_with_a_range_and_a_filter(funnel_app: FastAPI) -> No
         savedQueries { name funnel } }"""))
     assert [r["count"] for r in body["savedQuery"]["rows"]] == [5, 4, 3]
     assert {"name": "lead_funnel_this_year", "funnel": "lead_funnel"} in body["savedQueries"]
+
+
+def test_conversion_metric_in_the_catalogue_and_a_query(funnel_app: FastAPI) -> None:
+    """January 2024: leads 1 and 2; 1 became an MQL on day 30, 2 on day 31 (tests/correctness/conversion_ledger.py)."""
+    body = data(post(funnel_app, """{ metric(name: lead_to_mql_30d) { type formula terms { name } timeDimension }
+        query(metrics: [lead_to_mql_30d, lead_mqls_30d], grain: month,
+              timeRange: {from: "2024-01-01", to: "2024-01-31"}) { rows } }"""))
+    assert body["metric"] == {"type": "conversion", "formula": "conversion rate of lead from lead to mql within 30 days",
+                              "terms": [{"name": "lead"}, {"name": "mql"}], "timeDimension": "lead.created_at"}
+    assert body["query"]["rows"] == [{"period": "2024-01-01", "lead_to_mql_30d": 0.5, "lead_mqls_30d": 1}]
