@@ -14,7 +14,7 @@ from server.app import create_app
 from server.auth import TokenAuth
 from server.settings import ServerSettings
 from tests.correctness import conversion_ledger
-from tests.server.conftest import REPO, data, post
+from tests.server.conftest import REPO, data, get, post
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +51,12 @@ def test_conversion_metric_in_the_catalogue_and_a_query(funnel_app: FastAPI) -> 
     assert body["metric"] == {"type": "conversion", "formula": "conversion rate of lead from lead to mql within 30 days",
                               "terms": [{"name": "lead"}, {"name": "mql"}], "timeDimension": "lead.created_at"}
     assert body["query"]["rows"] == [{"period": "2024-01-01", "lead_to_mql_30d": 0.5, "lead_mqls_30d": 1}]
+
+
+def test_a_saved_funnel_as_csv_over_plain_http(funnel_app: FastAPI) -> None:
+    response = get(funnel_app, "/query.csv?saved=lead_funnel_this_year&from=2024-01-01&to=2024-06-30")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == 'inline; filename="lead_funnel.csv"'
+    assert response.text.splitlines() == [
+        "step,label,count,rate_from_previous,rate_from_first", "1,Leads,8,,1.0", "2,MQL within 30 days,4,0.5,0.5",
+        "3,SQL within 30 days of MQL,3,0.75,0.375"]
