@@ -123,9 +123,12 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
     layer = _open(project, database, today, [])
 
     def run() -> None:
-        question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved, compare, whole_periods)
-        compiled = layer.compile(question, dialect)
+        if saved and layer.saved_query(saved).funnel:
+            compiled = layer.compile_funnel(funnel_question(layer, saved, start, end, relative, where), dialect)
+        else:
+            compiled = layer.compile(_question(layer, metrics, by, grain, start, end, relative, where,
+                                               time_dimension, order_by, limit, saved, compare, whole_periods),
+                                     dialect)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return

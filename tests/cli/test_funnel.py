@@ -50,3 +50,13 @@ def test_funnel_sql_and_unknown_name(url: str) -> None:
     assert code == 0 and "UNION ALL" in stdout
     code, _, stderr = run(url, "funnel", "lead_funel")
     assert code == 1 and "E_UNKNOWN_FUNNEL" in stderr and "lead_funnel" in stderr
+
+
+def test_compile_a_saved_funnel_explains_its_steps(url: str) -> None:
+    code, stdout, stderr = run(url, "compile", "--saved", "lead_funnel_this_year", "--explain")
+    assert code == 0, stderr
+    assert stdout.splitlines()[:3] == [
+        "lead_funnel_funnel_steps: one row per step with its count, the rate from the previous step and from the "
+        "first",
+        "  lead_funnel_funnel_counts: count lead rows reaching each of 3 steps in order",
+        "    lead_funnel_funnel__rows: read lead rows for lead.created_at, lead.mql_at, lead.sql_at"]

@@ -39,6 +39,7 @@ metrics:
                      base: {entity: stage_change, term: entered_proposal, time: changed_at},
                      conversion: {entity: stage_change, term: entered_closed_won, time: changed_at},
                      within: 90 days, calculation: conversions}
+  mql_30d_pct: {type: derived, expr: mql_30d * 100}
   proposal_90d_cohort: {type: conversion, entity: opportunity,
                         base: {entity: stage_change, term: entered_proposal, time: changed_at},
                         conversion: {entity: stage_change, term: entered_closed_won, time: changed_at},
@@ -204,3 +205,13 @@ def test_a_saved_query_slices_conversions_by_the_counted_entity(layer: SemanticL
     assert [(r["period"], r["lead.source"], r["opp_60d"], r["mql_30d"]) for r in rows] == [
         ("2024-01-01", "list", 1, 0.0), ("2024-01-01", "web", 2, 0.75),
         ("2024-04-01", "list", 0, 0.0), ("2024-04-01", "web", 0, 1.0)]
+
+
+def test_a_derived_metric_over_a_conversion_and_an_open_total(layer: SemanticLayer) -> None:
+    """mql_30d * 100 per quarter: Q1 3 of 6 leads, Q2 1 of 2. Without a range each base event's own window
+    counts: lead 10 (1 June + 30 days) is still open on 2024-06-15, so the total of the starter's
+    lead_to_mql_30d (exclude_open_cohorts) is null, and without lead 10's month it is not."""
+    rows = ask(layer, "mql_30d_pct", grain="quarter", time_range=FIRST_HALF)
+    assert by(rows, "period", "mql_30d_pct") == {"2024-01-01": 50.0, "2024-04-01": 50.0}
+    assert total(layer, "lead_to_mql_30d") is None
+    assert total(layer, "lead_to_mql_30d", time_range={"from": "2023-12-01", "to": "2024-04-30"}) == 4 / 7
