@@ -1,9 +1,11 @@
-"""The step of a conversion metric: instances placed in cohorts by their base event, and which of them converted.
+"""The steps of a conversion metric: instances placed in cohorts by their base event, and which of them converted.
 
-See steps.py for what a step is; metric_types/conversion.py asks for this step and semantic/sql/conversion.py
-renders it. The base rows are read like any entity's rows (a Read, joined to parents for dimensions and keys);
-the conversion rows are a second chain, or columns of the same row when both events are dates of one row
-(lead created -> became MQL: no join at all). The two meet on the key of the `through` entity.
+See steps.py for what a step is; metric_types/conversion.py asks for these steps and semantic/sql/conversion.py
+renders them. The base rows are read like any entity's rows (a Read, joined to parents for dimensions and
+keys). When both events are dates of one row (lead created -> became MQL) the Conversion step counts those
+rows directly, with no join at all. Otherwise the base rows become a Cohort (each instance once, by its first
+base event when the rows are another entity's), the conversion rows are a second chain, and the two meet on
+the key of the `through` entity. `entity_rows` is shared with funnels (semantic/plan/funnel.py).
 """
 from __future__ import annotations
 
@@ -104,7 +106,7 @@ def _event_entity(metric: ConversionMetric, event: ConversionEvent) -> str:
 def _path(graph: SemanticGraph, start: str, waypoints: tuple[str, ...], what: str) -> JoinPath:
     path = graph.path_through(start, waypoints)
     if not isinstance(path, JoinPath):  # validation reports it with a position; a question never gets here
-        raise SemanticError("E_UNREACHABLE_DIMENSION", f"{what}: '{start}' does not reach '{waypoints[-1]}' along "
+        raise SemanticError("E_CONVERSION_PATH", f"{what}: '{start}' does not reach '{waypoints[-1]}' along "
                             "one many-to-one join path", "fix the conversion's entities or `through`")
     return path
 
@@ -115,7 +117,7 @@ def _conditions(defs: Definitions, event: ConversionEvent) -> tuple[str, ...]:
 
 
 def entity_rows(defs: Definitions, graph: SemanticGraph, entity: str, name: str, keys: list[tuple[str, JoinPath]],
-          uses: list[tuple[DimensionUse, str, JoinPath]], own: list[ReadColumn], taken: set[str]) -> Step:
+                uses: list[tuple[DimensionUse, str, JoinPath]], own: list[ReadColumn], taken: set[str]) -> Step:
     """One entity's rows with key columns, dimensions, and columns of its own. A key reached along joins is the
     foreign key of the last one (the parent's table itself is not joined just to read its key)."""
     held = [(column, JoinPath(path.steps[:-1]), path.steps[-1].foreign_key) if path.steps
@@ -179,8 +181,8 @@ def conversion_step(defs: Definitions, graph: SemanticGraph, prefix: str, metric
         own += conv_own
     else:
         to_through = _path(graph, conv_entity, (through,), f"conversion metric '{prefix}'")
-        converted = entity_rows(defs, graph, conv_entity, f"{prefix}_{conv_entity}_events", [(LINK, to_through)], [],
-                          conv_own, taken)
+        converted = entity_rows(defs, graph, conv_entity, f"{prefix}_{conv_entity}_events", [(LINK, to_through)],
+                                [], conv_own, taken)
     base = entity_rows(defs, graph, base_entity, name, [(SUBJECT, subject), (LINK, link)], uses, own, taken)
     if converted is not None:
         base = Cohort(unique_name(f"{prefix}_cohort", taken), base, entity, first_event, q.dimensions, q.filters,
