@@ -40,6 +40,10 @@ metrics:
                      conversion: {entity: stage_change, term: entered_closed_won, time: changed_at},
                      within: 90 days, calculation: conversions}
   mql_30d_pct: {type: derived, expr: mql_30d * 100}
+  proposal_won_180d: {type: conversion, entity: opportunity,
+                      base: {entity: stage_change, term: entered_proposal, time: changed_at},
+                      conversion: {entity: stage_change, term: entered_closed_won, time: changed_at},
+                      within: 180 days}
   proposal_90d_cohort: {type: conversion, entity: opportunity,
                         base: {entity: stage_change, term: entered_proposal, time: changed_at},
                         conversion: {entity: stage_change, term: entered_closed_won, time: changed_at},
@@ -146,8 +150,10 @@ def test_stage_to_stage_counts_each_opportunity_by_its_first_entry(layer: Semant
     assert [(r["period"], r["proposal_90d_cohort"], r["proposal_won_90d"]) for r in rows] == [
         ("2024-01-01", 1, 1), ("2024-02-01", 2, 0), ("2024-03-01", 0, 0), ("2024-04-01", 0, 0),
         ("2024-05-01", 1, 1), ("2024-06-01", 0, 0)]
-    assert by(ask(layer, "proposal_to_won", grain="month", time_range={"from": "2024-02-01", "to": "2024-02-29"}),
-              "period", "proposal_to_won") == {"2024-02-01": 0.5}  # the starter's 180 days reach o3's win
+    february = ask(layer, "proposal_won_180d", "proposal_to_won", grain="month",
+                   time_range={"from": "2024-02-01", "to": "2024-02-29"})
+    assert february == [{"period": "2024-02-01", "proposal_won_180d": 0.5,  # 180 days reach o3's win
+                         "proposal_to_won": None}]  # the starter leaves out the cohort: its 180 days are still open
     hand = hand_rows(layer, """
         select count(*) from (select opportunity_id, cast(min(changed_at) as date) as entered
                               from opportunity_stage_history where to_stage = 'proposal' group by opportunity_id) p
@@ -215,3 +221,15 @@ def test_a_derived_metric_over_a_conversion_and_an_open_total(layer: SemanticLay
     assert by(rows, "period", "mql_30d_pct") == {"2024-01-01": 50.0, "2024-04-01": 50.0}
     assert total(layer, "lead_to_mql_30d") is None
     assert total(layer, "lead_to_mql_30d", time_range={"from": "2023-12-01", "to": "2024-04-30"}) == 4 / 7
+
+
+def test_starter_mql_to_sql_by_the_mql_day(layer: SemanticLayer) -> None:
+    """MQLs by the day they qualified (the duplicate 5 counts, the disqualified 4 does not): January 8 (SQL the
+    next day); February 1 (6 days), 2 (none), 3 (the next day), 5 (none); March 6 (none); April 9 (25 days)."""
+    rows = ask(layer, "mql_to_sql_14d", grain="month", time_range={"from": "2024-01-01", "to": "2024-04-30"})
+    assert by(rows, "period", "mql_to_sql_14d") == {"2024-01-01": 1.0, "2024-02-01": 0.5, "2024-03-01": 0.0,
+                                                    "2024-04-01": 0.0}
+    assert hand_rows(layer, """
+        select count(*) from leads where mql_at is not null and status <> 'disqualified' and sql_at is not null
+        and cast(sql_at as date) >= cast(mql_at as date) and cast(sql_at as date) <= cast(mql_at as date) + 14
+        and mql_at >= date '2024-01-01' and mql_at < date '2024-05-01'""") == [(3,)]
