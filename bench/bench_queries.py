@@ -175,7 +175,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         from (select unnest(generate_series(date '2025-01-01', date '2025-12-01', interval 1 month))::date as p) s
         left join c on c.p = s.p
         order by 1"""),
-    ("lead_to_opportunity_90d_by_segment", {  # through the lead's contact's account
+    ("lead_to_opportunity_90d_by_segment", {  # through the lead's contact's account; Q3 and Q4 are still open
         "metrics": ["lead_to_opportunity_90d"], "dimensions": ["account.segment"], "grain": "quarter",
         "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
         with l as (select l.lead_id, date_trunc('quarter', l.created_at)::date as p, l.created_at::date as d,
@@ -186,10 +186,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
                      and l.created_at < date '2026-01-01'),
              hits as (select distinct l.lead_id from l join opportunities o on o.account_id = l.account_id
                       and o.created_at::date >= l.d and o.created_at::date <= l.d + 90)
-        select l.p, l.segment, count(hits.lead_id)::double / count(*)
+        select l.p, l.segment,
+               case when l.p < date '2025-07-01' then count(hits.lead_id)::double / count(*) end
         from l left join hits on hits.lead_id = l.lead_id
         group by 1, 2 order by 1, 2 nulls last"""),
-    ("proposal_to_won_by_quarter", {  # first entry into proposal, won within 180 days
+    ("proposal_to_won_by_quarter", {  # first entry into proposal, won within 180 days; open from Q2 2025 on
         "metrics": ["proposal_to_won"], "grain": "quarter",
         "time_range": {"from": "2024-01-01", "to": "2025-12-31"}}, """
         with f as (select opportunity_id, min(changed_at)::date as d from opportunity_stage_history
@@ -197,7 +198,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
              w as (select distinct f.opportunity_id from f join opportunity_stage_history h
                    on h.opportunity_id = f.opportunity_id and h.to_stage = 'closed_won'
                    and h.changed_at::date >= f.d and h.changed_at::date <= f.d + 180)
-        select date_trunc('quarter', f.d)::date, count(w.opportunity_id)::double / count(*)
+        select date_trunc('quarter', f.d)::date,
+               case when max(f.d) < date '2025-04-01' then count(w.opportunity_id)::double / count(*) end
         from f left join w on w.opportunity_id = f.opportunity_id
         where f.d >= date '2024-01-01' and f.d < date '2026-01-01'
         group by 1 order by 1"""),

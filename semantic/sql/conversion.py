@@ -26,6 +26,7 @@ from semantic.sql.timefns import ShiftDate, period_start
 if TYPE_CHECKING:
     from semantic.sql.steps import Context
 
+DATE_PLUS_INTEGER = frozenset({"duckdb", "postgresql"})
 LAST_DAY = "last_day"  # without a grain or a range end, a cohort ends on its last base event's day
 
 
@@ -33,11 +34,16 @@ def _day(value: ColumnElement) -> ColumnElement:
     return sa.cast(value, sa.Date)
 
 
-def window_end(day: ColumnElement, within: Within) -> ColumnElement:
-    """The last day a conversion counts on (a month from 31 January is the last day of February)."""
+def window_end(day: ColumnElement, within: Within, dialect: str) -> ColumnElement:
+    """The last day a conversion counts on (a month from 31 January is the last day of February). Days are
+    added as an integer where DATE + INTEGER is a DATE: DuckDB spends about 10% of a lead -> MQL scan on
+    `CAST(d + INTERVAL ... AS DATE)` for every row."""
     if within.unit == "month":
         return ShiftDate(day, within.count, "month")
-    return ShiftDate(day, within.count * (7 if within.unit == "week" else 1), "day")
+    days = within.count * (7 if within.unit == "week" else 1)
+    if dialect in DATE_PLUS_INTEGER:
+        return day + sa.literal_column(str(days))
+    return ShiftDate(day, days, "day")
 
 
 def _cohort_last_day(ctx: Context, step: Conversion, keys: sa.Subquery) -> ColumnElement:
@@ -84,7 +90,7 @@ def _same_row(ctx: Context, step: Conversion) -> tuple[sa.FromClause, dict[str, 
     where += [filter_sql(c[internal_name(f.dimension.ref)], f, ctx.dialect) for f in step.filters]
     where += [within_days(c[TIME], *step.window, ctx.dialect)] if step.window is not None else []
     base_day, day = _day(c[TIME]), _day(c[CONVERSION_TIME])
-    hit = [day >= base_day] + ([day <= window_end(base_day, step.within)] if step.within else [])
+    hit = [day >= base_day] + ([day <= window_end(base_day, step.within, ctx.dialect)] if step.within else [])
     hit += [c[CONVERSION_IF]] if CONVERSION_IF in c else []
     return rows.source, c, where, sa.func.count(), _conditional_count(sa.and_(*hit), ctx.dialect)
 
@@ -101,7 +107,7 @@ def _joined(ctx: Context, step: Conversion) -> tuple[sa.FromClause, dict[str, Co
                e[TIME].is_not(None)).subquery("conversion_events")
     base_day = _day(cohort_rows.c[TIME])
     on = [matches.c[LINK] == cohort_rows.c[LINK], matches.c.day >= base_day]
-    on += [matches.c.day <= window_end(base_day, step.within)] if step.within else []
+    on += [matches.c.day <= window_end(base_day, step.within, ctx.dialect)] if step.within else []
     hits = sa.select(cohort_rows.c[SUBJECT]).distinct().select_from(cohort_rows.join(matches, sa.and_(*on))) \
         .subquery("converted")
     source = cohort_rows.outerjoin(hits, hits.c[SUBJECT] == cohort_rows.c[SUBJECT])
@@ -125,7 +131,7 @@ def conversion(ctx: Context, step: Conversion) -> sa.Select:
         still_open: ColumnElement = sa.literal_column("0")
     else:
         today = sa.cast(sa.literal(step.today, sa.Date), sa.Date)
-        closes = window_end(_cohort_last_day(ctx, step, per), step.within)
+        closes = window_end(_cohort_last_day(ctx, step, per), step.within, ctx.dialect)
         still_open = sa.case((closes >= today, sa.literal_column("1")), else_=sa.literal_column("0"))
     return sa.select(*[per.c[k.name] for k in keys], per.c[cohort_col], per.c[converted_col],
                      still_open.label(open_col))

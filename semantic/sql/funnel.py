@@ -33,7 +33,7 @@ def funnel_counts(ctx: Context, step: FunnelCounts) -> sa.Select:
         reached.append(time.is_not(None))
         if previous is not None:
             reached.append(day >= previous)
-            reached += [day <= window_end(previous, within)] if within else []
+            reached += [day <= window_end(previous, within, ctx.dialect)] if within else []
         counts.append((sa.func.count() if k == 1 else sa.func.count(sa.case((sa.and_(*reached),
                                                                             sa.literal_column("1")))))
                       .label(f"step_{k}"))
