@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from semantic.sql.steps import Context
 
 DATE_PLUS_INTEGER = frozenset({"duckdb", "postgresql"})
-LAST_DAY = "last_day"  # without a grain or a range end, a cohort ends on its last base event's day
 
 
 def _day(value: ColumnElement) -> ColumnElement:
@@ -46,14 +45,16 @@ def window_end(day: ColumnElement, within: Within, dialect: str) -> ColumnElemen
     return ShiftDate(day, days, "day")
 
 
-def _cohort_last_day(ctx: Context, step: Conversion, keys: sa.Subquery) -> ColumnElement:
-    """The last day of each aggregated cohort: its period's, the range's, or its last base event's day."""
+def _cohort_last_day(ctx: Context, step: Conversion, time: ColumnElement) -> ColumnElement:
+    """The last day of each aggregated cohort, as an expression over its rows' aggregates (so it is computed
+    once per cohort): its period's last day, the range's last day, or its last base event's day."""
     if step.grain is not None:
         amount, unit = GRAIN_STEP[step.grain]
-        return ShiftDate(ShiftDate(keys.c.period, amount, unit), -1, "day")
+        start = period_start(sa.func.min(time), step.grain, ctx.defs.calendar)
+        return ShiftDate(ShiftDate(start, amount, unit), -1, "day")
     if step.window is not None and step.window[1] is not None:
         return sa.cast(sa.literal(step.window[1], sa.Date), sa.Date)
-    return keys.c[LAST_DAY]
+    return sa.func.max(_day(time))
 
 
 def cohort(ctx: Context, step: Cohort) -> sa.Select:
@@ -115,23 +116,17 @@ def _joined(ctx: Context, step: Conversion) -> tuple[sa.FromClause, dict[str, Co
 
 
 def conversion(ctx: Context, step: Conversion) -> sa.Select:
-    """Per cohort: its instances, those converted, and (computed once per cohort, not per row) whether its
-    window is still open today."""
+    """Per cohort: its instances, those converted, and whether its window is still open today."""
     source, c, where, cohort_count, converted = (_same_row if step.converted is None else _joined)(ctx, step)
     keys = [period_start(c[TIME], step.grain, ctx.defs.calendar).label("period")] if step.grain else []
     keys += [c[internal_name(d.ref)].label(internal_name(d.ref)) for d in step.dimensions]
     cohort_col, converted_col, open_col = (m.column for m in step.measures)
-    last = [sa.func.max(_day(c[TIME])).label(LAST_DAY)] if step.grain is None and step.within else []
-    counts = sa.select(*keys, cohort_count.label(cohort_col), converted.label(converted_col), *last) \
-        .select_from(source).where(*where)
-    if keys:
-        counts = counts.group_by(*[sa.literal_column(str(i + 1)) for i in range(len(keys))])
-    per = counts.subquery("cohorts")
     if step.within is None:  # no window: a cohort never closes, so nothing is left out for it
         still_open: ColumnElement = sa.literal_column("0")
     else:
         today = sa.cast(sa.literal(step.today, sa.Date), sa.Date)
-        closes = window_end(_cohort_last_day(ctx, step, per), step.within, ctx.dialect)
+        closes = window_end(_cohort_last_day(ctx, step, c[TIME]), step.within, ctx.dialect)
         still_open = sa.case((closes >= today, sa.literal_column("1")), else_=sa.literal_column("0"))
-    return sa.select(*[per.c[k.name] for k in keys], per.c[cohort_col], per.c[converted_col],
-                     still_open.label(open_col))
+    stmt = sa.select(*keys, cohort_count.label(cohort_col), converted.label(converted_col),
+                     still_open.label(open_col)).select_from(source).where(*where)
+    return stmt.group_by(*[sa.literal_column(str(i + 1)) for i in range(len(keys))]) if keys else stmt
