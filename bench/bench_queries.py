@@ -24,7 +24,8 @@ import sqlalchemy as sa
 
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.ledger.load import demo_ledger_present, write_demo
-from semantic.question import Question
+from semantic.question import FunnelQuestion, Question
+from semantic.plan.funnel import build_funnel_plan
 from semantic.plan.resolve import build_plan
 from semantic.plan.waterfall import build_waterfall_plan
 from semantic.sql.compiler import compile_plan
@@ -243,6 +244,61 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         union all select 'end', 12, count(*) filter (where in1), count(*) filter (where in1),
                coalesce(sum(x1) filter (where in1), 0) from b
         order by 2"""),
+    ("lead_to_mql_30d_by_month", {  # cohorts from October on: their 30 days end on or after today (null rate)
+        "metrics": ["lead_to_mql_30d", "lead_mqls_30d"], "grain": "month",
+        "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
+        with c as (select date_trunc('month', created_at)::date as p, count(*) as n,
+                          count(*) filter (where status <> 'disqualified' and mql_at is not null
+                                           and mql_at::date >= created_at::date
+                                           and mql_at::date <= created_at::date + 30) as k
+                   from leads where status <> 'duplicate' and created_at >= date '2025-01-01'
+                     and created_at < date '2026-01-01' group by 1)
+        select s.p, case when s.p < date '2025-10-01' then coalesce(c.k, 0)::double / nullif(c.n, 0) end,
+               coalesce(c.k, 0)
+        from (select unnest(generate_series(date '2025-01-01', date '2025-12-01', interval 1 month))::date as p) s
+        left join c on c.p = s.p
+        order by 1"""),
+    ("lead_to_opportunity_90d_by_segment", {  # through the lead's contact's account; Q3 and Q4 are still open
+        "metrics": ["lead_to_opportunity_90d"], "dimensions": ["account.segment"], "grain": "quarter",
+        "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
+        with l as (select l.lead_id, date_trunc('quarter', l.created_at)::date as p, l.created_at::date as d,
+                          c.account_id, a.segment
+                   from leads l left join contacts c on c.contact_id = l.contact_id
+                   left join accounts a on a.account_id = c.account_id
+                   where l.status <> 'duplicate' and l.created_at >= date '2025-01-01'
+                     and l.created_at < date '2026-01-01'),
+             hits as (select distinct l.lead_id from l join opportunities o on o.account_id = l.account_id
+                      and o.created_at::date >= l.d and o.created_at::date <= l.d + 90)
+        select l.p, l.segment,
+               case when l.p < date '2025-07-01' then count(hits.lead_id)::double / count(*) end
+        from l left join hits on hits.lead_id = l.lead_id
+        group by 1, 2 order by 1, 2 nulls last"""),
+    ("proposal_to_won_by_quarter", {  # first entry into proposal, won within 180 days; open from Q2 2025 on
+        "metrics": ["proposal_to_won"], "grain": "quarter",
+        "time_range": {"from": "2024-01-01", "to": "2025-12-31"}}, """
+        with f as (select opportunity_id, min(changed_at)::date as d from opportunity_stage_history
+                   where to_stage = 'proposal' group by 1),
+             w as (select distinct f.opportunity_id from f join opportunity_stage_history h
+                   on h.opportunity_id = f.opportunity_id and h.to_stage = 'closed_won'
+                   and h.changed_at::date >= f.d and h.changed_at::date <= f.d + 180)
+        select date_trunc('quarter', f.d)::date,
+               case when max(f.d) < date '2025-04-01' then count(w.opportunity_id)::double / count(*) end
+        from f left join w on w.opportunity_id = f.opportunity_id
+        where f.d >= date '2024-01-01' and f.d < date '2026-01-01'
+        group by 1 order by 1"""),
+    ("lead_funnel_2025", {"funnel": "lead_funnel", "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
+        with l as (select *, status <> 'disqualified' and mql_at is not null and mql_at::date >= created_at::date
+                             and mql_at::date <= created_at::date + 30 as m
+                   from leads where status <> 'duplicate' and created_at >= date '2025-01-01'
+                     and created_at < date '2026-01-01'),
+             c as (select count(*) as s1, count(*) filter (where m) as s2,
+                          count(*) filter (where m and status <> 'disqualified' and sql_at is not null
+                                           and sql_at::date >= mql_at::date and sql_at::date <= mql_at::date + 30)
+                            as s3 from l)
+        select 1, 'Leads', s1, null::double, s1::double / nullif(s1, 0) from c
+        union all select 2, 'MQL within 30 days', s2, s2::double / nullif(s1, 0), s2::double / nullif(s1, 0) from c
+        union all select 3, 'SQL within 30 days of MQL', s3, s3::double / nullif(s2, 0), s3::double / nullif(s1, 0)
+        from c order by 1"""),
 ]
 
 
@@ -308,22 +364,26 @@ def compile_ms(run: Callable[[], Any], budget_s: float = 0.5) -> float:
     return statistics.median(samples)
 
 
-def compile_times(layer: SemanticLayer, question: Question) -> tuple[float, float]:
+def compile_times(layer: SemanticLayer, question: Question | FunnelQuestion) -> tuple[float, float]:
     """(full compile, memoised layer.compile): a question the layer has not seen vs one it has.
 
     `layer.compile` memoises per question, so timing it alone would measure a dict lookup; the full
     compile calls what it calls on a miss (plan, SQLAlchemy statement) and renders the SQL text too.
     """
+    funnel = isinstance(question, FunnelQuestion)
+
     def full() -> str:
-        plan = build_plan(layer.definitions, layer.graph, question, AS_OF)
+        plan = build_funnel_plan(layer.definitions, layer.graph, question, AS_OF) if funnel else \
+            build_plan(layer.definitions, layer.graph, question, AS_OF)  # type: ignore[arg-type]
         return compile_plan(layer.definitions, plan, layer.dialect).sql
 
-    return compile_ms(full), compile_ms(lambda: layer.compile(question))
+    memo = (lambda: layer.compile_funnel(question)) if funnel else (lambda: layer.compile(question))
+    return compile_ms(full), compile_ms(memo)  # type: ignore[arg-type]
 
 
 def compiled_case(layer: SemanticLayer, spec: dict[str, Any]) -> tuple[Any, Callable[[], tuple[float, float]]]:
-    """A case's compiled SQL and how to time its compile (full, memoised): a metric question, or a pipeline
-    waterfall (`{"waterfall": {...}}`, a WaterfallQuestion)."""
+    """A case's compiled SQL and how to time its compile (full, memoised): a metric question, a funnel
+    (`{"funnel": ...}`, a FunnelQuestion) or a pipeline waterfall (`{"waterfall": {...}}`, a WaterfallQuestion)."""
     if "waterfall" in spec:
         question = WaterfallQuestion.model_validate(spec["waterfall"])
 
@@ -333,6 +393,9 @@ def compiled_case(layer: SemanticLayer, spec: dict[str, Any]) -> tuple[Any, Call
 
         return layer.compile_waterfall(question), \
             lambda: (compile_ms(full), compile_ms(lambda: layer.compile_waterfall(question)))
+    if "funnel" in spec:
+        funnel_question = FunnelQuestion.model_validate(spec)
+        return layer.compile_funnel(funnel_question), lambda: compile_times(layer, funnel_question)
     metric_question = Question.model_validate(spec)
     return layer.compile(metric_question), lambda: compile_times(layer, metric_question)
 

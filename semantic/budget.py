@@ -24,6 +24,7 @@ from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.plan.calendar import GRAIN_STEP, period_start, resolve_range
 from semantic.plan.steps import Aggregate, Filter, Plan, Spine
+from semantic.plan.conversion import Conversion
 from semantic.plan.window import Window
 from semantic.question import Question
 from semantic.sql.steps import entity_source  # the entity's FROM exactly as questions read it
@@ -167,8 +168,9 @@ class CostBudget:
 
 
 def _shown_grain(plan: Plan, aggregates: list[Aggregate]) -> str | None:
-    """The grain of the answer's periods: a cumulative metric's daily totals (under its Window) are not shown."""
-    window = next((s for s in plan.steps if isinstance(s, Window)), None)
+    """The grain of the answer's periods: a cumulative metric's daily totals (under its Window) are not shown;
+    a question of conversions alone has its periods on its Conversion steps."""
+    window = next((s for s in plan.steps if isinstance(s, (Window, Conversion))), None)
     if window is not None:
         return window.grain
     return aggregates[0].grain if aggregates else None

@@ -23,9 +23,10 @@ from semantic.execute import dialect_of_url, fetch, run_compiled
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
 from semantic.plan.formulas import lookup_metric
+from semantic.plan.funnel import build_funnel_plan
 from semantic.plan.resolve import build_plan
 from semantic.plan.waterfall import build_waterfall_plan
-from semantic.question import Question
+from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
 from semantic.settings import ExecutionSettings
 from semantic.sql.compiler import CompiledQuery, compile_plan
@@ -153,6 +154,23 @@ class SemanticLayer:
             if self.database_url else None
         self._budget.check(compiled.plan, probe, stamp)
         return run_compiled(self.database_url, compiled, str(self.version), settings, cancel)
+
+    def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None) -> CompiledQuery:
+        """The SQL of a funnel question (memoised like `compile`)."""
+        key = ("funnel", question.model_dump_json(), dialect or self.dialect, self._today())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            plan = build_funnel_plan(self.definitions, self.graph, question, key[3])
+            compiled = compile_plan(self.definitions, plan, key[2])
+            with self._lock:
+                if len(self._compiled) >= COMPILE_CACHE_SIZE:
+                    self._compiled.pop(next(iter(self._compiled)))
+                self._compiled[key] = compiled
+        return compiled
+
+    def funnel(self, question: FunnelQuestion, cancel: threading.Event | None = None) -> Result:
+        """Run a funnel: one row per step (a handful of cells, so no cost budget beyond the engine limits)."""
+        return run_compiled(self.database_url, self.compile_funnel(question), str(self.version), self.settings, cancel)
 
     @cached_property
     def _budget(self) -> CostBudget:

@@ -53,7 +53,22 @@ class Question(Model):
 
     @classmethod
     def from_saved(cls, saved: SavedQuery, **overrides: Any) -> "Question":
-        data = saved.model_dump(exclude={"label", "description"}, by_alias=True)
+        data = saved.model_dump(exclude={"label", "description", "funnel"}, by_alias=True)
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(data)
+
+
+class FunnelQuestion(Model):
+    """Run a defined funnel: its steps' counts and rates for the first step's days in the time range."""
+
+    funnel: Name
+    time_range: TimeRange | None = None  # None: the funnel's own default range, if any
+    filters: tuple[Filter, ...] = Field((), max_length=MAX_FILTERS)  # added to the funnel's own
+
+    @classmethod
+    def from_saved(cls, saved: SavedQuery, **overrides: Any) -> "FunnelQuestion":
+        data = {"funnel": saved.funnel, "filters": saved.model_dump(by_alias=True)["filters"],
+                "time_range": saved.model_dump(by_alias=True)["time_range"]}
         data.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(data)
 

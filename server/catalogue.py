@@ -14,4 +14,8 @@ def formula_text(metric) -> str:
         reach = f"the trailing {metric.window}" if metric.window else \
             f"{metric.grain_to_date.replace('_', ' ')} to date" if metric.grain_to_date else "all time"
         return f"running total of {metric.measure} over {reach}"
+    if metric.type == "conversion":
+        within = f" within {metric.within}" if metric.within else ""
+        return (f"{metric.calculation.replace('_', ' ')} of {metric.entity} from {metric.base.term} "
+                f"to {metric.conversion.term}{within}")
     return metric.expr

@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
-from semantic.question import Question
+from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
 from server.errors import describe_validation, question_hint
 from semantic.dberrors import sanitize
@@ -46,9 +46,12 @@ STATUS_BY_CODE: dict[str, int] = {"E_DATABASE_UNAVAILABLE": 503, "E_NO_DATABASE"
 RETRY_CODES = frozenset({"E_SERVER_BUSY", "E_DATABASE_BUSY"})  # worth retrying soon: answered with Retry-After
 
 
-def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> tuple[Question, Result]:
+def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> tuple[Question | FunnelQuestion,
+                                                                                    Result]:
     """Build and run the question (blocking: parsing `where`, compiling and the database call)."""
     question = question_from_params(layer, params)
+    if isinstance(question, FunnelQuestion):  # a saved funnel query
+        return question, layer.funnel(question, cancel=cancel)
     if accepts_cancel(layer.query):
         return question, layer.query(question, cancel=cancel)
     return question, layer.query(question)
@@ -64,19 +67,23 @@ def csv_cell(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, (list, dict)) else value
 
 
-def csv_response(question: Question, result: Result) -> Response:
-    """Header row of column names, then one line per row. The file is named after the first metric, a
-    snake_case identifier (validated), so it is safe inside the quoted header value."""
+def csv_response(question: Question | FunnelQuestion, result: Result) -> Response:
+    """Header row of column names, then one line per row. The file is named after the first metric (or the
+    funnel), a snake_case identifier (validated), so it is safe inside the quoted header value."""
     names = [c.name for c in result.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(names)
     writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'inline; filename="{question.metrics[0]}.csv"'})
+                    headers={"Content-Disposition": f'inline; filename="{_file_name(question)}.csv"'})
 
 
-def json_response(_: Question, result: Result) -> Response:
+def _file_name(question: Question | FunnelQuestion) -> str:
+    return question.funnel if isinstance(question, FunnelQuestion) else question.metrics[0]
+
+
+def json_response(_: Question | FunnelQuestion, result: Result) -> Response:
     body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label, "note": c.note}
                         for c in result.columns],
             "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
@@ -106,7 +113,7 @@ def plain_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
     """The two endpoints over whatever version `ref` serves when each request starts."""
     router = APIRouter()
 
-    async def answer(request: Request, render: Callable[[Question, Result], Response]) -> Response:
+    async def answer(request: Request, render: Callable[[Question | FunnelQuestion, Result], Response]) -> Response:
         served = ref.current  # read once: this request answers from this version to the end
         try:
             question, result = await run_blocking(partial(ask, served.layer, request.query_params), slots,

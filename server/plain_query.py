@@ -15,7 +15,7 @@ from starlette.datastructures import QueryParams
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
-from semantic.question import AsOfEach, Compare, Question, parse_where
+from semantic.question import AsOfEach, Compare, FunnelQuestion, Question, parse_where
 
 LISTS = ("metrics", "by", "order_by")  # repeatable, and comma-separated within one value
 REPEATED = ("where",)  # repeatable only: a filter's values may themselves contain commas
@@ -104,7 +104,7 @@ def _filters(texts: list[str]) -> list[dict[str, Any]]:
     return filters
 
 
-def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question:
+def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question | FunnelQuestion:
     """The question the parameters ask; `saved` starts from a saved query and the others override it.
 
     As with `semantic query --saved`, a time range replaces the saved one and `where` filters are ANDed
@@ -134,6 +134,9 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question:
         saved = layer.saved_query(saved_name)
         if filters:
             overrides["filters"] = [f.model_dump() for f in saved.filters] + filters
+        if saved.funnel:  # its rows are the funnel's steps: only the range and filters apply
+            return FunnelQuestion.from_saved(saved, time_range=overrides["time_range"],
+                                             filters=overrides.get("filters"))
         return Question.from_saved(saved, **overrides)
     if not metrics:
         raise _bad("name at least one metric (or saved=NAME)", f"example: {EXAMPLE}")

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
-from semantic.question import Question
+from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
 
 DISCONNECT_POLL_S = 0.1  # how often a waiting request checks whether its client is still there
@@ -92,6 +92,12 @@ def _query(layer: SemanticLayer, question: Question, cancel: threading.Event) ->
     if accepts_cancel(layer.query):
         return layer.query(question, cancel=cancel)
     return layer.query(question)
+
+
+async def run_funnel(layer: SemanticLayer, question: FunnelQuestion, slots: QuestionSlots,
+                     disconnected: Callable[[], Awaitable[bool]] | None = None) -> Result:
+    """Run `layer.funnel(question)` like a question: under a slot, cancelled if the client goes away."""
+    return await run_blocking(lambda cancel: layer.funnel(question, cancel=cancel), slots, disconnected)
 
 
 async def run_blocking(work: Callable[[threading.Event], Any], slots: QuestionSlots,

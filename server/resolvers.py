@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
-from semantic.question import Question
+from semantic.question import FunnelQuestion, Question
 from semantic.waterfall import WaterfallQuestion
-from server.questions import run_blocking, run_query
+from server.questions import run_blocking, run_funnel, run_query
 from server.types.entity import Dimension
 from server.types.inputs import FilterInput, OrderByInput, TimeRangeInput
 from server.types.result import QueryResult
@@ -65,12 +65,18 @@ async def run_saved(context: RequestContext, name: str, time_range: TimeRangeInp
     """A saved question; a given time range replaces the saved one, given filters are ANDed to its own."""
     saved = context.layer.saved_query(name)
     extra = [f.to_domain() for f in filters or ()]
-    question = Question.from_saved(
-        saved,
-        time_range=time_range.to_domain() if time_range else None,
-        filters=[f.model_dump() for f in saved.filters] + extra if extra else None,
-    )
-    return await run_question(context, question)
+    overrides: dict[str, Any] = {"time_range": time_range.to_domain() if time_range else None,
+                                 "filters": [f.model_dump() for f in saved.filters] + extra if extra else None}
+    if saved.funnel:
+        return await run_funnel_question(context, FunnelQuestion.from_saved(saved, **overrides))
+    return await run_question(context, Question.from_saved(saved, **overrides))
+
+
+async def run_funnel_question(context: RequestContext, question: FunnelQuestion) -> QueryResult:
+    """A funnel's step rows, under a query slot like any question."""
+    request = context.request
+    disconnected = request.is_disconnected if request is not None else None
+    return QueryResult.from_domain(await run_funnel(context.layer, question, context.slots, disconnected))
 
 
 async def run_waterfall(context: RequestContext, data: dict[str, Any]) -> WaterfallResult:

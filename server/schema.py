@@ -17,7 +17,7 @@ from strawberry.extensions import (AddValidationRules, MaxAliasesLimiter, MaxTok
 from strawberry.types import Info
 
 from semantic.layer import SemanticLayer
-from semantic.question import Question
+from semantic.question import FunnelQuestion, Question
 from server import resolvers
 from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
@@ -54,6 +54,7 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
     defs = layer.definitions
     MetricName = names_enum("MetricName", defs.metrics, "A metric defined in metrics.yaml.")
     SavedQueryName = names_enum("SavedQueryName", defs.saved_queries, "A saved query defined in metrics.yaml.")
+    FunnelName = names_enum("FunnelName", defs.funnels, "A funnel defined in the funnels section.")
 
     @strawberry.type(description="The revenue semantic layer: one definition of every number.")
     class Query:
@@ -138,6 +139,15 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
                     "deals": resolvers.name_of(deals) if deals else None, "history": history, "amount": amount,
                     "close_date": close_date}
             return await resolvers.run_waterfall(info.context, data)
+
+        @strawberry.field(description="Run a funnel: one row per step with its count and its rates from the "
+                                      "previous and the first step; timeRange selects rows by the first step's day.")
+        async def funnel(self, info: Info, name: FunnelName, time_range: TimeRangeInput | None = None,
+                         filters: list[FilterInput] | None = None) -> QueryResult:
+            question = FunnelQuestion.model_validate({
+                "funnel": resolvers.name_of(name), "time_range": time_range.to_domain() if time_range else None,
+                "filters": tuple(f.to_domain() for f in filters or ())})
+            return await resolvers.run_funnel_question(info.context, question)
 
     return ApiSchema(query=Query, extensions=request_extensions(settings))
 

@@ -20,7 +20,7 @@ from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
 from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
-from semantic.question import Question, parse_where
+from semantic.question import FunnelQuestion, Question, parse_where
 from semantic.result import Result
 
 
@@ -132,9 +132,12 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
     layer = _open(project, database, today, [])
 
     def run() -> None:
-        question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved, compare, whole_periods, as_of, as_of_each)
-        compiled = layer.compile(question, dialect)
+        if saved and layer.saved_query(saved).funnel:
+            compiled = layer.compile_funnel(funnel_question(layer, saved, start, end, relative, where), dialect)
+        else:
+            compiled = layer.compile(_question(layer, metrics, by, grain, start, end, relative, where,
+                                               time_dimension, order_by, limit, saved, compare, whole_periods,
+                                               as_of, as_of_each), dialect)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
@@ -162,11 +165,23 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
     layer = _open(project, database, today, setting)
 
     def run() -> Result:
+        if saved and layer.saved_query(saved).funnel:  # a saved funnel: its steps' rows
+            return layer.funnel(funnel_question(layer, saved, start, end, relative, where))
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
                              limit, saved, compare, whole_periods, as_of, as_of_each)
         return layer.query(question)
 
     emit(_guard(run), output)
+
+
+def funnel_question(layer: SemanticLayer, saved: str, start: str | None, end: str | None, relative: str | None,
+                    where: list[str]) -> FunnelQuestion:
+    """A saved funnel query with the command line's range and extra filters."""
+    query = layer.saved_query(saved)
+    filters = [f.model_dump() for text in where for f in parse_where(text)]
+    time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
+    return FunnelQuestion.from_saved(query, time_range=time_range,
+                                     filters=[f.model_dump() for f in query.filters] + filters if filters else None)
 
 
 def emit(result: Result, output: OutputFormat) -> None:

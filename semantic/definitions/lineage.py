@@ -23,9 +23,10 @@ class Lineage:
     metrics: tuple[str, ...] = ()  # defined metrics it reads, directly or not (not itself)
     measures: tuple[str, ...] = ()  # measure names, as written (possibly unknown in an invalid project)
     terms: tuple[str, ...] = ()  # glossary term names on the metrics and measures, as written
-    entities: frozenset[str] = frozenset()  # entities of its known measures
+    entities: frozenset[str] = frozenset()  # entities of its known measures: its dimensions are read from these
     time_axes: tuple[str, ...] = ()  # entity.dimension placing each measure in time, as the SQL does
     timed: bool = False  # every measure has a time axis (so a grain or time range can apply)
+    also_reads: frozenset[str] = frozenset()  # other entities its number depends on (a conversion's event rows)
 
 
 def _union(items: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -69,6 +70,8 @@ class Lineages:
         if metric is None:
             return Lineage()
         own_axis = (metric.time_dimension,) if metric.time_dimension else ()
+        if isinstance(metric, m.ConversionMetric):
+            return _conversion_lineage(metric)
         parts = [self._done[r] for r in self.refs.get(name, ()) if r in self._done and r in self.defs.metrics]
         measures = _measures_of(metric)
         known = [self.defs.measures[x] for x in measures if x in self.defs.measures]
@@ -80,6 +83,7 @@ class Lineages:
             terms=_union([tuple(getattr(metric, "terms", ())), *(meas.terms for _, meas in known),
                           *(p.terms for p in parts)]),
             entities=frozenset(entity for entity, _ in known).union(*(p.entities for p in parts)),
+            also_reads=frozenset().union(*(p.also_reads for p in parts)),
             time_axes=own_axis or _union([tuple(a for a in axes if a), *(p.time_axes for p in parts)]),
             timed=bool(own_axis) or (bool(known or parts) and all(axes) and all(p.timed for p in parts)),
         )
@@ -92,6 +96,16 @@ def _measures_of(metric: object) -> tuple[str, ...]:
     if isinstance(metric, m.RatioMetric):
         return (metric.numerator, metric.denominator)
     return ()
+
+
+def _conversion_lineage(metric: m.ConversionMetric) -> Lineage:
+    """A conversion reads no measure: its events' terms and entities, and the base date that places it in time.
+    Its dimensions come from the counted entity only (each instance has one value)."""
+    base, conv = metric.base.entity or metric.entity, metric.conversion.entity or metric.entity
+    return Lineage(terms=tuple(dict.fromkeys((metric.base.term, metric.conversion.term))),
+                   entities=frozenset({metric.entity}),
+                   also_reads=frozenset({base, conv, metric.through or metric.entity}) - {metric.entity},
+                   time_axes=(f"{base}.{metric.base.time}",), timed=True)
 
 
 def _axis(defs: Definitions, entity: str, measure: m.Measure) -> str | None:

@@ -204,10 +204,42 @@ class CumulativeMetric(MetricBase):
                           "`window` nor `grain_to_date`, the total of all time.")
 
 
-Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric, PeriodOverPeriodMetric, CumulativeMetric],
-                   Field(discriminator="type")]
-METRIC_TYPES = ("simple", "ratio", "derived", "period_over_period", "cumulative")
-PLANNED_METRIC_TYPES = ("conversion", "snapshot")
+class ConversionEvent(Model):
+    """One event of a conversion: rows of an entity meeting a glossary term, placed in time by a date."""
+
+    entity: Name | None = Field(None, description="Entity whose rows are the events; defaults to the metric's "
+                                                  "`entity`.")
+    term: Name = Field(description="Glossary term (on this entity) whose filter says which rows are the event.")
+    time: Name = Field(description="Time dimension of this entity holding the event's date; a row without one "
+                                   "is no event.")
+
+
+class ConversionMetric(MetricBase):
+    type: Literal["conversion"]
+    entity: Name = Field(description="What is counted: each instance at most once in its cohort and at most once "
+                                     "as converted.")
+    base: ConversionEvent = Field(description="The event that places an instance in its cohort (its first "
+                                              "such event, when the events are rows of another entity).")
+    conversion: ConversionEvent = Field(description="The event that counts as converting: the first one on or "
+                                                    "after the base event's day (within the window).")
+    through: Name | None = Field(None, description="Entity the two events meet on: both reach it along "
+                                                   "many-to-one joins (lead -> contact -> account <- "
+                                                   "opportunity). Defaults to `entity`.")
+    within: str | None = Field(None, description="Conversion window after the base event's day, edges "
+                                                 "included: `30 days`, `6 weeks`, `3 months`. None: any time "
+                                                 "later.")
+    calculation: Literal["conversion_rate", "conversions", "cohort"] = Field(
+        "conversion_rate", description="conversion_rate = converted / cohort; conversions = converted "
+                                       "instances; cohort = instances whose base event is in the period.")
+    exclude_open_cohorts: bool = Field(
+        False, description="Leave out (as null) cohorts whose window has not closed by today: the period's "
+                           "last day plus `within` is today or later. Needs `within`.")
+
+
+Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric, PeriodOverPeriodMetric, CumulativeMetric,
+                         ConversionMetric], Field(discriminator="type")]
+METRIC_TYPES = ("simple", "ratio", "derived", "period_over_period", "cumulative", "conversion")
+PLANNED_METRIC_TYPES = ("snapshot",)
 
 
 # --- questions (saved queries share the shape of an API query) --------------------------------------------
@@ -275,7 +307,9 @@ class OrderBy(Model):
 
 
 class SavedQuery(Described):
-    metrics: tuple[Name, ...]
+    metrics: tuple[Name, ...] = Field((), description="Metrics to show (or name a `funnel` instead).")
+    funnel: Name | None = Field(None, description="A funnel of the `funnels` section to run instead of metrics "
+                                                  "(with this query's time range and filters).")
     dimensions: tuple[DimensionRef, ...] = ()
     grain: Grain | None = None
     time_dimension: DimensionRef | None = None
@@ -287,6 +321,26 @@ class SavedQuery(Described):
                                                             "(a date: the end of that day).")
     as_of_each: Literal["end", "start"] | None = Field(None, description="A series: each period answered as the "
                                                                          "rows stood at its end (or start).")
+
+
+class FunnelStep(Model):
+    term: Name = Field(description="Glossary term (on the funnel's entity) a row must meet to reach the step.")
+    time: Name = Field(description="Time dimension of the funnel's entity holding the day the step was reached.")
+    label: str | None = Field(None, description="Shown for the step; defaults to the term's label.")
+    within: str | None = Field(None, description="At most this long after the previous step's day (edges "
+                                                 "included): `30 days`, `6 weeks`, `3 months`.")
+
+
+class Funnel(Described):
+    """Ordered steps one row of an entity passes (lead -> MQL -> SQL), counted on one scan."""
+
+    entity: Name = Field(description="Entity whose rows go through the steps (each row counts once per step).")
+    steps: tuple[FunnelStep, ...] = Field(min_length=2, max_length=20, description="In order; a row counts at a "
+                                          "step only if it passed every earlier step, on the same day or later.")
+    time_range: TimeRange | None = Field(None, description="Default range of the first step's day (a question's "
+                                                           "own range replaces it).")
+    filters: tuple[Filter, ...] = Field((), description="Always applied (on dimensions of the entity or entities "
+                                                        "it reaches).")
 
 
 # --- one file ---------------------------------------------------------------------------------------------
@@ -305,3 +359,4 @@ class DefinitionsFile(Model):
     entities: dict[Name, Entity] = {}
     metrics: dict[Name, Metric] = {}
     saved_queries: dict[Name, SavedQuery] = {}
+    funnels: dict[Name, Funnel] = {}

@@ -40,6 +40,7 @@ class Definitions:
     broken: frozenset[tuple[str, str]] = frozenset()
     unreadable: tuple[str, ...] = ()  # files that did not parse: references into them cannot be judged
     measures: Mapping[str, tuple[str, m.Measure]] = field(default_factory=dict)
+    funnels: Mapping[str, m.Funnel] = field(default_factory=dict)
 
     def where(self, section: str, name: str, *sub: Any) -> Position | None:
         """Position of a named item's key (or of a key inside it)."""
@@ -191,4 +192,5 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
         broken=frozenset(broken),
         unreadable=tuple(unreadable),
         measures=MappingProxyType(measures),
+        funnels=MappingProxyType(merged["funnels"]),
     )

@@ -20,6 +20,7 @@ SECTION_TYPES: dict[str, Any] = {
     "entities": m.Entity,
     "metrics": m.Metric,
     "saved_queries": m.SavedQuery,
+    "funnels": m.Funnel,
 }
 SCALAR_SECTIONS: dict[str, Any] = {"version": int, "calendar": m.Calendar, "stages": tuple[m.Stage, ...]}
 

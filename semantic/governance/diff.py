@@ -110,7 +110,8 @@ def dependencies(defs: Definitions, metric_name: str) -> set[tuple[str, str]]:
         return set()
     lin = lineages(defs).of(metric_name)
     deps = {("metrics", metric_name), ("calendar", "")} | {("metrics", x) for x in lin.metrics}
-    entities = set(lin.entities).union(*(source_entities(defs.entities, e) for e in lin.entities))
+    direct = lin.entities | lin.also_reads
+    entities = set(direct).union(*(source_entities(defs.entities, e) for e in direct))
     deps |= {("terms", t) for t in lin.terms} | {("entities", e) for e in entities if e in defs.entities}
     texts = [defs.entities[e].model_dump_json(exclude_none=True) for e in sorted(entities) if e in defs.entities]
     texts += [defs.terms[t].filter or "" for t in lin.terms if t in defs.terms]

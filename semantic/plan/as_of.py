@@ -55,6 +55,9 @@ def as_of_log(defs: Definitions, question: Question, formulas: MetricFormulas, t
     if question.compare:
         raise SemanticError("E_AS_OF", "a comparison cannot be asked as of an instant",
                             "ask the two instants as two questions, or use as_of_each for a series")
+    if formulas.conversions:
+        raise SemanticError("E_AS_OF", "a conversion metric counts events as they happened, so it cannot be asked "
+                            "as of an instant", "ask it without as_of; its cohorts are placed by the base event's date")
     if question.as_of is not None:
         instant = _instant(question.as_of)
         day = instant.date() if isinstance(instant, datetime) else instant

@@ -11,11 +11,19 @@ from typing import Any
 
 from sqlglot import exp
 
+from semantic.definitions.models import ConversionMetric
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.plan.calendar import Bounds, comparison_shift
 from semantic.plan.metric_types import type_of
 from semantic.plan.metric_types.base import MeasureNeed, Shift
+
+CONVERSION_COLUMNS = ("cohort", "converted", "open")  # the columns of a Conversion step, after its prefix
+
+
+def conversion_key(metric: ConversionMetric) -> tuple:
+    """What makes two conversion metrics count the same thing (their calculation and wording aside)."""
+    return (metric.entity, metric.base, metric.conversion, metric.through, metric.within)
 
 ADDITIVE = frozenset({"sum", "count", "count_distinct"})
 
@@ -39,6 +47,7 @@ class MetricFormulas:
     like_for_like: bool = True  # False: the question asks for whole periods
     needs: dict[tuple, MeasureNeed] = field(default_factory=dict)
     columns: dict[tuple, str] = field(default_factory=dict)
+    conversions: dict[tuple, tuple[str, ConversionMetric]] = field(default_factory=dict)  # (column prefix, metric)
 
     def measure(self, need: MeasureNeed) -> exp.Expression:
         if need.key not in self.columns:
@@ -53,6 +62,19 @@ class MetricFormulas:
         column = exp.column(self.columns[need.key], quoted=True)
         agg = self.defs.measures[need.measure][1].agg
         return exp.func("COALESCE", column, exp.Literal.number(0)) if agg in ADDITIVE else column
+
+    def conversion(self, name: str, metric: ConversionMetric) -> tuple[exp.Expression, exp.Expression, exp.Expression]:
+        """Metrics counting the same conversion (a rate and its counts) share one Conversion step."""
+        key = conversion_key(metric)
+        if key not in self.conversions:
+            prefix = name
+            while any(p == prefix for p, _ in self.conversions.values()) or prefix in self.columns.values():
+                prefix += "_"
+            self.conversions[key] = (prefix, metric)
+        prefix = self.conversions[key][0]
+        cohort, converted, still_open = (exp.column(f"{prefix}__{c}", quoted=True) for c in CONVERSION_COLUMNS)
+        zero = exp.Literal.number(0)
+        return exp.func("COALESCE", cohort, zero), exp.func("COALESCE", converted, zero), still_open
 
     def metric(self, name: str, time_dimension: str | None = None, trail: tuple[str, ...] = (),
                shift: Shift | None = None) -> exp.Expression:

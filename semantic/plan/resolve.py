@@ -13,6 +13,7 @@ from semantic.graph import SemanticGraph, split_dimension_ref
 from semantic.plan.as_of import as_of_log, as_of_notes, as_of_state, series_range
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
+from semantic.plan.conversion import conversion_step
 from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
@@ -121,7 +122,12 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         spine = Spine(unique_name("spine", taken), question.grain, dates)
     as_of = as_of_state(defs, log, question, spine, today, unique_name("as_of_state", taken)) if log else None
     shared = SharedParts(dims, filters, question.grain, time_range, today, as_of.state if as_of else None)
-    aggregates: list[Step] = []
+    aggregates: list[Step] = [conversion_step(defs, graph, prefix, metric, shared, today, taken)
+                              for prefix, metric in formulas.conversions.values()]
+    if formulas.conversions and question.time_dimension:
+        raise SemanticError("E_BAD_REQUEST", "a conversion metric is placed in time by its base event's date, so "
+                            f"time dimension '{question.time_dimension}' cannot apply to it",
+                            "drop the time dimension, or ask for the conversion metric separately")
     for (entity_name, tref, shift, reach), members in groups.items():
         tdim = time_dims[(entity_name, tref, shift, reach)]
         if shift and tdim is not None:

@@ -16,6 +16,7 @@ from semantic.plan.model import DimensionUse, FilterUse, MetricOutput
 from semantic.result import Column
 
 if TYPE_CHECKING:
+    from semantic.plan.conversion import Conversion
     from semantic.plan.window import Window
 
 TIME = "event_time"  # the column a row step carries the question's time axis in
@@ -219,7 +220,7 @@ class Spine(Step):
 class Combine(Step):
     """Aggregates side by side on their shared keys (null-safe), every key of any of them (and the spine's)."""
 
-    aggregates: tuple[Aggregate | Window, ...]
+    aggregates: tuple[Aggregate | Window | Conversion, ...]
     spine: Spine | None
     keys: tuple[str, ...]
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Dialect
 from semantic.errors import SemanticError
 
 DIALECTS = ("duckdb", "postgresql", "snowflake", "bigquery", "trino")
+FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})  # `agg(x) FILTER (WHERE c)`
 SQLGLOT_NAMES = {"duckdb": "duckdb", "postgresql": "postgres", "snowflake": "snowflake", "bigquery": "bigquery",
                  "trino": "trino"}
 FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})  # have `agg(x) FILTER (WHERE c)`

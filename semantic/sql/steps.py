@@ -20,9 +20,13 @@ from semantic.definitions.project import Definitions
 from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
+from semantic.plan.conversion import Cohort, Conversion
+from semantic.plan.funnel import FunnelCounts, FunnelSteps
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Reach, Window
-from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
+from semantic.sql.conversion import cohort, conversion
+from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS, SQLGLOT_NAMES
+from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.filters import filter_sql, within_days
 from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
@@ -255,7 +259,8 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
 ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
-    Combine: combine, Compute: compute, Window: window,
+    Combine: combine, Compute: compute, Window: window, Cohort: cohort, Conversion: conversion,
+    FunnelCounts: funnel_counts, FunnelSteps: funnel_steps,
     StateAt: state_at, Changes: changes, Intervals: intervals, StateEach: state_each,
     **WATERFALL_RENDERERS,
 }

@@ -35,6 +35,7 @@ class SavedQuery:
     label: str | None
     description: str | None
     metrics: list[str]
+    funnel: str | None = strawberry.field(description="The funnel it runs instead of metrics (rows are its steps).")
     dimensions: list[str]
     grain: str | None
     time_dimension: str | None
@@ -48,6 +49,7 @@ class SavedQuery:
         tr = saved.time_range
         return cls(
             name=name, label=saved.label, description=saved.description, metrics=list(saved.metrics),
+            funnel=saved.funnel,
             dimensions=list(saved.dimensions), grain=saved.grain, time_dimension=saved.time_dimension,
             time_range=TimeRange(start=tr.start, end=tr.end, relative=tr.relative) if tr else None,
             filters=[Filter(dimension=f.dimension, op=f.op, value=to_json(f.value),

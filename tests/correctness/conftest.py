@@ -12,6 +12,7 @@ import pytest
 
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.ledger import generate, write_ledger
+from tests.correctness import conversion_ledger
 from tests.fixtures.history_small import TODAY as HISTORY_TODAY
 from tests.fixtures.history_small import load_history_ledger
 from tests.fixtures.stage_spells_ledger import TODAY as SPELLS_TODAY
@@ -33,6 +34,17 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     else:
         url = fresh_database(request.getfixturevalue("postgres_url"), PG_DATABASE)
     load_ledger(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+def conversion_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLAlchemy URL of a database holding tests/correctness/conversion_ledger.py (one per backend)."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path_factory.mktemp('conversion') / 'ledger.duckdb'}"
+    else:
+        url = fresh_database(request.getfixturevalue("postgres_url"), "correctness_conversion")
+    conversion_ledger.load(url)
     return url
 
 

@@ -147,6 +147,47 @@ EXPECTED: dict[str, Expected] = {
     "pipeline_created_90d": Expected(25_000, "select sum(amount) from opportunities where created_at >= "
                                              "date '2025-04-02' and created_at < date '2025-07-01'",
                                      {"time_range": {"from": "2025-06-01", "to": "2025-06-30"}}),
+    # created 2025-01-01..06-30, duplicates out: 2 3 5 6 7 8 9; MQL within 30 days: 2 (15 d), 3 (24), 6 (7), 8 (12);
+    # 5 and 9 disqualified, 7 never; June + 30 days closed before today, so the range's cohort is shown
+    "lead_to_mql_30d": Expected(
+        4 / 7, "select sum(case when status <> 'disqualified' and mql_at is not null and cast(mql_at as date) >= "
+               "cast(created_at as date) and cast(mql_at as date) <= cast(created_at as date) + 30 then 1 else 0 "
+               "end) * 1.0 / count(*) from leads where status <> 'duplicate' and created_at >= date '2025-01-01' "
+               "and created_at < date '2025-07-01'",
+        {"time_range": {"from": "2025-01-01", "to": "2025-06-30"}}),
+    # every lead but duplicates 4, 11: 2, 3, 6, 8, 10 (14 d), 12 (16 d), 14 (8 d)
+    "lead_mqls_30d": Expected(
+        7, "select count(*) from leads where status not in ('duplicate', 'disqualified') and mql_at is not null "
+           "and cast(mql_at as date) >= cast(created_at as date) and cast(mql_at as date) <= "
+           "cast(created_at as date) + 30"),
+    # MQL days 2025-01-01..10-31 (duplicate 4 in, disqualified 5, 9 out): 2 3 4 6 8 10 12; none became an SQL
+    # within 14 days (3 after 17, 6 after 23, 10 after 17). All time it is null: 14's cohort is still open
+    "mql_to_sql_14d": Expected(
+        0.0, "select sum(case when sql_at is not null and cast(sql_at as date) >= cast(mql_at as date) and "
+             "cast(sql_at as date) <= cast(mql_at as date) + 14 then 1 else 0 end) * 1.0 / count(*) from leads "
+             "where mql_at is not null and status <> 'disqualified' and mql_at >= date '2025-01-01' "
+             "and mql_at < date '2025-11-01'",
+        {"time_range": {"from": "2025-01-01", "to": "2025-10-31"}}),
+    # created 2025-01-01..07-31 (90 days closed by today): 2 3 5 6 7 8 9 10; 3 (Initech: 105 after 50 d and 106
+    # after 81 d -> once) and 10 (Umbrella: 107 after 9 d) convert; 6 (Acme: 111 after 182 d) does not, the
+    # others have no contact
+    "lead_to_opportunity_90d": Expected(
+        2 / 8, "select count(distinct case when o.opportunity_id is not null then l.lead_id end) * 1.0 / "
+               "count(distinct l.lead_id) from leads l left join contacts c on c.contact_id = l.contact_id "
+               "left join opportunities o on o.account_id = c.account_id and cast(o.created_at as date) >= "
+               "cast(l.created_at as date) and cast(o.created_at as date) <= cast(l.created_at as date) + 90 "
+               "where l.status <> 'duplicate' and l.created_at >= date '2025-01-01' "
+               "and l.created_at < date '2025-08-01'",
+        {"time_range": {"from": "2025-01-01", "to": "2025-07-31"}}),
+    # entered proposal in 2024: 101 (2024-02-10, won 2024-03-31 after 50 d); 111 (2025-10-01) is out of the
+    # range, and its 180 days are still open (all time, the total is null)
+    "proposal_to_won": Expected(
+        1.0, "select avg(case when exists (select 1 from opportunity_stage_history w where w.opportunity_id = "
+             "p.opportunity_id and w.to_stage = 'closed_won' and cast(w.changed_at as date) >= p.entered and "
+             "cast(w.changed_at as date) <= p.entered + 180) then 1.0 else 0 end) from (select opportunity_id, "
+             "cast(min(changed_at) as date) as entered from opportunity_stage_history where to_stage = 'proposal' "
+             "group by opportunity_id) p where p.entered < date '2025-01-01'",
+        {"time_range": {"from": "2024-01-01", "to": "2024-12-31"}}),
     "bookings_per_won_deal_check": Expected(
         10_000, "select sum(amount) * 1.0 / count(*) from opportunities where is_won"),
     # Stage spells. ledger_small's history: 101 prospecting -> proposal -> closed_won, 103 prospecting ->

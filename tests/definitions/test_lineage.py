@@ -11,6 +11,7 @@ from semantic.definitions import load_project
 from semantic.definitions.lineage import Lineage, lineages
 from semantic.governance.diff import dependencies
 from semantic.layer import ExecutionSettings, SemanticLayer
+from semantic.plan.conversion import Conversion
 from semantic.plan.steps import Aggregate
 from semantic.question import Question
 
@@ -72,6 +73,7 @@ def test_time_axes_are_the_axes_the_plan_aggregates_on(project: str, repo_root: 
         question = Question(metrics=[name], grain="quarter", time_range={"relative": "this_year"})
         steps = layer.compile(question, "duckdb").plan.steps
         used = {s.time_dimension.ref for s in steps if isinstance(s, Aggregate) and s.time_dimension}
+        used |= {s.base_ref for s in steps if isinstance(s, Conversion)}  # a cohort's date is its base event's
         assert used == set(found.of(name).time_axes), name
 
 
@@ -84,3 +86,15 @@ def test_diff_depends_on_what_the_lineage_lists(repo_root: Path) -> None:
         ("metrics", "mix_growth"), ("metrics", "mix"), ("metrics", "inbound_calls"), ("metrics", "won_per_deal"),
         ("terms", "inbound"), ("terms", "big"), ("entities", "call"), ("entities", "deal"), ("calendar", "")}
     assert dependencies(defs, "no_such_metric") == set()
+
+
+def test_a_conversion_is_sliced_by_its_counted_entity_and_moves_with_its_event_entities(repo_root: Path) -> None:
+    """lead_to_opportunity_90d counts leads (dimensions come from lead and what it reaches) but reads
+    opportunities and meets them on the account: a change to either moves it, as does a change to its terms."""
+    defs = load_project(repo_root).definitions
+    lin = lineages(defs).of("lead_to_opportunity_90d")
+    assert (lin.entities, lin.also_reads) == (frozenset({"lead"}), frozenset({"opportunity", "account"}))
+    assert dependencies(defs, "lead_to_opportunity_90d") >= {
+        ("entities", "lead"), ("entities", "opportunity"), ("entities", "account"), ("terms", "lead"),
+        ("terms", "opportunity")}
+    assert lin.time_axes == ("lead.created_at",) and lin.timed

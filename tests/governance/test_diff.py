@@ -59,7 +59,11 @@ def test_a_changed_term_moves_exactly_the_metrics_that_use_it(project, ledger):
     body = json.loads(result.output)
     assert body["definitions"] == [{"section": "terms", "name": "mql", "change": "changed", "fields": ["filter"]}]
     moved = {m["name"]: m for m in body["metrics"]}
-    assert set(moved) == {"mqls", "lead_to_mql_rate", "mql_to_sql_rate"}
+    # lead_to_mql_30d and mql_to_sql_14d use the term too, but with no range their last cohorts are still open
+    # on 2025-11-15, so they are null both times
+    assert set(moved) == {"mqls", "lead_to_mql_rate", "mql_to_sql_rate", "lead_mqls_30d"}
+    # MQL within 30 days of creation: 2 3 6 8 10 12 14, and now 5 (6 days) and 9 (2 days)
+    assert (moved["lead_mqls_30d"]["base"], moved["lead_mqls_30d"]["new"]) == (7, 9)
     assert (moved["mqls"]["base"], moved["mqls"]["new"]) == (8, 10)
     assert moved["lead_to_mql_rate"]["base"] == pytest.approx(7 / 13)
     assert moved["lead_to_mql_rate"]["new"] == pytest.approx(9 / 13)
@@ -75,7 +79,7 @@ def test_text_report_and_time_range(project, ledger):
     result = diff(project, ledger, "--from", "2025-01-01", "--to", "2025-06-30")
     assert result.exit_code == 0, result.output
     assert "changed term 'mql' (filter)" in result.output
-    line = next(row for row in result.output.splitlines() if "mqls" in row)
+    line = next(row for row in result.output.splitlines() if "│ mqls " in row)
     assert [cell.strip() for cell in line.split("│")[2:5]] == ["5", "6", "+1 (+20.0%)"]
 
 

@@ -36,7 +36,7 @@ QUESTIONS = 300  # well-formed questions, each asked over GraphQL and over /quer
 SLOW_S = 15.0  # one request slower than this is a finding too
 # The Query type's fields, by hand from docs/api.md's schema overview.
 FIELDS = {"metrics", "metric", "glossary", "term", "stages", "entities", "savedQueries", "version", "dimensions",
-          "query", "savedQuery", "waterfall"}
+          "query", "savedQuery", "waterfall", "funnel"}
 DATES = ["2024-01-01", "2024-06-30", "2024-12-31", "2023-02-28", "2019-01-01", "1971-01-01", "2024-02-30",
          "9999-12-31", "0001-01-01"]
 RELATIVE = ["today", "this_quarter", "last_year", "next_fiscal_quarter", "last_90_days", "this_decade"]

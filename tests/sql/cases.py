@@ -48,6 +48,12 @@ CASES: dict[str, tuple[str, dict]] = {
     "cumulative_fiscal_no_range": (CUSTOM_CALENDAR, {
         "metrics": ["bookings_fytd"], "dimensions": ["account.segment"], "grain": "fiscal_quarter"}),
     "cumulative_total": (STARTER, {"metrics": ["bookings_qtd", "bookings_fytd", "pipeline_created_90d"]}),
+    "conversion_by_month": (STARTER, {
+        "metrics": ["lead_to_mql_30d", "lead_mqls_30d", "mql_to_sql_14d", "lead_to_opportunity_90d", "proposal_to_won"],
+        "grain": "month", "time_range": {"from": "2025-01-01", "to": "2025-06-30"}}),
+    "conversion_by_segment": (CUSTOM_CALENDAR, {
+        "metrics": ["lead_to_opportunity_90d", "proposal_to_won"], "dimensions": ["account.segment"],
+        "grain": "fiscal_quarter", "filters": [{"dimension": "account.segment", "op": "neq", "value": "SMB"}]}),
     "order_limit": (STARTER, {
         "metrics": ["weighted_pipeline", "sales_cycle_days"], "dimensions": ["opportunity.forecast_category"],
         "order_by": [{"column": "weighted_pipeline", "descending": True}], "limit": 3}),

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (entities, expressions, glossary, history, history_rows, metrics, names,
-                                        quality, recorded_grains, saved_queries, stages)
+from semantic.definitions.rules import (conversions, entities, expressions, funnels, glossary, history, history_rows,
+                                        metrics, names, quality, recorded_grains, saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -23,9 +23,11 @@ RULES: tuple[Rule, ...] = (
     *glossary.RULES,
     *stages.RULES,
     *metrics.RULES,
+    *conversions.RULES,
     *quality.RULES,
     *saved_queries.RULES,
     *recorded_grains.RULES,
+    *funnels.RULES,
 )
 
 __all__ = ["RULES", "Rule"]

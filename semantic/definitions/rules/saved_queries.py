@@ -107,6 +107,8 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
                 report_unknown(issues, "E_UNKNOWN_METRIC", "metric", f"saved query '{q}'", metric, defs.metrics,
                                defs.where_value("saved_queries", q, "metrics", i))
         entities = frozenset().union(*(ctx.metric_entities(x) for x in known))
+        if sq.funnel in defs.funnels and defs.funnels[sq.funnel].entity in defs.entities:  # filters its rows
+            entities = frozenset({defs.funnels[sq.funnel].entity})
         for i, ref in enumerate(sq.dimensions):
             check_dimension_ref(ctx, issues, ref, f"saved query '{q}'",
                                 defs.where_value("saved_queries", q, "dimensions", i), entities)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from semantic.plan.metric_types import cumulative, derived, period_over_period, ratio, simple
+from semantic.plan.metric_types import conversion, cumulative, derived, period_over_period, ratio, simple
 
 MODULES: dict[type, ModuleType] = {m.DEFINITION: m for m in (simple, ratio, derived, period_over_period,
-                                                                 cumulative)}
+                                                                 cumulative, conversion)}
 
 
 def type_of(metric: object) -> ModuleType:

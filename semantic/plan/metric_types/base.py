@@ -11,6 +11,7 @@ from typing import Protocol
 
 from sqlglot import exp
 
+from semantic.definitions.models import ConversionMetric
 from semantic.plan.window import Reach
 
 Shift = tuple[int, str, bool]  # (amount, 'month' | 'day', like for like: today's period compares the same days)
@@ -44,6 +45,10 @@ class Formulas(Protocol):
     def metric(self, name: str, time_dimension: str | None, trail: tuple[str, ...],
                shift: Shift | None = None) -> exp.Expression:
         """Another metric's formula, read along the same time axis and shift."""
+
+    def conversion(self, name: str, metric: ConversionMetric) -> tuple[exp.Expression, exp.Expression, exp.Expression]:
+        """A conversion metric's cohort and converted counts (0 for an empty period) and its open-cohort flag
+        (1 when the period's window has not closed by today)."""
 
     def comparison_shift(self, compare_to: str, like_for_like: bool = True) -> Shift:
         """How far back `compare_to` reaches at the question's grain and time range, and whether the period
