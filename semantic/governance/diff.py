@@ -13,7 +13,7 @@ from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
-from semantic.question import Question
+from semantic.question import MAX_METRICS, Question
 
 DATABASE_CODES = ("E_NO_DATABASE", "E_BAD_DATABASE_URL", "E_DATABASE_UNAVAILABLE")
 NAMED_SECTIONS = ("terms", "entities", "metrics", "saved_queries")
@@ -127,7 +127,15 @@ def _reasons(base: Definitions, new: Definitions, name: str, changes: list[Defin
 
 
 def _values(layer: SemanticLayer, names: list[str], question: dict[str, Any]) -> dict[str, Any]:
-    """Each metric's total; one query for all, or one per metric when a metric fails (to name it)."""
+    """Each metric's total, in as few questions as the metric limit allows (MAX_METRICS per question)."""
+    out: dict[str, Any] = {}
+    for start in range(0, len(names), MAX_METRICS):
+        out.update(_batch_values(layer, names[start:start + MAX_METRICS], question))
+    return out
+
+
+def _batch_values(layer: SemanticLayer, names: list[str], question: dict[str, Any]) -> dict[str, Any]:
+    """One query for the batch, or one per metric when a metric fails (to name it)."""
     try:
         row = layer.query(Question.model_validate({**question, "metrics": names})).rows
         return row[0] if row else {n: None for n in names}

@@ -75,6 +75,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "opportunity_stage_history": [dict(opportunity_id=o, from_stage=f, to_stage=t, changed_at=_t(at), changed_by=1)
                                   for o, f, t, at in _HISTORY],
     "activities": [],
+    "quotas": [],
 }
 
 
