@@ -208,6 +208,22 @@ def last_day_moved_onto(today: date, shift: tuple) -> date:
     return day - timedelta(days=1)
 
 
+def days_moved_onto(first: date | None, last: date | None, shift: tuple) -> Bounds:
+    """The earlier days `shift` moves into first..last (inclusive; None: open). Moving forward never reverses
+    two days' order, so they are one run of days, found from where days land: with months several days can
+    land on one (29 and 28 February 2024 both on 28 February 2025). Filtering the unmoved date by them lets
+    the database skip rows while scanning, which a filter on the moved date prevents."""
+    try:
+        start = last_day_moved_onto(first - timedelta(days=1), shift) + timedelta(days=1) if first else None
+    except (ValueError, OverflowError):  # the day before the first is before year 1: nothing earlier is left out
+        start = None
+    try:
+        end = last_day_moved_onto(last, shift) if last else None
+    except (ValueError, OverflowError):  # days moved past year 9999: nothing later is left out
+        end = None
+    return start, end
+
+
 def reach_start(day: date, reach: Reach, calendar: Calendar) -> date | None:
     """The first day a cumulative value read on `day` counts (mirrors semantic/sql/steps.py); None: all time."""
     if reach.grain_to_date:

@@ -12,8 +12,8 @@ from datetime import date
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
-from semantic.plan.calendar import (Bounds, days_after_today, last_day_moved_onto, period_start, reach_start,
-                                   shift_back)
+from semantic.plan.calendar import (Bounds, days_after_today, days_moved_onto, last_day_moved_onto, period_start,
+                                   reach_start, shift_back)
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
 from semantic.plan.model import DimensionUse, FilterUse
@@ -120,18 +120,23 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     window, moved_back = q.time_range if tdim is not None else None, None
     to_date = days_after_today(window, q.today, q.grain, defs.calendar) \
         if shift and shift[2] and window is not None and q.today is not None else None
-    if shift and q.grain:
-        step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
-                         q.grain == "day" and shift[1] == "month")
+    if shift and window is not None and q.grain:  # the rows kept are those the shift moves into the range
+        cut = to_date is not None and to_date[1] == window[1]  # today's period ends the range: stop at today
+        window, to_date = (window[0], q.today) if cut else window, None if cut else to_date
+        moved_back = f"{shift[0]} {shift[1]}s" + (", up to the day today moves back to (like for like)" if cut else "")
+        window, to_date = days_moved_onto(*window, shift), to_date and days_moved_onto(*to_date, shift)
     elif shift and window is not None:
         last = last_day_moved_onto(q.today, shift) if to_date and q.today else shift_back(window[1], shift)
         cut = ", up to the day today moves back to (like for like)" if to_date else ""
         moved_back = f"{shift[0]} {shift[1]}s{cut}"
         window, to_date = (shift_back(window[0], shift), last), None
     shared = tuple(condition_of.values()) if not per_measure else ()
-    if window is not None or shared or q.filters:
+    if window is not None or shared or q.filters:  # on the unmoved date, so the scan can skip rows
         step = Filter(unique_name(f"{name}__filtered", taken), step, entity, tdim.name if tdim else None, window,
                       moved_back, shared, q.filters, to_date)
+    if shift and q.grain:
+        step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
+                         q.grain == "day" and shift[1] == "month")
     return Aggregate(unique_name(name, taken), step, entity, tdim, q.grain, q.dimensions, tuple(measures))
 
 
