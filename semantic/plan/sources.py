@@ -7,13 +7,13 @@ without a condition), so the SQL holds only what the question needs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
-from semantic.plan.calendar import (Bounds, days_after_today, days_moved_onto, last_day_moved_onto, period_start,
-                                   reach_start, shift_back)
+from semantic.plan.calendar import (Bounds, days_after_today, days_moved_onto, last_day_moved_onto, next_period,
+                                   period_start, reach_start, shift_back)
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
 from semantic.plan.model import DimensionUse, FilterUse
@@ -152,7 +152,10 @@ def window_step(defs: Definitions, graph: SemanticGraph, source: Source, q: Shar
     assert reach is not None and source.time_dimension is not None
     first, last = q.time_range or (None, None)
     shown_from = period_start(first, q.grain, defs.calendar) if first and q.grain else None
-    anchor = shown_from if q.grain else last  # the earliest day a shown value is read on is on or after it
+    anchor = last  # the earliest day a shown value is read on: the first period's last day, or the range's
+    if shown_from and q.grain:
+        first_end = next_period(shown_from, q.grain) - timedelta(days=1)
+        anchor = min(first_end, last) if last else first_end
     lower = reach_start(anchor, reach, defs.calendar) if anchor else None
     daily = source_steps(defs, graph, replace(source, label=f"_daily_{reach.slug}"),
                          replace(q, grain="day", time_range=(lower, last) if lower or last else None), taken)

@@ -36,7 +36,7 @@ class Window(Step):
     (or the range's last day if that is earlier); days before the range are read when the reach needs them."""
 
     input: Aggregate  # the measures per day (grain day) and dimensions
-    spine: Spine | None  # the periods shown; None: the periods of the data (an open or no time range)
+    spine: Spine | None  # the periods shown (their dates, not the spine's rows); None: the data's periods
     grain: str | None  # None: one value, read on the range's last day (or the data's)
     reach: Reach
     first_period: date | None  # without a spine, periods before this are not shown
@@ -44,7 +44,7 @@ class Window(Step):
 
     @property
     def inputs(self) -> tuple[Step, ...]:
-        return (self.input,) + ((self.spine,) if self.spine else ())
+        return (self.input,)  # each period's reading days are computed from the spine's dates, not read from it
 
     @property
     def measures(self) -> tuple[AggregateMeasure, ...]:

@@ -10,8 +10,7 @@ WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed
 FROM opportunities AS opportunity 
 WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s AND opportunity.is_won GROUP BY 1), 
 spine AS /* the 3 year periods of the time range */ 
-(SELECT periods.period AS period 
-FROM (VALUES (%(param_3)s), (%(param_4)s), (%(param_5)s)) AS periods (period)), 
+(SELECT unnest(ARRAY[%(param_3)s, %(param_4)s, %(param_5)s]) AS period), 
 combined AS /* combine opportunity_by_closed_at on period, every period of the spine included */ 
 (SELECT spine.period AS period, opportunity_by_closed_at.won_amount AS won_amount, opportunity_by_closed_at.won_deals AS won_deals, opportunity_by_closed_at.avg_won_amount AS avg_won_amount 
 FROM spine LEFT OUTER JOIN opportunity_by_closed_at ON spine.period IS NOT DISTINCT FROM opportunity_by_closed_at.period)

@@ -11,8 +11,7 @@ WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed
 FROM opportunities AS opportunity 
 WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s GROUP BY 1, 2), 
 spine AS /* the 4 fiscal_quarter periods of the time range */ 
-(SELECT periods.period AS period 
-FROM (VALUES (%(param_3)s), (%(param_4)s), (%(param_5)s), (%(param_6)s)) AS periods (period)), 
+(SELECT unnest(ARRAY[%(param_3)s, %(param_4)s, %(param_5)s, %(param_6)s]) AS period), 
 combined AS /* combine opportunity_by_closed_at on period, opportunity.product, every period of the spine included */ 
 (SELECT keys.period AS period, keys.opportunity__product AS opportunity__product, opportunity_by_closed_at.won_deals AS won_deals, opportunity_by_closed_at.closed_deals AS closed_deals, opportunity_by_closed_at.won_amount AS won_amount 
 FROM (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 

@@ -11,8 +11,7 @@ WITH activity_by_occurred_at AS /* read activity rows for activity.occurred_at *
 FROM activities AS activity 
 WHERE activity.occurred_at >= %(param_1)s AND activity.occurred_at < %(param_2)s GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 
-(SELECT periods.period AS period 
-FROM (VALUES (%(param_3)s), (%(param_4)s), (%(param_5)s), (%(param_6)s)) AS periods (period)), 
+(SELECT unnest(ARRAY[%(param_3)s, %(param_4)s, %(param_5)s, %(param_6)s]) AS period), 
 combined AS /* combine activity_by_occurred_at on period, every period of the spine included */ 
 (SELECT spine.period AS period, activity_by_occurred_at.activity_count AS activity_count, activity_by_occurred_at.meeting_count AS meeting_count 
 FROM spine LEFT OUTER JOIN activity_by_occurred_at ON spine.period IS NOT DISTINCT FROM activity_by_occurred_at.period)
