@@ -6,14 +6,15 @@ are always carried as data (bound parameters), never pasted into SQL.
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import sqlglot
 from pydantic import Field
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from semantic.definitions.models import DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery, TimeRange
+from semantic.definitions.models import (Compare, DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery,
+                                        TimeRange)
 from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, TooDeep, check_sql_size
 from semantic.errors import SemanticError
 
@@ -24,9 +25,6 @@ MAX_ORDER_BY = 1 + MAX_DIMENSIONS + MAX_METRICS  # every output column at most o
 MAX_LIMIT = 1_000_000_000
 MAX_WHERE_DEPTH = MAX_EXPRESSION_DEPTH
 MAX_WHERE_LENGTH = 20_000  # characters: room for an `in` list of a thousand values
-
-
-Compare = Literal["previous_period", "same_period_last_year"]
 
 
 class Question(Model):
