@@ -13,7 +13,7 @@ from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import (Bounds, days_after_today, days_moved_onto, last_day_moved_onto, next_period,
-                                   period_start, reach_start, shift_back)
+                                   period_start, reach_start, reading_days, shift_back)
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
 from semantic.plan.model import DimensionUse, FilterUse
@@ -146,20 +146,29 @@ def _entity_of(joins: tuple, alias: str) -> str:
 
 def window_step(defs: Definitions, graph: SemanticGraph, source: Source, q: SharedParts, spine: Spine | None,
                 taken: set[str]) -> Window:
-    """A cumulative measure: its daily totals from the first day the shown periods reach back to (before the
-    time range if the reach needs it) up to the range's last day, then the Window step over them."""
-    reach = source.members[0][0].reach
+    """A cumulative measure: its daily totals from the first day the shown values reach back to (before the
+    time range if the reach needs it) up to the last day one is read on, then the Window step over them.
+    Compared with an earlier period, each period is read on the day its earlier period is (reading_days)."""
+    reach, shift = source.members[0][0].reach, source.shift
     assert reach is not None and source.time_dimension is not None
     first, last = q.time_range or (None, None)
     shown_from = period_start(first, q.grain, defs.calendar) if first and q.grain else None
-    anchor = last  # the earliest day a shown value is read on: the first period's last day, or the range's
-    if shown_from and q.grain:
+    read_on: tuple[date, ...] = ()
+    if last is not None and (spine is not None or not q.grain):  # the reading days are known here
+        today = q.today if shift and shift[2] else None
+        read_on = reading_days(spine.periods if spine else (), q.grain, last, shift, today, defs.calendar)
+    assert shift is None or read_on, "a comparison has a time range with both ends"
+    anchor = min(read_on) if read_on else last  # the earliest day a shown value is read on
+    if not read_on and shown_from and q.grain:
         first_end = next_period(shown_from, q.grain) - timedelta(days=1)
         anchor = min(first_end, last) if last else first_end
     lower = reach_start(anchor, reach, defs.calendar) if anchor else None
-    daily = source_steps(defs, graph, replace(source, label=f"_daily_{reach.slug}"),
-                         replace(q, grain="day", time_range=(lower, last) if lower or last else None), taken)
+    upper = max(read_on) if read_on else last
+    before = f"_{shift[0]}_{shift[1]}s_before" if shift else ""
+    daily = source_steps(defs, graph, replace(source, shift=None, label=f"_daily_{reach.slug}{before}"),
+                         replace(q, grain="day", time_range=(lower, upper) if lower or upper else None), taken)
     if isinstance(daily.input, Filter) and daily.input.window is not None:  # say the range reaches back
         daily = replace(daily, input=replace(daily.input, moved_back="to the first day a shown value reads"))
-    name = unique_name(f"{source.entity}_{reach.slug}_by_{source.time_dimension.name}", taken)
-    return Window(name, daily, spine, q.grain, reach, shown_from, last)
+    name = unique_name(f"{source.entity}_{reach.slug}_by_{source.time_dimension.name}{before}", taken)
+    earlier = f"{shift[0]} {shift[1]}s before" + (" (like for like)" if shift[2] else "") if shift else ""
+    return Window(name, daily, spine, q.grain, reach, shown_from, last, read_on, earlier)

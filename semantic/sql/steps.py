@@ -164,7 +164,7 @@ def combine(ctx: Context, step: Combine) -> sa.Select:
     """Every key to report (the aggregates' own, or every spine period for every combination of dimension
     values) with each aggregate joined null-safely on it; without keys, the totals side by side."""
     aggs = [ctx.table(a) for a in step.aggregates]
-    measures = [g.c[m.column] for a, g in zip(step.aggregates, aggs) for m in a.measures]
+    measures = [g.c[m.column].label(m.column) for a, g in zip(step.aggregates, aggs) for m in a.measures]
     if not step.keys:
         frame: sa.FromClause = aggs[0]
         for g in aggs[1:]:

@@ -9,13 +9,12 @@ question on DuckDB.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from semantic.plan.calendar import GRAIN_STEP, next_period, reach_start
+from semantic.plan.calendar import GRAIN_STEP, reach_start
 from semantic.plan.window import Reach, Window
 from semantic.sql.dates import date_table
 from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
@@ -45,8 +44,8 @@ def window(ctx: Context, step: Window) -> sa.Select:
     dims = [k for k in step.keys if k != "period"]
     sums = [sa.func.sum(daily.c[m.column]).label(m.column) for m in step.measures]
     if step.grain is None:  # one value, read on the range's last day (or the data's)
-        last = sa.cast(sa.literal(step.last_day, sa.Date), sa.Date) if step.last_day else None
-        read_on = last if last is not None else sa.select(sa.func.max(day)).scalar_subquery()
+        read_on = sa.cast(sa.literal(step.read_on[0], sa.Date), sa.Date) if step.read_on else \
+            sa.select(sa.func.max(day)).scalar_subquery()
         lower = _reach_start(read_on, step.reach, ctx)
         stmt = sa.select(*[daily.c[k].label(k) for k in dims], *sums).select_from(daily)
         stmt = stmt.where(day <= read_on, *([day >= lower] if lower is not None else []))
@@ -64,13 +63,12 @@ def _reads(ctx: Context, step: Window, daily: sa.TableClause) -> sa.Select:
     """Each period shown with the day it is read on and the first day its reach counts (no such column for
     all time)."""
     assert step.grain is not None
-    counts_from = step.reach.count or step.reach.grain_to_date
-    if step.spine is not None and step.last_day is not None:
+    if step.spine is not None and step.read_on:
         rows = []
-        for period in step.spine.periods:
-            read_on = min(next_period(period, step.grain) - timedelta(days=1), step.last_day)
+        for period, read_on in zip(step.spine.periods, step.read_on, strict=True):
             first = reach_start(read_on, step.reach, ctx.defs.calendar)
             rows.append((period, read_on) + ((first,) if first is not None else ()))
+        counts_from = step.reach.count or step.reach.grain_to_date
         columns = ("period", "read_on") + (("reach_from",) if counts_from else ())
         return date_table(columns, rows, ctx.dialect, "periods")
     amount, unit = GRAIN_STEP[step.grain]

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from semantic.definitions.models import Calendar
-from semantic.plan.calendar import GRAINS, days_moved_onto, period_start, periods, resolve_relative
+from semantic.plan.calendar import GRAINS, days_moved_onto, period_start, periods, reading_days, resolve_relative
 from semantic.sql import timefns
 
 DAYS = [date(2023, 12, 1) + timedelta(days=i) for i in range(0, 800, 3)]
@@ -87,3 +87,18 @@ def test_days_moved_onto_are_the_days_sql_moves_into_the_range(shift):
             continue
         assert (start, end) == (min(landing), max(landing)), (first, last)
         assert len(landing) == (end - start).days + 1  # one run of days
+
+
+@pytest.mark.parametrize("periods, grain, last, shift, today, expected", [
+    ((date(2025, 6, 1),), "month", date(2025, 6, 15), None, None, (date(2025, 6, 15),)),  # the range's last day
+    ((date(2025, 2, 1), date(2025, 3, 1)), "month", date(2025, 12, 31), (12, "month", True), None,
+     (date(2024, 2, 29), date(2024, 3, 31))),  # February 2024 is read on its 29th
+    ((date(2025, 4, 1),), "month", date(2025, 12, 31), (1, "month", True), None, (date(2025, 3, 31),)),
+    ((date(2025, 10, 1),), "quarter", date(2025, 12, 31), (12, "month", True), date(2025, 11, 15),
+     (date(2024, 11, 15),)),  # like for like: the quarter holding today, on the day today moves back to
+    ((date(2025, 7, 1), date(2025, 10, 1)), "quarter", date(2025, 11, 20), (3, "month", True), None,
+     (date(2025, 6, 30), date(2025, 8, 20))),  # the range's last day moves back too
+    ((), None, date(2025, 6, 30), (12, "month", True), date(2025, 5, 10), (date(2024, 5, 10),)),
+])
+def test_reading_days_by_hand(periods, grain, last, shift, today, expected):
+    assert reading_days(periods, grain, last, shift, today, Calendar()) == expected

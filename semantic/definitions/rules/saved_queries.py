@@ -135,7 +135,7 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
 
 def _not_comparable(ctx: Context, name: str) -> str | None:
     """Why `compare` would be refused for this metric at run time (it, or a metric its formula uses, is a
-    comparison or cumulative), or None."""
+    comparison already), or None."""
     todo, seen = [name], set()
     while todo:
         current = todo.pop()
@@ -146,15 +146,13 @@ def _not_comparable(ctx: Context, name: str) -> str | None:
         built_on = "" if current == name else f" is built on '{current}', which"
         if isinstance(metric, m.PeriodOverPeriodMetric):
             return f"{built_on} compares periods already".lstrip()
-        if isinstance(metric, m.CumulativeMetric):
-            return f"{built_on} is cumulative and cannot be compared with an earlier period yet".lstrip()
         todo += ctx.derived_refs.get(current, ())
     return None
 
 
 def _check_comparison(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQuery, known: list[str]) -> None:
-    """`compare` compares every metric, which a cumulative metric cannot be yet; `like_for_like: false` only
-    changes a comparison, so without one it is a mistake worth a warning."""
+    """`compare` compares every metric, which a comparison cannot be; `like_for_like: false` only changes a
+    comparison, so without one it is a mistake worth a warning."""
     if sq.compare is not None:
         for metric in known:
             problem = _not_comparable(context(defs), metric)
