@@ -122,9 +122,11 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
         if shift and shift[2] and window is not None and q.today is not None else None
     if shift and window is not None and q.grain:  # the rows kept are those the shift moves into the range
         cut = to_date is not None and to_date[1] == window[1]  # today's period ends the range: stop at today
-        window, to_date = (window[0], q.today) if cut else window, None if cut else to_date
+        if cut:
+            window, to_date = (window[0], q.today), None
         moved_back = f"{shift[0]} {shift[1]}s" + (", up to the day today moves back to (like for like)" if cut else "")
-        window, to_date = days_moved_onto(*window, shift), to_date and days_moved_onto(*to_date, shift)
+        window = days_moved_onto(*window, shift)
+        to_date = days_moved_onto(*to_date, shift) if to_date else None
     elif shift and window is not None:
         last = last_day_moved_onto(q.today, shift) if to_date and q.today else shift_back(window[1], shift)
         cut = ", up to the day today moves back to (like for like)" if to_date else ""
