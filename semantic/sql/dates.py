@@ -2,7 +2,8 @@
 reads them fastest or at all.
 
 DuckDB plans `VALUES` lists as a table of known size and picks a merge join against it, which measured
-0.3-0.5 ms slower on a 14-row spine than `unnest` of a list (a nested-loop join); BigQuery has no `VALUES`
+0.3-0.5 ms slower on a 14-row spine than `unnest` of a list (a nested-loop join), and binds one list
+parameter per column faster than one parameter per date (and it compiles faster); BigQuery has no `VALUES`
 and Snowflake leaves its columns untyped, so those get a UNION ALL of typed rows; every other target reads
 `VALUES`. Every date is a bound parameter.
 """
@@ -12,7 +13,6 @@ from datetime import date
 from typing import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import array
 
 
 def _bound(day: date) -> sa.ColumnElement:
@@ -21,8 +21,8 @@ def _bound(day: date) -> sa.ColumnElement:
 
 def date_table(columns: Sequence[str], rows: Sequence[Sequence[date]], dialect: str, name: str) -> sa.Select:
     """A SELECT of `rows` (one date per column each) under the column names given."""
-    if dialect == "duckdb":  # one list per column, unnested side by side (they have the same length)
-        return sa.select(*[sa.func.unnest(array([sa.literal(r[i], sa.Date) for r in rows])).label(c)
+    if dialect == "duckdb":  # one bound list per column, unnested side by side (they have the same length)
+        return sa.select(*[sa.func.unnest(sa.bindparam(None, [r[i] for r in rows], sa.ARRAY(sa.Date))).label(c)
                            for i, c in enumerate(columns)])
     if dialect in ("bigquery", "snowflake"):  # typed dates: no VALUES on BigQuery, untyped on Snowflake
         selects = [sa.select(*[_bound(d).label(c) for d, c in zip(r, columns)]) for r in rows]

@@ -2,50 +2,15 @@
 -- param_2 = DATE '2025-06-16'
 -- param_3 = DATE '2025-01-01'
 -- param_4 = DATE '2025-06-16'
--- param_5 = DATE '2025-01-01'
--- param_6 = DATE '2025-02-01'
--- param_7 = DATE '2025-03-01'
--- param_8 = DATE '2025-04-01'
--- param_9 = DATE '2025-05-01'
--- param_10 = DATE '2025-06-01'
--- param_11 = DATE '2025-01-31'
--- param_12 = DATE '2025-02-28'
--- param_13 = DATE '2025-03-31'
--- param_14 = DATE '2025-04-30'
--- param_15 = DATE '2025-05-31'
--- param_16 = DATE '2025-06-15'
--- param_17 = DATE '2025-01-01'
--- param_18 = DATE '2025-01-01'
--- param_19 = DATE '2025-01-01'
--- param_20 = DATE '2025-04-01'
--- param_21 = DATE '2025-04-01'
--- param_22 = DATE '2025-04-01'
--- param_23 = DATE '2024-11-03'
--- param_24 = DATE '2025-06-16'
--- param_25 = DATE '2025-01-01'
--- param_26 = DATE '2025-02-01'
--- param_27 = DATE '2025-03-01'
--- param_28 = DATE '2025-04-01'
--- param_29 = DATE '2025-05-01'
--- param_30 = DATE '2025-06-01'
--- param_31 = DATE '2025-01-31'
--- param_32 = DATE '2025-02-28'
--- param_33 = DATE '2025-03-31'
--- param_34 = DATE '2025-04-30'
--- param_35 = DATE '2025-05-31'
--- param_36 = DATE '2025-06-15'
--- param_37 = DATE '2024-11-03'
--- param_38 = DATE '2024-12-01'
--- param_39 = DATE '2025-01-01'
--- param_40 = DATE '2025-01-31'
--- param_41 = DATE '2025-03-03'
--- param_42 = DATE '2025-03-18'
--- param_43 = DATE '2025-01-01'
--- param_44 = DATE '2025-02-01'
--- param_45 = DATE '2025-03-01'
--- param_46 = DATE '2025-04-01'
--- param_47 = DATE '2025-05-01'
--- param_48 = DATE '2025-06-01'
+-- param_5 = [DATE '2025-01-01', DATE '2025-02-01', DATE '2025-03-01', DATE '2025-04-01', DATE '2025-05-01', DATE '2025-06-01']
+-- param_6 = [DATE '2025-01-31', DATE '2025-02-28', DATE '2025-03-31', DATE '2025-04-30', DATE '2025-05-31', DATE '2025-06-15']
+-- param_7 = [DATE '2025-01-01', DATE '2025-01-01', DATE '2025-01-01', DATE '2025-04-01', DATE '2025-04-01', DATE '2025-04-01']
+-- param_8 = DATE '2024-11-03'
+-- param_9 = DATE '2025-06-16'
+-- param_10 = [DATE '2025-01-01', DATE '2025-02-01', DATE '2025-03-01', DATE '2025-04-01', DATE '2025-05-01', DATE '2025-06-01']
+-- param_11 = [DATE '2025-01-31', DATE '2025-02-28', DATE '2025-03-31', DATE '2025-04-30', DATE '2025-05-31', DATE '2025-06-15']
+-- param_12 = [DATE '2024-11-03', DATE '2024-12-01', DATE '2025-01-01', DATE '2025-01-31', DATE '2025-03-03', DATE '2025-03-18']
+-- param_13 = [DATE '2025-01-01', DATE '2025-02-01', DATE '2025-03-01', DATE '2025-04-01', DATE '2025-05-01', DATE '2025-06-01']
 WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, won_amount */
 /* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */
 /* aggregate won_amount per month of opportunity.closed_at */ 
@@ -60,18 +25,18 @@ FROM opportunities AS opportunity
 WHERE opportunity.closed_at >= %(param_3)s AND opportunity.closed_at < %(param_4)s AND opportunity.is_won GROUP BY 1), 
 opportunity_quarter_to_date_by_closed_at AS /* sum bookings_qtd__won_amount over quarter to date, for each month period on its last day */ 
 (SELECT reads.period AS period, sum(opportunity_by_closed_at_daily_quarter_to_date.bookings_qtd__won_amount) AS bookings_qtd__won_amount 
-FROM (SELECT unnest(ARRAY[%(param_5)s, %(param_6)s, %(param_7)s, %(param_8)s, %(param_9)s, %(param_10)s]) AS period, unnest(ARRAY[%(param_11)s, %(param_12)s, %(param_13)s, %(param_14)s, %(param_15)s, %(param_16)s]) AS read_on, unnest(ARRAY[%(param_17)s, %(param_18)s, %(param_19)s, %(param_20)s, %(param_21)s, %(param_22)s]) AS reach_from) AS reads LEFT OUTER JOIN opportunity_by_closed_at_daily_quarter_to_date ON opportunity_by_closed_at_daily_quarter_to_date.period <= reads.read_on AND opportunity_by_closed_at_daily_quarter_to_date.period >= reads.reach_from GROUP BY 1), 
+FROM (SELECT unnest(%(param_5)s) AS period, unnest(%(param_6)s) AS read_on, unnest(%(param_7)s) AS reach_from) AS reads LEFT OUTER JOIN opportunity_by_closed_at_daily_quarter_to_date ON opportunity_by_closed_at_daily_quarter_to_date.period <= reads.read_on AND opportunity_by_closed_at_daily_quarter_to_date.period >= reads.reach_from GROUP BY 1), 
 opportunity_by_created_at_daily_90_days AS /* read opportunity rows for opportunity.created_at, created_amount */
 /* keep opportunity rows meeting created_at in the time range moved back to the first day a shown value reads */
 /* aggregate pipeline_created_90d__created_amount per day of opportunity.created_at */ 
 (SELECT CAST(CAST(opportunity.created_at AS DATE) AS DATE) AS period, sum(opportunity.amount) AS pipeline_created_90d__created_amount 
 FROM opportunities AS opportunity 
-WHERE opportunity.created_at >= %(param_23)s AND opportunity.created_at < %(param_24)s GROUP BY 1), 
+WHERE opportunity.created_at >= %(param_8)s AND opportunity.created_at < %(param_9)s GROUP BY 1), 
 opportunity_90_days_by_created_at AS /* sum pipeline_created_90d__created_amount over the trailing 90 days, for each month period on its last day */ 
 (SELECT reads.period AS period, sum(opportunity_by_created_at_daily_90_days.pipeline_created_90d__created_amount) AS pipeline_created_90d__created_amount 
-FROM (SELECT unnest(ARRAY[%(param_25)s, %(param_26)s, %(param_27)s, %(param_28)s, %(param_29)s, %(param_30)s]) AS period, unnest(ARRAY[%(param_31)s, %(param_32)s, %(param_33)s, %(param_34)s, %(param_35)s, %(param_36)s]) AS read_on, unnest(ARRAY[%(param_37)s, %(param_38)s, %(param_39)s, %(param_40)s, %(param_41)s, %(param_42)s]) AS reach_from) AS reads LEFT OUTER JOIN opportunity_by_created_at_daily_90_days ON opportunity_by_created_at_daily_90_days.period <= reads.read_on AND opportunity_by_created_at_daily_90_days.period >= reads.reach_from GROUP BY 1), 
+FROM (SELECT unnest(%(param_10)s) AS period, unnest(%(param_11)s) AS read_on, unnest(%(param_12)s) AS reach_from) AS reads LEFT OUTER JOIN opportunity_by_created_at_daily_90_days ON opportunity_by_created_at_daily_90_days.period <= reads.read_on AND opportunity_by_created_at_daily_90_days.period >= reads.reach_from GROUP BY 1), 
 spine AS /* the 6 month periods of the time range */ 
-(SELECT unnest(ARRAY[%(param_43)s, %(param_44)s, %(param_45)s, %(param_46)s, %(param_47)s, %(param_48)s]) AS period), 
+(SELECT unnest(%(param_13)s) AS period), 
 combined AS /* combine opportunity_by_closed_at, opportunity_quarter_to_date_by_closed_at, opportunity_90_days_by_created_at on period, every period of the spine included */ 
 (SELECT spine.period AS period, opportunity_by_closed_at.won_amount AS won_amount, opportunity_quarter_to_date_by_closed_at.bookings_qtd__won_amount AS bookings_qtd__won_amount, opportunity_90_days_by_created_at.pipeline_created_90d__created_amount AS pipeline_created_90d__created_amount 
 FROM spine LEFT OUTER JOIN opportunity_by_closed_at ON spine.period IS NOT DISTINCT FROM opportunity_by_closed_at.period LEFT OUTER JOIN opportunity_quarter_to_date_by_closed_at ON spine.period IS NOT DISTINCT FROM opportunity_quarter_to_date_by_closed_at.period LEFT OUTER JOIN opportunity_90_days_by_created_at ON spine.period IS NOT DISTINCT FROM opportunity_90_days_by_created_at.period)
