@@ -2,7 +2,7 @@
 reads them fastest or at all.
 
 DuckDB plans `VALUES` lists as a table of known size and picks a merge join against it, which measured
-0.3-0.5 ms slower on a 14-row spine than `unnest` of a list (a nested-loop join), and binds one list
+0.25-0.5 ms slower on a 14-row spine than `unnest` of a list (a nested-loop join), and binds one list
 parameter per column faster than one parameter per date (and it compiles faster); BigQuery has no `VALUES`
 and Snowflake leaves its columns untyped, so those get a UNION ALL of typed rows; every other target reads
 `VALUES`. Every date is a bound parameter.
