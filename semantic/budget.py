@@ -111,7 +111,8 @@ class CostBudget:
         grain = _shown_grain(plan, aggregates)
         if grain is None:
             return 1
-        spine = next((s for s in plan.steps if isinstance(s, Spine)), None)
+        spine = next((s for s in plan.steps if isinstance(s, Spine)), None) or \
+            next((s.spine for s in plan.steps if isinstance(s, Window) and s.spine), None)  # a lone window's
         if spine is not None:
             return len(spine.periods)
         # an open side of the range (or none): the question's window, completed by the data's extent

@@ -14,7 +14,8 @@ from pydantic import Field
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from semantic.definitions.models import DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery, TimeRange
+from semantic.definitions.models import (Compare, DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery,
+                                        TimeRange)
 from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, TooDeep, check_sql_size
 from semantic.errors import SemanticError
 
@@ -27,7 +28,6 @@ MAX_WHERE_DEPTH = MAX_EXPRESSION_DEPTH
 MAX_WHERE_LENGTH = 20_000  # characters: room for an `in` list of a thousand values
 
 
-Compare = Literal["previous_period", "same_period_last_year"]
 AsOfEach = Literal["end", "start"]
 
 

@@ -17,6 +17,7 @@ Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length
 # account.region.name reaches region through account when two paths tie
 DimensionRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", max_length=300)]
 Grain = Literal["day", "week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year"]
+Compare = Literal["previous_period", "same_period_last_year"]  # a question's or saved query's `compare`
 Aggregation = Literal["sum", "count", "count_distinct", "avg", "min", "max", "median"]
 Format = Literal["currency", "percent", "number", "integer", "days"]
 ForecastCategory = Literal["pipeline", "best_case", "commit", "closed", "omitted"]
@@ -321,6 +322,11 @@ class SavedQuery(Described):
                                                             "(a date: the end of that day).")
     as_of_each: Literal["end", "start"] | None = Field(None, description="A series: each period answered as the "
                                                                          "rows stood at its end (or start).")
+    compare: Compare | None = Field(
+        None, description="Add <metric>__previous and <metric>__change_pct columns for every metric: the value "
+                          "in the period before, or in the same period a year before.")
+    like_for_like: bool = Field(True, description="False compares the period holding today with the whole "
+                                                  "earlier period (whole periods), in every comparison.")
 
 
 class FunnelStep(Model):

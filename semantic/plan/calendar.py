@@ -208,6 +208,41 @@ def last_day_moved_onto(today: date, shift: tuple) -> date:
     return day - timedelta(days=1)
 
 
+def days_moved_onto(first: date | None, last: date | None, shift: tuple) -> Bounds:
+    """The earlier days `shift` moves into first..last (inclusive; None: open). Moving forward never reverses
+    two days' order, so they are one run of days, found from where days land: with months several days can
+    land on one (29 and 28 February 2024 both on 28 February 2025). Filtering the unmoved date by them lets
+    the database skip rows while scanning, which a filter on the moved date prevents."""
+    try:
+        start = last_day_moved_onto(first - timedelta(days=1), shift) + timedelta(days=1) if first else None
+    except (ValueError, OverflowError):  # the day before the first is before year 1: nothing earlier is left out
+        start = None
+    try:
+        end = last_day_moved_onto(last, shift) if last else None
+    except (ValueError, OverflowError):  # days moved past year 9999: nothing later is left out
+        end = None
+    return start, end
+
+
+def reading_days(periods: tuple[date, ...], grain: str | None, last: date, shift: tuple | None,
+                 today: date | None, calendar: Calendar) -> tuple[date, ...]:
+    """The day a cumulative value is read on for each period shown (one value without a grain): its last day,
+    or the range's last day if earlier. With a shift, the day its earlier period is read on, so an earlier
+    quarter to date is that quarter's own (moving days instead would move quarter starts with a one-month
+    shift); like for like (`today` given), the period holding today is read on the day today moves back to."""
+    days = []
+    for start in periods if grain else (None,):
+        end = next_period(start, grain) - timedelta(days=1) if start and grain else last
+        cap = today if today and (start is None or start <= today) and today < min(end, last) else last
+        if shift is None:
+            days.append(min(end, cap))
+            continue
+        earlier = period_start(shift_back(start, shift), grain, calendar) if start and grain else None
+        earlier_end = next_period(earlier, grain) - timedelta(days=1) if earlier and grain else cap
+        days.append(min(earlier_end, last_day_moved_onto(cap, shift)))
+    return tuple(days)
+
+
 def reach_start(day: date, reach: Reach, calendar: Calendar) -> date | None:
     """The first day a cumulative value read on `day` counts (mirrors semantic/sql/steps.py); None: all time."""
     if reach.grain_to_date:

@@ -21,6 +21,7 @@ from semantic.plan.model import DimensionUse, MetricOutput
 from semantic.plan.recorded_grain import refuse_cut, refuse_reach
 from semantic.plan.sources import SharedParts, Source, source_steps, unique_name, window_step
 from semantic.plan.steps import Combine, Compute, Plan, Spine, Step, internal_name
+from semantic.plan.window import Window
 from semantic.question import Question
 from semantic.result import Column
 
@@ -143,7 +144,10 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
             raise SemanticError("E_BAD_ORDER_BY", f"cannot order by '{column}': it is not an output column"
                                 + did_you_mean(column, columns), f"output columns: {', '.join(columns)}")
     keys = (("period", "period"),) * bool(question.grain) + tuple((d.ref, internal_name(d.ref)) for d in dims)
-    top: Step = aggregates[0] if len(aggregates) == 1 and spine is None else \
+    # a lone aggregate is the answer's rows as they are, unless periods without rows must be added to it (a
+    # window over the spine without dimensions already has every period)
+    lone = len(aggregates) == 1 and (spine is None or isinstance(aggregates[0], Window) and not dims)
+    top: Step = aggregates[0] if lone else \
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
                     order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)

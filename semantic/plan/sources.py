@@ -7,13 +7,13 @@ without a condition), so the SQL holds only what the question needs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
-from semantic.plan.calendar import (Bounds, days_after_today, last_day_moved_onto, period_start, reach_start,
-                                   shift_back)
+from semantic.plan.calendar import (Bounds, days_after_today, days_moved_onto, last_day_moved_onto, next_period,
+                                   period_start, reach_start, reading_days, shift_back)
 from semantic.plan.history import AS_OF_PERIOD, StateEach
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
@@ -126,18 +126,25 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     window, moved_back = q.time_range if tdim is not None else None, None
     to_date = days_after_today(window, q.today, q.grain, defs.calendar) \
         if shift and shift[2] and window is not None and q.today is not None else None
-    if shift and q.grain:
-        step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
-                         q.grain == "day" and shift[1] == "month")
+    if shift and window is not None and q.grain:  # the rows kept are those the shift moves into the range
+        cut = to_date is not None and to_date[1] == window[1]  # today's period ends the range: stop at today
+        if cut:
+            window, to_date = (window[0], q.today), None
+        moved_back = f"{shift[0]} {shift[1]}s" + (", up to the day today moves back to (like for like)" if cut else "")
+        window = days_moved_onto(*window, shift)
+        to_date = days_moved_onto(*to_date, shift) if to_date else None
     elif shift and window is not None:
         last = last_day_moved_onto(q.today, shift) if to_date and q.today else shift_back(window[1], shift)
         cut = ", up to the day today moves back to (like for like)" if to_date else ""
         moved_back = f"{shift[0]} {shift[1]}s{cut}"
         window, to_date = (shift_back(window[0], shift), last), None
     shared = tuple(condition_of.values()) if not per_measure else ()
-    if window is not None or shared or q.filters:
+    if window is not None or shared or q.filters:  # on the unmoved date, so the scan can skip rows
         step = Filter(unique_name(f"{name}__filtered", taken), step, entity, tdim.name if tdim else None, window,
                       moved_back, shared, q.filters, to_date)
+    if shift and q.grain:
+        step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
+                         q.grain == "day" and shift[1] == "month")
     return Aggregate(unique_name(name, taken), step, entity, tdim, q.grain, q.dimensions, tuple(measures))
 
 
@@ -147,17 +154,29 @@ def _entity_of(joins: tuple, alias: str) -> str:
 
 def window_step(defs: Definitions, graph: SemanticGraph, source: Source, q: SharedParts, spine: Spine | None,
                 taken: set[str]) -> Window:
-    """A cumulative measure: its daily totals from the first day the shown periods reach back to (before the
-    time range if the reach needs it) up to the range's last day, then the Window step over them."""
-    reach = source.members[0][0].reach
+    """A cumulative measure: its daily totals from the first day the shown values reach back to (before the
+    time range if the reach needs it) up to the last day one is read on, then the Window step over them.
+    Compared with an earlier period, each period is read on the day its earlier period is (reading_days)."""
+    reach, shift = source.members[0][0].reach, source.shift
     assert reach is not None and source.time_dimension is not None
     first, last = q.time_range or (None, None)
     shown_from = period_start(first, q.grain, defs.calendar) if first and q.grain else None
-    anchor = shown_from if q.grain else last  # the earliest day a shown value is read on is on or after it
+    read_on: tuple[date, ...] = ()
+    if last is not None and (spine is not None or not q.grain):  # the reading days are known here
+        today = q.today if shift and shift[2] else None
+        read_on = reading_days(spine.periods if spine else (), q.grain, last, shift, today, defs.calendar)
+    assert shift is None or read_on, "a comparison has a time range with both ends"
+    anchor = min(read_on) if read_on else last  # the earliest day a shown value is read on
+    if not read_on and shown_from and q.grain:
+        first_end = next_period(shown_from, q.grain) - timedelta(days=1)
+        anchor = min(first_end, last) if last else first_end
     lower = reach_start(anchor, reach, defs.calendar) if anchor else None
-    daily = source_steps(defs, graph, replace(source, label=f"_daily_{reach.slug}"),
-                         replace(q, grain="day", time_range=(lower, last) if lower or last else None), taken)
+    upper = max(read_on) if read_on else last
+    before = f"_{shift[0]}_{shift[1]}s_before" if shift else ""
+    daily = source_steps(defs, graph, replace(source, shift=None, label=f"_daily_{reach.slug}{before}"),
+                         replace(q, grain="day", time_range=(lower, upper) if lower or upper else None), taken)
     if isinstance(daily.input, Filter) and daily.input.window is not None:  # say the range reaches back
         daily = replace(daily, input=replace(daily.input, moved_back="to the first day a shown value reads"))
-    name = unique_name(f"{source.entity}_{reach.slug}_by_{source.time_dimension.name}", taken)
-    return Window(name, daily, spine, q.grain, reach, shown_from, last)
+    name = unique_name(f"{source.entity}_{reach.slug}_by_{source.time_dimension.name}{before}", taken)
+    earlier = f"{shift[0]} {shift[1]}s before" + (" (like for like)" if shift[2] else "") if shift else ""
+    return Window(name, daily, spine, q.grain, reach, shown_from, last, read_on, earlier)

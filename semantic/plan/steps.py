@@ -139,7 +139,8 @@ class Filter(Step):
     moved_back: str | None  # the window is the question's range moved back this far (a comparison)
     conditions: tuple[str, ...]  # boolean columns every row must meet
     filters: tuple[FilterUse, ...]  # question filters, each on its dimension's column
-    left_out: tuple[date, date] | None = None  # inclusive days on TIME left out: today's period after today
+    left_out: tuple[date | None, date | None] | None = None  # inclusive days on TIME left out: today's period
+    # after today (moved back with the window, when it is moved back)
 
     @property
     def inputs(self) -> tuple[Step, ...]:
@@ -151,7 +152,8 @@ class Filter(Step):
             parts.append(f"{self.time_dimension} in the time range" + (f" moved back {self.moved_back}"
                                                                         if self.moved_back else ""))
         if self.left_out is not None:
-            parts.append("only the days of the period holding today up to today (like for like)")
+            today = "the day today moves back to" if self.moved_back else "today"
+            parts.append(f"only the days of the period holding today up to {today} (like for like)")
         if self.conditions:
             parts.append("the terms and filters of the measures")
         if self.filters:

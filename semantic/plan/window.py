@@ -32,19 +32,22 @@ class Reach:
 
 @dataclass(frozen=True)
 class Window(Step):
-    """Daily totals summed, for each period shown, over the days its reach covers up to the period's last day
-    (or the range's last day if that is earlier); days before the range are read when the reach needs them."""
+    """Daily totals summed, for each period shown, over the days its reach covers up to the day it is read on:
+    the period's last day, or the range's last day if that is earlier; compared with an earlier period, the
+    day that period is read on. Days before the range are read when the reach needs them."""
 
     input: Aggregate  # the measures per day (grain day) and dimensions
-    spine: Spine | None  # the periods shown; None: the periods of the data (an open or no time range)
+    spine: Spine | None  # the periods shown (their dates, not the spine's rows); None: the data's periods
     grain: str | None  # None: one value, read on the range's last day (or the data's)
     reach: Reach
     first_period: date | None  # without a spine, periods before this are not shown
     last_day: date | None  # the range's last day: no value is read after it
+    read_on: tuple[date, ...] = ()  # the day each period shown is read on (one without a grain); (): in SQL
+    earlier: str = ""  # the comparison whose earlier values these are (read on the earlier periods' days)
 
     @property
     def inputs(self) -> tuple[Step, ...]:
-        return (self.input,) + ((self.spine,) if self.spine else ())
+        return (self.input,)  # each period's reading days are computed from the spine's dates, not read from it
 
     @property
     def measures(self) -> tuple[AggregateMeasure, ...]:
@@ -60,4 +63,6 @@ class Window(Step):
 
     def describe(self) -> str:
         per = f"each {self.grain} period on its last day" if self.grain else "one value on the last day"
+        per = f"each {self.grain} period" if self.grain and self.earlier else per
+        per += f" on the day its period {self.earlier} is read on" if self.earlier else ""
         return f"sum {', '.join(m.column for m in self.measures)} over {self.reach.describe()}, for {per}"

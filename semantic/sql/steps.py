@@ -4,8 +4,9 @@ Row steps (read, join, shift, filter) render to `Rows`: a FROM clause, the expre
 and WHERE conditions. The step that consumes them (aggregate) renders them as one SELECT, so the database
 plans one scan-join-filter-aggregate as it would for a hand-written query (the same chain as a CTE per
 row step measured 5-10% slower on DuckDB, which plans every extra projection). Aggregate, spine and
-combine return a SELECT the compiler makes a CTE; compute returns the final statement.
-Dialect facts stay in dialects.py, timefns.py and filters.py; every user value is a bound parameter.
+combine return a SELECT the compiler makes a CTE (window.py renders the Window step); compute returns the final
+statement. Dialect facts stay in dialects.py, timefns.py, dates.py and filters.py; every user value is a bound
+parameter.
 """
 from __future__ import annotations
 
@@ -17,22 +18,23 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from semantic.definitions.project import Definitions
-from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.conversion import Cohort, Conversion
 from semantic.plan.funnel import FunnelCounts, FunnelSteps
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
-from semantic.plan.window import Reach, Window
+from semantic.plan.window import Window
 from semantic.sql.conversion import cohort, conversion
-from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS, SQLGLOT_NAMES
-from semantic.sql.funnel import funnel_counts, funnel_steps
+from semantic.sql.dates import date_table
+from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
 from semantic.sql.filters import filter_sql, within_days
+from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
 from semantic.sql.tables import entity_source, qualified as _qualified
-from semantic.sql.timefns import ShiftDate, ShiftDateBy, period_start
+from semantic.sql.timefns import ShiftDate, period_start
 from semantic.sql.waterfall import WATERFALL_RENDERERS
+from semantic.sql.window import window
 
 
 @dataclass(frozen=True)
@@ -144,72 +146,7 @@ def aggregate(ctx: Context, step: Aggregate) -> sa.Select:
 
 def spine(ctx: Context, step: Spine) -> sa.Select:
     """The report's periods as a tiny table of bound dates."""
-    if ctx.dialect in ("bigquery", "snowflake"):  # typed dates: no VALUES on BigQuery, untyped on Snowflake
-        rows = [sa.select(sa.cast(sa.literal(d, sa.Date), sa.Date).label("period")) for d in step.periods]
-        return sa.select(sa.union_all(*rows).subquery("periods")) if len(rows) > 1 else rows[0]
-    values = sa.values(sa.column("period", sa.Date), name="periods").data([(d,) for d in step.periods])
-    return sa.select(values.c.period)
-
-
-def _reach_start(day: ColumnElement, reach: Reach, ctx: Context) -> ColumnElement | None:
-    """The first day a value read on `day` counts (mirrors plan.calendar.reach_start); None: all time."""
-    if reach.grain_to_date:
-        return period_start(day, reach.grain_to_date, ctx.defs.calendar)
-    if reach.unit == "month":
-        return ShiftDate(ShiftDate(day, -(reach.count or 0), "month"), 1, "day")
-    if reach.unit is not None:
-        return ShiftDate(day, 1 - (reach.count or 0) * (7 if reach.unit == "week" else 1), "day")
-    return None
-
-
-def window(ctx: Context, step: Window) -> sa.Select:
-    """For each period shown (the spine's, else the data's from the first shown), the day it is read on (its
-    last day, or the range's last day if earlier) joined to the daily totals its reach covers, summed."""
-    daily = ctx.table(step.input)
-    day = daily.c.period
-    last = sa.cast(sa.literal(step.last_day, sa.Date), sa.Date) if step.last_day else None
-    keys: list[ColumnElement] = []
-    if step.grain is None:
-        read_on = last if last is not None else sa.select(sa.func.max(day)).scalar_subquery()
-        frame: sa.FromClause = daily
-    else:
-        amount, unit = GRAIN_STEP[step.grain]
-        periods = ctx.table(step.spine) if step.spine is not None else _data_spine(ctx, step, daily, amount, unit)
-        end = ShiftDate(ShiftDate(periods.c.period, amount, unit), -1, "day")
-        read_on = sa.func.least(end, last) if last is not None else end
-        keys = [periods.c.period.label("period")]
-        frame = periods
-    lower = _reach_start(read_on, step.reach, ctx)
-    on = [day <= read_on] + ([day >= lower] if lower is not None else [])
-    dims = [k for k in step.keys if k != "period"]
-    if step.grain is not None:  # an empty window keeps its period (summing to NULL, shown as 0) unless sliced
-        frame = frame.join(daily, sa.and_(*on), isouter=not dims)
-    keys += [daily.c[k].label(k) for k in dims]
-    sums = [sa.func.sum(daily.c[m.column]).label(m.column) for m in step.measures]
-    stmt = sa.select(*keys, *sums).select_from(frame)
-    stmt = stmt if step.grain is not None else stmt.where(*on)
-    return stmt.group_by(*[sa.literal_column(str(i + 1)) for i in range(len(keys))]) if keys else stmt
-
-
-DIGITS = 5  # a spine built in SQL holds at most 10**5 periods (MAX_SPINE_PERIODS is 20 000)
-
-
-def _data_spine(ctx: Context, step: Window, daily: sa.TableClause, amount: int, unit: str) -> sa.Subquery:
-    """Every period from the first shown (or the data's first) to the range's last day (or the data's last),
-    generated as start + k periods for k = 0, 1, ... from a cross join of digit tables."""
-    day = daily.c.period
-    extent = sa.select(sa.func.min(day).label("first_day"), sa.func.max(day).label("last_day")).subquery("extent")
-    start = sa.cast(sa.literal(step.first_period, sa.Date), sa.Date) if step.first_period else \
-        period_start(extent.c.first_day, step.grain or "day", ctx.defs.calendar)
-    end = sa.cast(sa.literal(step.last_day, sa.Date), sa.Date) if step.last_day else extent.c.last_day
-    digits = [sa.union_all(*[sa.select(sa.literal_column(str(d)).label("d")) for d in range(10)]).subquery(f"d{i}")
-              for i in range(DIGITS)]
-    k = sum((t.c.d * sa.literal_column(str(10 ** i)) for i, t in enumerate(digits)), sa.literal_column("0"))
-    frame: sa.FromClause = extent
-    for t in digits:
-        frame = frame.join(t, sa.true())
-    period = ShiftDateBy(start, k * sa.literal_column(str(amount)), unit)
-    return sa.select(period.label("period")).select_from(frame).where(period <= end).subquery("periods")
+    return date_table(("period",), [(d,) for d in step.periods], ctx.dialect, "periods")
 
 
 def _distinct_rows(selects: list[sa.Select]) -> sa.Select | sa.CompoundSelect:
@@ -221,7 +158,7 @@ def combine(ctx: Context, step: Combine) -> sa.Select:
     """Every key to report (the aggregates' own, or every spine period for every combination of dimension
     values) with each aggregate joined null-safely on it; without keys, the totals side by side."""
     aggs = [ctx.table(a) for a in step.aggregates]
-    measures = [g.c[m.column] for a, g in zip(step.aggregates, aggs) for m in a.measures]
+    measures = [g.c[m.column].label(m.column) for a, g in zip(step.aggregates, aggs) for m in a.measures]
     if not step.keys:
         frame: sa.FromClause = aggs[0]
         for g in aggs[1:]:

@@ -43,6 +43,10 @@ class SavedQuery:
     filters: list[Filter]
     order_by: list[OrderBy]
     limit: int | None
+    compare: str | None = strawberry.field(description="previous_period or same_period_last_year: every metric "
+                                                       "is shown beside its earlier value and the change.")
+    like_for_like: bool = strawberry.field(description="False: the period holding today is compared with the "
+                                                       "whole earlier period.")
 
     @classmethod
     def from_domain(cls, name: str, saved: SavedQueryModel) -> "SavedQuery":
@@ -56,5 +60,5 @@ class SavedQuery:
                             values=[to_json(v) for v in f.values] if f.values is not None else None)
                      for f in saved.filters],
             order_by=[OrderBy(column=o.column, descending=o.descending) for o in saved.order_by],
-            limit=saved.limit,
+            limit=saved.limit, compare=saved.compare, like_for_like=saved.like_for_like,
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from tests.correctness.conftest import layer_with
 from tests.correctness.helpers import ask, by, hand_sql, total
@@ -118,10 +117,47 @@ def test_count_month_to_date_with_a_dimension(extended: SemanticLayer) -> None:
         ("2025-01-01", "Enterprise"): 1, ("2025-02-01", "Enterprise"): 1, ("2025-03-01", "Enterprise"): 0}
 
 
-def test_comparing_a_cumulative_metric_is_refused(extended: SemanticLayer) -> None:
-    with pytest.raises(SemanticError) as info:
-        ask(extended, "bookings_qtd_growth", grain="quarter", time_range={"from": "2025-01-01", "to": "2025-12-31"})
-    assert info.value.code == "E_BAD_REQUEST"
+def test_quarter_to_date_against_the_month_before(layer: SemanticLayer) -> None:
+    """Each month's earlier value is the month before's own quarter to date (April's starts on 1 April, not on
+    1 March as days moved by a month would): January's is all of Q4 2024."""
+    rows = ask(layer, "bookings_qtd", grain="month", time_range={"from": "2025-01-01", "to": "2025-06-30"},
+               compare="previous_period")
+    hand = {"2025-01-01": won_between("2024-10-01", "2025-01-01"),
+            "2025-02-01": won_between("2025-01-01", "2025-02-01"),
+            "2025-03-01": won_between("2025-01-01", "2025-03-01"),
+            "2025-04-01": won_between("2025-01-01", "2025-04-01"),
+            "2025-05-01": won_between("2025-04-01", "2025-05-01"),
+            "2025-06-01": won_between("2025-04-01", "2025-06-01")}
+    assert by(rows, "period", "bookings_qtd__previous") == {p: hand_sql(layer, sql) for p, sql in hand.items()} == {
+        "2025-01-01": 0, "2025-02-01": 5_000, "2025-03-01": 35_000, "2025-04-01": 35_000, "2025-05-01": 0,
+        "2025-06-01": 8_000}
+
+
+def test_trailing_window_against_last_year_like_for_like(layer: SemanticLayer) -> None:
+    """Q4 2025 holds today (2025-11-15): last year's value is read on 2024-11-15 (90 days from 2024-08-18), the
+    other quarters on their last day a year before; whole periods read Q4 2024 on 31 December."""
+    question = {"grain": "quarter", "time_range": {"from": "2025-01-01", "to": "2025-12-31"},
+                "compare": "same_period_last_year"}
+    same_days = by(ask(layer, "pipeline_created_90d", **question), "period", "pipeline_created_90d__previous")
+    whole = by(ask(layer, "pipeline_created_90d", like_for_like=False, **question), "period",
+               "pipeline_created_90d__previous")
+    hand = {"2025-01-01": created_between("2024-01-02", "2024-04-01"),
+            "2025-04-01": created_between("2024-04-02", "2024-07-01"),
+            "2025-07-01": created_between("2024-07-03", "2024-10-01"),
+            "2025-10-01": created_between("2024-08-18", "2024-11-16")}
+    assert same_days == {p: hand_sql(layer, sql) for p, sql in hand.items()}
+    assert same_days["2025-01-01"] == 60_000 and same_days["2025-10-01"] == 30_000  # 101 + 103; 104
+    assert whole == {**same_days, "2025-10-01": hand_sql(layer, created_between("2024-10-03", "2025-01-01"))}
+
+
+def test_growth_of_quarter_to_date(extended: SemanticLayer) -> None:
+    """Q1 2025 to date (35k) against Q1 2024 (10k, 101 on 31 March); Q2 had nothing a year before: null."""
+    rows = ask(extended, "bookings_qtd", "bookings_qtd_growth", grain="quarter",
+               time_range={"from": "2025-01-01", "to": "2025-06-30"})
+    now, before = hand_sql(extended, won_between("2025-01-01", "2025-04-01")), \
+        hand_sql(extended, won_between("2024-01-01", "2024-04-01"))
+    assert (now, before) == (35_000, 10_000)
+    assert by(rows, "period", "bookings_qtd_growth") == {"2025-01-01": (now - before) / before, "2025-04-01": None}
 
 
 def test_a_metric_filter_and_a_derived_metric_over_it(extended: SemanticLayer) -> None:

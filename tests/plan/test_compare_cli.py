@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from semantic.cli import app
 
-CUT = "only the days of the period holding today up to today (like for like)"
+CUT = "up to the day today moves back to (like for like)"
 
 
 def _explain(repo_root: Path, *extra: str) -> str:

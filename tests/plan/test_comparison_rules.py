@@ -64,3 +64,31 @@ def test_a_file_that_does_not_parse_is_the_only_issue(tmp_path):
                                             encoding="utf-8")
     found = issues(tmp_path, "  broken: [\n")
     assert [code for code, _ in found] == ["E_YAML_SYNTAX"]
+
+
+def test_saved_query_compare_is_checked_where_written(tmp_path):
+    (tmp_path / "metrics.yaml").write_text(BASE + (
+        "  growth: {type: period_over_period, metric: revenue}\n"
+        "  doubled: {type: derived, expr: growth * 2}\n"
+        "saved_queries:\n"
+        "  fine: {metrics: [revenue], grain: quarter, time_range: {relative: this_year}, compare: previous_period,\n"
+        "         like_for_like: false}\n"
+        "  unbounded: {metrics: [revenue], grain: quarter, compare: previous_period}\n"
+        "  of_growth: {metrics: [growth], time_range: {relative: this_year}, compare: previous_period}\n"
+        "  of_doubled:\n"
+        "    metrics: [revenue, doubled]\n"
+        "    time_range: {relative: this_year}\n"
+        "    compare: same_period_last_year\n"
+        "  nothing_compared: {metrics: [revenue], like_for_like: false}\n"
+        "  misspelt: {metrics: [revenue], time_range: {relative: this_year}, compare: last_year}\n"), encoding="utf-8")
+    found = load_project(tmp_path).issues
+    by_code = sorted((i.code, i.position.line, i.severity) for i in found)
+    assert by_code == [("E_INVALID_VALUE", 20, "error"),  # of_growth, at its `compare:`
+                       ("E_INVALID_VALUE", 24, "error"),  # of_doubled: `doubled` is built on `growth`
+                       ("E_INVALID_VALUE", 26, "error"),  # misspelt, with a did-you-mean
+                       ("E_TIME_RANGE", 19, "error"),  # unbounded
+                       ("W_NOTHING_COMPARED", 25, "warning")]
+    messages = {i.position.line: i.message for i in found}
+    assert "built on 'growth', which compares periods already" in messages[24]
+    assert "compares periods already" in messages[20]
+    assert "did you mean 'same_period_last_year'" in messages[26]

@@ -126,6 +126,7 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
                                defs.where("saved_queries", q, "grain" if sq.grain else "time_range"),
                                "set `time_dimension:` on the saved query or the metric, or a default on its entity")
         _check_time_range(defs, issues, q, sq, known)
+        _check_comparison(defs, issues, q, sq, known)
         columns = list(sq.metrics) + list(sq.dimensions) + (["period"] if sq.grain else [])
         for i, order in enumerate(sq.order_by):
             if order.column not in columns:
@@ -134,13 +135,48 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
                                "order by one of the query's metrics or dimensions (or 'period' with a grain)")
 
 
+def _not_comparable(ctx: Context, name: str) -> str | None:
+    """Why `compare` would be refused for this metric at run time (it, or a metric its formula uses, is a
+    comparison already), or None."""
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        metric = ctx.defs.metrics.get(current)
+        if metric is None or current in seen or current in ctx.too_deep:
+            continue
+        seen.add(current)
+        built_on = "" if current == name else f" is built on '{current}', which"
+        if isinstance(metric, m.PeriodOverPeriodMetric):
+            return f"{built_on} compares periods already".lstrip()
+        todo += ctx.derived_refs.get(current, ())
+    return None
+
+
+def _check_comparison(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQuery, known: list[str]) -> None:
+    """`compare` compares every metric, which a comparison cannot be; `like_for_like: false` only changes a
+    comparison, so without one it is a mistake worth a warning."""
+    if sq.compare is not None:
+        for metric in known:
+            problem = _not_comparable(context(defs), metric)
+            if problem:
+                issues.add("E_INVALID_VALUE", f"saved query '{q}' compares every metric ({sq.compare}) but "
+                           f"metric '{metric}' {problem}", defs.where_value("saved_queries", q, "compare"),
+                           "drop `compare:`, or move that metric to a saved query of its own")
+    elif not sq.like_for_like and not any(uses_comparison(context(defs), x) for x in known):
+        issues.add("W_NOTHING_COMPARED", f"saved query '{q}' sets `like_for_like: false` but compares nothing",
+                   defs.where_value("saved_queries", q, "like_for_like"),
+                   "add `compare: same_period_last_year` (or previous_period), or drop `like_for_like`",
+                   severity="warning")
+
+
 def _check_time_range(defs: Definitions, issues: IssueList, q: str, sq: m.SavedQuery, known: list[str]) -> None:
     tr = sq.time_range
-    comparisons = [x for x in known if uses_comparison(context(defs), x)]
+    comparisons = known if sq.compare else [x for x in known if uses_comparison(context(defs), x)]
     bounded = tr is not None and (tr.relative or (tr.start and tr.end))
     if comparisons and not bounded:
-        issues.add("E_TIME_RANGE", f"saved query '{q}' asks for period-over-period metric(s) "
-                   f"{', '.join(comparisons)} without a time range with both ends",
+        what = f"compares its metrics ({sq.compare})" if sq.compare else \
+            f"asks for period-over-period metric(s) {', '.join(comparisons)}"
+        issues.add("E_TIME_RANGE", f"saved query '{q}' {what} without a time range with both ends",
                    defs.where("saved_queries", q, "time_range" if tr is not None else "metrics"),
                    "add `time_range: {relative: this_fiscal_year}` or both `from` and `to`")
     if tr is None:

@@ -3,7 +3,9 @@
 The measure is totalled per day first (over the days the first period's reach goes back to, which may lie
 before the time range), then a Window step sums, for each period, the days from its reach's start to its
 last day (or the range's last day, if earlier): a trailing `window`, a `grain_to_date` reset, or all time.
-A time range limits the periods shown, never the days a window reads.
+A time range limits the periods shown, never the days a window reads. Compared with an earlier period, the
+earlier days' totals are moved forward by the shift first (29 February 2024 onto 28 February 2025) and
+summed the same way; like for like, the period holding today is read on today on both sides.
 """
 from __future__ import annotations
 
@@ -35,11 +37,8 @@ def parse_reach(metric: CumulativeMetric) -> Reach:
 
 def formula(name: str, metric: CumulativeMetric, ctx: Formulas, time_dimension: str | None, trail: tuple[str, ...],
             shift: Shift | None) -> exp.Expression:
-    if shift is not None:
-        raise SemanticError("E_BAD_REQUEST", f"metric '{name}' is cumulative and cannot be compared with an earlier "
-                            "period yet", "compare a simple metric, or show the cumulative metric by period")
-    return ctx.measure(MeasureNeed(metric.measure, metric.terms, metric.filter, time_dimension, name,
-                                   reach=parse_reach(metric)))
+    return ctx.measure(MeasureNeed(metric.measure, metric.terms, metric.filter, time_dimension, name, shift,
+                                   parse_reach(metric)))
 
 
 def output_type(metric: CumulativeMetric, defs: Definitions) -> str:

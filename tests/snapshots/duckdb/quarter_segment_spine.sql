@@ -2,10 +2,7 @@
 -- param_2 = DATE '2026-01-01'
 -- param_3 = DATE '2025-01-01'
 -- param_4 = DATE '2026-01-01'
--- param_5 = DATE '2025-01-01'
--- param_6 = DATE '2025-04-01'
--- param_7 = DATE '2025-07-01'
--- param_8 = DATE '2025-10-01'
+-- param_5 = [DATE '2025-01-01', DATE '2025-04-01', DATE '2025-07-01', DATE '2025-10-01']
 WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, won_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -23,8 +20,7 @@ opportunity_by_close_date AS /* read opportunity rows for opportunity.close_date
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
 WHERE opportunity.close_date >= %(param_3)s AND opportunity.close_date < %(param_4)s AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
 spine AS /* the 4 quarter periods of the time range */ 
-(SELECT periods.period AS period 
-FROM (VALUES (%(param_5)s), (%(param_6)s), (%(param_7)s), (%(param_8)s)) AS periods (period)), 
+(SELECT unnest(%(param_5)s) AS period), 
 combined AS /* combine opportunity_by_closed_at, opportunity_by_close_date on period, account.segment, every period of the spine included */ 
 (SELECT keys.period AS period, keys.account__segment AS account__segment, opportunity_by_closed_at.won_amount AS won_amount, opportunity_by_close_date.open_amount AS open_amount 
 FROM (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 

@@ -1,9 +1,6 @@
 -- param_1 = DATE '2025-10-19'
 -- param_2 = DATE '2025-11-16'
--- param_3 = DATE '2025-10-19'
--- param_4 = DATE '2025-10-26'
--- param_5 = DATE '2025-11-02'
--- param_6 = DATE '2025-11-09'
+-- param_3 = [DATE '2025-10-19', DATE '2025-10-26', DATE '2025-11-02', DATE '2025-11-09']
 WITH activity_by_occurred_at AS /* read activity rows for activity.occurred_at */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count, meeting_count per week of activity.occurred_at, each measure counting the rows that meet its terms and filters */ 
@@ -11,8 +8,7 @@ WITH activity_by_occurred_at AS /* read activity rows for activity.occurred_at *
 FROM activities AS activity 
 WHERE activity.occurred_at >= %(param_1)s AND activity.occurred_at < %(param_2)s GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 
-(SELECT periods.period AS period 
-FROM (VALUES (%(param_3)s), (%(param_4)s), (%(param_5)s), (%(param_6)s)) AS periods (period)), 
+(SELECT unnest(%(param_3)s) AS period), 
 combined AS /* combine activity_by_occurred_at on period, every period of the spine included */ 
 (SELECT spine.period AS period, activity_by_occurred_at.activity_count AS activity_count, activity_by_occurred_at.meeting_count AS meeting_count 
 FROM spine LEFT OUTER JOIN activity_by_occurred_at ON spine.period IS NOT DISTINCT FROM activity_by_occurred_at.period)
