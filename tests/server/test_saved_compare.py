@@ -21,7 +21,8 @@ from tests.server.test_plain_http import ask
 from tests.server.tiny_ledger import hand_sql
 
 TODAY = date(2024, 5, 10)
-SAVED = """
+SAVED = """version: 1
+saved_queries:
   pipeline_vs_month_before:
     label: Pipeline created against the month before, whole months
     metrics: [pipeline_created]
@@ -36,8 +37,8 @@ APRIL = "select coalesce(sum(amount), 0) from opportunities where created_at >= 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("saved_compare"))
-    with (root / "metrics.yaml").open("a", encoding="utf-8") as f:
-        f.write(SAVED)
+    (root / "definitions").mkdir(exist_ok=True)
+    (root / "definitions" / "saved_compare.yaml").write_text(SAVED, encoding="utf-8")
     return root
 
 

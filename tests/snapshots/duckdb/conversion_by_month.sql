@@ -10,12 +10,7 @@
 -- param_10 = DATE '2025-01-01'
 -- param_11 = DATE '2025-07-01'
 -- param_12 = DATE '2025-11-15'
--- param_13 = DATE '2025-01-01'
--- param_14 = DATE '2025-02-01'
--- param_15 = DATE '2025-03-01'
--- param_16 = DATE '2025-04-01'
--- param_17 = DATE '2025-05-01'
--- param_18 = DATE '2025-06-01'
+-- param_13 = [DATE '2025-01-01', DATE '2025-02-01', DATE '2025-03-01', DATE '2025-04-01', DATE '2025-05-01', DATE '2025-06-01']
 WITH lead_to_mql_30d_lead_conversion AS /* read lead rows for lead.created_at, lead.mql_at */
 /* count lead instances per month of lead.created_at, and those with lead.mql_at on or after lead.created_at within 30 days */ 
 (SELECT CAST(date_trunc('month', CAST(lead.created_at AS DATE)) AS DATE) AS period, count(*) AS lead_to_mql_30d__cohort, count(*) FILTER (WHERE CAST(lead.mql_at AS DATE) >= CAST(lead.created_at AS DATE) AND CAST(lead.mql_at AS DATE) <= CAST(lead.created_at AS DATE) + 30 AND (NOT lead.mql_at IS NULL AND lead.status <> 'disqualified')) AS lead_to_mql_30d__converted, CASE WHEN (CAST(CAST(CAST(date_trunc('month', CAST(min(lead.created_at) AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) + INTERVAL '-1 day' AS DATE) + 30 >= CAST(%(param_1)s AS DATE)) THEN 1 ELSE 0 END AS lead_to_mql_30d__open 
@@ -54,8 +49,7 @@ FROM proposal_to_won_cohort JOIN (SELECT stage_change.opportunity_id AS link, CA
 FROM opportunity_stage_history AS stage_change 
 WHERE (stage_change.to_stage = 'closed_won') AND stage_change.opportunity_id IS NOT NULL AND stage_change.changed_at IS NOT NULL) AS conversion_events ON conversion_events.link = proposal_to_won_cohort.link AND conversion_events.day >= CAST(proposal_to_won_cohort.event_time AS DATE) AND conversion_events.day <= CAST(proposal_to_won_cohort.event_time AS DATE) + 180) AS converted ON converted.subject = proposal_to_won_cohort.subject GROUP BY 1), 
 spine AS /* the 6 month periods of the time range */ 
-(SELECT periods.period AS period 
-FROM (VALUES (%(param_13)s), (%(param_14)s), (%(param_15)s), (%(param_16)s), (%(param_17)s), (%(param_18)s)) AS periods (period)), 
+(SELECT unnest(%(param_13)s) AS period), 
 combined AS /* combine lead_to_mql_30d_lead_conversion, mql_to_sql_14d_lead_conversion, lead_to_opportunity_90d_lead_conversion, proposal_to_won_opportunity_conversion on period, every period of the spine included */ 
 (SELECT spine.period AS period, lead_to_mql_30d_lead_conversion.lead_to_mql_30d__cohort AS lead_to_mql_30d__cohort, lead_to_mql_30d_lead_conversion.lead_to_mql_30d__converted AS lead_to_mql_30d__converted, lead_to_mql_30d_lead_conversion.lead_to_mql_30d__open AS lead_to_mql_30d__open, mql_to_sql_14d_lead_conversion.mql_to_sql_14d__cohort AS mql_to_sql_14d__cohort, mql_to_sql_14d_lead_conversion.mql_to_sql_14d__converted AS mql_to_sql_14d__converted, mql_to_sql_14d_lead_conversion.mql_to_sql_14d__open AS mql_to_sql_14d__open, lead_to_opportunity_90d_lead_conversion.lead_to_opportunity_90d__cohort AS lead_to_opportunity_90d__cohort, lead_to_opportunity_90d_lead_conversion.lead_to_opportunity_90d__converted AS lead_to_opportunity_90d__converted, lead_to_opportunity_90d_lead_conversion.lead_to_opportunity_90d__open AS lead_to_opportunity_90d__open, proposal_to_won_opportunity_conversion.proposal_to_won__cohort AS proposal_to_won__cohort, proposal_to_won_opportunity_conversion.proposal_to_won__converted AS proposal_to_won__converted, proposal_to_won_opportunity_conversion.proposal_to_won__open AS proposal_to_won__open 
 FROM spine LEFT OUTER JOIN lead_to_mql_30d_lead_conversion ON spine.period IS NOT DISTINCT FROM lead_to_mql_30d_lead_conversion.period LEFT OUTER JOIN mql_to_sql_14d_lead_conversion ON spine.period IS NOT DISTINCT FROM mql_to_sql_14d_lead_conversion.period LEFT OUTER JOIN lead_to_opportunity_90d_lead_conversion ON spine.period IS NOT DISTINCT FROM lead_to_opportunity_90d_lead_conversion.period LEFT OUTER JOIN proposal_to_won_opportunity_conversion ON spine.period IS NOT DISTINCT FROM proposal_to_won_opportunity_conversion.period)
