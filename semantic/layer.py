@@ -129,11 +129,15 @@ class SemanticLayer:
         Memoised per (question, dialect, today): a layer is immutable, and dashboards ask the same
         questions over and over.
         """
-        key = (question.model_dump_json(), dialect or self.dialect, self._today())
+        return self._memoised("query", question, dialect, build_plan)
+
+    def _memoised(self, kind: str, question: Any, dialect: str | None, build: Any) -> CompiledQuery:
+        """The compiled SQL of any kind of question (`build` plans it), kept in one bounded memo."""
+        key = (kind, question.model_dump_json(), dialect or self.dialect, self._today())
         compiled = self._compiled.get(key)
         if compiled is None:
-            plan = build_plan(self.definitions, self.graph, question, key[2])
-            compiled = compile_plan(self.definitions, plan, key[1])
+            plan = build(self.definitions, self.graph, question, key[3])
+            compiled = compile_plan(self.definitions, plan, key[2])
             with self._lock:
                 if len(self._compiled) >= COMPILE_CACHE_SIZE:
                     self._compiled.pop(next(iter(self._compiled)))
@@ -157,16 +161,7 @@ class SemanticLayer:
 
     def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None) -> CompiledQuery:
         """The SQL of a funnel question (memoised like `compile`)."""
-        key = ("funnel", question.model_dump_json(), dialect or self.dialect, self._today())
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            plan = build_funnel_plan(self.definitions, self.graph, question, key[3])
-            compiled = compile_plan(self.definitions, plan, key[2])
-            with self._lock:
-                if len(self._compiled) >= COMPILE_CACHE_SIZE:
-                    self._compiled.pop(next(iter(self._compiled)))
-                self._compiled[key] = compiled
-        return compiled
+        return self._memoised("funnel", question, dialect, build_funnel_plan)
 
     def funnel(self, question: FunnelQuestion, cancel: threading.Event | None = None) -> Result:
         """Run a funnel: one row per step (a handful of cells, so no cost budget beyond the engine limits)."""
@@ -180,18 +175,9 @@ class SemanticLayer:
         return self.settings.today or today_in(self.definitions.calendar)
 
     def compile_waterfall(self, question: WaterfallQuestion, dialect: str | None = None) -> CompiledQuery:
-        """The one SQL statement of a pipeline waterfall (docs/waterfall.md); nothing is executed. Memoised
-        with the questions (same key shape, same bound)."""
-        key = ("waterfall", question.model_dump_json(), dialect or self.dialect, self._today())
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            plan = build_waterfall_plan(self.definitions, self.graph, question, key[3])
-            compiled = compile_plan(self.definitions, plan, key[2])
-            with self._lock:
-                if len(self._compiled) >= COMPILE_CACHE_SIZE:
-                    self._compiled.pop(next(iter(self._compiled)))
-                self._compiled[key] = compiled
-        return compiled
+        """The one SQL statement of a pipeline waterfall (docs/waterfall.md); nothing is executed, memoised
+        like `compile`."""
+        return self._memoised("waterfall", question, dialect, build_waterfall_plan)
 
     def waterfall(self, question: WaterfallQuestion, cancel: threading.Event | None = None) -> Result:
         """Run a pipeline waterfall: bucket totals, or the deals of one bucket."""
