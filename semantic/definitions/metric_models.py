@@ -9,6 +9,9 @@ from pydantic import Field
 from semantic.definitions.model_types import Described, DimensionRef, Format, Model, Name
 
 
+ADDITIVE_BY_DAY = ("sum", "count")  # a cumulative total of daily totals is the total; a daily distinct count is not
+
+
 class MetricBase(Described):
     owner: str | None = None
     format: Format = "number"

@@ -8,11 +8,11 @@ error at its YAML position rather than a surprise in the numbers.
 from __future__ import annotations
 
 from semantic.definitions import models as m
+from semantic.definitions.durations import parse_duration
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import context, report_unknown
 from semantic.errors import IssueList, Position, SemanticError
 from semantic.graph import JoinPath
-from semantic.plan.metric_types.conversion import parse_within
 
 
 def _entity(defs: Definitions, issues: IssueList, name: str, who: str, pos: Position | None,
@@ -71,7 +71,8 @@ def check_conversions(defs: Definitions, issues: IssueList) -> None:
         through = metric.through or metric.entity
         met = _entity(defs, issues, through, who, where("through"), needs_key=True) if metric.through else counted
         try:
-            parse_within(metric.within)
+            if metric.within is not None:
+                parse_duration(metric.within)
         except SemanticError as exc:
             issues.add("E_INVALID_VALUE", f"{who}: {exc.message}", where("within"), exc.hint)
         if metric.exclude_open_cohorts and metric.within is None:

@@ -7,11 +7,11 @@ rows; a term of another entity would filter on columns that mean something else 
 from __future__ import annotations
 
 from semantic.definitions import models as m
+from semantic.definitions.durations import parse_duration
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import context, report_unknown
 from semantic.definitions.rules.metrics import check_dimension_ref
 from semantic.errors import IssueList, SemanticError
-from semantic.plan.metric_types.conversion import parse_within
 
 METRIC_ONLY = ("dimensions", "grain", "time_dimension", "order_by", "limit")  # a funnel's rows are its steps
 
@@ -41,7 +41,8 @@ def _check_step(defs: Definitions, issues: IssueList, name: str, funnel: m.Funne
         issues.add("E_INVALID_VALUE", f"{who} has a `within` window but no step before it", where("within"),
                    "put `within` on later steps: it bounds the days after the previous step")
     try:
-        parse_within(step.within)
+        if step.within is not None:
+            parse_duration(step.within)
     except SemanticError as exc:
         issues.add("E_INVALID_VALUE", f"{who}: {exc.message}", where("within"), exc.hint)
 

@@ -4,13 +4,13 @@ time axis exists, is a time, and can be joined to from the metric's rows.
 from __future__ import annotations
 
 from semantic.definitions import models as m
+from semantic.definitions.durations import parse_duration
 from semantic.definitions.expressions import ExpressionError, parse_derived
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules import metric_graph
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.errors import IssueList, Position, SemanticError
 from semantic.graph import JoinPath, split_dimension_ref
-from semantic.plan.metric_types.cumulative import ADDITIVE_BY_DAY, parse_reach
 
 
 def check_metric_measures(defs: Definitions, issues: IssueList) -> None:
@@ -156,7 +156,7 @@ def check_cumulative(defs: Definitions, issues: IssueList) -> None:
         if not isinstance(metric, m.CumulativeMetric):
             continue
         found = defs.measures.get(metric.measure)
-        if found is not None and found[1].agg not in ADDITIVE_BY_DAY:
+        if found is not None and found[1].agg not in m.ADDITIVE_BY_DAY:
             issues.add("E_INVALID_VALUE", f"metric '{name}': measure '{metric.measure}' is a {found[1].agg}, which "
                        "cannot be added up day by day", defs.where_value("metrics", name, "measure"),
                        "a cumulative metric needs a sum or count measure (a distinct count or an average over a "
@@ -167,7 +167,7 @@ def check_cumulative(defs: Definitions, issues: IssueList) -> None:
                        "keep one: a trailing `window: 90 days`, or a reset with `grain_to_date: quarter`")
         elif metric.window is not None:
             try:
-                parse_reach(metric)
+                parse_duration(metric.window)
             except SemanticError as exc:
                 issues.add("E_INVALID_VALUE", f"metric '{name}': {exc.message}",
                            defs.where_value("metrics", name, "window"),

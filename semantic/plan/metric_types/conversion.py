@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from semantic.definitions.durations import parse_duration
 from semantic.definitions.models import ConversionMetric
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.plan.metric_types.base import Formulas, Shift, safe_divide
-from semantic.plan.metric_types.cumulative import WINDOW, WINDOW_LIMITS
 
 DEFINITION = ConversionMetric
 
@@ -37,11 +37,7 @@ def parse_within(text: str | None) -> Within | None:
     """A conversion's or funnel step's window; validation reports a bad one first, at its position."""
     if text is None:
         return None
-    m = WINDOW.match(text)
-    if m is None or int(m.group(1)) > WINDOW_LIMITS[m.group(2)]:
-        raise SemanticError("E_INVALID_VALUE", f"window '{text}' is not a valid window",
-                            "write a whole number and a unit: `within: 30 days` (days, weeks or months)")
-    return Within(int(m.group(1)), m.group(2))
+    return Within(*parse_duration(text))
 
 
 def formula(name: str, metric: ConversionMetric, ctx: Formulas, time_dimension: str | None, trail: tuple[str, ...],

@@ -9,9 +9,9 @@ summed the same way; like for like, the period holding today is read on today on
 """
 from __future__ import annotations
 
-import re
 from sqlglot import exp
 
+from semantic.definitions.durations import parse_duration
 from semantic.definitions.models import CumulativeMetric
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
@@ -19,20 +19,16 @@ from semantic.plan.metric_types.base import Formulas, MeasureNeed, Shift
 from semantic.plan.window import Reach
 
 DEFINITION = CumulativeMetric
-ADDITIVE_BY_DAY = ("sum", "count")  # a total of daily totals is the total; a daily distinct count is not
-WINDOW = re.compile(r"^\s*([1-9][0-9]{0,4})\s+(day|week|month)s?\s*$")
-WINDOW_LIMITS = {"day": 36_500, "week": 5_200, "month": 1_200}
 
 
 def parse_reach(metric: CumulativeMetric) -> Reach:
     """The metric's reach; validation (semantic/definitions/rules/metrics.py) reports a bad one first."""
     if metric.window is None:
         return Reach(grain_to_date=metric.grain_to_date)
-    m = WINDOW.match(metric.window)
-    if m is None or metric.grain_to_date is not None or int(m.group(1)) > WINDOW_LIMITS[m.group(2)]:
-        raise SemanticError("E_INVALID_VALUE", f"cumulative window '{metric.window}' is not a valid window",
-                            "write `window: 90 days` (days, weeks or months), or use `grain_to_date`, not both")
-    return Reach(int(m.group(1)), m.group(2))
+    if metric.grain_to_date is not None:
+        raise SemanticError("E_INVALID_VALUE", f"cumulative metric has both window '{metric.window}' and "
+                            "grain_to_date", "keep one of `window` and `grain_to_date`")
+    return Reach(*parse_duration(metric.window))
 
 
 def formula(name: str, metric: CumulativeMetric, ctx: Formulas, time_dimension: str | None, trail: tuple[str, ...],
