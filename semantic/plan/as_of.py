@@ -12,7 +12,7 @@ own time axis; a filter on it (`opportunity.close_date between ...`) does, on th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from semantic.definitions.expressions import parse_scalar
 from semantic.definitions.project import Definitions
@@ -88,7 +88,8 @@ def as_of_state(defs: Definitions, log: ChangeLog, question: Question, spine: Sp
     if spine is None:
         raise SemanticError("E_AS_OF", "as_of_each needs a time range with both ends",
                             "give --from and --to, or a relative range such as this_quarter")
-    spans = validity_intervals(defs, log.entity, f"{name}__spans")
+    first = datetime.combine(spine.periods[0], time()) if spine.periods else None  # no instant is earlier
+    spans = validity_intervals(defs, log.entity, f"{name}__spans", first)
     return AsOf(log, StateEach(name, spans, spine, question.as_of_each or "end", bound_of(today)))
 
 

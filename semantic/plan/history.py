@@ -130,9 +130,14 @@ def state_at(defs: Definitions, entity_name: str, instant: date | datetime, name
 @dataclass(frozen=True)
 class Changes(Step):
     """Each change of the log with the span it holds: valid_from its changed_at, valid_to the next change's
-    (NULL for the last), the fields' values after it and the `before` values, and its rank per key (1 first)."""
+    (NULL for the last), the fields' values after it and the `before` values, and its rank per key (1 first).
+
+    With `since`, only the changes that can hold an instant at or after it: per key, those from its last
+    change time before `since` on (every change of a key with none before). The spans that end before
+    `since` are left out, so a series of recent weeks does not sort a log's whole past."""
 
     log: ChangeLog
+    since: datetime | None = None
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -140,13 +145,15 @@ class Changes(Step):
             tuple(f"before__{c}" for c in self.log.history.before)
 
     def describe(self) -> str:
-        return f"the changes of {self.log.entity} in {self.log.log}, each valid until the next one"
+        since = " (from the last change of each row before the first instant asked)" if self.since else ""
+        return f"the changes of {self.log.entity} in {self.log.log}, each valid until the next one{since}"
 
 
 @dataclass(frozen=True)
 class Intervals(Step):
     """Per `of` row, each span its change-carried columns held one set of values: [valid_from, valid_to)
-    (valid_from NULL: before its first change; valid_to NULL: still valid), with every stored column."""
+    (valid_from NULL: before its first change; valid_to NULL: still valid), with every stored column.
+    When its input has `since`, only the spans that hold an instant at or after it."""
 
     input: Changes
 
@@ -166,11 +173,11 @@ class Intervals(Step):
         return f"every {self.log.entity} row once per span between its changes, with the values of that span"
 
 
-def validity_intervals(defs: Definitions, entity_name: str, name: str) -> Intervals:
+def validity_intervals(defs: Definitions, entity_name: str, name: str, since: datetime | None = None) -> Intervals:
     """The step of `entity_name`'s validity intervals (a series joins instants to them); its input step, the
-    ranked changes, is named `name` + `__changes`."""
+    ranked changes, is named `name` + `__changes`. Give `since` when no instant before it is read."""
     log = require_log(defs, entity_name)
-    return Intervals(name, Changes(f"{name}__changes", log))
+    return Intervals(name, Changes(f"{name}__changes", log, since))
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ def deal_states(defs: Definitions, graph: SemanticGraph, log: ChangeLog, t0: dat
                 window: tuple[date, date], terms: DealTerms, dims: tuple[DimensionUse, ...],
                 filters: tuple[FilterUse, ...]) -> DealStates:
     current = current_rows(defs, graph, log.entity, dims, filters)
-    spans = validity_intervals(defs, log.entity, "waterfall__spans")
+    spans = validity_intervals(defs, log.entity, "waterfall__spans", t0)  # no state before t0 is read
     return DealStates("waterfall__deal_states", current, spans, log.entity, t0, t1, window, terms, dims)
 
 

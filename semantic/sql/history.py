@@ -7,6 +7,7 @@ COALESCE: a change may set a column to NULL (a close date removed), and that NUL
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from semantic.sql.steps import Context
 
 LOG, ROW, EDGE = "change_row", "now_row", "edge_row"  # aliases: the change log, the current rows, the log again
+INSTANT = "as_of__instant"  # a series period's instant: the exclusive bound its state is read before
 
 
 def _log_sql(ctx: Context, log: ChangeLog, text: str) -> ColumnElement:
@@ -84,18 +86,34 @@ def state_at(ctx: Context, step: StateAt) -> sa.Select:
     return sa.select(*outputs).select_from(frame).where(_exists_at(ctx, log, bound))
 
 
+def _since_edge(ctx: Context, log: ChangeLog, since: datetime) -> sa.Subquery:
+    """Per key with a change before `since`, the time of its last one: its earlier changes are left out."""
+    key, changed = qualified(EDGE, log.history.key, ctx.dialect), qualified(EDGE, log.history.changed_at, ctx.dialect)
+    return sa.select(key.label(KEY), sa.func.max(changed).label("edge_at")) \
+        .select_from(entity_source(ctx.defs, log.log, EDGE, ctx.dialect)) \
+        .where(changed < sa.literal(since, sa.DateTime)).group_by(key).subquery("earlier")
+
+
 def changes(ctx: Context, step: Changes) -> sa.Select:
-    """Every change with its span: valid_to is the next change's changed_at in the same order."""
+    """Every change with its span: valid_to is the next change's changed_at in the same order. With `since`,
+    a GROUP BY finds each key's last change time before it and the window sorts only the changes from then
+    on (the sort of every change was most of a series' time: docs/architecture.md, "As of")."""
     log, history = step.log, step.log.history
     key = qualified(LOG, history.key, ctx.dialect)
     order = _order(ctx, log, False)
     values = [_log_sql(ctx, log, t).label(f"after__{c}") for c, t in history.fields.items()]
     values += [_log_sql(ctx, log, t).label(f"before__{c}") for c, t in history.before.items()]
     changed = qualified(LOG, history.changed_at, ctx.dialect)
+    frame: sa.FromClause = entity_source(ctx.defs, log.log, LOG, ctx.dialect)
+    recent: list[ColumnElement] = []
+    if step.since is not None:
+        earlier = _since_edge(ctx, log, step.since)
+        frame = frame.outerjoin(earlier, earlier.c[KEY] == key)
+        recent = [sa.or_(earlier.c.edge_at.is_(None), changed >= earlier.c.edge_at)]
     return sa.select(key.label(KEY), changed.label(VALID_FROM),
                      sa.func.lead(changed).over(partition_by=key, order_by=order).label(VALID_TO),
                      sa.func.row_number().over(partition_by=key, order_by=order).label(RANK),
-                     *values).select_from(entity_source(ctx.defs, log.log, LOG, ctx.dialect))
+                     *values).select_from(frame).where(*recent)
 
 
 def intervals(ctx: Context, step: Intervals) -> sa.CompoundSelect:
@@ -120,6 +138,9 @@ def intervals(ctx: Context, step: Intervals) -> sa.CompoundSelect:
     initial = sa.select(*columns(True), sa.cast(sa.null(), sa.DateTime).label(VALID_FROM),
                         spans.c[VALID_FROM].label(VALID_TO)) \
         .select_from(rows.outerjoin(spans, sa.and_(spans.c[KEY] == pk, spans.c[RANK] == 1)))
+    if step.input.since is not None:  # a first change kept before `since` is a row's last one before it
+        initial = initial.where(sa.or_(spans.c[KEY].is_(None), spans.c[VALID_FROM] >= sa.literal(step.input.since,
+                                                                                                  sa.DateTime)))
     rows = entity_source(ctx.defs, log.entity, ROW, ctx.dialect)
     later = sa.select(*columns(False), spans.c[VALID_FROM], spans.c[VALID_TO]) \
         .select_from(rows.join(spans, spans.c[KEY] == pk))
@@ -128,7 +149,10 @@ def intervals(ctx: Context, step: Intervals) -> sa.CompoundSelect:
 
 def state_each(ctx: Context, step: StateEach) -> sa.Select:
     """Each spine period's instant (its end, or its start: the end of the day before) joined to the span
-    holding it; rows not created by then are left out."""
+    holding it; rows not created by then are left out.
+
+    The instants are computed once per period in a subquery, so the range join compares plain columns
+    (the bound expression repeated in the join condition was evaluated for every span and period pair)."""
     spans, periods = ctx.table(step.input), ctx.table(step.spine)
     log = step.input.log
     if step.each == "end":
@@ -137,10 +161,11 @@ def state_each(ctx: Context, step: StateEach) -> sa.Select:
                                              sa.literal(step.cap.date(), sa.Date))
     else:
         bound = periods.c.period
-    bound = sa.cast(bound, sa.DateTime)
-    holds = sa.and_(sa.or_(spans.c[VALID_FROM] < bound, spans.c[VALID_FROM].is_(None)),
-                    sa.or_(spans.c[VALID_TO] >= bound, spans.c[VALID_TO].is_(None)))
+    instants = sa.select(periods.c.period, sa.cast(bound, sa.DateTime).label(INSTANT)).subquery("instant")
+    at = instants.c[INSTANT]
+    holds = sa.and_(sa.or_(spans.c[VALID_FROM] < at, spans.c[VALID_FROM].is_(None)),
+                    sa.or_(spans.c[VALID_TO] >= at, spans.c[VALID_TO].is_(None)))
     created = spans.c[log.history.created_at]
-    exists = sa.or_(created < bound, created.is_(None))
-    return sa.select(*[spans.c[c] for c in log.columns], periods.c.period.label(AS_OF_PERIOD)) \
-        .select_from(periods.join(spans, sa.and_(holds, exists)))
+    exists = sa.or_(created < at, created.is_(None))
+    return sa.select(*[spans.c[c] for c in log.columns], instants.c.period.label(AS_OF_PERIOD)) \
+        .select_from(instants.join(spans, sa.and_(holds, exists)))

@@ -64,6 +64,22 @@ def test_no_period_after_today(history_layer: SemanticLayer) -> None:
     assert by(rows, "period", "open_pipeline") == {"2025-12-01": 61_000, "2026-01-01": 61_000}
 
 
+def test_changes_before_the_first_instant(history_layer: SemanticLayer) -> None:
+    """Only each deal's changes from its last one before the first instant on are ranked: 204's two changes
+    tied at 2025-11-01 14:00 are both before December and still break by stage order (proposal 6k, not
+    qualification 5k); 205 has no change, 208's only one is in October, 202 changes again on 12-01 08:00."""
+    rows = ask(history_layer, "open_pipeline", "open_deals", grain="week",
+               time_range={"from": "2025-12-01", "to": "2025-12-31"}, as_of_each="end")
+    # every week end of December: 202 25k, 203 9k, 204 6k, 205 7k, 206 3k, 208 11k
+    weeks = ["2025-12-01", "2025-12-08", "2025-12-15", "2025-12-22", "2025-12-29"]
+    assert by(rows, "period", "open_pipeline") == dict.fromkeys(weeks, 61_000)
+    assert by(rows, "period", "open_deals") == dict.fromkeys(weeks, 6)
+    rows = ask(history_layer, "open_pipeline", grain="week", time_range={"from": "2025-11-24", "to": "2025-11-30"},
+               as_of_each="start")
+    # start of 11-24 (end of 11-23): 202 25k, 203 9k, 204 6k, 205 7k, 208 11k; 206 is created on 11-25
+    assert by(rows, "period", "open_pipeline") == {"2025-11-24": 58_000}
+
+
 def test_saved_query_start_of_quarter(history_layer: SemanticLayer) -> None:
     saved = history_layer.saved_query("pipeline_start_of_quarter")
     rows = history_layer.query(Question.from_saved(saved, time_range={"from": "2025-07-01", "to": "2025-12-31"})).rows
