@@ -68,15 +68,20 @@ def csv_cell(value: Any) -> Any:
 
 
 def csv_response(question: Question | FunnelQuestion, result: Result) -> Response:
-    """Header row of column names, then one line per row. The file is named after the first metric (or the
-    funnel), a snake_case identifier (validated), so it is safe inside the quoted header value."""
+    """The answer as CSV, the file named after the first metric (or the funnel)."""
+    return csv_file(result, _file_name(question))
+
+
+def csv_file(result: Result, file_name: str) -> Response:
+    """Header row of column names, then one line per row. `file_name` is a snake_case identifier (validated
+    names only), so it is safe inside the quoted header value."""
     names = [c.name for c in result.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(names)
     writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'inline; filename="{_file_name(question)}.csv"'})
+                    headers={"Content-Disposition": f'inline; filename="{file_name}.csv"'})
 
 
 def _file_name(question: Question | FunnelQuestion) -> str:
@@ -84,11 +89,18 @@ def _file_name(question: Question | FunnelQuestion) -> str:
 
 
 def json_response(_: Question | FunnelQuestion, result: Result) -> Response:
-    body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label, "note": c.note}
-                        for c in result.columns],
-            "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
-            "version": result.version, "data_version": getattr(result, "data_version", None),
-            "truncated": result.truncated}
+    return json_file(result, with_data_version=True)
+
+
+def json_file(result: Result, with_data_version: bool) -> Response:
+    """Columns with their types and formats, rows keyed by column name, the definitions version."""
+    body: dict[str, Any] = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label,
+                                         "note": c.note} for c in result.columns],
+                            "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
+                            "version": result.version}
+    if with_data_version:
+        body["data_version"] = getattr(result, "data_version", None)
+    body["truncated"] = result.truncated
     return Response(json.dumps(body), media_type="application/json")
 
 

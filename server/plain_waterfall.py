@@ -7,9 +7,6 @@ same error shape and statuses. An unknown or doubled parameter is an error, neve
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import threading
 from typing import Callable
 
@@ -21,11 +18,10 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.result import Result
 from semantic.waterfall import waterfall_question
-from server.plain_http import TRUNCATED_HEADER, csv_cell, error_response
+from server.plain_http import TRUNCATED_HEADER, csv_file, error_response, json_file
 from server.questions import QuestionSlots, run_blocking
 from server.router import VERSION_HEADER
 from server.state import ServedRef
-from server.types.result import to_json
 
 PREFIX = "/waterfall"  # /waterfall.csv, /waterfall.json: behind the token like /query.*
 LISTS = ("by", "where")  # repeatable (by also comma-separated)
@@ -56,21 +52,11 @@ def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> R
 
 
 def as_csv(result: Result) -> Response:
-    names = [c.name for c in result.columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(names)
-    writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'inline; filename="waterfall.csv"'})
+    return csv_file(result, "waterfall")
 
 
 def as_json(result: Result) -> Response:
-    body = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label, "note": c.note}
-                        for c in result.columns],
-            "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
-            "version": result.version, "truncated": result.truncated}
-    return Response(json.dumps(body), media_type="application/json")
+    return json_file(result, with_data_version=False)
 
 
 def waterfall_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:

@@ -29,9 +29,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
-from semantic.ledger.schema import metadata
+from tests.fixtures.rows import load_rows
 
 TODAY = date(2024, 6, 15)
 
@@ -81,12 +79,4 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 
 def load(url: str) -> None:
     """Create the canonical tables at `url` and insert the rows above."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            metadata.create_all(conn)
-            for table in metadata.sorted_tables:
-                if ROWS[table.name]:
-                    conn.execute(table.insert(), ROWS[table.name])
-    finally:
-        engine.dispose()
+    load_rows(url, ROWS)
