@@ -38,11 +38,19 @@ def entity_source(defs: Definitions, entity_name: str, alias: str, dialect: str,
     if entity.table:
         schema, _, name = entity.table.rpartition(".")
         return sa.table(name, schema=schema or None).alias(alias)
+    text, columns = _select_text(defs, entity_name, dialect, today)
+    return sa.text(text).columns(*[sa.column(c) for c in columns]).subquery(alias)
+
+
+@lru_cache(maxsize=64)  # keyed by the definitions object: a reload's old versions age out
+def _select_text(defs: Definitions, entity_name: str, dialect: str, today: date | None) -> tuple[str, tuple[str, ...]]:
+    """A derived or history-generated entity's SELECT in the dialect, and its columns: transpiling a generated
+    SELECT takes milliseconds, and every question on the entity (per definitions version and day) needs it."""
+    entity = defs.entities[entity_name]
     if entity.from_history is not None:
         tree, columns = parse_select(generated_sql(defs, entity_name))
     else:
         tree, columns = parse_select(entity.sql or "")
     if today is not None:
         tree = tree.transform(lambda n: today_literal(today) if isinstance(n, exp.CurrentDate) else n)
-    text = tree.sql(dialect=SQLGLOT_NAMES[dialect])
-    return sa.text(text).columns(*[sa.column(c) for c in columns]).subquery(alias)
+    return tree.sql(dialect=SQLGLOT_NAMES[dialect]), tuple(columns)
