@@ -6,7 +6,7 @@ Precedence: built-in default < environment variable < CLI flag.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from semantic.settings import LIBRARY_SETTINGS, ExecutionSettings, Setting, parse_cli_settings, resolve_values
@@ -66,10 +66,6 @@ class ServerSettings:
     def execution(self) -> ExecutionSettings:
         """The part of the settings the library itself enforces."""
         return ExecutionSettings(**{s.name: getattr(self, s.name) for s in LIBRARY_SETTINGS})
-
-    def with_values(self, values: Mapping[str, Any]) -> "ServerSettings":
-        """A copy with string or typed values applied; unknown names or bad values raise ValueError."""
-        return replace(self, **resolve_values(SETTINGS, {}, values))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,

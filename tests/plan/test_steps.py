@@ -2,7 +2,6 @@
 once, comments that nothing can close early, and a metric type registry that covers every type."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
