@@ -12,12 +12,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from semantic.ledger.demo_common import Clock, Streams, dates, ids, labels, money, ts
+from semantic.ledger.demo_common import Clock, Streams, dates, empty_table, ids, labels, money, ts
 from semantic.ledger.generate_activities import make_activities
 from semantic.ledger.generate_deals import COMPETITORS, LEAD_SOURCES, LOSS_REASONS, OPEN, PRODUCTS, TYPES, Deals, make_deals
 from semantic.ledger.generate_history import make_history
 from semantic.ledger.generate_org import accounts_table, make_accounts, make_reps
-from semantic.ledger.generate_people import make_contacts, make_leads
+from semantic.ledger.generate_people import make_contact_roles, make_contacts, make_leads
 from semantic.ledger.generate_quotas import make_quotas
 from semantic.ledger.schema import metadata
 from semantic.ledger.stages import STAGES
@@ -26,7 +26,7 @@ _TYPE_LABELS = ("", " (expansion)", " (renewal)")
 
 
 def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> dict[str, pa.Table]:
-    """All eight ledger tables, keyed by table name, in load order (parents before children)."""
+    """All ledger tables, keyed by table name, in load order (parents before children)."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     clock = Clock(as_of or date.today())
@@ -49,6 +49,8 @@ def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> d
         "opportunity_stage_history": history,
         "activities": make_activities(rng("activities"), clock, scale, reps, accounts, account_created,
                                       contacts, deals),
+        "activity_participants": empty_table("activity_participants"),  # only ingest lists participants
+        "opportunity_contact_roles": make_contact_roles(rng("contact_roles"), contacts, deals.account),
         "quotas": make_quotas(clock, reps),
     }
     return {name: tables[name].select([c.name for c in metadata.tables[name].columns]) for name in metadata.tables}

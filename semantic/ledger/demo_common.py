@@ -12,6 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from semantic.ledger.schema import metadata
+
 DAY = 86_400
 HISTORY_DAYS = 3 * 365
 
@@ -105,3 +107,13 @@ def ids(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
 def money(whole_units: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """Whole currency units to DECIMAL(18,2); amounts are generated in whole units to keep sums exact."""
     return ids(whole_units, valid).cast(pa.decimal128(21, 2)).cast(pa.decimal128(18, 2))
+
+
+_ARROW_TYPES = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(),
+                "DATE": pa.date32(), "DATETIME": pa.timestamp("us"), "NUMERIC(18, 2)": pa.decimal128(18, 2)}
+
+
+def empty_table(name: str) -> pa.Table:
+    """A table of the ledger schema with no rows (for tables only ingest fills)."""
+    columns = metadata.tables[name].columns
+    return pa.schema([(c.name, _ARROW_TYPES[str(c.type)]) for c in columns]).empty_table()

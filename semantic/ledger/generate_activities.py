@@ -92,4 +92,13 @@ def make_activities(rng: np.random.Generator, clock: Clock, scale: float, reps: 
         "opportunity_id": ids(deal[order] + 1, opp_linked[order]),
         "duration_seconds": pa.array(duration[order], pa.int32()),
         "subject": labels(_FLAT_SUBJECTS, subject[order]),
+        # Generated links stand for what capture tools recorded; the rule says so (ingest links by rules).
+        "source_id": pa.array(np.char.mod("demo-%d", np.arange(1, n + 1))),
+        "status": pa.nulls(n, pa.string()),
+        "thread_id": pa.nulls(n, pa.string()),
+        "declared_account_id": pa.nulls(n, pa.int64()),
+        "declared_opportunity_id": pa.nulls(n, pa.int64()),
+        "contact_rule": labels(("generated",), np.zeros(n, np.int64), contact_linked[order]),
+        "account_rule": labels(("generated",), np.zeros(n, np.int64), account_linked[order]),
+        "opportunity_rule": labels(("generated",), np.zeros(n, np.int64), opp_linked[order]),
     })

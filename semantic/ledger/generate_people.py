@@ -86,6 +86,24 @@ def make_leads(rng: np.random.Generator, clock: Clock, scale: float, accounts: A
     })
 
 
+CONTACT_ROLES = ("Decision Maker", "Economic Buyer", "Evaluator", "Influencer")
+
+
+def make_contact_roles(rng: np.random.Generator, contacts: Contacts, deal_account: np.ndarray) -> pa.Table:
+    """Up to three contacts of each deal's account play a role on it; the first one listed is primary."""
+    per_deal = np.minimum(rng.integers(1, 4, deal_account.size), contacts.per_account[deal_account])
+    deal = np.repeat(np.arange(deal_account.size), per_deal)
+    nth = np.arange(deal.size) - np.repeat(np.cumsum(per_deal) - per_deal, per_deal)
+    available = np.maximum(contacts.per_account[deal_account], 1)
+    start = rng.integers(0, available)[deal]  # consecutive contacts from a random one per deal: no repeats
+    contact_row = contacts.first_row[deal_account[deal]] + (start + nth) % available[deal]
+    return pa.table({
+        "opportunity_id": ids(deal + 1), "contact_id": ids(contact_row + 1),
+        "role": labels(CONTACT_ROLES, np.where(nth == 0, 0, rng.integers(1, len(CONTACT_ROLES), deal.size))),
+        "is_primary": pa.array(nth == 0),
+    })
+
+
 def _growth(days: int) -> np.ndarray:
     weight = 1 + 0.6 * np.arange(days) / days
     return weight / weight.sum()

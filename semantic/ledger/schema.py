@@ -1,4 +1,4 @@
-"""SQLAlchemy Core description of the eight canonical ledger tables.
+"""SQLAlchemy Core description of the canonical ledger tables.
 
 This is the one place (besides the starter YAML) that knows the canonical table names: the demo loader
 creates exactly these tables, in this column order, on DuckDB or PostgreSQL. Ids are plain BIGINTs without
@@ -116,6 +116,44 @@ activities = Table(
     _id("opportunity_id", references="opportunities.opportunity_id"),
     Column("duration_seconds", Integer),
     Column("subject", String),
+    # Ingest: the record's id in its source system ((source_system, source_id) is unique), what the source
+    # says on its own (status such as 'cancelled', the mail thread, the CRM records it names) and the
+    # linking rule that set each of contact_id / account_id / opportunity_id (null when unlinked).
+    Column("source_id", String),
+    Column("status", String),
+    Column("thread_id", String),
+    _id("declared_account_id"),  # no FK: a source may name a CRM record that is ingested later or never
+    _id("declared_opportunity_id"),
+    Column("contact_rule", String),
+    Column("account_rule", String),
+    Column("opportunity_rule", String),
+)
+
+activity_participants = Table(
+    "activity_participants", metadata,
+    _id("activity_id", primary=True, references="activities.activity_id"),
+    Column("position", Integer, primary_key=True, autoincrement=False),  # order within the record (sender first); part of the key
+    Column("role", String, nullable=False),  # from|to|cc|bcc|organizer|attendee|host|participant|caller|callee
+    Column("email", String),  # lower-case; null for a guest without an email or a bare CRM reference
+    Column("name", String),
+    Column("response_status", String),  # calendar: accepted|declined|tentative|needsAction
+    _id("declared_contact_id"),  # the CRM record the source names for this participant (no FK, see above)
+    _id("declared_lead_id"),
+    # Set by linking (semantic link), never by ingest:
+    Column("is_internal", Boolean),
+    _id("rep_id"),
+    _id("contact_id"),
+    _id("lead_id"),
+    _id("account_id"),
+    Column("match_rule", String),
+)
+
+opportunity_contact_roles = Table(
+    "opportunity_contact_roles", metadata,
+    _id("opportunity_id", primary=True, references="opportunities.opportunity_id"),
+    _id("contact_id", primary=True, references="contacts.contact_id"),
+    Column("role", String),
+    Column("is_primary", Boolean, nullable=False),
 )
 
 quotas = Table(

@@ -16,7 +16,11 @@ DESIGN_COLUMNS = {
                      "competitor, lead_source",
     "opportunity_stage_history": "opportunity_id, from_stage, to_stage, amount, close_date, changed_at, changed_by",
     "activities": "activity_id, source_system, activity_type, direction, occurred_at, rep_id, contact_id, "
-                  "account_id, opportunity_id, duration_seconds, subject",
+                  "account_id, opportunity_id, duration_seconds, subject, source_id, status, thread_id, "
+                  "declared_account_id, declared_opportunity_id, contact_rule, account_rule, opportunity_rule",
+    "activity_participants": "activity_id, position, role, email, name, response_status, declared_contact_id, "
+                             "declared_lead_id, is_internal, rep_id, contact_id, lead_id, account_id, match_rule",
+    "opportunity_contact_roles": "opportunity_id, contact_id, role, is_primary",
     "quotas": "quota_id, rep_id, period_start, period_end, amount",
 }
 
@@ -30,7 +34,7 @@ def test_tables_and_columns_match_the_design() -> None:
 def test_column_types() -> None:
     for table in metadata.tables.values():
         for column in table.columns:
-            if column.name.endswith("_id") or column.name == "changed_by":
+            if (column.name.endswith("_id") and column.name not in ("source_id", "thread_id")) or column.name == "changed_by":
                 assert isinstance(column.type, BigInteger) and column.autoincrement is False, column
             if column.name in ("amount", "quota_amount"):
                 assert isinstance(column.type, Numeric) and (column.type.precision, column.type.scale) == (18, 2)
