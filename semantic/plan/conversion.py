@@ -134,7 +134,7 @@ def entity_rows(defs: Definitions, graph: SemanticGraph, entity: str, name: str,
         columns[alias_of[column]].setdefault(column, ReadColumn(column, (key,), key=True))
     for use, column, _ in uses:
         columns[alias_of[use.ref]].setdefault(column, ReadColumn(column, (use.dimension.expr or use.name,), False,
-                                                                 about=use.ref))
+                                                                 about=use.ref, part=use.part))
     for column in own:
         columns[entity].setdefault(column.name, column)
     reads = {alias: Read(unique_name(f"{name}__rows" if alias == entity else f"{name}__{alias}", taken),

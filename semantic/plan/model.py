@@ -20,6 +20,7 @@ class DimensionUse:
     name: str
     dimension: Dimension
     via: tuple[str, ...] = ()  # entities the join path must pass through, in order
+    part: str | None = None  # a date part of the time dimension (semantic/definitions/date_parts.py)
 
 
 @dataclass(frozen=True)

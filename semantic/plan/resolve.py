@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from semantic.definitions.date_parts import DATE_PARTS, part_label, part_of_time, split_date_part
+from semantic.definitions.models import Dimension
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph, split_dimension_ref
@@ -29,7 +31,31 @@ DIMENSION_TYPES = {"category": "string", "number": "number", "boolean": "boolean
 
 
 def dimension_use(defs: Definitions, ref: str) -> DimensionUse:
-    """`[via.]entity.dimension` checked against the definitions (every entity named must exist)."""
+    """`[via.]entity.dimension[.date_part]` checked against the definitions (every entity named must exist).
+
+    A date part is a whole number computed from its time dimension's value, so it is used as a number
+    dimension (filters compare numbers); its base is resolved like any other dimension."""
+    date_part = part_of_time(defs.entities, ref)
+    if date_part is not None:
+        base, part = date_part
+        use = _plain_dimension_use(defs, base)
+        label = part_label(use.dimension.label or use.name.replace("_", " ").capitalize(), part)
+        dim = Dimension(expr=use.dimension.expr or use.name, type="number", label=label, description=DATE_PARTS[part])
+        return DimensionUse(ref, use.entity, use.name, dim, use.via, part)
+    base, part = split_date_part(ref)
+    if part is not None and base != ref and _names_a_dimension(defs, base):
+        raise SemanticError("E_NOT_A_TIME_DIMENSION", f"'{base}' is not a time dimension, so it has no "
+                            f"date part '{part}'", "take date parts of a dimension declared with `type: time`")
+    return _plain_dimension_use(defs, ref)
+
+
+def _names_a_dimension(defs: Definitions, ref: str) -> bool:
+    via, entity_name, dim_name = split_dimension_ref(ref)
+    return all(n in defs.entities for n in via + (entity_name,)) and dim_name in defs.entities[entity_name].dimensions
+
+
+def _plain_dimension_use(defs: Definitions, ref: str) -> DimensionUse:
+    """`[via.]entity.dimension`, or E_UNKNOWN_DIMENSION with the closest names."""
     via, entity_name, dim_name = split_dimension_ref(ref)
     for name in via + (entity_name,):
         if name not in defs.entities:
@@ -162,7 +188,7 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
 def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput],
              notes: dict[str, str | None], dim_notes: dict[str, str]) -> tuple[Column, ...]:
     cols = [Column("period", "date", None, f"Period ({grain})")] if grain else []
-    cols += [Column(d.ref, DIMENSION_TYPES[d.dimension.type], None, d.dimension.label, dim_notes.get(d.ref))
-             for d in dims]
+    cols += [Column(d.ref, "integer" if d.part else DIMENSION_TYPES[d.dimension.type], None, d.dimension.label,
+                    dim_notes.get(d.ref)) for d in dims]
     cols += [Column(m.name, m.type, m.format, m.label, notes[m.name]) for m in metrics]
     return tuple(cols)

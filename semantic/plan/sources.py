@@ -97,7 +97,8 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     elif tdim is not None:
         add(alias_of[tdim.ref], ReadColumn(TIME, (tdim.dimension.expr or tdim.name,), False, about=tdim.ref))
     for d in q.dimensions + tuple(f.dimension for f in q.filters):
-        add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref))
+        add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref,
+                                                    part=d.part))
 
     needs = {column: conditions(defs, need) for need, column in source.members}
     per_measure = len(set(needs.values())) > 1  # else one filter for every measure: a plain WHERE

@@ -48,6 +48,7 @@ class ReadColumn:
     expand: bool = True  # expand references to computed dimensions inside the expression
     key: bool = False  # a join key: the column itself, quoted, never parsed as an expression
     about: str = ""  # the definition it serves (time or dimension reference, measure name) for describe()
+    part: str | None = None  # the expression is a time: read this date part of it (day_of_week, ...)
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ def current_rows(defs: Definitions, graph: SemanticGraph, entity: str, dims: tup
                                            ReadColumn(f"fk__{j.target_alias}", (j.step.foreign_key,), key=True))
     for d in dims + tuple(f.dimension for f in filters):
         columns[alias_of[d.ref]].setdefault(internal_name(d.ref), ReadColumn(
-            internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref))
+            internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref, part=d.part))
     entity_of = {j.target_alias: j.step.target for j in joins}
     reads = {alias: Read(f"waterfall__{alias}" if alias != entity else "waterfall__deals",
                          entity_of.get(alias, entity), alias, tuple(cols.values()))

@@ -25,6 +25,7 @@ from semantic.plan.funnel import FunnelCounts, FunnelSteps
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Window
 from semantic.sql.conversion import cohort, conversion
+from semantic.sql.date_parts import date_part
 from semantic.sql.dates import date_table
 from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
 from semantic.sql.filters import filter_sql, within_days
@@ -70,6 +71,8 @@ def _read_column(ctx: Context, step: Read, column: ReadColumn) -> ColumnElement:
         return _qualified(step.alias, column.texts[0], ctx.dialect)
     parts = [render(t, step.alias, step.entity, ctx.defs, ctx.dialect, column.expand, ctx.today)
              for t in column.texts]
+    if column.part is not None:
+        return date_part(parts[0], column.part, ctx.defs.calendar)
     return sa.and_(*parts) if len(parts) > 1 else parts[0]
 
 

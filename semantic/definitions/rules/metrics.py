@@ -10,6 +10,7 @@ from semantic.definitions.project import Definitions
 from semantic.definitions.rules import metric_graph
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.errors import IssueList, Position, SemanticError
+from semantic.definitions.date_parts import part_of_time
 from semantic.graph import JoinPath, split_dimension_ref
 
 
@@ -111,6 +112,13 @@ def check_dimension_ref(ctx: Context, issues: IssueList, ref: str, who: str, pos
     """One `[via.]entity.dimension` reference: it exists, is a time when it must be, and is reachable safely
     (through the named entities, in order, when the reference names the way)."""
     defs = ctx.defs
+    date_part = part_of_time(defs.entities, ref)
+    if date_part is not None:  # a whole number computed from a time dimension: check that dimension
+        if need_time:
+            issues.add("E_TIME_DIMENSION", f"{who}: '{ref}' is a date part (a number), not a time dimension",
+                       position, f"use '{date_part[0]}' itself")
+            return
+        ref = date_part[0]
     via, entity_name, dim_name = split_dimension_ref(ref)
     for name in via + (entity_name,):
         if name not in defs.entities:
