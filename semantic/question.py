@@ -24,6 +24,7 @@ MAX_DIMENSIONS = 20
 MAX_FILTERS = 50
 MAX_ORDER_BY = 1 + MAX_DIMENSIONS + MAX_METRICS  # every output column at most once: period, dimensions, metrics
 MAX_LIMIT = 1_000_000_000
+MAX_TOP = 10_000
 MAX_WHERE_DEPTH = MAX_EXPRESSION_DEPTH
 MAX_WHERE_LENGTH = 20_000  # characters: room for an `in` list of a thousand values
 
@@ -50,6 +51,16 @@ class Question(Model):
     as_of_each: AsOfEach | None = Field(
         None, description="A series: each period of the grain over the time range answered from the rows as they "
                           "stood at its end (or start: the end of the day before it).")
+    share_of: tuple[DimensionRef, ...] | None = Field(
+        None, max_length=MAX_DIMENSIONS,
+        description="Add <metric>_share (value / its group's total) for every metric: the total is taken within "
+                    "these dimensions of the question ([] = the whole answer), and within each period.")
+    rank_by: Name | None = Field(None, description="Add <metric>_rank for this metric of the question: rank() "
+                                                   "highest first, ties share a rank.")
+    rank_within: tuple[DimensionRef, ...] = Field(
+        (), max_length=MAX_DIMENSIONS, description="Dimensions the rank restarts within (and each period).")
+    top: int | None = Field(None, ge=1, le=MAX_TOP, description="Keep the rows ranked this or better by "
+                                                                "rank_by (ties can keep more rows).")
 
     @classmethod
     def from_saved(cls, saved: SavedQuery, **overrides: Any) -> "Question":

@@ -54,6 +54,20 @@ AsOfOption = typer.Option(None, "--as-of", help="Answer from the rows as they st
 AsOfEachOption = typer.Option(None, "--as-of-each", help="end or start: a series, each period of --grain over "
                               "the time range answered as the rows stood at its end (or start).")
 SavedOption = typer.Option(None, "--saved", help="Run a saved query from metrics.yaml (other flags override).")
+ShareOfOption = typer.Option([], "--share-of", help="Add <metric>_share columns: the total is taken within these "
+                             "dimensions (repeatable) and each period; `total` for the whole answer.")
+RankByOption = typer.Option(None, "--rank-by", help="Add <metric>_rank for this metric (1 = highest; ties share).")
+RankWithinOption = typer.Option([], "--rank-within", help="Dimension the rank restarts within (repeatable).")
+TopOption = typer.Option(None, "--top", min=1, help="Keep the rows ranked this or better by --rank-by.")
+WHOLE_ANSWER = "total"  # `--share-of total`: the share of the whole answer (of each period)
+
+
+def standings(share_of: list[str], rank_by: str | None, rank_within: list[str], top: int | None) -> dict[str, Any]:
+    """The share and rank options as question fields (None where not given, so a saved query's stay)."""
+    share = [] if share_of == [WHOLE_ANSWER] else share_of or None
+    if share and WHOLE_ANSWER in share:
+        raise fail(f"--share-of {WHOLE_ANSWER} cannot be combined with dimensions", "give one or the other", code=2)
+    return {"share_of": share, "rank_by": rank_by, "rank_within": rank_within or None, "top": top}
 
 
 def _open(project: Path, database: str | None, today: str | None, settings: list[str]) -> SemanticLayer:
@@ -70,7 +84,7 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
               start: str | None, end: str | None, relative: str | None, where: list[str],
               time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None,
               compare: Compare | None = None, whole_periods: bool = False, as_of: str | None = None,
-              as_of_each: AsOfEach | None = None) -> Question:
+              as_of_each: AsOfEach | None = None, extra: dict[str, Any] | None = None) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     order = [_order(o) for o in order_by]
@@ -79,7 +93,7 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
                                  "order_by": order or None, "limit": limit,
                                  "compare": compare.value if compare else None,
                                  "like_for_like": False if whole_periods else None, "as_of": as_of,
-                                 "as_of_each": as_of_each.value if as_of_each else None}
+                                 "as_of_each": as_of_each.value if as_of_each else None, **(extra or {})}
     if saved:
         query = layer.saved_query(saved)
         if metrics:
@@ -123,6 +137,8 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                     compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                     as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
+                    share_of: list[str] = ShareOfOption, rank_by: Optional[str] = RankByOption,
+                    rank_within: list[str] = RankWithinOption, top: Optional[int] = TopOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
                                                                      "trino (default: the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
@@ -137,7 +153,8 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
         else:
             compiled = layer.compile(_question(layer, metrics, by, grain, start, end, relative, where,
                                                time_dimension, order_by, limit, saved, compare, whole_periods,
-                                               as_of, as_of_each), dialect)
+                                               as_of, as_of_each, standings(share_of, rank_by, rank_within, top)),
+                                     dialect)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
@@ -158,6 +175,8 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                   compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                   as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
+                  share_of: list[str] = ShareOfOption, rank_by: Optional[str] = RankByOption,
+                  rank_within: list[str] = RankWithinOption, top: Optional[int] = TopOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
                   setting: list[str] = SettingOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
@@ -168,7 +187,8 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
         if saved and layer.saved_query(saved).funnel:  # a saved funnel: its steps' rows
             return layer.funnel(funnel_question(layer, saved, start, end, relative, where))
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved, compare, whole_periods, as_of, as_of_each)
+                             limit, saved, compare, whole_periods, as_of, as_of_each,
+                             standings(share_of, rank_by, rank_within, top))
         return layer.query(question)
 
     emit(_guard(run), output)

@@ -95,7 +95,28 @@ class ConversionMetric(MetricBase):
                            "last day plus `within` is today or later. Needs `within`.")
 
 
+class ShareMetric(MetricBase):
+    type: Literal["share"]
+    format: Format = "percent"
+    metric: Name = Field(description="A sum or count metric; each row's value is divided by the total of the "
+                                     "answer's rows in its group.")
+    within: tuple[DimensionRef, ...] = Field(
+        (), description="Dimensions the total is taken within (each row's share of its region's total); the "
+                        "question must slice by them. Empty: the total of the whole answer. With a grain, "
+                        "always within each period.")
+
+
+class RankMetric(MetricBase):
+    type: Literal["rank"]
+    format: Format = "integer"
+    metric: Name = Field(description="The metric ranked, highest value first (rank 1); ties share a rank and "
+                                     "the next rank is skipped (1, 1, 3); a null value has a null rank.")
+    within: tuple[DimensionRef, ...] = Field(
+        (), description="Dimensions the rank restarts within (reps ranked within each region); the question "
+                        "must slice by them. With a grain, always within each period.")
+
+
 Metric = Annotated[Union[SimpleMetric, RatioMetric, DerivedMetric, PeriodOverPeriodMetric, CumulativeMetric,
-                         ConversionMetric], Field(discriminator="type")]
-METRIC_TYPES = ("simple", "ratio", "derived", "period_over_period", "cumulative", "conversion")
+                         ConversionMetric, ShareMetric, RankMetric], Field(discriminator="type")]
+METRIC_TYPES = ("simple", "ratio", "derived", "period_over_period", "cumulative", "conversion", "share", "rank")
 PLANNED_METRIC_TYPES = ("snapshot",)

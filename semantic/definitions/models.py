@@ -11,8 +11,8 @@ from pydantic import Field
 
 from semantic.definitions.metric_models import (ADDITIVE_BY_DAY, METRIC_TYPES, PLANNED_METRIC_TYPES,
                                                 ConversionEvent, ConversionMetric, CumulativeMetric, DerivedMetric,
-                                                Metric, MetricBase, PeriodOverPeriodMetric, RatioMetric,
-                                                SimpleMetric)
+                                                Metric, MetricBase, PeriodOverPeriodMetric, RankMetric,
+                                                RatioMetric, ShareMetric, SimpleMetric)
 from semantic.definitions.model_types import (Aggregation, Compare, Described, DimensionRef, FilterOp,
                                               ForecastCategory, Format, Grain, Model, Name)
 from semantic.definitions.query_models import (MAX_VALUE_DEPTH, MAX_VALUE_ITEMS, Filter, Funnel, FunnelStep,
@@ -23,8 +23,8 @@ __all__ = [  # the glossary and entity models below, and every definitions model
     "CumulativeMetric", "DefinitionsFile", "DerivedMetric", "Described", "Dimension", "DimensionRef", "Entity", "Filter", "FilterOp",
     "ForecastCategory", "Format", "FromHistory", "Funnel", "FunnelStep", "Grain", "History", "HistoryRowKind",
     "Join", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase", "Model",
-    "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RatioMetric", "SUPPORTED_VERSIONS",
-    "SavedQuery", "SimpleMetric", "Stage", "Term", "TimeRange", "check_value_shape",
+    "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RankMetric", "RatioMetric", "SUPPORTED_VERSIONS",
+    "SavedQuery", "ShareMetric", "SimpleMetric", "Stage", "Term", "TimeRange", "check_value_shape",
 ]
 
 # --- glossary ---------------------------------------------------------------------------------------------

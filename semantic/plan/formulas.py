@@ -17,6 +17,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.plan.calendar import Bounds, comparison_shift
 from semantic.plan.metric_types import type_of
 from semantic.plan.metric_types.base import MeasureNeed, Shift
+from semantic.plan.standings import partition
 
 CONVERSION_COLUMNS = ("cohort", "converted", "open")  # the columns of a Conversion step, after its prefix
 
@@ -45,6 +46,7 @@ class MetricFormulas:
     grain: str | None = None
     bounds: Bounds | None = None
     like_for_like: bool = True  # False: the question asks for whole periods
+    dimensions: tuple[str, ...] = ()  # the question's dimension references: what a share or rank may be within
     needs: dict[tuple, MeasureNeed] = field(default_factory=dict)
     columns: dict[tuple, str] = field(default_factory=dict)
     conversions: dict[tuple, tuple[str, ConversionMetric]] = field(default_factory=dict)  # (column prefix, metric)
@@ -84,6 +86,9 @@ class MetricFormulas:
                                 "break the cycle in metrics.yaml")
         metric = lookup_metric(self.defs, name)
         return type_of(metric).formula(name, metric, self, time_dimension or metric.time_dimension, trail, shift)
+
+    def partition(self, within: tuple[str, ...], who: str) -> list[exp.Column]:
+        return partition(self.grain, self.dimensions, within, who)
 
     def comparison_shift(self, compare_to: str, like_for_like: bool = True) -> Shift:
         return (*comparison_shift(compare_to, self.grain, self.bounds), like_for_like and self.like_for_like)

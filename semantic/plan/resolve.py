@@ -10,6 +10,7 @@ from datetime import date
 from semantic.definitions.date_parts import DATE_PARTS, part_label, part_of_time, split_date_part
 from semantic.definitions.models import Dimension
 from semantic.definitions.project import Definitions
+from semantic.definitions.standings import RANK_SUFFIX
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph, split_dimension_ref
 from semantic.plan.as_of import as_of_log, as_of_notes, as_of_state, series_range
@@ -21,6 +22,7 @@ from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
 from semantic.plan.model import DimensionUse, MetricOutput
 from semantic.plan.recorded_grain import refuse_cut, refuse_reach
+from semantic.plan.standings import check_options, option_outputs, rank_order
 from semantic.plan.sources import SharedParts, Source, source_steps, unique_name, window_step
 from semantic.plan.steps import Combine, Compute, Plan, Spine, Step, internal_name
 from semantic.plan.window import Window
@@ -108,13 +110,16 @@ def _refuse_split_periods(defs: Definitions, need: MeasureNeed, recorded: str, g
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
     today = today or today_in(defs.calendar)
     time_range = resolve_range(question.time_range, today, defs.calendar)
-    formulas = MetricFormulas(defs, question.grain, time_range, question.like_for_like)
+    formulas = MetricFormulas(defs, question.grain, time_range, question.like_for_like,
+                              dimensions=tuple(question.dimensions))
+    check_options(question)
     metric_outputs = []
     for name in dict.fromkeys(question.metrics):
         tree = formulas.metric(name)
         metric = defs.metrics[name]
         output = MetricOutput(name, metric.label, metric.format, output_type(defs, name), tree)
         metric_outputs += [output] + (compare_outputs(formulas, output, question.compare) if question.compare else [])
+        metric_outputs += option_outputs(defs, formulas, output, question)
     notes = {m.name: comparison_note(formulas, m, today, defs.calendar) for m in metric_outputs}
     log = as_of_log(defs, question, formulas, today)
     time_range = series_range(question, time_range, today) if log else time_range
@@ -164,6 +169,10 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
                           else source_steps(defs, graph, source, shared, taken))
 
     columns = (["period"] if question.grain else []) + [d.ref for d in dims] + [m.name for m in metric_outputs]
+    if len(set(columns)) < len(columns):
+        twice = next(c for c in columns if columns.count(c) > 1)
+        raise SemanticError("E_BAD_REQUEST", f"the answer would have two columns named '{twice}'",
+                            f"ask for '{twice}' once: a share or rank column is named <metric>_share, <metric>_rank")
     order = tuple((o.column, o.descending) for o in question.order_by)
     for column, _ in order:
         if column not in columns:
@@ -175,8 +184,11 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     lone = len(aggregates) == 1 and (spine is None or isinstance(aggregates[0], Window) and not dims)
     top: Step = aggregates[0] if lone else \
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
-    final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
-                    order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)
+    default_order = rank_order(question, columns) if question.rank_by else \
+        tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)])
+    kept = (f"{question.rank_by}{RANK_SUFFIX}", question.top) if question.top is not None else None
+    final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs), order or default_order,
+                    question.limit, kept)
     plan = Plan(final, ())
     dim_notes: dict[str, str] = {}
     if as_of is not None:

@@ -252,6 +252,7 @@ class Compute(Step):
     metrics: tuple[MetricOutput, ...]
     order_by: tuple[tuple[str, bool], ...]
     limit: int | None
+    top: tuple[str, int] | None = None  # keep the rows whose rank (this output column) is at most this
 
     @property
     def inputs(self) -> tuple[Step, ...]:
@@ -264,7 +265,9 @@ class Compute(Step):
     def describe(self) -> str:
         order = ", ".join(f"{c} desc" if d else c for c, d in self.order_by)
         limit = f", first {self.limit} rows" if self.limit is not None else ""
-        return f"compute {', '.join(m.name for m in self.metrics)}" + (f"; order by {order}" if order else "") + limit
+        top = f"; keep the rows with {self.top[0]} at most {self.top[1]}" if self.top else ""
+        return f"compute {', '.join(m.name for m in self.metrics)}" + top + \
+            (f"; order by {order}" if order else "") + limit
 
 
 @dataclass(frozen=True)

@@ -190,8 +190,13 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
     for m in step.metrics:
         outputs[m.name] = render_formula(m.formula, ctx.dialect).label(m.name)
     stmt = sa.select(*outputs.values()).select_from(src)
+    if step.top is not None:  # a rank is a window: only an enclosing SELECT can keep rows by it
+        ranked = stmt.subquery("ranked")
+        outputs = {name: ranked.c[label.name] for name, label in outputs.items()}
+        stmt = sa.select(*ranked.c).where(outputs[step.top[0]] <= step.top[1])
     for column, descending in step.order_by:
-        target = outputs[column].element
+        target = outputs[column]
+        target = target.element if isinstance(target, sa.Label) else target
         stmt = stmt.order_by((target.desc() if descending else target.asc()).nulls_last())
     return stmt.limit(step.limit) if step.limit is not None else stmt
 

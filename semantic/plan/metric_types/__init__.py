@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from semantic.plan.metric_types import conversion, cumulative, derived, period_over_period, ratio, simple
+from semantic.plan.metric_types import (conversion, cumulative, derived, period_over_period, rank, ratio, share,
+                                        simple)
 
 MODULES: dict[type, ModuleType] = {m.DEFINITION: m for m in (simple, ratio, derived, period_over_period,
-                                                                 cumulative, conversion)}
+                                                                 cumulative, conversion, share, rank)}
 
 
 def type_of(metric: object) -> ModuleType:

@@ -50,6 +50,10 @@ class Formulas(Protocol):
         """A conversion metric's cohort and converted counts (0 for an empty period) and its open-cohort flag
         (1 when the period's window has not closed by today)."""
 
+    def partition(self, within: tuple[str, ...], who: str) -> list[exp.Column]:
+        """The columns a share's total or a rank restarts on: the period and the `within` dimensions, which the
+        question must slice by."""
+
     def comparison_shift(self, compare_to: str, like_for_like: bool = True) -> Shift:
         """How far back `compare_to` reaches at the question's grain and time range, and whether the period
         holding today is compared with the same days of the earlier one (unless the question asks for whole
