@@ -42,11 +42,11 @@ class Lineages:
 
     @cached_property
     def refs(self) -> dict[str, tuple[str, ...]]:
-        """Metrics each derived metric's formula (or a comparison's base metric) names, possibly unknown ones;
-        a formula that does not parse names none (the formula rule reports it)."""
+        """Metrics each derived metric's formula (or a comparison's, share's or rank's base metric) names, possibly
+        unknown ones; a formula that does not parse names none (the formula rule reports it)."""
         refs: dict[str, tuple[str, ...]] = {}
         for name, metric in self.defs.metrics.items():
-            if isinstance(metric, m.PeriodOverPeriodMetric):
+            if isinstance(metric, (m.PeriodOverPeriodMetric, m.ShareMetric, m.RankMetric)):
                 refs[name] = (metric.metric,)
             elif isinstance(metric, m.DerivedMetric):
                 try:

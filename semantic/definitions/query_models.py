@@ -93,6 +93,14 @@ class SavedQuery(Described):
                           "in the period before, or in the same period a year before.")
     like_for_like: bool = Field(True, description="False compares the period holding today with the whole "
                                                   "earlier period (whole periods), in every comparison.")
+    share_of: tuple[DimensionRef, ...] | None = Field(
+        None, description="Add <metric>_share for every metric: its value over the total of the rows with the same "
+                          "values of these dimensions (and period); [] for the total of the whole answer.")
+    rank_by: Name | None = Field(None, description="Add <metric>_rank for this metric of the query: 1 for the "
+                                                   "highest value, ties share a rank (1, 1, 3).")
+    rank_within: tuple[DimensionRef, ...] = Field((), description="Dimensions the rank restarts within (and each "
+                                                                  "period).")
+    top: int | None = Field(None, ge=1, description="Keep the rows ranked this or better by rank_by.")
 
 
 class FunnelStep(Model):

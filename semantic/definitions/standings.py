@@ -26,7 +26,7 @@ def share_refusal(defs: Definitions, name: str) -> str | None:
         measure = defs.measures.get(metric.measure)
         if measure is None or measure[1].agg in SHAREABLE_AGGREGATIONS:
             return None
-        return f"'{name}' is a {measure[1].agg} of '{metric.measure}', whose values do not add up to a total"
+        return f"'{name}' is the {measure[1].agg} of '{metric.measure}', whose values do not add up to a total"
     if isinstance(metric, m.ConversionMetric) and metric.calculation != "conversion_rate":
         return None
     kind = "conversion rate" if isinstance(metric, m.ConversionMetric) else f"{metric.type} metric"
@@ -35,7 +35,17 @@ def share_refusal(defs: Definitions, name: str) -> str | None:
 
 def window_refusal(defs: Definitions, name: str) -> str | None:
     """Why metric `name` cannot be shared or ranked because it already is a share or rank, else None."""
-    metric = defs.metrics.get(name)
-    if isinstance(metric, (m.ShareMetric, m.RankMetric)):
-        return f"'{name}' is itself a {metric.type} (a window over the answer), which cannot be windowed again"
+    from semantic.definitions.lineage import lineages  # lineage imports the rules package, which imports this
+
+    for used in (name, *lineages(defs).of(name).metrics):
+        metric = defs.metrics.get(used)
+        if isinstance(metric, (m.ShareMetric, m.RankMetric)):
+            what = "itself" if used == name else f"built on '{used}',"
+            return f"'{name}' is {what} a {metric.type} (a window over the answer), which cannot be windowed again"
     return None
+
+
+def window_columns(query: m.SavedQuery) -> list[str]:
+    """The `<metric>_share` and `<metric>_rank` columns a saved query's options add."""
+    shares = [f"{x}{SHARE_SUFFIX}" for x in query.metrics] if query.share_of is not None else []
+    return shares + ([f"{query.rank_by}{RANK_SUFFIX}"] if query.rank_by else [])

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from semantic.errors import SemanticError
 from semantic.execute import engine_for
 from semantic.layer import SemanticLayer
+from semantic.question import Question
+from tests.correctness.conftest import layer_with
 from tests.correctness.helpers import ask, by
 
 
@@ -118,3 +120,45 @@ def test_questions_that_cannot_be_answered_are_refused(layer: SemanticLayer, que
     with pytest.raises(SemanticError) as err:
         ask(layer, *question["metrics"], **rest)
     assert err.value.code == "E_BAD_REQUEST" and fragment in err.value.message and err.value.hint
+
+
+STANDINGS_YAML = """
+metrics:
+  bookings_share_in_segment:
+    type: share
+    metric: bookings
+    within: [account.segment]
+  bookings_share:
+    type: share
+    metric: bookings
+  bookings_rank_in_team:
+    type: rank
+    metric: bookings
+    within: [rep.team]
+"""
+
+
+@pytest.fixture(scope="module")
+def standings_layer(ledger_url: str, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    return layer_with(STANDINGS_YAML, ledger_url, tmp_path_factory)
+
+
+def test_share_and_rank_metric_types(standings_layer: SemanticLayer) -> None:
+    rows = ask(standings_layer, "bookings", "bookings_share_in_segment", "bookings_share",
+               dimensions=["account.segment", "opportunity.product"])
+    assert sums_by(rows, "account.segment", "bookings_share_in_segment") == pytest.approx(
+        {"Enterprise": 1, "Mid-Market": 1, "SMB": 1, None: 1})
+    assert sum(r["bookings_share"] for r in rows) == pytest.approx(1)
+    platform = next(r for r in rows if r["opportunity.product"] == "Platform")
+    assert (platform["bookings_share_in_segment"], platform["bookings_share"]) == pytest.approx((30 / 45, 30 / 70))
+    ranked = ask(standings_layer, "bookings", "bookings_rank_in_team", dimensions=["rep.team", "rep.name"])
+    assert by(ranked, "rep.name", "bookings_rank_in_team") == {"Ada": 1, "Cy": 2, "Bo": 1}
+    assert [c.format for c in standings_layer.query(
+        Question(metrics=["bookings_share", "bookings_rank_in_team"], dimensions=["rep.team"])).columns][1:] == \
+        ["percent", "integer"]
+
+
+def test_a_metric_type_within_a_dimension_the_question_lacks_is_refused(standings_layer: SemanticLayer) -> None:
+    with pytest.raises(SemanticError) as err:
+        ask(standings_layer, "bookings_rank_in_team", dimensions=["rep.name"])
+    assert err.value.code == "E_BAD_REQUEST" and "rep.team" in err.value.hint

@@ -9,7 +9,8 @@ from typing import Callable
 
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules import (conversions, entities, expressions, funnels, glossary, history, history_rows,
-                                        metrics, names, quality, recorded_grains, saved_queries, stages)
+                                        metrics, names, quality, recorded_grains, saved_queries, stages,
+                                        standings)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -23,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     *glossary.RULES,
     *stages.RULES,
     *metrics.RULES,
+    *standings.RULES,
     *conversions.RULES,
     *quality.RULES,
     *saved_queries.RULES,

@@ -14,6 +14,7 @@ from semantic.definitions.project import Definitions
 from semantic.definitions.relative_ranges import HELP, NAMES, bound_problem, normalise, relative_problem
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.definitions.rules.metrics import check_dimension_ref, uses_comparison
+from semantic.definitions.standings import window_columns
 from semantic.graph import split_dimension_ref
 from semantic.definitions.rules.stages import value_domain
 from semantic.errors import IssueList, Position, did_you_mean, did_you_mean_value, known_names_hint
@@ -127,7 +128,7 @@ def check_saved_queries(defs: Definitions, issues: IssueList) -> None:
                                "set `time_dimension:` on the saved query or the metric, or a default on its entity")
         _check_time_range(defs, issues, q, sq, known)
         _check_comparison(defs, issues, q, sq, known)
-        columns = list(sq.metrics) + list(sq.dimensions) + (["period"] if sq.grain else [])
+        columns = list(sq.metrics) + list(sq.dimensions) + (["period"] if sq.grain else []) + window_columns(sq)
         for i, order in enumerate(sq.order_by):
             if order.column not in columns:
                 report_unknown(issues, "E_UNKNOWN_COLUMN", "column", f"saved query '{q}' order_by", order.column,
