@@ -17,10 +17,11 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import AsOfEach, Compare, FunnelQuestion, Question, parse_where
 
-LISTS = ("metrics", "by", "order_by")  # repeatable, and comma-separated within one value
+LISTS = ("metrics", "by", "order_by", "share_of", "rank_within")  # repeatable, and comma-separated within one value
 REPEATED = ("where",)  # repeatable only: a filter's values may themselves contain commas
 SINGLE = ("grain", "from", "to", "range", "limit", "time_dimension", "saved", "compare", "like_for_like", "as_of",
-          "as_of_each")
+          "as_of_each", "rank_by", "top")
+WHOLE_ANSWER = "total"  # share_of=total: the share of the whole answer (of each period)
 PARAMETERS = LISTS + REPEATED + SINGLE
 GRAINS = typing.get_args(Grain)
 COMPARES = typing.get_args(Compare)
@@ -104,6 +105,19 @@ def _filters(texts: list[str]) -> list[dict[str, Any]]:
     return filters
 
 
+def _standings(params: QueryParams) -> dict[str, Any]:
+    """share_of (dimensions, or `total`), rank_by, rank_within and top, as the CLI's flags of the same names."""
+    share_of = _values(params, "share_of")
+    if WHOLE_ANSWER in share_of and len(share_of) > 1:
+        raise _bad(f"share_of={WHOLE_ANSWER} cannot be combined with dimensions", "give one or the other")
+    top = _single(params, "top")
+    if top is not None and (not top.isdigit() or int(top) < 1):
+        raise _bad(f"top must be a whole number of 1 or more, not '{top}'", "example: rank_by=bookings&top=5")
+    return {"share_of": [] if share_of == [WHOLE_ANSWER] else share_of or None,
+            "rank_by": _single(params, "rank_by"), "rank_within": _values(params, "rank_within") or None,
+            "top": int(top) if top is not None else None}
+
+
 def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question | FunnelQuestion:
     """The question the parameters ask; `saved` starts from a saved query and the others override it.
 
@@ -128,6 +142,7 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question 
         "like_for_like": _flag(_single(params, "like_for_like"), "like_for_like"),
         "as_of": _single(params, "as_of"),
         "as_of_each": _choice(_single(params, "as_of_each"), "as_of_each", AS_OF_EACH),
+        **_standings(params),
     }
     saved_name = _single(params, "saved")
     if saved_name is not None:

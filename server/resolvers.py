@@ -33,7 +33,8 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
                   time_range: TimeRangeInput | None = None, filters: list[FilterInput] | None = None,
                   order_by: list[OrderByInput] | None = None, limit: int | None = None,
                   time_dimension: str | None = None, compare: Any = None,
-                  like_for_like: bool = True, as_of: str | None = None, as_of_each: Any = None) -> dict[str, Any]:
+                  like_for_like: bool = True, as_of: str | None = None, as_of_each: Any = None,
+                  standings: dict[str, Any] | None = None) -> dict[str, Any]:
     """Arguments as the plain data `Question` validates (None means 'not given')."""
     data: dict[str, Any] = {
         "metrics": tuple(name_of(m) for m in metrics),
@@ -48,8 +49,17 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
         "like_for_like": None if like_for_like else False,
         "as_of": as_of,
         "as_of_each": name_of(as_of_each) if as_of_each is not None else None,
+        **(standings or {}),
     }
     return {k: v for k, v in data.items() if v is not None}
+
+
+def standings_data(share_of: list[str] | None, rank_by: Any, rank_within: list[str] | None,
+                   top: int | None) -> dict[str, Any]:
+    """The share and rank arguments as question data (semantic/plan/standings.py)."""
+    return {"share_of": tuple(share_of) if share_of is not None else None,
+            "rank_by": name_of(rank_by) if rank_by is not None else None,
+            "rank_within": tuple(rank_within) if rank_within else None, "top": top}
 
 
 async def run_question(context: RequestContext, question: Question) -> QueryResult:

@@ -19,6 +19,7 @@ from strawberry.types import Info
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
 from server import resolvers
+from server.dimension_names import dimension_enum
 from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
 from server.settings import ServerSettings
@@ -55,6 +56,7 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
     MetricName = names_enum("MetricName", defs.metrics, "A metric defined in metrics.yaml.")
     SavedQueryName = names_enum("SavedQueryName", defs.saved_queries, "A saved query defined in metrics.yaml.")
     FunnelName = names_enum("FunnelName", defs.funnels, "A funnel defined in the funnels section.")
+    DimensionName = dimension_enum(defs)
 
     @strawberry.type(description="The revenue semantic layer: one definition of every number.")
     class Query:
@@ -112,9 +114,22 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
                 "Answer from the rows as they stood at this instant, rebuilt from their change log: YYYY-MM-DD "
                 "(the end of that day) or an ISO timestamp (UTC without a zone)."))] = None,
             as_of_each: AsOfEach | None = None,
+            by: Annotated[list[DimensionName] | None, strawberry.argument(description=(
+                "Dimensions picked from the DimensionName enum (completed by GraphiQL), after `dimensions`."))] = None,
+            share_of: Annotated[list[str] | None, strawberry.argument(description=(
+                "Add <metric>_share (value / its group's total) for every metric: the total is taken within these "
+                "dimensions of the question and each period; [] for the whole answer."))] = None,
+            rank_by: Annotated[MetricName | None, strawberry.argument(description=(
+                "Add <metric>_rank for this metric of the question: 1 = highest, ties share a rank."))] = None,
+            rank_within: Annotated[list[str] | None, strawberry.argument(description=(
+                "Dimensions the rank restarts within (and each period)."))] = None,
+            top: Annotated[int | None, strawberry.argument(description=(
+                "Keep the rows ranked this or better by rankBy (ties can keep more)."))] = None,
         ) -> QueryResult:
-            data = resolvers.question_data(metrics, dimensions, grain, time_range, filters, order_by, limit,
-                                           time_dimension, compare, like_for_like, as_of, as_of_each)
+            picked = list(dimensions or ()) + [resolvers.name_of(d) for d in by or ()]
+            data = resolvers.question_data(metrics, picked, grain, time_range, filters, order_by, limit,
+                                           time_dimension, compare, like_for_like, as_of, as_of_each,
+                                           resolvers.standings_data(share_of, rank_by, rank_within, top))
             return await resolvers.run_question(info.context, Question.model_validate(data))
 
         @strawberry.field(description="Run a saved question; timeRange replaces its range, filters are "

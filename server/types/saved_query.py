@@ -47,6 +47,11 @@ class SavedQuery:
                                                        "is shown beside its earlier value and the change.")
     like_for_like: bool = strawberry.field(description="False: the period holding today is compared with the "
                                                        "whole earlier period.")
+    share_of: list[str] | None = strawberry.field(description="Dimensions each <metric>_share's total is taken "
+                                                              "within (and each period); [] the whole answer.")
+    rank_by: str | None = strawberry.field(description="The metric <metric>_rank ranks, highest first.")
+    rank_within: list[str] = strawberry.field(description="Dimensions the rank restarts within.")
+    top: int | None = strawberry.field(description="Only the rows ranked this or better.")
 
     @classmethod
     def from_domain(cls, name: str, saved: SavedQueryModel) -> "SavedQuery":
@@ -61,4 +66,6 @@ class SavedQuery:
                      for f in saved.filters],
             order_by=[OrderBy(column=o.column, descending=o.descending) for o in saved.order_by],
             limit=saved.limit, compare=saved.compare, like_for_like=saved.like_for_like,
+            share_of=list(saved.share_of) if saved.share_of is not None else None, rank_by=saved.rank_by,
+            rank_within=list(saved.rank_within), top=saved.top,
         )

@@ -135,6 +135,14 @@ metrics:
     type: rank
     metric: bookings
     within: [rep.team]
+saved_queries:
+  top_rep_per_team:
+    metrics: [bookings]
+    dimensions: [rep.team, rep.name]
+    share_of: [rep.team]
+    rank_by: bookings
+    rank_within: [rep.team]
+    top: 1
 """
 
 
@@ -162,3 +170,11 @@ def test_a_metric_type_within_a_dimension_the_question_lacks_is_refused(standing
     with pytest.raises(SemanticError) as err:
         ask(standings_layer, "bookings_rank_in_team", dimensions=["rep.name"])
     assert err.value.code == "E_BAD_REQUEST" and "rep.team" in err.value.hint
+
+
+def test_a_saved_query_carries_its_share_and_rank_options(standings_layer: SemanticLayer) -> None:
+    """East: Ada 35k of 38k (Cy 3k), first; West: Bo 32k, alone."""
+    saved = standings_layer.saved_query("top_rep_per_team")
+    rows = standings_layer.query(Question.from_saved(saved)).rows
+    assert [(r["rep.name"], r["bookings_rank"]) for r in rows] == [("Ada", 1), ("Bo", 1)]
+    assert [r["bookings_share"] for r in rows] == pytest.approx([35 / 38, 1])
