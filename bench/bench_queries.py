@@ -163,6 +163,12 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         from (select unnest(generate_series(date '2025-01-01', date '2025-10-01', interval 3 month))::date as p) q
         left join cur on cur.p = q.p left join prev on prev.p = q.p
         order by 1"""),
+    ("pipeline_share_by_type_per_quarter", {  # every deal type has pipeline in every quarter: no empty cells
+        "metrics": ["pipeline_created"], "dimensions": ["opportunity.type"], "grain": "quarter", "share_of": [],
+        "time_range": {"from": "2024-01-01", "to": "2025-09-30"}}, """
+        with t as (select date_trunc('quarter', created_at)::date as p, type, sum(amount) as v from opportunities
+                   where created_at >= date '2024-01-01' and created_at < date '2025-10-01' group by 1, 2)
+        select p, type, v, v::double / sum(v) over (partition by p) from t order by 1, 2"""),
     ("pipeline_by_forecast_category_as_of", {  # ties on changed_at broken by stage order, as the layer does;
         # arg_max(to_stage, changed_at) is ~2.5x faster but picks any of the changes at a tied instant
         "metrics": ["open_pipeline", "weighted_pipeline"], "dimensions": ["opportunity.forecast_category"],
