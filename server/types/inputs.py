@@ -55,10 +55,13 @@ class FilterInput:
                 "values": tuple(self.values) if self.values is not None else None}
 
 
-@strawberry.input(description="Sort by an output column name (`period`, a dimension or a metric).")
+@strawberry.input(description="Sort by an output column, as named in `rows`; several are applied in order, NULLs "
+                              "last. Without orderBy: period, then the dimensions as asked.")
 class OrderByInput:
-    column: str
-    descending: bool = False
+    column: str = strawberry.field(description="`period`, a dimension (`account.segment`), a metric, or a column "
+                                               "an option adds (`bookings__change_pct`, `bookings_share`, "
+                                               "`bookings_rank`).")
+    descending: bool = strawberry.field(default=False, description="Highest first.")
 
     def to_domain(self) -> dict[str, Any]:
         return {"column": self.column, "descending": self.descending}

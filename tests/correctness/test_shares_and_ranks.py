@@ -170,6 +170,10 @@ def test_a_metric_type_within_a_dimension_the_question_lacks_is_refused(standing
     with pytest.raises(SemanticError) as err:
         ask(standings_layer, "bookings_rank_in_team", dimensions=["rep.name"])
     assert err.value.code == "E_BAD_REQUEST" and "rep.team" in err.value.hint
+    with pytest.raises(SemanticError) as err:
+        ask(standings_layer, "bookings_share", dimensions=["rep.name"], grain="quarter", compare="previous_period",
+            time_range={"from": "2025-01-01", "to": "2025-06-30"})
+    assert err.value.code == "E_BAD_REQUEST" and "compare 'bookings' instead" in err.value.hint
 
 
 def test_a_saved_query_carries_its_share_and_rank_options(standings_layer: SemanticLayer) -> None:

@@ -57,3 +57,15 @@ def test_plain_http_share_and_rank(app: FastAPI) -> None:
                                          top="five"), 400, "E_BAD_REQUEST")["message"]
     assert "cannot be combined" in refusal(ask(app, "csv", metrics="bookings", by="rep.name",
                                                share_of="total,rep.name"), 400, "E_BAD_REQUEST")["message"]
+
+
+def test_documented_top_reps_example_runs(app: FastAPI) -> None:
+    """The docs/api.md example, on the tiny ledger (2024 deals: `from`/`to` instead of this_year)."""
+    body = data(post(app, '{ query(metrics: [bookings], by: [rep__region, rep__name], '
+                          'timeRange: {from: "2024-01-01", to: "2024-12-31"}, shareOf: ["rep.region"], '
+                          'rankBy: bookings, rankWithin: ["rep.region"], top: 2, '
+                          'orderBy: [{column: "bookings_share", descending: true}, {column: "rep.region"}]) { rows } }'))["query"]
+    # Ada (NA) is alone in her region, Bo (EMEA) too: both rank 1 with the whole region's bookings
+    assert body["rows"] == [
+        {"rep.region": "EMEA", "rep.name": "Bo", "bookings": 2700, "bookings_share": 1.0, "bookings_rank": 1},
+        {"rep.region": "NA", "rep.name": "Ada", "bookings": 1000.5, "bookings_share": 1.0, "bookings_rank": 1}]
