@@ -15,7 +15,7 @@ from typing import Any
 
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.lineage import lineages
-from semantic.definitions.models import SavedQuery
+from semantic.definitions.models import RankMetric, SavedQuery, ShareMetric
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
@@ -185,10 +185,14 @@ class SemanticLayer:
                             cancel)
 
     def metric_sql(self, name: str, dialect: str | None = None) -> str:
-        """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year."""
+        """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year, and a share
+        or rank within dimensions is sliced by them."""
+        metric = self.metric(name)
+        within = metric.within if isinstance(metric, (ShareMetric, RankMetric)) else ()
         try:
-            return self.compile(Question(metrics=(name,)), dialect).sql
+            return self.compile(Question(metrics=(name,), dimensions=within), dialect).sql
         except SemanticError as exc:
             if exc.code != "E_BAD_REQUEST":
                 raise
-            return self.compile(Question(metrics=(name,), time_range={"relative": "this_year"}), dialect).sql
+            return self.compile(Question(metrics=(name,), dimensions=within, time_range={"relative": "this_year"}),
+                                dialect).sql

@@ -18,4 +18,8 @@ def formula_text(metric) -> str:
         within = f" within {metric.within}" if metric.within else ""
         return (f"{metric.calculation.replace('_', ' ')} of {metric.entity} from {metric.base.term} "
                 f"to {metric.conversion.term}{within}")
+    if metric.type in ("share", "rank"):
+        within = f" within {', '.join(metric.within)}" if metric.within else ""
+        what = "share of the total of" if metric.type == "share" else "rank, highest first, by"
+        return f"{what} {metric.metric}{within} (each period)"
     return metric.expr

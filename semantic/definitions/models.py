@@ -23,8 +23,8 @@ __all__ = [  # the glossary and entity models below, and every definitions model
     "CumulativeMetric", "DefinitionsFile", "DerivedMetric", "Described", "Dimension", "DimensionRef", "Entity", "Filter", "FilterOp",
     "ForecastCategory", "Format", "FromHistory", "Funnel", "FunnelStep", "Grain", "History", "HistoryRowKind",
     "Join", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase", "Model",
-    "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RankMetric", "RatioMetric", "SUPPORTED_VERSIONS",
-    "SavedQuery", "ShareMetric", "SimpleMetric", "Stage", "Term", "TimeRange", "check_value_shape",
+    "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RankMetric", "RatioMetric",
+    "SUPPORTED_VERSIONS", "SavedQuery", "ShareMetric", "SimpleMetric", "Stage", "Term", "TimeRange", "check_value_shape",
 ]
 
 # --- glossary ---------------------------------------------------------------------------------------------

@@ -5,8 +5,14 @@ are Enterprise 1,000.50 and SMB 2,700 (3,700.50 in all); Bo 2,700 ranks first, A
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi import FastAPI
+
+from server.app import create_app
+from server.auth import TokenAuth
+from server.settings import ServerSettings
 
 from tests.server.conftest import data, error, post
 from tests.server.test_plain_errors import refusal
@@ -64,8 +70,23 @@ def test_documented_top_reps_example_runs(app: FastAPI) -> None:
     body = data(post(app, '{ query(metrics: [bookings], by: [rep__region, rep__name], '
                           'timeRange: {from: "2024-01-01", to: "2024-12-31"}, shareOf: ["rep.region"], '
                           'rankBy: bookings, rankWithin: ["rep.region"], top: 2, '
-                          'orderBy: [{column: "bookings_share", descending: true}, {column: "rep.region"}]) { rows } }'))["query"]
+                          'orderBy: [{column: "bookings_share", descending: true}, {column: "rep.region"}]) '
+                          '{ rows } }'))["query"]
     # Ada (NA) is alone in her region, Bo (EMEA) too: both rank 1 with the whole region's bookings
     assert body["rows"] == [
         {"rep.region": "EMEA", "rep.name": "Bo", "bookings": 2700, "bookings_share": 1.0, "bookings_rank": 1},
         {"rep.region": "NA", "rep.name": "Ada", "bookings": 1000.5, "bookings_share": 1.0, "bookings_rank": 1}]
+
+
+def test_catalogue_shows_share_and_rank_metrics(project_dir: Path, ledger_url: str) -> None:
+    """A share and a rank metric in the catalogue: their formula in words, and SQL sliced by their `within`."""
+    (project_dir / "definitions").mkdir()
+    (project_dir / "definitions" / "extra.yaml").write_text(
+        "metrics:\n  bookings_rank_in_team: {type: rank, metric: bookings, within: [rep.team]}\n"
+        "  bookings_share: {type: share, metric: bookings}\n")
+    app = create_app(project_dir, ledger_url, ServerSettings(), auth=TokenAuth())
+    body = data(post(app, "{ r: metric(name: bookings_rank_in_team) { formula format sql } "
+                          "s: metric(name: bookings_share) { formula format } }"))
+    assert body["r"]["formula"] == "rank, highest first, by bookings within rep.team (each period)"
+    assert body["r"]["format"] == "integer" and "RANK() OVER (PARTITION BY rep__team" in body["r"]["sql"]
+    assert (body["s"]["formula"], body["s"]["format"]) == ("share of the total of bookings (each period)", "percent")
