@@ -182,3 +182,11 @@ def test_a_saved_query_carries_its_share_and_rank_options(standings_layer: Seman
     rows = standings_layer.query(Question.from_saved(saved)).rows
     assert [(r["rep.name"], r["bookings_rank"]) for r in rows] == [("Ada", 1), ("Bo", 1)]
     assert [r["bookings_share"] for r in rows] == pytest.approx([35 / 38, 1])
+
+
+def test_starter_pipeline_share_by_deal_type(layer: SemanticLayer) -> None:
+    """Open deals: 111 expansion 40k, 112 expansion 10k, 114 expansion 4k; 113 new business 20k, 115 6k."""
+    rows = layer.query(Question.from_saved(layer.saved_query("pipeline_share_by_deal_type"))).rows
+    assert by(rows, "opportunity.type", "open_pipeline_share") == pytest.approx(
+        {"expansion": 54 / 80, "new_business": 26 / 80})
+    assert by(rows, "opportunity.type", "open_deals_share") == pytest.approx({"expansion": 3 / 5, "new_business": 2 / 5})
