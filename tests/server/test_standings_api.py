@@ -90,3 +90,12 @@ def test_catalogue_shows_share_and_rank_metrics(project_dir: Path, ledger_url: s
     assert body["r"]["formula"] == "rank, highest first, by bookings within rep.team (each period)"
     assert body["r"]["format"] == "integer" and "RANK() OVER (PARTITION BY rep__team" in body["r"]["sql"]
     assert (body["s"]["formula"], body["s"]["format"]) == ("share of the total of bookings (each period)", "percent")
+
+
+def test_saved_queries_list_their_share_and_rank_options(app: FastAPI) -> None:
+    body = data(post(app, "{ savedQueries { name shareOf rankBy rankWithin top } }"))
+    saved = {q["name"]: q for q in body["savedQueries"]}
+    assert saved["top_reps_by_region"] == {"name": "top_reps_by_region", "shareOf": ["rep.region"],
+                                           "rankBy": "bookings", "rankWithin": ["rep.region"], "top": 5}
+    assert saved["pipeline_share_by_deal_type"]["shareOf"] == []
+    assert saved["forecast_this_quarter"]["shareOf"] is None
