@@ -37,12 +37,21 @@ def split_date_part(ref: str) -> tuple[str, str | None]:
 def part_of_time(entities: Mapping[str, Any], ref: str) -> tuple[str, str] | None:
     """(base, part) when `ref` is a date part of a time dimension that exists; else None."""
     base, part = split_date_part(ref)
-    if part is None:
-        return None
-    *via, entity_name, dim_name = base.split(".")
+    return (base, part) if part is not None and _is_time(entities, base) else None
+
+
+def misspelt_part(entities: Mapping[str, Any], ref: str) -> tuple[str, str] | None:
+    """(time dimension, name) when `ref` is a time dimension followed by a name that is no date part
+    (`opportunity.closed_at.hours`), so the error can speak of date parts rather than of an unknown entity."""
+    base, _, last = ref.rpartition(".")
+    return (base, last) if last not in DATE_PARTS and base.count(".") >= 1 and _is_time(entities, base) else None
+
+
+def _is_time(entities: Mapping[str, Any], ref: str) -> bool:
+    *via, entity_name, dim_name = ref.split(".")
     entity = entities.get(entity_name)
     dim = entity.dimensions.get(dim_name) if entity is not None and all(v in entities for v in via) else None
-    return (base, part) if dim is not None and dim.type == "time" else None
+    return dim is not None and dim.type == "time"
 
 
 def part_label(dimension_label: str, part: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from semantic.definitions.date_parts import DATE_PARTS, part_label, part_of_time, split_date_part
+from semantic.definitions.date_parts import DATE_PARTS, misspelt_part, part_label, part_of_time, split_date_part
 from semantic.definitions.models import Dimension
 from semantic.definitions.project import Definitions
 from semantic.definitions.standings import RANK_SUFFIX
@@ -48,6 +48,10 @@ def dimension_use(defs: Definitions, ref: str) -> DimensionUse:
     if part is not None and base != ref and _names_a_dimension(defs, base):
         raise SemanticError("E_NOT_A_TIME_DIMENSION", f"'{base}' is not a time dimension, so it has no "
                             f"date part '{part}'", "take date parts of a dimension declared with `type: time`")
+    misspelt = misspelt_part(defs.entities, ref)
+    if misspelt is not None:
+        raise SemanticError("E_UNKNOWN_DIMENSION", f"'{misspelt[1]}' is not a date part of '{misspelt[0]}'"
+                            + did_you_mean(misspelt[1], DATE_PARTS), known_names_hint("date parts", DATE_PARTS))
     return _plain_dimension_use(defs, ref)
 
 

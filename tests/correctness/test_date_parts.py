@@ -101,5 +101,7 @@ def test_a_part_of_a_dimension_that_is_not_a_time_is_refused(layer: SemanticLaye
         ask(layer, "bookings", dimensions=["account.segment.day_of_week"])
     assert err.value.code == "E_NOT_A_TIME_DIMENSION"
     with pytest.raises(SemanticError) as err:
-        ask(layer, "bookings", dimensions=["opportunity.closed_at.weekday"])
+        ask(layer, "bookings", dimensions=["opportunity.closed_at.hours"])
     assert err.value.code == "E_UNKNOWN_DIMENSION"
+    assert err.value.message == "'hours' is not a date part of 'opportunity.closed_at' (did you mean 'hour'?)"
+    assert "day_of_week" in err.value.hint

@@ -10,7 +10,7 @@ from semantic.definitions.project import Definitions
 from semantic.definitions.rules import metric_graph
 from semantic.definitions.rules.context import Context, context, report_unknown
 from semantic.errors import IssueList, Position, SemanticError
-from semantic.definitions.date_parts import part_of_time
+from semantic.definitions.date_parts import DATE_PARTS, misspelt_part, part_of_time
 from semantic.graph import JoinPath, split_dimension_ref
 
 
@@ -119,6 +119,11 @@ def check_dimension_ref(ctx: Context, issues: IssueList, ref: str, who: str, pos
                        position, f"use '{date_part[0]}' itself")
             return
         ref = date_part[0]
+    misspelt = misspelt_part(defs.entities, ref)
+    if misspelt is not None:
+        report_unknown(issues, "E_UNKNOWN_DIMENSION", "date part", f"{who}: '{misspelt[0]}'", misspelt[1],
+                       DATE_PARTS, position)
+        return
     via, entity_name, dim_name = split_dimension_ref(ref)
     for name in via + (entity_name,):
         if name not in defs.entities:
