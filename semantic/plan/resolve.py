@@ -32,6 +32,11 @@ from semantic.result import Column
 DIMENSION_TYPES = {"category": "string", "number": "number", "boolean": "boolean", "time": "timestamp"}
 
 
+def column_type(use: DimensionUse) -> str:
+    """The answer's column type of a dimension: a date part is a whole number."""
+    return "integer" if use.part else DIMENSION_TYPES[use.dimension.type]
+
+
 def dimension_use(defs: Definitions, ref: str) -> DimensionUse:
     """`[via.]entity.dimension[.date_part]` checked against the definitions (every entity named must exist).
 
@@ -204,7 +209,6 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
 def _columns(grain: str | None, dims: tuple[DimensionUse, ...], metrics: list[MetricOutput],
              notes: dict[str, str | None], dim_notes: dict[str, str]) -> tuple[Column, ...]:
     cols = [Column("period", "date", None, f"Period ({grain})")] if grain else []
-    cols += [Column(d.ref, "integer" if d.part else DIMENSION_TYPES[d.dimension.type], None, d.dimension.label,
-                    dim_notes.get(d.ref)) for d in dims]
+    cols += [Column(d.ref, column_type(d), None, d.dimension.label, dim_notes.get(d.ref)) for d in dims]
     cols += [Column(m.name, m.type, m.format, m.label, notes[m.name]) for m in metrics]
     return tuple(cols)

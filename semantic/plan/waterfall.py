@@ -18,7 +18,7 @@ from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.history import ChangeLog, Intervals, require_log, validity_intervals
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.model import DimensionUse, FilterUse
-from semantic.plan.resolve import DIMENSION_TYPES, dimension_use
+from semantic.plan.resolve import column_type, dimension_use
 from semantic.plan.steps import PRIMARY_KEY, Filter, Join, JoinEdge, Plan, Read, ReadColumn, Step, internal_name
 from semantic.result import Column
 from semantic.waterfall import WaterfallQuestion, instants
@@ -207,7 +207,7 @@ def build_waterfall_plan(defs: Definitions, graph: SemanticGraph, question: Wate
     filters = tuple(resolve_filter(d, f, stage_names(defs, d)) for d, f in zip(filter_dims, question.filters))
     states = deal_states(defs, graph, log, at.t0, at.t1, window_days, terms, dims, filters)
     now = "current value (dimensions read the deal's row as it is now)"
-    cols = [Column(d.ref, DIMENSION_TYPES[d.dimension.type], None, d.dimension.label, now) for d in dims]
+    cols = [Column(d.ref, column_type(d), None, d.dimension.label, now) for d in dims]
     carried = [c for c in (terms.amount, terms.close_date) if c not in log.history.fields]
     note = f"{', '.join(carried)} as of now (not in the change log {log.log})" if carried else None
     if question.deals is None:
