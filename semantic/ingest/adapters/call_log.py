@@ -63,7 +63,8 @@ def call_record(mapping: CallLogMapping, values: dict[str, str]) -> ActivityReco
                        "(add it under direction_values in the mapping)")
     rep = email_address(value("rep_email"))
     if rep is None:
-        raise BadField(f"rep email {value('rep_email')!r} is not an email address")
+        raise BadField(f"the rep email column {mapping.columns['rep_email']!r} holds "
+                       f"{repr(value('rep_email')) if value('rep_email') else 'nothing'}, not an email address")
     outbound = direction == "outbound"
     other_phone = value("to") if outbound else value("from")
     status = value("status")
