@@ -90,11 +90,11 @@ def _started_at(mapping: CallLogMapping, text: str | None) -> datetime:
             moment = datetime.fromisoformat(text)
         else:
             moment = datetime.strptime(text, mapping.timestamp_format)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=mapping.time_zone)
+        return naive_utc(moment)
+    except (ValueError, OverflowError):
         raise BadField(f"started_at {text!r} does not match the format {mapping.timestamp_format!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=mapping.time_zone)
-    return naive_utc(moment)
 
 
 def _seconds(mapping: CallLogMapping, text: str | None) -> int | None:

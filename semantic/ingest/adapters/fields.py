@@ -12,6 +12,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from semantic.ingest.records import Participant
 
+MAX_SECONDS = 2**31  # durations are stored as 32-bit integers
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
 
@@ -32,7 +33,7 @@ def iso_time(value: object, field: str) -> datetime:
         raise BadField(f"{field} is missing or not a string")
     try:
         return naive_utc(datetime.fromisoformat(value.strip()))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadField(f"{field} {value!r} is not an ISO 8601 time such as 2024-03-06T10:00:00Z") from None
 
 
@@ -51,8 +52,16 @@ def mail_date(value: str | None) -> datetime:
         raise BadField("the message has no Date header")
     try:
         return naive_utc(parsedate_to_datetime(value))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         raise BadField(f"Date header {value!r} is not an RFC 5322 date") from None
+
+
+def seconds_between(start: datetime, end: datetime) -> int:
+    """A duration in whole seconds (negative spans count as 0); absurd spans are refused, not overflowed."""
+    seconds = max(int((end - start).total_seconds()), 0)
+    if seconds >= MAX_SECONDS:
+        raise BadField(f"the span from {start} to {end} is longer than a duration can be ({MAX_SECONDS - 1} s)")
+    return seconds
 
 
 def email_address(value: object) -> str | None:

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from semantic.ingest.adapters import AdapterOptions
-from semantic.ingest.adapters.fields import BadField, email_address, iso_time, text
+from semantic.ingest.adapters.fields import BadField, email_address, iso_time, seconds_between, text
 from semantic.ingest.adapters.json_stream import json_records
 from semantic.ingest.records import ActivityRecord, Participant, Record, Reject
 
@@ -56,7 +56,7 @@ def event_record(event: object) -> ActivityRecord:
         source_id=event_id,
         activity_type="meeting",
         occurred_at=start,
-        duration_seconds=max(int((end - start).total_seconds()), 0) if end else None,
+        duration_seconds=seconds_between(start, end) if end else None,
         subject=text(event.get("summary")),
         status=status,
         thread_id=text(event.get("recurringEventId")),

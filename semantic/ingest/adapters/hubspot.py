@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from semantic.ingest.adapters import AdapterOptions
-from semantic.ingest.adapters.fields import BadField, email_address, epoch_ms, iso_time, text
+from semantic.ingest.adapters.fields import BadField, email_address, epoch_ms, iso_time, seconds_between, text
 from semantic.ingest.adapters.json_stream import json_records
 from semantic.ingest.records import ActivityRecord, CrmRef, Participant, Record, Reject
 
@@ -44,7 +44,8 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
 def engagement_record(value: object) -> ActivityRecord:
     if not isinstance(value, dict) or not isinstance(value.get("properties"), dict):
         raise BadField("an engagement must be a JSON object with 'properties' (CRM v3 objects API)")
-    object_id = text(str(value["id"])) if value.get("id") is not None else None
+    raw_id = value.get("id")
+    object_id = text(str(raw_id)) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None
     if object_id is None:
         raise BadField("the object has no 'id'")
     props: dict = value["properties"]
@@ -101,7 +102,7 @@ def _duration(kind: str, props: dict, start: datetime) -> int | None:
             raise BadField(f"hs_call_duration {props['hs_call_duration']!r} is not a number of milliseconds") from None
     if kind == "meeting":
         end = _time(props.get("hs_meeting_end_time"), "hs_meeting_end_time")
-        return max(int((end - start).total_seconds()), 0) if end else None
+        return seconds_between(start, end) if end else None
     return None
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from semantic.ingest.adapters.fields import BadField
+from semantic.ingest.adapters.fields import BadField, seconds_between
 from semantic.ingest.records import ActivityRecord, Participant
 
 SOURCE_SYSTEM = "zoom"
@@ -49,7 +49,7 @@ def meeting_record(meeting: Meeting, attendances: Iterable[Attendance]) -> Activ
         source_id=meeting.source_id,
         activity_type="meeting",
         occurred_at=start,
-        duration_seconds=max(int((end - start).total_seconds()), 0) if end else None,
+        duration_seconds=seconds_between(start, end) if end else None,
         subject=meeting.topic,
         status="completed",
         participants=tuple(_merged(meeting, spans)),
