@@ -102,3 +102,12 @@ def test_no_mapping_given(exports: Path) -> None:
     with pytest.raises(IngestError) as caught:
         list(read(exports / "truly_calls.csv", AdapterOptions()))
     assert caught.value.code == "E_CALL_LOG_MAPPING" and "--mapping" in caught.value.hint
+
+
+def test_missing_files(tmp_path: Path, exports: Path) -> None:
+    with pytest.raises(IngestError) as caught:
+        list(read(tmp_path / "calls.csv", AdapterOptions(mapping=exports / "truly_mapping.yaml")))
+    assert caught.value.code == "E_INGEST_FILE"
+    with pytest.raises(IngestError) as caught:
+        list(read(exports / "truly_calls.csv", AdapterOptions(mapping=tmp_path / "nope.yaml")))
+    assert caught.value.code == "E_FILE" and "nope.yaml" in caught.value.message
