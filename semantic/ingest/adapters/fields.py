@@ -99,6 +99,11 @@ def message_ids(value: str | None) -> list[str]:
     return [bare] if bare and " " not in bare else []
 
 
+def thread_root(references: str | None, in_reply_to: str | None, own_id: str) -> str:
+    """A mail thread's id when the source gives none: its first message (References lists the root first)."""
+    return (message_ids(references) or message_ids(in_reply_to) or [own_id])[0]
+
+
 def text(value: object) -> str | None:
     """A string field as the source wrote it, or None when empty or not a string."""
     return value.strip() or None if isinstance(value, str) else None

@@ -6,7 +6,8 @@ In-Reply-To, References). Files: JSON Lines (one message per line) or a JSON arr
 (see json_stream). The source id is the Message-ID header without its angle brackets, so the same mail in
 two mailboxes, or in an mbox and an API export, is one activity; a message without one falls back to its Gmail
 id. Direction: `SENT` among the labels is outbound, other labels inbound; without labels linking decides
-(by internal domains). Gmail already gives a reply its thread's `threadId`, which becomes the thread id.
+(by internal domains). Gmail already gives a reply its thread's `threadId`, which becomes the thread id; a
+message saved without one gets its thread's root from References / In-Reply-To, as in the mbox adapter.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from semantic.ingest.adapters import AdapterOptions
-from semantic.ingest.adapters.fields import BadField, address_participants, epoch_ms, mail_date, message_ids, text
+from semantic.ingest.adapters.fields import (BadField, address_participants, epoch_ms, mail_date, message_ids, text,
+                                             thread_root)
 from semantic.ingest.adapters.json_stream import json_records
 from semantic.ingest.records import ActivityRecord, Record, Reject
 
@@ -52,14 +54,16 @@ def message_record(message: object) -> ActivityRecord:
     else:
         occurred_at = mail_date(headers.get("date"))
     own_id = message_ids(headers.get("message-id"))
+    source_id = own_id[0] if own_id else gmail_id
     return ActivityRecord(
         source_system=SOURCE_SYSTEM,
-        source_id=own_id[0] if own_id else gmail_id,
+        source_id=source_id,
         activity_type="email",
         occurred_at=occurred_at,
         direction=direction_from_labels(message.get("labelIds")),
         subject=headers.get("subject"),
-        thread_id=text(message.get("threadId")),
+        thread_id=text(message.get("threadId")) or thread_root(headers.get("references"), headers.get("in-reply-to"),
+                                                               source_id),
         participants=tuple(address_participants((role, headers.get(name.lower())) for name, role in ADDRESS_ROLES)),
     )
 

@@ -8,7 +8,8 @@ X-GM-THRID in hexadecimal (the API's threadId), else the thread's root from Refe
 In-Reply-To, else the message's own id. Direction: a 'Sent' label is outbound, other labels inbound, no labels
 leaves it to linking. A message starts at a line beginning with "From " at the top of the file or after a
 blank line (as Python's `mailbox` writes them); its record number is that line's number. The file is read line
-by line and bodies are skipped, so memory holds one header block (at most MAX_HEADER_BYTES).
+by line and bodies are skipped, so memory holds one header block (a larger one than MAX_HEADER_BYTES is
+rejected).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 from semantic.ingest.adapters import AdapterOptions
-from semantic.ingest.adapters.fields import BadField, address_participants, mail_date, message_ids
+from semantic.ingest.adapters.fields import BadField, address_participants, mail_date, message_ids, thread_root
 from semantic.ingest.adapters.gmail_api import ADDRESS_ROLES, SOURCE_SYSTEM
 from semantic.ingest.errors import IngestError
 from semantic.ingest.records import ActivityRecord, Record, Reject
@@ -53,7 +54,7 @@ def message_record(message: EmailMessage) -> ActivityRecord:
         raise BadField("the message has neither a Message-ID nor an X-GM-MSGID header")
     thread = _hex(header("X-GM-THRID"))
     if thread is None:
-        thread = (message_ids(header("References")) or message_ids(header("In-Reply-To")) or [source_id])[0]
+        thread = thread_root(header("References"), header("In-Reply-To"), source_id)
     labels = [label.strip() for label in (header("X-Gmail-Labels") or "").split(",") if label.strip()]
     return ActivityRecord(
         source_system=SOURCE_SYSTEM,

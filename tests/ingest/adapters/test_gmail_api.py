@@ -59,3 +59,12 @@ def test_a_response_page_with_messages(tmp_path: Path, exports: Path) -> None:
     path.write_text(json.dumps({"resultSizeEstimate": 1, "messages": [first]}))
     records, rejects = read_all("gmail_api", path)
     assert [r.source_id for r in records] == ["proposal-1@northpeak.example"] and rejects == []
+
+
+def test_without_thread_id_the_thread_is_the_root_of_references(tmp_path: Path) -> None:
+    headers = [{"name": "Message-ID", "value": "<c@x.example>"}, {"name": "In-Reply-To", "value": "<b@x.example>"},
+               {"name": "References", "value": "<a@x.example> <b@x.example>"}]
+    path = tmp_path / "m.jsonl"
+    path.write_text(json.dumps({"id": "1", "internalDate": "0", "payload": {"headers": headers}}) + "\n")
+    records, _ = read_all("gmail_api", path)
+    assert (records[0].thread_id, records[0].occurred_at) == ("a@x.example", datetime(1970, 1, 1))
