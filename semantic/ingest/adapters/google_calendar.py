@@ -8,8 +8,8 @@ Lines. Every event is one meeting keyed by its own id, so each instance of a rec
 activity; its `recurringEventId` becomes the thread id that groups the series. A cancelled event is kept with
 status 'cancelled' (the API returns a cancelled instance with little more than its `originalStartTime`, which
 then dates it): linking and metrics decide whether it counts. Rooms and equipment (`resource: true`) are not
-people and are left out. The organizer comes first (with the response of its own attendee entry); an organizer that is a shared calendar
-(`...@group.calendar.google.com`) is replaced by the event's creator, the person who made it.
+people and are left out. The organizer comes first (with the response of its own attendee entry); an organizer
+that is a shared calendar (`...@group.calendar.google.com`) is replaced by the event's creator, who made it.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Someone who leaves and re-joins is one participant: attendances are merged per email, or per display name for a
 guest without an email (kept with email null). The participant whose Zoom user id is the host's (or whose
 email is the host's) has role 'host', everyone else 'participant'. The activity starts at the meeting's
-start time (else the first join) and lasts until its end time (else the last leave).
+start time (else the first join) and lasts until its end time (else the last leave). Its status is 'completed':
+Zoom reports only meetings that took place.
 """
 from __future__ import annotations
 
