@@ -14,9 +14,10 @@ rejected).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from email.message import EmailMessage
-from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import HeaderParser
+from email.policy import compat32
 from pathlib import Path
 
 from semantic.ingest.adapters import AdapterOptions
@@ -27,7 +28,9 @@ from semantic.ingest.records import ActivityRecord, Record, Reject
 
 SOURCE = "mbox"
 MAX_HEADER_BYTES = 1 << 20
-_PARSER = BytesHeaderParser(policy=default_policy)
+# compat32 keeps header values as text (the default policy parses each into objects, ten times slower). Headers
+# are decoded as UTF-8 first: mail clients write raw UTF-8 in headers (RFC 6532), which the bytes parser mangles.
+_PARSER = HeaderParser(policy=compat32)
 _NOT_MBOX = "text before the first 'From ' line: this is not an mbox file, or its start is cut off"
 
 
@@ -38,15 +41,15 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
             yield Reject(str(path), number, reason, raw)
             continue
         try:
-            yield message_record(_PARSER.parsebytes(header_block))
+            yield message_record(_PARSER.parsestr(raw))
         except BadField as exc:
             yield Reject(str(path), number, str(exc), raw)
 
 
-def message_record(message: EmailMessage) -> ActivityRecord:
+def message_record(message: Message) -> ActivityRecord:
     def header(name: str) -> str | None:
         value = message.get(name)
-        return str(value) if value is not None else None
+        return _decoded(str(value).replace("\r\n", "").replace("\n", "")) if value is not None else None
 
     own_id = message_ids(header("Message-ID"))
     source_id = own_id[0] if own_id else _hex(header("X-GM-MSGID"))
@@ -66,6 +69,16 @@ def message_record(message: EmailMessage) -> ActivityRecord:
         thread_id=thread,
         participants=tuple(address_participants((role, header(name)) for name, role in ADDRESS_ROLES)),
     )
+
+
+def _decoded(value: str) -> str:
+    """An unfolded header value with RFC 2047 encoded words (`=?utf-8?q?Jos=C3=A9?=`) as text; a value that is not valid stays as written."""
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except (ValueError, LookupError, UnicodeError):
+        return value
 
 
 def _hex(decimal: str | None) -> str | None:

@@ -29,9 +29,10 @@ def test_takeout_mbox(exports: Path) -> None:
     )
     assert proposal.participants[1] == Participant("to", "ben.baker@blueriver.example", "Ben Baker")
     assert proposal.subject == "Proposal attached"
+    assert reply.subject == "Re: Proposal attached"  # folded over two lines in the file
     # the body line "From the pricing page..." does not follow a blank line, so it starts no message
     assert [(r.record, r.reason) for r in rejects] == [
-        (26, "the message has neither a Message-ID nor an X-GM-MSGID header")]
+        (27, "the message has neither a Message-ID nor an X-GM-MSGID header")]
 
 
 def test_same_mail_in_mbox_and_api_has_one_key(exports: Path) -> None:
@@ -44,3 +45,14 @@ def test_text_before_the_first_message_is_rejected(exports: Path) -> None:
     records, rejects = read_all("mbox", exports / "cut.mbox")
     assert [(r.source_id, r.occurred_at) for r in records] == [("only@x.example", datetime(2024, 3, 7, 9, 0))]
     assert [(r.record, r.raw) for r in rejects] == [(1, "this is not a mailbox\n")]
+
+
+def test_raw_utf8_headers_are_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "8bit.mbox"
+    path.write_bytes(b"From x Wed Mar 06 10:00:00 2024\nMessage-ID: <a@x.example>\nDate: Wed, 6 Mar 2024 10:00:00 +0000\n"
+                     b"Subject: caf\xe9 \xc3\xa9t\xc3\xa9\nFrom: Jos\xc3\xa9 <J@X.example>\n\nbody\n")
+    records, rejects = read_all("mbox", path)
+    assert rejects == []
+    # UTF-8 (RFC 6532) is kept; a byte that is not UTF-8 becomes U+FFFD
+    assert records[0].subject == "caf\ufffd été"
+    assert records[0].participants == (Participant("from", "j@x.example", "José"),)
