@@ -2,9 +2,9 @@
 
 The demo ledger says which rep, contact and account an activity belongs to; an export needs people with
 emails. The rep is the demo's rep (internal domain). The other side is, in order: the activity's contact; a
-contact of its account (picked by the activity id), or a lead at the account's domain; for an activity the
-demo cannot place, a lead by email (every other one) or someone writing from a personal mailbox that no
-account owns. A few oddities are drawn deterministically from the activity id (see `personal_sender`). All
+contact of its account (picked by the activity id), or a lead at the account's domain; for a meeting the
+demo cannot place, a colleague (an internal-only meeting); for other unplaceable activities, a lead by email
+(every other one) or someone writing from a personal mailbox that no account owns. A few oddities are drawn deterministically from the activity id (see `personal_sender`). All
 names are the demo's synthetic ones; nothing here is random, so the same ledger gives the same files.
 """
 from __future__ import annotations
