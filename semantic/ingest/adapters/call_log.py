@@ -41,7 +41,7 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
     columns = {field: index[column] for field, column in mapping.columns.items()}
     for row in rows:
         if row.error is not None:
-            yield Reject(str(path), row.line, row.error, "")
+            yield Reject(str(path), row.line, row.error, row.text)
         elif any(cell.strip() for cell in row.cells):
             try:
                 yield call_record(mapping, {f: row.cells[i] if i < len(row.cells) else "" for f, i in columns.items()})

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from semantic.ingest.adapters.fields import BadField, email_address, naive_utc
-from semantic.ingest.adapters.csv_stream import csv_rows
+from semantic.ingest.adapters.csv_stream import CsvRow, csv_rows
 from semantic.ingest.adapters.zoom_report import Attendance, Meeting, meeting_record
 from semantic.ingest.records import Record, Reject
 
@@ -37,9 +37,9 @@ def read_csv(path: Path) -> Iterator[Record]:
     sections = _Sections(str(path))
     for row in csv_rows(path):
         if row.error is not None:
-            yield Reject(str(path), row.line, row.error, "")
+            yield Reject(str(path), row.line, row.error, row.text)
         else:
-            yield from sections.take(row.line, row.cells)
+            yield from sections.take(row)
     yield from sections.finish()
 
 
@@ -55,7 +55,8 @@ class _Sections:
         self.broken_line = 0    # the line of a rejected meeting row, whose participants are rejected too
         self.spans: list[Attendance] = []
 
-    def take(self, line: int, row: list[str]) -> Iterator[Record]:
+    def take(self, csv_row: CsvRow) -> Iterator[Record]:
+        line, row = csv_row.line, csv_row.cells
         names = [_name(cell) for cell in row]
         if not any(names):
             return
@@ -70,16 +71,16 @@ class _Sections:
                 self.meeting, self.meeting_line, self.broken_line = _meeting(row, self.columns), line, 0
             except BadField as exc:
                 self.broken_line = line
-                yield Reject(self.file, line, str(exc), ",".join(row))
+                yield Reject(self.file, line, str(exc), csv_row.text)
         elif self.section == "participants" and self.meeting is not None:
             try:
                 self.spans.append(_attendance(row, self.columns))
             except BadField as exc:
-                yield Reject(self.file, line, str(exc), ",".join(row))
+                yield Reject(self.file, line, str(exc), csv_row.text)
         else:
             reason = (f"belongs to the meeting on line {self.broken_line}, which was rejected" if self.broken_line
                       else "a row outside a meeting section: export the report with meeting data")
-            yield Reject(self.file, line, reason, ",".join(row))
+            yield Reject(self.file, line, reason, csv_row.text)
 
     def finish(self) -> Iterator[Record]:
         meeting, spans = self.meeting, self.spans

@@ -111,3 +111,22 @@ def test_missing_files(tmp_path: Path, exports: Path) -> None:
     with pytest.raises(IngestError) as caught:
         list(read(exports / "truly_calls.csv", AdapterOptions(mapping=tmp_path / "nope.yaml")))
     assert caught.value.code == "E_FILE" and "nope.yaml" in caught.value.message
+
+
+def test_a_reject_keeps_the_row_as_written(tmp_path: Path) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPING)
+    calls = tmp_path / "calls.csv"
+    huge = "x" * 200_000  # past the csv module's field limit, which bounds memory on a runaway quote
+    calls.write_text('Call ID,Start,From Number,To Number,Direction,Rep\n'
+                     'k1,2024-03-06T10:00:00,"1, ext\n2",2,sideways,a@x.example\n'
+                     'k2,2024-03-06T10:00:00,1,2,in,a@x.example\n'
+                     f'k3,2024-03-06T10:00:00,1,2,in,a@x.example,"{huge}"\n'
+                     'k4,2024-03-06T10:00:00,1,2,in,a@x.example\n')
+    records, rejects = read_all("call_log", calls, mapping)
+    assert [r.source_id for r in records] == ["k2", "k4"]
+    assert [(r.record, r.raw) for r in rejects] == [
+        (2, 'k1,2024-03-06T10:00:00,"1, ext\n2",2,sideways,a@x.example'),
+        (5, f'k3,2024-03-06T10:00:00,1,2,in,a@x.example,"{huge}"'),
+    ]
+    assert rejects[1].reason == "not valid CSV (field larger than field limit (131072))"
