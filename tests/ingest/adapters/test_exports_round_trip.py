@@ -71,8 +71,17 @@ def test_mail_people_and_oddities(demo: dict[str, pa.Table], samples: Path) -> N
                 personal += 1
             else:
                 assert other == contacts[row["contact_id"]]
-        replies += record.thread_id != format(0x18E0_0000_0000_0000 + row["activity_id"], "x")
-    assert personal > 0 and replies > 0
+        root_id = int(record.thread_id, 16) - 0x18E0_0000_0000_0000  # the writer's Gmail ids: base + demo id
+        if root_id != row["activity_id"]:  # a reply: its thread began with an earlier mail with the same person
+            replies += 1
+            assert row["subject"].startswith("Re: ")
+            root = by_demo_id[root_id]
+            assert root.occurred_at <= record.occurred_at and root.thread_id == record.thread_id
+            assert {p.email for p in root.participants} == set(emails)
+    # one contact in 25 (activity ids 7, 32, 57, ...) writes from a personal mailbox
+    assert personal == sum(row["contact_id"] is not None and row["activity_id"] % 25 == 7
+                           for row in _demo_rows(demo, "gmail")) > 0
+    assert replies > 0
 
 
 def test_meetings_come_back_once_across_calendar_and_zoom(demo: dict[str, pa.Table], samples: Path) -> None:
