@@ -2,7 +2,7 @@
 
 Both renderings carry the same Message-ID, Gmail message id and thread id (Takeout writes Gmail's ids in
 decimal, the API in hexadecimal), so ingesting both lands each mail once. A 'Re: ...' message replies to the
-previous mail exchanged with the same person and joins that thread, which gives the samples replies in a thread.
+previous mail between the same rep and person and joins that thread, which gives the samples replies in a thread.
 """
 from __future__ import annotations
 
@@ -48,13 +48,13 @@ class Mail:
 
 def mails(tables: dict[str, pa.Table]) -> Iterator[Mail]:
     cast = Cast(tables)
-    threads: dict[str, tuple[int, tuple[str, ...]]] = {}  # the other side's email -> (thread, its message ids)
+    threads: dict[tuple, tuple[int, tuple[str, ...]]] = {}  # (rep, other side) -> (thread, its message ids)
     for activity in cast.activities(tables["activities"], "gmail"):
         sent = not activity.inbound
         sender, recipient = (activity.rep, activity.other) if sent else (activity.other, activity.rep)
         gmail_id = GMAIL_ID_BASE + activity.activity_id
         message_id = f"demo-{activity.activity_id}@{(sender.email or 'mail.example').split('@')[1]}"
-        key = activity.other.email or ""
+        key = (activity.rep.email, activity.other.email)
         thread, earlier = gmail_id, ()
         if activity.subject.startswith("Re: ") and key in threads:
             thread, earlier = threads[key]
