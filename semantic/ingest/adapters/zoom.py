@@ -1,11 +1,12 @@
 """Zoom meeting participants reports, JSON (the API) or CSV (the web portal's download): one meeting per instance.
 
-JSON: each record is one meeting instance as `GET /report/meetings/{meetingId}` describes it (`uuid`, `id`,
+JSON: each record is one meeting instance as `GET /report/meetings/{meetingId}` describes it (`uuid`,
 `topic`, `start_time`, `end_time`, `host_id`, `user_email` = the host's email) with the `participants[]` of
-`GET /report/meetings/{meetingId}/participants` under it (`id`, `user_id`, `name`, `user_email`, `join_time`,
-`leave_time`, `duration`). Files: one such object, a JSON array of them, or JSON Lines; a meeting is held in
-memory whole (Zoom caps a meeting at a few thousand participants). The source id is the instance `uuid` (a
-meeting `id` is reused by every instance of a recurring meeting). CSV: see zoom_csv.
+`GET /report/meetings/{meetingId}/participants` under it (`id` = the Zoom user id, `name`, `user_email`,
+`join_time`, `leave_time`; the per-join `user_id` and `duration` are not needed). Files: one such object, a JSON
+array of them, or JSON Lines; a meeting is held in memory whole (Zoom caps a meeting at a few thousand
+participants). The source id is the instance `uuid` (a meeting `id` is reused by every instance of a recurring
+meeting). CSV: see zoom_csv.
 Each meeting instance is one activity, its participants merged per person (see zoom_report).
 """
 from __future__ import annotations
