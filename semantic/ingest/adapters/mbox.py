@@ -49,7 +49,7 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
 def message_record(message: Message) -> ActivityRecord:
     def header(name: str) -> str | None:
         value = message.get(name)
-        return _decoded(str(value).replace("\r\n", "").replace("\n", "")) if value is not None else None
+        return _header_text(str(value)) if value is not None else None
 
     own_id = message_ids(header("Message-ID"))
     source_id = own_id[0] if own_id else _hex(header("X-GM-MSGID"))
@@ -71,8 +71,10 @@ def message_record(message: Message) -> ActivityRecord:
     )
 
 
-def _decoded(value: str) -> str:
-    """An unfolded header value with RFC 2047 encoded words (`=?utf-8?q?Jos=C3=A9?=`) as text; a value that is not valid stays as written."""
+def _header_text(value: str) -> str:
+    """A header value unfolded, with RFC 2047 encoded words (`=?utf-8?q?Jos=C3=A9?=`) decoded; a value whose
+    encoded words are not valid stays as written."""
+    value = value.replace("\r\n", "").replace("\n", "")
     if "=?" not in value:
         return value
     try:
