@@ -70,6 +70,9 @@ class Join(Model):
     entity: Name | None = Field(None, description="Target entity; defaults to the join's name.")
     foreign_key: str = Field(description="Column of this entity holding the target's primary key.")
     relationship: Literal["many_to_one", "one_to_one"] = "many_to_one"
+    max_orphan_share: float | None = Field(None, ge=0, le=1, description="Share (0 to 1) of this entity's rows "
+                                           "with a foreign key that may find no target row before the key "
+                                           "check is an error (E_JOIN_ORPHANS) instead of a warning.")
 
 
 class Dimension(Described):
