@@ -201,11 +201,12 @@ def funnel_question(layer: SemanticLayer, saved: str, start: str | None, end: st
 
 
 def emit(result: Result, output: OutputFormat) -> None:
-    """Print a result as a table, JSON or CSV on stdout; its column notes and truncation go to stderr."""
+    """Print a result as a table, JSON or CSV on stdout; its warnings, column notes and truncation go to stderr
+    (and the warnings into the JSON too)."""
     if output is OutputFormat.json:
         payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
                    "version": result.version, "truncated": result.truncated, "sql": result.sql,
-                   "params": json_params(result.params)}
+                   "params": json_params(result.params), "warnings": [w.__dict__ for w in result.warnings]}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif output is OutputFormat.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in result.columns], lineterminator="\n")
@@ -213,6 +214,9 @@ def emit(result: Result, output: OutputFormat) -> None:
         writer.writerows(result.rows)
     else:
         out.print(_table(result))
+    for warning in result.warnings:
+        hint = f" -- hint: {warning.hint}" if warning.hint else ""
+        err.print(f"warning[{warning.code}] {warning.message}{hint}", highlight=False, markup=False)
     for note in dict.fromkeys(c.note for c in result.columns if c.note):
         err.print(f"note: {note}", highlight=False, markup=False)
     if result.truncated:

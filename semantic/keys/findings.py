@@ -13,8 +13,9 @@ from typing import Any
 
 from semantic.errors import Issue, Position, Severity
 
-DEDUPE_HINT = ("dedupe in a derived entity: `sql: select distinct * from {table}`, or keep the newest row per "
-               "key with `qualify row_number() over (partition by {key} order by <updated column> desc) = 1`")
+DEDUPE_HINT = ("dedupe in a derived entity: `sql: select distinct {columns} from {table}` for exact copies, or keep "
+               "the newest row per key with `qualify row_number() over (partition by {key} order by <updated "
+               "column> desc) = 1`")
 ORPHAN_HINT = ("map the rows to an existing {target}, load the missing {target} rows, or filter them out in a "
                "derived entity; set `max_orphan_share` on the join to the share you accept")
 
@@ -39,19 +40,19 @@ class KeyFinding:
         return Issue(self.code, self.message, self.position, self.hint, self.severity)
 
 
-def duplicate_keys(entity: str, key: str, source: str, rows: int, extra_rows: int, repeated: int,
-                   sample: tuple[Any, ...], position: Position | None) -> KeyFinding:
+def duplicate_keys(entity: str, key: str, source: str, columns: tuple[str, ...], rows: int, extra_rows: int,
+                   repeated: int, sample: tuple[Any, ...], position: Position | None) -> KeyFinding:
     """`repeated` key values occur more than once, making `extra_rows` rows beyond the first of each."""
     message = (f"entity '{entity}': primary key '{key}' is not unique: {repeated} key value(s) occur more than "
                f"once, {extra_rows} extra row(s) of {rows}; for example {_sample(sample)}")
     return KeyFinding("E_KEY_NOT_UNIQUE", "error", entity, message,
-                      DEDUPE_HINT.format(table=source, key=key), position)
+                      DEDUPE_HINT.format(columns=", ".join(columns), table=source, key=key), position)
 
 
 def null_keys(entity: str, key: str, source: str, rows: int, nulls: int, position: Position | None) -> KeyFinding:
     message = f"entity '{entity}': primary key '{key}' is null in {nulls} row(s) of {rows}"
-    hint = (f"rows without a key cannot be joined to; drop them in a derived entity "
-            f"(`sql: select * from {source} where {key} is not null`) or fix the export")
+    hint = (f"rows without a key cannot be joined to or counted by key; drop them in a derived entity "
+            f"(`... from {source} where {key} is not null`) or fix the export")
     return KeyFinding("E_KEY_NULL", "error", entity, message, hint, position)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from semantic.definitions.project import Definitions
+from semantic.definitions.rules.database import used_columns
 from semantic.errors import SemanticError, first_line
 from semantic.keys.findings import KeyFinding, duplicate_keys, null_keys, orphan_keys, unchecked
 from semantic.sql.tables import entity_source, qualified
@@ -67,8 +68,9 @@ def check_key(defs: Definitions, entity: str, dialect: str, run: Runner) -> list
                   .select_from(source).where(key.is_not(None)).group_by(key).having(per_key > 1)
                   .order_by(per_key.desc(), key).limit(sa.bindparam("sample_size", SAMPLE_SIZE)))
         found = run(sample)
-        findings.append(duplicate_keys(entity, key_name, _source_name(defs, entity), rows, keyed - distinct,
-                                       found[0][2], tuple(_plain(r[0]) for r in found), where))
+        columns = tuple(used_columns(defs, entity))
+        findings.append(duplicate_keys(entity, key_name, _source_name(defs, entity), columns, rows,
+                                       keyed - distinct, found[0][2], tuple(_plain(r[0]) for r in found), where))
     return findings
 
 

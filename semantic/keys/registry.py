@@ -17,10 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from semantic.definitions.project import Definitions
+from semantic.errors import Issue, SemanticError
 from semantic.engines import EngineLimits, backend_of, database_for
 from semantic.execute import fetch
 from semantic.keys.findings import KeyFinding
 from semantic.keys.probe import Target, run_checks, targets
+from semantic.settings import ExecutionSettings
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,12 @@ class KeyChecks:
 
 
 KEY_CHECKS = KeyChecks()
+
+
+def key_issues(defs: Definitions, url: str, settings: Any = None) -> list[Issue]:
+    """Every key of the definitions checked afresh, as validation issues (E_DB_CONNECT if the database fails)."""
+    try:
+        report = KEY_CHECKS.check(defs, url, settings or ExecutionSettings(), max_age_s=0)
+    except SemanticError as exc:
+        return [Issue("E_DB_CONNECT", f"cannot check keys: [{exc.code}] {exc.message}", None, exc.hint)]
+    return [f.issue() for f in report.findings]
