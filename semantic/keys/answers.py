@@ -40,8 +40,7 @@ def depends_on(defs: Definitions, plan: Plan) -> tuple[Target, ...]:
 def _warning(finding: KeyFinding) -> AnswerWarning:
     code = "W_" + finding.code[2:] if finding.code.startswith("E_") else finding.code
     effect = {"W_KEY_NOT_UNIQUE": "counts and sums over it, or over rows joined to it, may be multiplied",
-              "W_KEY_NULL": "rows without a key are never reached through a join",
-}
+              "W_KEY_NULL": "rows without a key are never reached through a join"}
     tail = effect.get(code)
     return AnswerWarning(code, finding.message + (f"; in this answer {tail}" if tail else ""), finding.hint)
 

@@ -52,7 +52,7 @@ metrics:
   deal_amount: {type: simple, measure: deal_amount}
 """
 KEY_LINE = 4  # metrics.yaml line of `primary_key: deal_id` (deal)
-JOIN_LINE = 15  # metrics.yaml line of the touch -> deal join
+JOIN_LINE = 14  # metrics.yaml line of the touch -> deal join
 
 
 def write_project(folder: Path, max_orphan_share: float = 0.25) -> Path:
