@@ -14,7 +14,11 @@ from semantic.execute import dispose_engines
 from semantic.keys.registry import KEY_CHECKS, key_issues
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.question import Question
+from server.app import create_app
+from server.auth import TokenAuth
+from server.settings import ServerSettings
 from tests.keys import bad_keys
+from tests.server.conftest import get, post
 from tests.support.postgres import fresh_database
 
 runner = CliRunner()
@@ -119,3 +123,17 @@ def test_the_cli_prints_the_warning_and_puts_it_in_json(project: Path, url: str)
     payload = json.loads(result.stdout)
     assert {w["code"] for w in payload["warnings"]} == {"W_KEY_NOT_UNIQUE", "W_KEY_NULL", "W_JOIN_ORPHANS"}
     assert "warning[W_KEY_NOT_UNIQUE] entity 'deal'" in result.stderr
+
+
+def test_graphql_and_plain_http_carry_the_warnings(project: Path, url: str) -> None:
+    app = create_app(project, url, ServerSettings(), auth=TokenAuth())
+    body = post(app, '{ query(metrics: [touches], dimensions: ["deal.name"]) { rows warnings { code message } } }')
+    answer = body.json()["data"]["query"]
+    assert {w["code"] for w in answer["warnings"]} == {"W_KEY_NOT_UNIQUE", "W_KEY_NULL", "W_JOIN_ORPHANS"}
+    as_json = get(app, "/query.json?metrics=touches&by=deal.name").json()
+    assert {w["code"] for w in as_json["warnings"]} == {"W_KEY_NOT_UNIQUE", "W_KEY_NULL", "W_JOIN_ORPHANS"}
+    as_csv = get(app, "/query.csv?metrics=touches&by=deal.name")
+    assert set(as_csv.headers["x-semantic-warnings"].split(", ")) == {"W_KEY_NOT_UNIQUE", "W_KEY_NULL",
+                                                                     "W_JOIN_ORPHANS"}
+    clean = get(app, "/query.csv?metrics=touches")
+    assert "x-semantic-warnings" not in clean.headers
