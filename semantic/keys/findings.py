@@ -63,7 +63,7 @@ def orphan_keys(entity: str, join: str, foreign_key: str, target: str, with_key:
     share = orphans / with_key
     over = limit is not None and share > limit
     allowed = f" (more than the {limit:.2%} allowed by max_orphan_share)" if over else ""
-    message = (f"entity '{entity}': join '{join}': {orphans} of {with_key} row(s) with a {foreign_key} "
+    message = (f"entity '{entity}': join '{join}': {orphans} of {with_key} row(s) whose {foreign_key} is set "
                f"({share:.2%}) find no {target} ({orphan_keys_count} distinct key(s), for example "
                f"{_sample(sample)}){allowed}; their {target} dimensions read as null")
     return KeyFinding("E_JOIN_ORPHANS" if over else "W_JOIN_ORPHANS", "error" if over else "warning", entity,

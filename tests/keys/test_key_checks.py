@@ -64,16 +64,16 @@ def test_null_keys_are_counted(project: Path, url: str) -> None:
 
 def test_dangling_foreign_keys_over_the_threshold_are_an_error(project: Path, url: str) -> None:
     assert by_code(project, url)["E_JOIN_ORPHANS"].startswith(
-        f"metrics.yaml:{bad_keys.JOIN_LINE}:27: error[E_JOIN_ORPHANS] entity 'touch': join 'deal': 3 of 6 row(s) "
-        "with a deal_id (50.00%) find no deal (2 distinct key(s), for example 8, 9) (more than the 25.00% allowed "
-        "by max_orphan_share)")
+        f"metrics.yaml:{bad_keys.JOIN_LINE}:27: error[E_JOIN_ORPHANS] entity 'touch': join 'deal': 3 of 6 "
+        "row(s) whose deal_id is set (50.00%) find no deal (2 distinct key(s), for example 8, 9) (more than the "
+        "25.00% allowed by max_orphan_share)")
 
 
 def test_dangling_foreign_keys_within_the_threshold_are_a_warning(url: str, tmp_path: Path) -> None:
     lenient = bad_keys.write_project(tmp_path / "lenient", max_orphan_share=0.5)
     codes = by_code(lenient, url)
     assert "E_JOIN_ORPHANS" not in codes
-    assert "warning[W_JOIN_ORPHANS] entity 'touch': join 'deal': 3 of 6 row(s) with a deal_id (50.00%)" in \
+    assert "warning[W_JOIN_ORPHANS] entity 'touch': join 'deal': 3 of 6 row(s) whose deal_id is set (50.00%)" in \
         codes["W_JOIN_ORPHANS"]
 
 
