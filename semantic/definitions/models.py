@@ -84,7 +84,7 @@ class Dimension(Described):
 class Measure(Described):
     agg: Aggregation
     expr: str | None = Field(None, description="SQL over the entity's columns; defaults to the column of "
-                                               "the same name (count: the primary key).")
+                                               "the same name (count: every row, count(*)).")
     filter: str | None = Field(None, description="Rows counted by this measure (SQL boolean).")
     terms: tuple[Name, ...] = Field((), description="Glossary terms whose filters apply (ANDed).")
     time_dimension: Name | None = Field(None, description="Time dimension of this entity the measure is "
