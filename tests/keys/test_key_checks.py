@@ -3,7 +3,9 @@ the rows and the hand counts), on DuckDB and PostgreSQL: `semantic validate --da
 exact counts, and an answer resting on them carries the warning."""
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 
 from semantic.cli import app
 from semantic.execute import dispose_engines
+from semantic.keys import registry
 from semantic.keys.registry import KEY_CHECKS, key_issues
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.question import Question
@@ -137,3 +140,38 @@ def test_graphql_and_plain_http_carry_the_warnings(project: Path, url: str) -> N
                                                                      "W_JOIN_ORPHANS"}
     clean = get(app, "/query.csv?metrics=touches")
     assert "x-semantic-warnings" not in clean.headers
+
+
+def test_a_server_checks_keys_at_start_and_logs_the_findings(project: Path, url: str,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(project, url, ServerSettings(), auth=TokenAuth())
+    async def start_and_stop() -> None:
+        async with app.router.lifespan_context(app):
+            pass
+
+    with caplog.at_level(logging.INFO, logger="semantic.server"):
+        asyncio.run(start_and_stop())
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("key check")]
+    assert any("error[E_KEY_NOT_UNIQUE] entity 'deal'" in line for line in lines)
+    assert any("error[E_JOIN_ORPHANS] entity 'touch'" in line for line in lines)
+    assert any(line.startswith("key check: 4 keys and joins checked in ") for line in lines)
+
+
+def test_a_verified_key_is_not_checked_again(project: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within key_check_max_age_s, on the same data, answers reuse the check; a new layer on the same
+    definitions and data does too (the memory is per process, keyed by database, definitions and data)."""
+    KEY_CHECKS.forget()
+    calls: list[tuple] = []
+    real = registry.run_checks
+
+    def counting(defs, wanted, dialect, run):  # type: ignore[no-untyped-def]
+        calls.append(wanted)
+        return real(defs, wanted, dialect, run)
+
+    monkeypatch.setattr(registry, "run_checks", counting)
+    question = Question(metrics=["touches"], dimensions=["deal.name"])
+    first = layer(project, url).query(question)
+    again = layer(project, url).query(question)
+    assert len(calls) == 1 and first.warnings == again.warnings
+    layer(project, url, key_check_max_age_s=0.000001).query(question)  # older than the age: checked again
+    assert len(calls) == 2
