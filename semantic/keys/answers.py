@@ -13,7 +13,7 @@ from semantic.definitions.project import Definitions
 from semantic.keys.findings import KeyFinding
 from semantic.keys.probe import Target, checkable
 from semantic.keys.registry import KEY_CHECKS
-from semantic.plan.steps import Join, Plan, Read
+from semantic.plan.steps import Join, Plan
 from semantic.result import AnswerWarning
 
 
@@ -32,8 +32,6 @@ def depends_on(defs: Definitions, plan: Plan) -> tuple[Target, ...]:
                 source = alias_entity.get(edge.source_alias)
                 if source is not None and checkable(defs, edge.target.entity):
                     joins[(source, edge.role)] = None
-        if isinstance(step, Read) and checkable(defs, step.entity):
-            keys[(step.entity, None)] = None
     return tuple(keys) + tuple(joins)
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from semantic.errors import Issue, Position, Severity
 
-DEDUPE_HINT = ("dedupe in a derived entity: `sql: select distinct {columns} from {table}` for exact copies, or keep "
-               "the newest row per key with `qualify row_number() over (partition by {key} order by <updated "
-               "column> desc) = 1`")
+DEDUPE_HINT = ("dedupe in a derived entity: `sql: select distinct {columns} from {table}` for exact copies, or "
+               "keep the newest copy of each key with `... from (select *, row_number() over (partition by {key} "
+               "order by <updated column> desc) as copy_rank from {table}) as copies where copy_rank = 1`")
 ORPHAN_HINT = ("map the rows to an existing {target}, load the missing {target} rows, or filter them out in a "
                "derived entity; set `max_orphan_share` on the join to the share you accept")
 

@@ -101,9 +101,11 @@ def parsed_dates(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> S
     text = (repo_root / "metrics.yaml").read_text()
     anchor = "      closed_at: {type: time, label: Closed}\n    measures:\n      opportunities_created:"
     assert text.count(anchor) == 1
-    extra = ("      created_text_day:\n        expr: \"try_strptime(cast(created_at as varchar), '%Y-%m-%d %H:%M:%S')\"\n"
+    extra = ("      created_text_day:\n"
+             "        expr: \"try_strptime(cast(created_at as varchar), '%Y-%m-%d %H:%M:%S')\"\n"
              "        type: time\n")
-    (project / "metrics.yaml").write_text(text.replace(anchor, anchor.replace("    measures:", extra + "    measures:")))
+    dimension_added = anchor.replace("    measures:", extra + "    measures:")
+    (project / "metrics.yaml").write_text(text.replace(anchor, dimension_added))
     return SemanticLayer.open(project, None)
 
 
