@@ -162,7 +162,7 @@ class SemanticLayer:
 
     def _run(self, compiled: CompiledQuery, cancel: threading.Event | None) -> Result:
         """Run compiled SQL; the answer carries a warning for every doubtful key it rests on (docs/api.md)."""
-        warnings = answer_warnings(self.definitions, self.database_url, self.settings, compiled.plan)
+        warnings = answer_warnings(self.definitions, self.database_url, self.settings, compiled.plan, cancel)
         result = run_compiled(self.database_url, compiled, str(self.version), self.settings, cancel)
         return replace(result, warnings=warnings) if warnings else result
 

@@ -7,6 +7,7 @@ JSON and CSV alike, instead of letting multiplied numbers pass silently.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from semantic.definitions.project import Definitions
@@ -43,14 +44,16 @@ def _warning(finding: KeyFinding) -> AnswerWarning:
     return AnswerWarning(code, finding.message + (f"; in this answer {tail}" if tail else ""), finding.hint)
 
 
-def answer_warnings(defs: Definitions, url: str | None, settings: Any, plan: Plan) -> tuple[AnswerWarning, ...]:
+def answer_warnings(defs: Definitions, url: str | None, settings: Any, plan: Plan,
+                    cancel: threading.Event | None = None) -> tuple[AnswerWarning, ...]:
     """Warnings of the keys `plan` depends on: checked first when unverified (unless checks are off)."""
     wanted = depends_on(defs, plan)
     if not url or not wanted:
         return ()
     if settings.key_check_max_age_s > 0:
-        KEY_CHECKS.check(defs, url, settings, wanted)
-    findings, unverified = KEY_CHECKS.known(defs, url, settings, wanted)
+        findings, unverified = KEY_CHECKS.check(defs, url, settings, wanted, cancel=cancel).findings, ()
+    else:
+        findings, unverified = (), wanted
     warnings = [_warning(f) for f in findings]
     if unverified:
         names = ", ".join(f"{e}.{r}" if r else f"{e} primary key" for e, r in unverified)

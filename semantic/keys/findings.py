@@ -70,8 +70,11 @@ def orphan_keys(entity: str, join: str, foreign_key: str, target: str, with_key:
                       message, ORPHAN_HINT.format(target=target), position, join)
 
 
+UNCHECKED = "W_KEY_UNCHECKED"
+
+
 def unchecked(entity: str, join: str | None, reason: str, position: Position | None) -> KeyFinding:
     """The check itself failed (a timeout, a type mismatch between the keys): the key stays unverified."""
     what = f"join '{join}'" if join else "primary key"
-    return KeyFinding("W_KEY_UNCHECKED", "warning", entity, f"entity '{entity}': {what} could not be checked: "
+    return KeyFinding(UNCHECKED, "warning", entity, f"entity '{entity}': {what} could not be checked: "
                       f"{reason}", "check that the key columns exist and have comparable types", position, join)

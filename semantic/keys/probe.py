@@ -98,13 +98,16 @@ def check_join(defs: Definitions, entity: str, role: str, dialect: str, run: Run
 
 def run_checks(defs: Definitions, wanted: tuple[Target, ...], dialect: str,
                run: Runner) -> dict[Target, list[KeyFinding]]:
-    """Findings per target (an empty list: checked and clean); a check that fails becomes W_KEY_UNCHECKED."""
+    """Findings per target (an empty list: checked and clean); a check that fails becomes W_KEY_UNCHECKED,
+    except a cancelled one, which cancels the question that asked for it."""
     out: dict[Target, list[KeyFinding]] = {}
     for entity, role in wanted:
         try:
             out[(entity, role)] = check_join(defs, entity, role, dialect, run) if role else \
                 check_key(defs, entity, dialect, run)
         except SemanticError as exc:
+            if exc.code == "E_QUERY_CANCELLED":
+                raise
             where = defs.where_value("entities", entity, *(("joins", role, "foreign_key") if role else
                                                             ("primary_key",)))
             out[(entity, role)] = [unchecked(entity, role, f"[{exc.code}] {first_line(exc)}", where)]

@@ -5,7 +5,8 @@ A key is *verified* for an answer when this process checked it on the same datab
 definitions, on the same data version (a DuckDB file's stamp; a server database has none, so there only the
 age counts), less than `key_check_max_age_s` seconds ago. Anything else is *unverified*: before answering,
 the layer checks the keys the answer depends on that are unverified, so an answer is only ever unverified
-when checks are switched off (`key_check_max_age_s = 0`) or the check itself failed.
+when checks are switched off (`key_check_max_age_s = 0`). A check that could not run (a timeout, keys of
+incomparable types) is reported as W_KEY_UNCHECKED and not remembered: the next answer tries again.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from semantic.definitions.project import Definitions
 from semantic.errors import Issue, SemanticError
 from semantic.engines import EngineLimits, backend_of, database_for
 from semantic.execute import fetch
-from semantic.keys.findings import KeyFinding
+from semantic.keys.findings import UNCHECKED, KeyFinding
 from semantic.keys.probe import Target, run_checks, targets
 from semantic.settings import ExecutionSettings
 
@@ -49,42 +50,33 @@ class KeyChecks:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def check(self, defs: Definitions, url: str, settings: Any, wanted: tuple[Target, ...] | None = None,
-              max_age_s: float | None = None) -> KeyReport:
+              max_age_s: float | None = None, cancel: threading.Event | None = None) -> KeyReport:
         """Findings for `wanted` (default: every key of the definitions), checking those not verified.
 
-        `max_age_s` 0 forces a fresh check (what `semantic validate --database` and a server reload do)."""
+        `max_age_s` 0 forces a fresh check (what `semantic validate --database` and a server reload do);
+        `cancel` stops the checks of a question whose client went away (E_QUERY_CANCELLED)."""
         wanted = targets(defs) if wanted is None else wanted
         max_age = settings.key_check_max_age_s if max_age_s is None else max_age_s
         started = time.perf_counter()
         version = database_for(url).current_version(EngineLimits.of(settings))
         stale = [t for t in wanted if not self._fresh(self._key(defs, url, version, t), max_age)]
+        failed: dict[Target, list[KeyFinding]] = {}  # checks that could not run: reported, not remembered
         if stale:
             def run(statement: sa.Select) -> list[Any]:
-                return fetch(url, settings, None, lambda conn, _engine: conn.execute(statement), None)[0]
+                return fetch(url, settings, cancel, lambda conn, _engine: conn.execute(statement), None)[0]
 
             measured = run_checks(defs, tuple(stale), backend_of(url), run)
+            failed = {t: found for t, found in measured.items() if any(f.code == UNCHECKED for f in found)}
             now = time.monotonic()
             with self._lock:
                 for old in [k for k in self._entries if k[0] == url and k[2] != version]:
                     del self._entries[old]  # measured on data that has since been replaced
                 for target, found in measured.items():
-                    self._entries[self._key(defs, url, version, target)] = _Entry(found, now)
-        findings = [f for t in wanted for f in self._findings(self._key(defs, url, version, t))]
+                    if target not in failed:
+                        self._entries[self._key(defs, url, version, target)] = _Entry(found, now)
+        findings = [f for t in wanted
+                    for f in failed.get(t) or self._findings(self._key(defs, url, version, t))]
         return KeyReport(tuple(findings), wanted, version, time.perf_counter() - started)
-
-    def known(self, defs: Definitions, url: str, settings: Any,
-              wanted: tuple[Target, ...]) -> tuple[list[KeyFinding], list[Target]]:
-        """Findings of the verified targets among `wanted`, and the unverified ones (nothing is probed)."""
-        version = database_for(url).current_version(EngineLimits.of(settings))
-        findings: list[KeyFinding] = []
-        unverified: list[Target] = []
-        for target in wanted:
-            key = self._key(defs, url, version, target)
-            if self._fresh(key, settings.key_check_max_age_s):
-                findings += self._findings(key)
-            else:
-                unverified.append(target)
-        return findings, unverified
 
     def forget(self) -> None:
         with self._lock:

@@ -55,6 +55,23 @@ KEY_LINE = 4  # metrics.yaml line of `primary_key: deal_id` (deal)
 JOIN_LINE = 14  # metrics.yaml line of the touch -> deal join
 
 
+UNCOMPARABLE = """\
+entities:
+  deal:
+    table: deals
+    primary_key: deal_id
+  note:
+    table: notes
+    primary_key: note_id
+    joins:
+      deal: {foreign_key: deal_ref}
+    measures:
+      note_count: {agg: count}
+metrics:
+  notes: {type: simple, measure: note_count}
+"""
+
+
 def write_project(folder: Path, max_orphan_share: float = 0.25) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "metrics.yaml").write_text(METRICS % max_orphan_share)
@@ -71,5 +88,7 @@ def load(url: str) -> None:
             touches = sa.table("touches", sa.column("touch_id"), sa.column("deal_id"))
             conn.execute(deals.insert(), [dict(zip(("deal_id", "name", "amount"), r)) for r in DEALS])
             conn.execute(touches.insert(), [dict(zip(("touch_id", "deal_id"), r)) for r in TOUCHES])
+            conn.exec_driver_sql("create table notes (note_id integer, deal_ref varchar(10))")
+            conn.exec_driver_sql("insert into notes values (1, 'x1')")  # a key no integer key can equal
     finally:
         engine.dispose()

@@ -175,3 +175,14 @@ def test_a_verified_key_is_not_checked_again(project: Path, url: str, monkeypatc
     assert len(calls) == 1 and first.warnings == again.warnings
     layer(project, url, key_check_max_age_s=0.000001).query(question)  # older than the age: checked again
     assert len(calls) == 2
+
+
+def test_a_check_that_cannot_run_is_reported_and_tried_again(url: str, tmp_path: Path) -> None:
+    """notes.deal_ref is text ('x1') and deals.deal_id an integer: neither database can compare them."""
+    (tmp_path / "metrics.yaml").write_text(bad_keys.UNCOMPARABLE)
+    KEY_CHECKS.forget()
+    notes = layer(tmp_path, url)
+    found = [i for i in key_issues(notes.definitions, url) if i.code == "W_KEY_UNCHECKED"]
+    assert [i.message.split(": [")[0] for i in found] == ["entity 'note': join 'deal' could not be checked"]
+    report = KEY_CHECKS.check(notes.definitions, url, notes.settings)  # not remembered: checked again
+    assert "W_KEY_UNCHECKED" in {f.code for f in report.findings}
