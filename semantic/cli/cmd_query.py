@@ -23,6 +23,7 @@ from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
 from semantic.question import FunnelQuestion, Question, parse_where
 from semantic.result import Result
+from semantic.sql.compiler import CompiledQuery
 from semantic.sql.shown import json_params
 
 
@@ -145,15 +146,20 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
-        if literals:
-            out.print(compiled.literal_sql, highlight=False, markup=False, soft_wrap=True)
-            return
-        out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
-        if compiled.params:
-            shown = ", ".join(f"{k} = {_param_text(v)}" for k, v in compiled.params.items())
-            out.print(f"-- parameters: {shown}", highlight=False, markup=False)
+        print_sql(compiled, literals)
 
     _guard(run)
+
+
+def print_sql(compiled: CompiledQuery, literals: bool = False) -> None:
+    """The SQL as the database runs it and a `-- parameters:` line of its values, or (literals) inlined."""
+    if literals:
+        out.print(compiled.literal_sql, highlight=False, markup=False, soft_wrap=True)
+        return
+    out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
+    if compiled.params:
+        shown = ", ".join(f"{k} = {_param_text(v)}" for k, v in compiled.params.items())
+        out.print(f"-- parameters: {shown}", highlight=False, markup=False)
 
 
 def _param_text(value: Any) -> str:
