@@ -11,7 +11,6 @@ import re
 import shutil
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest

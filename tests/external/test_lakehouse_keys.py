@@ -8,7 +8,6 @@ so its key passes; only its 15 opportunities whose account does not exist remain
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
