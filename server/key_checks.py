@@ -26,6 +26,6 @@ def check_keys(layer: SemanticLayer) -> None:
         log.warning("key check failed: %s: %s", type(exc).__name__, sanitize(short(exc)))
         return
     for finding in report.findings:
-        (log.error if finding.severity == "error" else log.warning)("key check: %s", finding.issue().render())
+        (log.error if finding.severity == "error" else log.warning)("key check: %s", finding.render())
     log.info("key check: %d keys and joins checked in %.0f ms, %d findings", len(report.checked),
              report.seconds * 1000, len(report.findings))

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from semantic.definitions.project import Definitions
-from semantic.keys.findings import KeyFinding
+from semantic.errors import Issue
 from semantic.keys.probe import Target, checkable
 from semantic.keys.registry import KEY_CHECKS
 from semantic.plan.steps import Join, Plan
@@ -36,7 +36,7 @@ def depends_on(defs: Definitions, plan: Plan) -> tuple[Target, ...]:
     return tuple(keys) + tuple(joins)
 
 
-def _warning(finding: KeyFinding) -> AnswerWarning:
+def _warning(finding: Issue) -> AnswerWarning:
     code = "W_" + finding.code[2:] if finding.code.startswith("E_") else finding.code
     effect = {"W_KEY_NOT_UNIQUE": "counts and sums over it, or over rows joined to it, may be multiplied",
               "W_KEY_NULL": "rows without a key are never reached through a join"}

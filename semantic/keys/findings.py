@@ -1,4 +1,5 @@
-"""What a key check found: counts measured in the data, phrased once for `semantic validate` and for answers.
+"""What a key check found, as issues: counts measured in the data, phrased once for `semantic validate`, the
+server's log and the warnings of answers.
 
 "Nothing is ever counted twice" rests on every primary key being unique and set: a key that repeats makes a
 many-to-one join multiply the rows that point at it, so a check reports exact counts and a few offending
@@ -8,10 +9,9 @@ warning, and an error above the join's `max_orphan_share`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from semantic.errors import Issue, Position, Severity
+from semantic.errors import Issue, Position
 
 DEDUPE_HINT = ("dedupe in a derived entity: `sql: select distinct {columns} from {table}` for exact copies, or "
                "keep the newest copy of each key with `... from (select *, row_number() over (partition by {key} "
@@ -24,41 +24,25 @@ def _sample(values: tuple[Any, ...]) -> str:
     return ", ".join(repr(v) for v in values)
 
 
-@dataclass(frozen=True)
-class KeyFinding:
-    """One failed key check: what is wrong, the counts that prove it, where the key is written."""
-
-    code: str
-    severity: Severity
-    entity: str
-    message: str
-    hint: str
-    position: Position | None
-    join: str | None = None  # the join's name when the finding is about a foreign key
-
-    def issue(self) -> Issue:
-        return Issue(self.code, self.message, self.position, self.hint, self.severity)
-
-
 def duplicate_keys(entity: str, key: str, source: str, columns: tuple[str, ...], rows: int, extra_rows: int,
-                   repeated: int, sample: tuple[Any, ...], position: Position | None) -> KeyFinding:
+                   repeated: int, sample: tuple[Any, ...], position: Position | None) -> Issue:
     """`repeated` key values occur more than once, making `extra_rows` rows beyond the first of each."""
     message = (f"entity '{entity}': primary key '{key}' is not unique: {repeated} key value(s) occur more than "
                f"once, {extra_rows} extra row(s) of {rows}; for example {_sample(sample)}")
-    return KeyFinding("E_KEY_NOT_UNIQUE", "error", entity, message,
-                      DEDUPE_HINT.format(columns=", ".join(columns), table=source, key=key), position)
+    return Issue("E_KEY_NOT_UNIQUE", message, position,
+                 DEDUPE_HINT.format(columns=", ".join(columns), table=source, key=key))
 
 
-def null_keys(entity: str, key: str, source: str, rows: int, nulls: int, position: Position | None) -> KeyFinding:
+def null_keys(entity: str, key: str, source: str, rows: int, nulls: int, position: Position | None) -> Issue:
     message = f"entity '{entity}': primary key '{key}' is null in {nulls} row(s) of {rows}"
     hint = (f"rows without a key cannot be joined to or counted by key; drop them in a derived entity "
             f"(`... from {source} where {key} is not null`) or fix the export")
-    return KeyFinding("E_KEY_NULL", "error", entity, message, hint, position)
+    return Issue("E_KEY_NULL", message, position, hint)
 
 
 def orphan_keys(entity: str, join: str, foreign_key: str, target: str, with_key: int, orphans: int,
                 orphan_keys_count: int, sample: tuple[Any, ...], limit: float | None,
-                position: Position | None) -> KeyFinding:
+                position: Position | None) -> Issue:
     """`orphans` of the `with_key` rows whose foreign key is set find no `target` row."""
     share = orphans / with_key
     over = limit is not None and share > limit
@@ -66,15 +50,15 @@ def orphan_keys(entity: str, join: str, foreign_key: str, target: str, with_key:
     message = (f"entity '{entity}': join '{join}': {orphans} of {with_key} row(s) whose {foreign_key} is set "
                f"({share:.2%}) find no {target} ({orphan_keys_count} distinct key(s), for example "
                f"{_sample(sample)}){allowed}; their {target} dimensions read as null")
-    return KeyFinding("E_JOIN_ORPHANS" if over else "W_JOIN_ORPHANS", "error" if over else "warning", entity,
-                      message, ORPHAN_HINT.format(target=target), position, join)
+    return Issue("E_JOIN_ORPHANS" if over else "W_JOIN_ORPHANS", message, position,
+                 ORPHAN_HINT.format(target=target), "error" if over else "warning")
 
 
 UNCHECKED = "W_KEY_UNCHECKED"
 
 
-def unchecked(entity: str, join: str | None, reason: str, position: Position | None) -> KeyFinding:
+def unchecked(entity: str, join: str | None, reason: str, position: Position | None) -> Issue:
     """The check itself failed (a timeout, a type mismatch between the keys): the key stays unverified."""
     what = f"join '{join}'" if join else "primary key"
-    return KeyFinding(UNCHECKED, "warning", entity, f"entity '{entity}': {what} could not be checked: "
-                      f"{reason}", "check that the key columns exist and have comparable types", position, join)
+    return Issue(UNCHECKED, f"entity '{entity}': {what} could not be checked: {reason}", position,
+                 "check that the key columns exist and have comparable types", "warning")

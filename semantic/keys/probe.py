@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.database import used_columns
-from semantic.errors import SemanticError, first_line
-from semantic.keys.findings import KeyFinding, duplicate_keys, null_keys, orphan_keys, unchecked
+from semantic.errors import Issue, SemanticError, first_line
+from semantic.keys.findings import duplicate_keys, null_keys, orphan_keys, unchecked
 from semantic.sql.tables import entity_source, qualified
 
 SAMPLE_SIZE = 5
@@ -50,7 +50,7 @@ def _source_name(defs: Definitions, entity: str) -> str:
     return ent.table or f"({entity}'s sql)"
 
 
-def check_key(defs: Definitions, entity: str, dialect: str, run: Runner) -> list[KeyFinding]:
+def check_key(defs: Definitions, entity: str, dialect: str, run: Runner) -> list[Issue]:
     ent = defs.entities[entity]
     key_name = ent.primary_key or ""
     source = entity_source(defs, entity, "checked", dialect)
@@ -74,7 +74,7 @@ def check_key(defs: Definitions, entity: str, dialect: str, run: Runner) -> list
     return findings
 
 
-def check_join(defs: Definitions, entity: str, role: str, dialect: str, run: Runner) -> list[KeyFinding]:
+def check_join(defs: Definitions, entity: str, role: str, dialect: str, run: Runner) -> list[Issue]:
     join = defs.entities[entity].joins[role]
     target = join.entity or role
     source = entity_source(defs, entity, "checked", dialect)
@@ -97,10 +97,10 @@ def check_join(defs: Definitions, entity: str, role: str, dialect: str, run: Run
 
 
 def run_checks(defs: Definitions, wanted: tuple[Target, ...], dialect: str,
-               run: Runner) -> dict[Target, list[KeyFinding]]:
+               run: Runner) -> dict[Target, list[Issue]]:
     """Findings per target (an empty list: checked and clean); a check that fails becomes W_KEY_UNCHECKED,
     except a cancelled one, which cancels the question that asked for it."""
-    out: dict[Target, list[KeyFinding]] = {}
+    out: dict[Target, list[Issue]] = {}
     for entity, role in wanted:
         try:
             out[(entity, role)] = check_join(defs, entity, role, dialect, run) if role else \

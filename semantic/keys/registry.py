@@ -21,7 +21,7 @@ from semantic.definitions.project import Definitions
 from semantic.errors import Issue, SemanticError
 from semantic.engines import EngineLimits, backend_of, database_for
 from semantic.execute import fetch
-from semantic.keys.findings import UNCHECKED, KeyFinding
+from semantic.keys.findings import UNCHECKED
 from semantic.keys.probe import Target, run_checks, targets
 from semantic.settings import ExecutionSettings
 
@@ -30,7 +30,7 @@ from semantic.settings import ExecutionSettings
 class KeyReport:
     """Findings of the checked targets, the data they were measured on, and how long the checks took."""
 
-    findings: tuple[KeyFinding, ...]
+    findings: tuple[Issue, ...]
     checked: tuple[Target, ...]
     data_version: str | None
     seconds: float
@@ -38,7 +38,7 @@ class KeyReport:
 
 @dataclass
 class _Entry:
-    findings: list[KeyFinding]
+    findings: list[Issue]
     at: float  # time.monotonic() of the check
 
 
@@ -60,7 +60,7 @@ class KeyChecks:
         started = time.perf_counter()
         version = database_for(url).current_version(EngineLimits.of(settings))
         stale = [t for t in wanted if not self._fresh(self._key(defs, url, version, t), max_age)]
-        failed: dict[Target, list[KeyFinding]] = {}  # checks that could not run: reported, not remembered
+        failed: dict[Target, list[Issue]] = {}  # checks that could not run: reported, not remembered
         if stale:
             def run(statement: sa.Select) -> list[Any]:
                 return fetch(url, settings, cancel, lambda conn, _engine: conn.execute(statement), None)[0]
@@ -90,7 +90,7 @@ class KeyChecks:
         entry = self._entries.get(key)
         return entry is not None and max_age_s > 0 and time.monotonic() - entry.at < max_age_s
 
-    def _findings(self, key: tuple) -> list[KeyFinding]:
+    def _findings(self, key: tuple) -> list[Issue]:
         entry = self._entries.get(key)
         return entry.findings if entry is not None else []
 
@@ -104,4 +104,4 @@ def key_issues(defs: Definitions, url: str, settings: Any = None) -> list[Issue]
         report = KEY_CHECKS.check(defs, url, settings or ExecutionSettings(), max_age_s=0)
     except SemanticError as exc:
         return [Issue("E_DB_CONNECT", f"cannot check keys: [{exc.code}] {exc.message}", None, exc.hint)]
-    return [f.issue() for f in report.findings]
+    return list(report.findings)
