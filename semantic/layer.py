@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import threading
 from datetime import date
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
 from semantic.graph import SemanticGraph
+from semantic.keys.answers import answer_warnings
 from semantic.plan.calendar import today_in
 from semantic.plan.formulas import lookup_metric
 from semantic.plan.funnel import build_funnel_plan
@@ -157,7 +158,13 @@ class SemanticLayer:
         stamp = database_for(self.database_url).current_version(EngineLimits.of(settings)) \
             if self.database_url else None
         self._budget.check(compiled.plan, probe, stamp)
-        return run_compiled(self.database_url, compiled, str(self.version), settings, cancel)
+        return self._run(compiled, cancel)
+
+    def _run(self, compiled: CompiledQuery, cancel: threading.Event | None) -> Result:
+        """Run compiled SQL; the answer carries a warning for every doubtful key it rests on (docs/api.md)."""
+        warnings = answer_warnings(self.definitions, self.database_url, self.settings, compiled.plan, cancel)
+        result = run_compiled(self.database_url, compiled, str(self.version), self.settings, cancel)
+        return replace(result, warnings=warnings) if warnings else result
 
     def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None) -> CompiledQuery:
         """The SQL of a funnel question (memoised like `compile`)."""
@@ -165,7 +172,7 @@ class SemanticLayer:
 
     def funnel(self, question: FunnelQuestion, cancel: threading.Event | None = None) -> Result:
         """Run a funnel: one row per step (a handful of cells, so no cost budget beyond the engine limits)."""
-        return run_compiled(self.database_url, self.compile_funnel(question), str(self.version), self.settings, cancel)
+        return self._run(self.compile_funnel(question), cancel)
 
     @cached_property
     def _budget(self) -> CostBudget:
@@ -181,8 +188,7 @@ class SemanticLayer:
 
     def waterfall(self, question: WaterfallQuestion, cancel: threading.Event | None = None) -> Result:
         """Run a pipeline waterfall: bucket totals, or the deals of one bucket."""
-        return run_compiled(self.database_url, self.compile_waterfall(question), str(self.version), self.settings,
-                            cancel)
+        return self._run(self.compile_waterfall(question), cancel)
 
     def metric_sql(self, name: str, dialect: str | None = None) -> str:
         """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year, and a share

@@ -1,5 +1,5 @@
-"""What a query returns: typed columns, rows keyed by column name, the SQL, the definitions version and a
-stamp of the data it was read from."""
+"""What a query returns: typed columns, rows keyed by column name, the SQL, the definitions version, a
+stamp of the data it was read from, and warnings about what the numbers rest on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +16,15 @@ class Column:
 
 
 @dataclass(frozen=True)
+class AnswerWarning:
+    """Something the numbers rest on is doubtful (a key that repeats, say); the answer is given regardless."""
+
+    code: str  # W_KEY_NOT_UNIQUE, W_KEY_NULL, W_JOIN_ORPHANS, W_KEY_UNCHECKED, W_KEYS_UNVERIFIED
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
 class Result:
     columns: tuple[Column, ...]
     rows: list[dict[str, Any]]
@@ -23,6 +32,7 @@ class Result:
     truncated: bool
     compiled: Any  # the CompiledQuery; its SQL text is rendered only if a client asks for it
     data_version: str | None = None  # DuckDB file: changes when the file is replaced or rewritten; else None
+    warnings: tuple[AnswerWarning, ...] = ()
 
     @property
     def sql(self) -> str:

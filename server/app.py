@@ -8,6 +8,8 @@ routes, openly, and GraphQL's own introspection (behind the token) is the API's 
 """
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,6 +30,7 @@ from server.plain_waterfall import PREFIX as WATERFALL_PREFIX
 from server.plain_waterfall import waterfall_router
 from server.questions import QuestionSlots
 from server.readiness import readiness
+from server.key_checks import check_keys
 from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
@@ -52,6 +55,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(check_keys, ref.current.layer)
         if reloader is not None:
             reloader.start()
             log.info("watching %s for definitions changes", Path(project_dir).resolve())

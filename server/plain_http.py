@@ -57,6 +57,9 @@ def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> t
     return question, layer.query(question)
 
 
+WARNINGS_HEADER = "X-Semantic-Warnings"
+
+
 def csv_cell(value: Any) -> Any:
     """Unformatted, as a spreadsheet parses it: numbers as numbers, ISO dates, NULL empty, true/false."""
     value = to_json(value)
@@ -80,8 +83,10 @@ def csv_file(result: Result, file_name: str) -> Response:
     writer = csv.writer(buffer)
     writer.writerow(names)
     writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'inline; filename="{file_name}.csv"'})
+    headers = {"Content-Disposition": f'inline; filename="{file_name}.csv"'}
+    if result.warnings:  # codes only: fixed ASCII words, safe in a header; the messages are in the JSON form
+        headers[WARNINGS_HEADER] = ", ".join(dict.fromkeys(w.code for w in result.warnings))
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _file_name(question: Question | FunnelQuestion) -> str:
@@ -93,7 +98,8 @@ def json_response(_: Question | FunnelQuestion, result: Result) -> Response:
 
 
 def json_file(result: Result, with_data_version: bool) -> Response:
-    """Columns with their types and formats, rows keyed by column name, the definitions version."""
+    """Columns with their types and formats, rows keyed by column name, the definitions version, the SQL that ran
+    with its parameters, and the answer's warnings."""
     body: dict[str, Any] = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label,
                                          "note": c.note} for c in result.columns],
                             "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
@@ -101,6 +107,9 @@ def json_file(result: Result, with_data_version: bool) -> Response:
     if with_data_version:
         body["data_version"] = getattr(result, "data_version", None)
     body["truncated"] = result.truncated
+    body["sql"] = result.sql
+    body["params"] = to_json(dict(result.params))
+    body["warnings"] = [w.__dict__ for w in result.warnings]
     return Response(json.dumps(body), media_type="application/json")
 
 

@@ -26,6 +26,7 @@ from semantic.definitions.project import project_files
 from semantic.errors import DefinitionsInvalid
 from semantic.dberrors import sanitize
 from server.failures import short
+from server.key_checks import check_keys
 from server.state import Served, ServedRef
 
 log = logging.getLogger("semantic.server")
@@ -143,6 +144,7 @@ class Reloader:
             if served.layer.definitions.metrics:
                 self.seen, self.pending = before, None
                 self.ref.swap(served)
+                check_keys(served.layer)
                 return True
             issues = [EMPTY_PROJECT]
         if self.signature() == before:

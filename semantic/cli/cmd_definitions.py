@@ -16,6 +16,7 @@ from semantic.definitions import load_project
 from semantic.definitions.jsonschema import schema_text
 from semantic.definitions.rules.database import check_database
 from semantic.errors import Issue, IssueList
+from semantic.keys.registry import key_issues
 
 
 class OutputFormat(str, Enum):
@@ -34,12 +35,15 @@ def validate(
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors (exit 1)."),
     database: str | None = DatabaseOption,
 ) -> None:
-    """Check the definitions (and, with --database, that every table and column they use exists)."""
+    """Check the definitions (and, with --database, that every table and column they use exists, that primary
+    keys are unique and set, and how many foreign keys find no row)."""
     loaded = load_project(project)
     issues: list[Issue] = list(loaded.issues)
     if database:
         extra = IssueList()
         check_database(loaded.definitions, database, extra)
+        if not extra.errors and not loaded.errors:  # keys are read only from tables known to exist
+            extra.items += key_issues(loaded.definitions, database)
         issues += extra.sorted()
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]

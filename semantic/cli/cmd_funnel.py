@@ -6,9 +6,9 @@ from typing import Optional
 
 import typer
 
-from semantic.cli.app import DatabaseOption, ProjectOption, SettingOption, TodayOption, app, out
+from semantic.cli.app import DatabaseOption, ProjectOption, SettingOption, TodayOption, app
 from semantic.cli.cmd_query import (FromOption, OutputFormat, RangeOption, ToOption, WhereOption, _guard, _open,
-                                    emit)
+                                    emit, print_sql)
 from semantic.question import FunnelQuestion, parse_where
 from semantic.result import Result
 
@@ -36,7 +36,7 @@ def funnel_command(name: str = typer.Argument(..., help="Funnel name from the `f
 
     if sql:
         compiled = _guard(lambda: layer.compile_funnel(question(), dialect))
-        out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
+        print_sql(compiled)
         return
 
     def run() -> Result:

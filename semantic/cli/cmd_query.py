@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional, get_args
@@ -22,6 +23,8 @@ from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
 from semantic.question import FunnelQuestion, Question, parse_where
 from semantic.result import Result
+from semantic.sql.compiler import CompiledQuery
+from semantic.sql.shown import json_params
 
 
 Grain = Enum("Grain", {name: name for name in GRAINS}, type=str)  # type: ignore[misc]
@@ -143,6 +146,8 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                                                                      "trino (default: the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
                                                  "step is one CTE of the SQL) instead of the SQL."),
+                    literals: bool = typer.Option(False, "--literals", help="Write every parameter into the SQL "
+                                                  "as a literal of the dialect, so it runs as pasted."),
                     project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Print the SQL a question compiles to, or its plan (nothing is executed)."""
     layer = _open(project, database, today, [])
@@ -158,12 +163,29 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
-        out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
-        if compiled.params:
-            shown = ", ".join(f"{k}={v!r}" for k, v in compiled.params.items())
-            out.print(f"-- parameters: {shown}", highlight=False, markup=False)
+        print_sql(compiled, literals)
 
     _guard(run)
+
+
+def print_sql(compiled: CompiledQuery, literals: bool = False) -> None:
+    """The SQL as the database runs it and a `-- parameters:` line of its values, or (literals) inlined."""
+    if literals:
+        out.print(compiled.literal_sql, highlight=False, markup=False, soft_wrap=True)
+        return
+    out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
+    if compiled.params:
+        shown = ", ".join(f"{k} = {_param_text(v)}" for k, v in compiled.params.items())
+        out.print(f"-- parameters: {shown}", highlight=False, markup=False)
+
+
+def _param_text(value: Any) -> str:
+    """A bound value as a reader types it: dates in ISO form, strings quoted, lists bracketed."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_param_text(v) for v in value) + "]"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return repr(value)
 
 
 @app.command("query")
@@ -205,10 +227,12 @@ def funnel_question(layer: SemanticLayer, saved: str, start: str | None, end: st
 
 
 def emit(result: Result, output: OutputFormat) -> None:
-    """Print a result as a table, JSON or CSV on stdout; its column notes and truncation go to stderr."""
+    """Print a result as a table, JSON or CSV on stdout; its warnings, column notes and truncation go to stderr
+    (and the warnings into the JSON too)."""
     if output is OutputFormat.json:
         payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
-                   "version": result.version, "truncated": result.truncated, "sql": result.sql}
+                   "version": result.version, "truncated": result.truncated, "sql": result.sql,
+                   "params": json_params(result.params), "warnings": [w.__dict__ for w in result.warnings]}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif output is OutputFormat.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in result.columns], lineterminator="\n")
@@ -216,6 +240,9 @@ def emit(result: Result, output: OutputFormat) -> None:
         writer.writerows(result.rows)
     else:
         out.print(_table(result))
+    for warning in result.warnings:
+        hint = f" -- hint: {warning.hint}" if warning.hint else ""
+        err.print(f"warning[{warning.code}] {warning.message}{hint}", highlight=False, markup=False)
     for note in dict.fromkeys(c.note for c in result.columns if c.note):
         err.print(f"note: {note}", highlight=False, markup=False)
     if result.truncated:

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from semantic.cli.app import DatabaseOption, ProjectOption, SettingOption, TodayOption, app, out
-from semantic.cli.cmd_query import ByOption, OutputFormat, WhereOption, _guard, _open, emit
+from semantic.cli.cmd_query import ByOption, OutputFormat, WhereOption, _guard, _open, emit, print_sql
 from semantic.waterfall import BUCKET_NAMES, WaterfallQuestion, waterfall_question
 
 BucketChoice = Enum("BucketChoice", {name: name for name in BUCKET_NAMES}, type=str)  # type: ignore[misc]
@@ -44,7 +44,9 @@ def waterfall_command(
 
     if sql or explain:
         compiled = _guard(lambda: layer.compile_waterfall(question()))  # type: ignore[no-any-return]
-        out.print(compiled.plan.explain() if explain else compiled.sql, highlight=False, markup=False,
-                  soft_wrap=True)
+        if explain:
+            out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
+        else:
+            print_sql(compiled)
         return
     emit(_guard(lambda: layer.waterfall(question())), output)

@@ -70,6 +70,9 @@ class Join(Model):
     entity: Name | None = Field(None, description="Target entity; defaults to the join's name.")
     foreign_key: str = Field(description="Column of this entity holding the target's primary key.")
     relationship: Literal["many_to_one", "one_to_one"] = "many_to_one"
+    max_orphan_share: float | None = Field(None, ge=0, le=1, description="Share (0 to 1) of this entity's rows "
+                                           "with a foreign key that may find no target row before the key "
+                                           "check is an error (E_JOIN_ORPHANS) instead of a warning.")
 
 
 class Dimension(Described):
@@ -81,7 +84,7 @@ class Dimension(Described):
 class Measure(Described):
     agg: Aggregation
     expr: str | None = Field(None, description="SQL over the entity's columns; defaults to the column of "
-                                               "the same name (count: the primary key).")
+                                               "the same name (count: every row, count(*)).")
     filter: str | None = Field(None, description="Rows counted by this measure (SQL boolean).")
     terms: tuple[Name, ...] = Field((), description="Glossary terms whose filters apply (ANDed).")
     time_dimension: Name | None = Field(None, description="Time dimension of this entity the measure is "

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from semantic.definitions.project import Definitions
 from semantic.plan.steps import Plan, Step
 from semantic.result import Column
-from semantic.sql.dialects import dialect_for, normalize
+from semantic.sql.dialects import normalize
+from semantic.sql.shown import ShownSQL, literal_sql, shown_sql
 from semantic.sql.steps import RENDERERS, ROW_STEPS, Context
 
 SAFE_COMMENT = re.compile(r"[A-Za-z0-9_ ,.;()-]*")
@@ -34,16 +35,23 @@ class CompiledQuery:
     plan: Plan
 
     @cached_property
-    def _text(self) -> Any:
-        return self.statement.compile(dialect=dialect_for(self.dialect))
+    def _shown(self) -> ShownSQL:
+        return shown_sql(self.statement, self.dialect)
 
     @property
     def sql(self) -> str:
-        return str(self._text)
+        """The text as the database runs it (native placeholders, no doubled `%`: semantic/sql/shown.py)."""
+        return self._shown.text
 
     @property
     def params(self) -> dict[str, Any]:
-        return dict(self._text.params)
+        """The values of `sql`'s placeholders, keyed by the marker (`$1`, `:1`, `?1`, `@param_1`)."""
+        return dict(self._shown.params)
+
+    @cached_property
+    def literal_sql(self) -> str:
+        """`sql` with every parameter inlined as a literal: runs as pasted, with nothing to bind."""
+        return literal_sql(self.statement, self.dialect)
 
     def driver_sql(self, dialect: Any) -> tuple[str, Any]:
         """The statement as the driver of an engine takes it (text + parameters), compiled once per driver.

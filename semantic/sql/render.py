@@ -20,7 +20,9 @@ from sqlglot import exp
 from semantic.definitions.expressions import parse_scalar
 from semantic.definitions.models import Entity
 from semantic.definitions.project import Definitions
+from semantic.definitions.sql_policy import dialect_problem
 from semantic.definitions.stage_functions import stage_case
+from semantic.errors import SemanticError
 from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for
 
 
@@ -40,6 +42,15 @@ def needs_quotes(name: str, dialect: str) -> bool:
 def today_literal(today: date) -> exp.Expression:
     """The layer's today as `CAST('YYYY-MM-DD' AS DATE)`: a date the layer computed, never text a user typed."""
     return exp.Cast(this=exp.Literal.string(today.isoformat()), to=exp.DataType.build("date"))
+
+
+def require_dialect(tree: exp.Expression, dialect: str, where: str) -> None:
+    """Refuse a pass-through function the target database does not have (sql_policy.PASS_THROUGH)."""
+    problem = dialect_problem(tree, dialect)
+    if problem:
+        raise SemanticError("E_FUNCTION_NOT_IN_DIALECT", f"{where}: {problem}; this question compiles for {dialect}",
+                            "use a function the layer translates for every database (docs/definitions.md, "
+                            "'Functions by database'), or compute the column in the database")
 
 
 def _qualify(tree: exp.Expression, alias: str, entity: Entity, defs: Definitions, dialect: str,
@@ -70,6 +81,7 @@ def _render_text(text: str, alias: str, entity_name: str, defs: Definitions, dia
                  expand_dimensions: bool, today: date | None) -> str:
     entity = defs.entities[entity_name]
     tree = _qualify(parse_scalar(text).tree.copy(), alias, entity, defs, dialect, expand_dimensions, today)
+    require_dialect(tree, dialect, f"entity '{entity_name}' expression `{text}`")
     if not _self_contained(tree):  # `a or b` must stay one operand next to AND, =, IN ...
         tree = exp.Paren(this=tree)
     return tree.sql(dialect=SQLGLOT_NAMES[dialect])

@@ -15,7 +15,7 @@ from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
 from semantic.sql.dialects import SQLGLOT_NAMES
 from semantic.sql.history_rows import generated_sql
-from semantic.sql.render import needs_quotes, today_literal
+from semantic.sql.render import needs_quotes, require_dialect, today_literal
 
 
 @lru_cache(maxsize=8192)
@@ -53,4 +53,5 @@ def _select_text(defs: Definitions, entity_name: str, dialect: str, today: date 
         tree, columns = parse_select(entity.sql or "")
     if today is not None:
         tree = tree.transform(lambda n: today_literal(today) if isinstance(n, exp.CurrentDate) else n)
+    require_dialect(tree, dialect, f"derived entity '{entity_name}' sql")
     return tree.sql(dialect=SQLGLOT_NAMES[dialect]), tuple(columns)

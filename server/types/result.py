@@ -41,16 +41,27 @@ class Column:
                                         "period) or whole periods.")
 
 
+@strawberry.type(description="Something the numbers rest on is doubtful; the answer is given regardless.")
+class AnswerWarning:
+    code: str = strawberry.field(description="W_KEY_NOT_UNIQUE, W_KEY_NULL, W_JOIN_ORPHANS, W_KEY_UNCHECKED or "
+                                             "W_KEYS_UNVERIFIED (docs/api.md).")
+    message: str
+    hint: str
+
+
 @strawberry.type(description="The answer to a metric question.")
 class QueryResult:
     columns: list[Column]
     rows: list[JSON] = strawberry.field(description="One JSON object per row, keyed by column name.")
-    sql: str = strawberry.field(description="The SQL that was run (values appear as bound parameters).")
-    params: JSON = strawberry.field(description="The bound parameter values of the SQL.")
+    sql: str = strawberry.field(description="The SQL that was run, in the database's own placeholders ($1, :1, "
+                                            "@param_1 or ?): paste it with `params` bound.")
+    params: JSON = strawberry.field(description="The bound values of the SQL, keyed by placeholder.")
     version: str = strawberry.field(description="Stamp of the definitions version that produced it.")
     truncated: bool = strawberry.field(description="True when more rows existed than max_rows allows.")
     data_version: str | None = strawberry.field(description="Stamp of the data that answered (changes when "
                                                             "the ledger is replaced or rewritten), when known.")
+    warnings: list[AnswerWarning] = strawberry.field(description="Doubtful keys the numbers rest on (a primary key "
+                                                                 "that repeats multiplies them); empty when none.")
 
     @classmethod
     def from_domain(cls, result: Result) -> "QueryResult":
@@ -60,6 +71,7 @@ class QueryResult:
             rows=[{k: to_json(v) for k, v in row.items()} for row in result.rows],
             sql=result.sql, params=to_json(dict(result.params)), version=result.version,
             truncated=result.truncated, data_version=_stamp(getattr(result, "data_version", None)),
+            warnings=[AnswerWarning(code=w.code, message=w.message, hint=w.hint) for w in result.warnings],
         )
 
 

@@ -1,9 +1,8 @@
-"""Swap a driver's bind-parameter markers for SQL literals so sqlglot can parse the statement.
+"""Swap the shown SQL's parameter markers for SQL literals so sqlglot can parse the statement.
 
-The compiled text carries the marker style of each SQLAlchemy dialect: pyformat `%(param_1)s` (psycopg,
-Snowflake, DuckDB), named `:param_1` (BigQuery and Trino when compiled without a live driver), and in other
-setups qmark `?`, numeric `$1` or BigQuery's `@param_1`. sqlglot reads `:name`, `?` and `@name` in some
-dialects only and never reads `%(name)s`, so every marker becomes the literal of its bound value: that also
+The shown text carries each database's native markers (semantic/sql/shown.py): `$1` (DuckDB, PostgreSQL),
+`:1` (Snowflake), `@param_1` (BigQuery) and `?` (Trino), keyed in `params` as `$1`, `:1`, `@param_1`, `?1`.
+sqlglot reads them in some dialects only, so every marker becomes the literal of its bound value: that also
 makes the parser see the types the database would (a DATE literal where a date is bound).
 """
 from __future__ import annotations
@@ -12,10 +11,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-_PYFORMAT = re.compile(r"%\((\w+)(?::\w+)?\)s")
-_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")  # not the second colon of a `::TYPE` cast
-_AT = re.compile(r"(?<![@\w])@([A-Za-z_]\w*)")
-_NUMERIC = re.compile(r"\$(\d+)")
+_MARKER = re.compile(r"\$\d+\b|(?<![:\w]):\d+\b|(?<![@\w])@[A-Za-z_]\w*")  # `:1`, not `::TYPE`
 
 
 def literal(value: Any) -> str:
@@ -42,20 +38,14 @@ def header(params: dict[str, Any]) -> str:
 
 def read_header(text: str) -> dict[str, str]:
     """The literals recorded by `header`, so a snapshot file can be parsed on its own."""
-    return dict(re.findall(r"^-- (\w+) = (.*)$", text, flags=re.MULTILINE))
+    return dict(re.findall(r"^-- ([$:?@]\w+) = (.*)$", text, flags=re.MULTILINE))
 
 
 def inline(sql: str, literals: dict[str, str]) -> str:
-    """`sql` with every pyformat, named, @, numeric or positional marker replaced by its literal."""
-    def named(m: re.Match) -> str:
-        return literals.get(m.group(1), m.group(0))
-
-    sql = _PYFORMAT.sub(named, sql)
-    sql = _NAMED.sub(named, sql)
-    sql = _AT.sub(named, sql)
-    ordered = list(literals.values())
-    sql = _NUMERIC.sub(lambda m: ordered[int(m.group(1)) - 1], sql)
+    """`sql` (header lines dropped) with every `$1`, `:1`, `@name` or `?` marker replaced by its literal."""
+    sql = re.sub(r"^-- [$:?@]\w+ = .*\n", "", sql, flags=re.MULTILINE)
+    sql = _MARKER.sub(lambda m: literals.get(m.group(0), m.group(0)), sql)
     if "?" in sql:  # positional markers follow compile order, which the header preserves
-        queue = iter(ordered)
+        queue = iter(v for k, v in literals.items() if k.startswith("?"))
         sql = re.sub(r"\?", lambda m: next(queue), sql)
     return sql

@@ -28,10 +28,10 @@ def offenders(dialect: str, pattern: str) -> list[str]:
 
 @pytest.mark.parametrize("dialect", ["duckdb", "postgresql", "snowflake", "bigquery", "trino"])
 def test_every_bind_marker_is_replaced_before_parsing(dialect: str) -> None:
-    """Otherwise sqlglot could accept `:param_1` as a placeholder and hide a real syntax problem."""
+    """Otherwise sqlglot could accept `@param_1` as a placeholder and hide a real syntax problem."""
     for case, text in snapshots(dialect).items():
         sql = inline(text, read_header(text))
-        assert not re.search(r"%\(\w+\)s|(?<![:\w]):param_\d+|@param_\d+", sql), case
+        assert not re.search(r"%\(\w+\)s|\$\d|(?<![:\w]):\d|@param_\d+|\?", sql), case
 
 
 def test_bigquery_has_no_values_list() -> None:
@@ -61,7 +61,7 @@ def test_bigquery_like_has_no_escape_clause() -> None:
 
 def test_bigquery_time_range_does_not_compare_timestamps_with_dates() -> None:
     columns = "|".join(TIMESTAMP_COLUMNS)
-    assert offenders("bigquery", rf"\.(?:{columns}) (?:>=|<) :param_\d+") == []
+    assert offenders("bigquery", rf"\.(?:{columns}) (?:>=|<) @param_\d+") == []
 
 
 def test_bigquery_date_diff_gets_dates() -> None:

@@ -57,7 +57,8 @@ def check_scalar_expressions(defs: Definitions, issues: IssueList) -> None:
 
 
 def check_measure_defaults(defs: Definitions, issues: IssueList) -> None:
-    """A measure without `expr` counts the primary key or aggregates the column named like the measure."""
+    """A measure without `expr` counts rows (one per key, hence the key) or aggregates the column named like
+    the measure."""
     ctx = context(defs)
     for ename, ent in defs.entities.items():
         usable = ctx.usable(ename)

@@ -1,17 +1,17 @@
--- param_1 = TIMESTAMP '2023-01-01 00:00:00'
--- param_2 = TIMESTAMP '2026-01-01 00:00:00'
--- param_3 = DATE '2023-01-01'
--- param_4 = DATE '2024-01-01'
--- param_5 = DATE '2025-01-01'
+-- @param_1 = TIMESTAMP '2023-01-01 00:00:00'
+-- @param_2 = TIMESTAMP '2026-01-01 00:00:00'
+-- @param_3 = DATE '2023-01-01'
+-- @param_4 = DATE '2024-01-01'
+-- @param_5 = DATE '2025-01-01'
 WITH `opportunity_by_closed_at` AS /* read opportunity rows for opportunity.closed_at, won_amount, avg_won_amount */
 /* keep opportunity rows meeting closed_at in the time range; the terms and filters of the measures */
 /* aggregate won_amount, won_deals, avg_won_amount per year of opportunity.closed_at */ 
 (SELECT DATE_TRUNC(CAST(CAST(opportunity.closed_at AS DATE) AS DATE), YEAR) AS `period`, sum(opportunity.amount) AS `won_amount`, count(*) AS `won_deals`, avg(opportunity.amount) AS `avg_won_amount` 
 FROM `opportunities` AS `opportunity` 
-WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_1 AND CAST(opportunity.closed_at AS DATETIME) < :param_2 AND opportunity.is_won GROUP BY 1), 
+WHERE CAST(opportunity.closed_at AS DATETIME) >= @param_1 AND CAST(opportunity.closed_at AS DATETIME) < @param_2 AND opportunity.is_won GROUP BY 1), 
 `spine` AS /* the 3 year periods of the time range */ 
 (SELECT `periods`.`period` AS `period` 
-FROM (SELECT CAST(:param_3 AS DATE) AS `period` UNION ALL SELECT CAST(:param_4 AS DATE) AS `period` UNION ALL SELECT CAST(:param_5 AS DATE) AS `period`) AS `periods`), 
+FROM (SELECT CAST(@param_3 AS DATE) AS `period` UNION ALL SELECT CAST(@param_4 AS DATE) AS `period` UNION ALL SELECT CAST(@param_5 AS DATE) AS `period`) AS `periods`), 
 `combined` AS /* combine opportunity_by_closed_at on period, every period of the spine included */ 
 (SELECT `spine`.`period` AS `period`, `opportunity_by_closed_at`.`won_amount` AS `won_amount`, `opportunity_by_closed_at`.`won_deals` AS `won_deals`, `opportunity_by_closed_at`.`avg_won_amount` AS `avg_won_amount` 
 FROM `spine` LEFT OUTER JOIN `opportunity_by_closed_at` ON `spine`.`period` IS NOT DISTINCT FROM `opportunity_by_closed_at`.`period`)

@@ -1,11 +1,11 @@
--- param_1 = TIMESTAMP '2025-01-01 00:00:00'
--- param_2 = TIMESTAMP '2026-01-01 00:00:00'
--- param_3 = TIMESTAMP '2025-01-01 00:00:00'
--- param_4 = TIMESTAMP '2026-01-01 00:00:00'
--- param_5 = DATE '2025-01-01'
--- param_6 = DATE '2025-04-01'
--- param_7 = DATE '2025-07-01'
--- param_8 = DATE '2025-10-01'
+-- @param_1 = TIMESTAMP '2025-01-01 00:00:00'
+-- @param_2 = TIMESTAMP '2026-01-01 00:00:00'
+-- @param_3 = TIMESTAMP '2025-01-01 00:00:00'
+-- @param_4 = TIMESTAMP '2026-01-01 00:00:00'
+-- @param_5 = DATE '2025-01-01'
+-- @param_6 = DATE '2025-04-01'
+-- @param_7 = DATE '2025-07-01'
+-- @param_8 = DATE '2025-10-01'
 WITH `opportunity_by_closed_at` AS /* read opportunity rows for opportunity.closed_at, won_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -13,7 +13,7 @@ WITH `opportunity_by_closed_at` AS /* read opportunity rows for opportunity.clos
 /* aggregate won_amount per quarter of opportunity.closed_at, account.segment */ 
 (SELECT DATE_TRUNC(CAST(CAST(opportunity.closed_at AS DATE) AS DATE), QUARTER) AS `period`, account.segment AS `account__segment`, sum(opportunity.amount) AS `won_amount` 
 FROM `opportunities` AS `opportunity` LEFT OUTER JOIN `accounts` AS `account` ON opportunity.account_id = account.account_id 
-WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_1 AND CAST(opportunity.closed_at AS DATETIME) < :param_2 AND opportunity.is_won GROUP BY 1, 2), 
+WHERE CAST(opportunity.closed_at AS DATETIME) >= @param_1 AND CAST(opportunity.closed_at AS DATETIME) < @param_2 AND opportunity.is_won GROUP BY 1, 2), 
 `opportunity_by_close_date` AS /* read opportunity rows for opportunity.close_date, open_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -21,10 +21,10 @@ WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_1 AND CAST(opportunity.c
 /* aggregate open_amount per quarter of opportunity.close_date, account.segment */ 
 (SELECT DATE_TRUNC(CAST(CAST(opportunity.close_date AS DATE) AS DATE), QUARTER) AS `period`, account.segment AS `account__segment`, sum(opportunity.amount) AS `open_amount` 
 FROM `opportunities` AS `opportunity` LEFT OUTER JOIN `accounts` AS `account` ON opportunity.account_id = account.account_id 
-WHERE CAST(opportunity.close_date AS DATETIME) >= :param_3 AND CAST(opportunity.close_date AS DATETIME) < :param_4 AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
+WHERE CAST(opportunity.close_date AS DATETIME) >= @param_3 AND CAST(opportunity.close_date AS DATETIME) < @param_4 AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
 `spine` AS /* the 4 quarter periods of the time range */ 
 (SELECT `periods`.`period` AS `period` 
-FROM (SELECT CAST(:param_5 AS DATE) AS `period` UNION ALL SELECT CAST(:param_6 AS DATE) AS `period` UNION ALL SELECT CAST(:param_7 AS DATE) AS `period` UNION ALL SELECT CAST(:param_8 AS DATE) AS `period`) AS `periods`), 
+FROM (SELECT CAST(@param_5 AS DATE) AS `period` UNION ALL SELECT CAST(@param_6 AS DATE) AS `period` UNION ALL SELECT CAST(@param_7 AS DATE) AS `period` UNION ALL SELECT CAST(@param_8 AS DATE) AS `period`) AS `periods`), 
 `combined` AS /* combine opportunity_by_closed_at, opportunity_by_close_date on period, account.segment, every period of the spine included */ 
 (SELECT `keys`.`period` AS `period`, `keys`.`account__segment` AS `account__segment`, `opportunity_by_closed_at`.`won_amount` AS `won_amount`, `opportunity_by_close_date`.`open_amount` AS `open_amount` 
 FROM (SELECT `spine`.`period` AS `period`, `dimension_values`.`account__segment` AS `account__segment` 

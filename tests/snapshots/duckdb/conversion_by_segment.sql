@@ -1,7 +1,7 @@
--- param_1 = 'SMB'
--- param_2 = DATE '2025-11-15'
--- param_3 = 'SMB'
--- param_4 = DATE '2025-11-15'
+-- $1 = 'SMB'
+-- $2 = DATE '2025-11-15'
+-- $3 = 'SMB'
+-- $4 = DATE '2025-11-15'
 WITH lead_to_opportunity_90d_cohort AS /* read lead rows for lead.created_at */
 /* read contact rows */
 /* read account rows for account.segment */
@@ -9,10 +9,10 @@ WITH lead_to_opportunity_90d_cohort AS /* read lead rows for lead.created_at */
 /* lead instances with their cohort day */ 
 (SELECT lead.lead_id AS subject, contact.account_id AS link, lead.created_at AS event_time, account.segment AS account__segment 
 FROM leads AS lead LEFT OUTER JOIN contacts AS contact ON lead.contact_id = contact.contact_id LEFT OUTER JOIN accounts AS account ON contact.account_id = account.account_id 
-WHERE (lead.status <> 'duplicate') AND lead.created_at IS NOT NULL AND lead.lead_id IS NOT NULL AND (account.segment != %(param_1)s OR account.segment IS NULL)), 
+WHERE (lead.status <> 'duplicate') AND lead.created_at IS NOT NULL AND lead.lead_id IS NOT NULL AND (account.segment != $1 OR account.segment IS NULL)), 
 lead_to_opportunity_90d_lead_conversion AS /* read opportunity rows for opportunity.created_at */
 /* count lead instances per fiscal_quarter of lead.created_at, and those with opportunity.created_at on or after lead.created_at within 90 days */ 
-(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(lead_to_opportunity_90d_cohort.event_time AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, lead_to_opportunity_90d_cohort.account__segment AS account__segment, count(*) AS lead_to_opportunity_90d__cohort, count(converted.subject) AS lead_to_opportunity_90d__converted, CASE WHEN (CAST(CAST(CAST(CAST(date_trunc('quarter', CAST(CAST(min(lead_to_opportunity_90d_cohort.event_time) AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) + INTERVAL '3 month' AS DATE) + INTERVAL '-1 day' AS DATE) + 90 >= CAST(%(param_2)s AS DATE)) THEN 1 ELSE 0 END AS lead_to_opportunity_90d__open 
+(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(lead_to_opportunity_90d_cohort.event_time AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, lead_to_opportunity_90d_cohort.account__segment AS account__segment, count(*) AS lead_to_opportunity_90d__cohort, count(converted.subject) AS lead_to_opportunity_90d__converted, CASE WHEN (CAST(CAST(CAST(CAST(date_trunc('quarter', CAST(CAST(min(lead_to_opportunity_90d_cohort.event_time) AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) + INTERVAL '3 month' AS DATE) + INTERVAL '-1 day' AS DATE) + 90 >= CAST($2 AS DATE)) THEN 1 ELSE 0 END AS lead_to_opportunity_90d__open 
 FROM lead_to_opportunity_90d_cohort LEFT OUTER JOIN (SELECT DISTINCT lead_to_opportunity_90d_cohort.subject AS subject 
 FROM lead_to_opportunity_90d_cohort JOIN (SELECT opportunity.account_id AS link, CAST(opportunity.created_at AS DATE) AS day 
 FROM opportunities AS opportunity 
@@ -24,10 +24,10 @@ proposal_to_won_cohort AS /* read stage_change rows for stage_change.changed_at 
 /* opportunity instances with their cohort day, each by its first base event */ 
 (SELECT stage_change.opportunity_id AS subject, stage_change.opportunity_id AS link, min(stage_change.changed_at) AS event_time, account.segment AS account__segment 
 FROM opportunity_stage_history AS stage_change LEFT OUTER JOIN opportunities AS opportunity ON stage_change.opportunity_id = opportunity.opportunity_id LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE (stage_change.to_stage = 'proposal') AND stage_change.changed_at IS NOT NULL AND stage_change.opportunity_id IS NOT NULL AND (account.segment != %(param_3)s OR account.segment IS NULL) GROUP BY 1, 2, 4), 
+WHERE (stage_change.to_stage = 'proposal') AND stage_change.changed_at IS NOT NULL AND stage_change.opportunity_id IS NOT NULL AND (account.segment != $3 OR account.segment IS NULL) GROUP BY 1, 2, 4), 
 proposal_to_won_opportunity_conversion AS /* read stage_change rows for stage_change.changed_at */
 /* count opportunity instances per fiscal_quarter of stage_change.changed_at, and those with stage_change.changed_at on or after stage_change.changed_at within 180 days */ 
-(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(proposal_to_won_cohort.event_time AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, proposal_to_won_cohort.account__segment AS account__segment, count(*) AS proposal_to_won__cohort, count(converted.subject) AS proposal_to_won__converted, CASE WHEN (CAST(CAST(CAST(CAST(date_trunc('quarter', CAST(CAST(min(proposal_to_won_cohort.event_time) AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) + INTERVAL '3 month' AS DATE) + INTERVAL '-1 day' AS DATE) + 180 >= CAST(%(param_4)s AS DATE)) THEN 1 ELSE 0 END AS proposal_to_won__open 
+(SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(proposal_to_won_cohort.event_time AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, proposal_to_won_cohort.account__segment AS account__segment, count(*) AS proposal_to_won__cohort, count(converted.subject) AS proposal_to_won__converted, CASE WHEN (CAST(CAST(CAST(CAST(date_trunc('quarter', CAST(CAST(min(proposal_to_won_cohort.event_time) AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) + INTERVAL '3 month' AS DATE) + INTERVAL '-1 day' AS DATE) + 180 >= CAST($4 AS DATE)) THEN 1 ELSE 0 END AS proposal_to_won__open 
 FROM proposal_to_won_cohort LEFT OUTER JOIN (SELECT DISTINCT proposal_to_won_cohort.subject AS subject 
 FROM proposal_to_won_cohort JOIN (SELECT stage_change.opportunity_id AS link, CAST(stage_change.changed_at AS DATE) AS day 
 FROM opportunity_stage_history AS stage_change 

@@ -1,18 +1,18 @@
--- param_1 = DATE '2025-02-01'
--- param_2 = DATE '2026-02-01'
--- param_3 = DATE '2025-02-01'
--- param_4 = DATE '2025-05-01'
--- param_5 = DATE '2025-08-01'
--- param_6 = DATE '2025-11-01'
+-- $1 = DATE '2025-02-01'
+-- $2 = DATE '2026-02-01'
+-- $3 = DATE '2025-02-01'
+-- $4 = DATE '2025-05-01'
+-- $5 = DATE '2025-08-01'
+-- $6 = DATE '2025-11-01'
 WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, opportunity.product, won_amount */
 /* keep opportunity rows meeting closed_at in the time range */
 /* aggregate won_deals, closed_deals, won_amount per fiscal_quarter of opportunity.closed_at, opportunity.product, each measure counting the rows that meet its terms and filters */ 
 (SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(opportunity.closed_at AS DATE) + INTERVAL '-1 month' AS DATE)) AS DATE) + INTERVAL '1 month' AS DATE) AS period, opportunity.product AS opportunity__product, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals, sum(opportunity.amount) FILTER (WHERE opportunity.is_won) AS won_amount 
 FROM opportunities AS opportunity 
-WHERE opportunity.closed_at >= %(param_1)s::DATE AND opportunity.closed_at < %(param_2)s::DATE GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= $1::DATE AND opportunity.closed_at < $2::DATE GROUP BY 1, 2), 
 spine AS /* the 4 fiscal_quarter periods of the time range */ 
 (SELECT periods.period AS period 
-FROM (VALUES (%(param_3)s::DATE), (%(param_4)s::DATE), (%(param_5)s::DATE), (%(param_6)s::DATE)) AS periods (period)), 
+FROM (VALUES ($3::DATE), ($4::DATE), ($5::DATE), ($6::DATE)) AS periods (period)), 
 combined AS /* combine opportunity_by_closed_at on period, opportunity.product, every period of the spine included */ 
 (SELECT keys.period AS period, keys.opportunity__product AS opportunity__product, opportunity_by_closed_at.won_deals AS won_deals, opportunity_by_closed_at.closed_deals AS closed_deals, opportunity_by_closed_at.won_amount AS won_amount 
 FROM (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 

@@ -1,7 +1,7 @@
--- param_1 = DATE '2024-01-01'
--- param_2 = DATE '2026-01-01'
--- param_3 = DATE '2024-01-01'
--- param_4 = DATE '2025-01-01'
+-- $1 = DATE '2024-01-01'
+-- $2 = DATE '2026-01-01'
+-- $3 = DATE '2024-01-01'
+-- $4 = DATE '2025-01-01'
 WITH account_first_win_by_first_won_at AS /* read account_first_win rows for account_first_win.first_won_at */
 /* read account rows for account.segment */
 /* join account_first_win to account along account (many-to-one, so no account_first_win row repeats) */
@@ -9,10 +9,10 @@ WITH account_first_win_by_first_won_at AS /* read account_first_win rows for acc
 /* aggregate new_logo_accounts per year of account_first_win.first_won_at, account.segment */ 
 (SELECT CAST(date_trunc('year', CAST(account_first_win.first_won_at AS DATE)) AS DATE) AS period, account.segment AS account__segment, count(*) AS new_logo_accounts 
 FROM (SELECT account_id, MIN(closed_at) AS first_won_at FROM opportunities WHERE is_won AND NOT account_id IS NULL GROUP BY account_id) AS account_first_win LEFT OUTER JOIN accounts AS account ON account_first_win.account_id = account.account_id 
-WHERE account_first_win.first_won_at >= %(param_1)s::DATE AND account_first_win.first_won_at < %(param_2)s::DATE GROUP BY 1, 2), 
+WHERE account_first_win.first_won_at >= $1::DATE AND account_first_win.first_won_at < $2::DATE GROUP BY 1, 2), 
 spine AS /* the 2 year periods of the time range */ 
 (SELECT periods.period AS period 
-FROM (VALUES (%(param_3)s::DATE), (%(param_4)s::DATE)) AS periods (period)), 
+FROM (VALUES ($3::DATE), ($4::DATE)) AS periods (period)), 
 combined AS /* combine account_first_win_by_first_won_at on period, account.segment, every period of the spine included */ 
 (SELECT keys.period AS period, keys.account__segment AS account__segment, account_first_win_by_first_won_at.new_logo_accounts AS new_logo_accounts 
 FROM (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 

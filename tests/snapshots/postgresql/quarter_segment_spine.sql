@@ -1,11 +1,11 @@
--- param_1 = DATE '2025-01-01'
--- param_2 = DATE '2026-01-01'
--- param_3 = DATE '2025-01-01'
--- param_4 = DATE '2026-01-01'
--- param_5 = DATE '2025-01-01'
--- param_6 = DATE '2025-04-01'
--- param_7 = DATE '2025-07-01'
--- param_8 = DATE '2025-10-01'
+-- $1 = DATE '2025-01-01'
+-- $2 = DATE '2026-01-01'
+-- $3 = DATE '2025-01-01'
+-- $4 = DATE '2026-01-01'
+-- $5 = DATE '2025-01-01'
+-- $6 = DATE '2025-04-01'
+-- $7 = DATE '2025-07-01'
+-- $8 = DATE '2025-10-01'
 WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, won_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -13,7 +13,7 @@ WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed
 /* aggregate won_amount per quarter of opportunity.closed_at, account.segment */ 
 (SELECT CAST(date_trunc('quarter', CAST(opportunity.closed_at AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS won_amount 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE opportunity.closed_at >= %(param_1)s::DATE AND opportunity.closed_at < %(param_2)s::DATE AND opportunity.is_won GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= $1::DATE AND opportunity.closed_at < $2::DATE AND opportunity.is_won GROUP BY 1, 2), 
 opportunity_by_close_date AS /* read opportunity rows for opportunity.close_date, open_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -21,10 +21,10 @@ opportunity_by_close_date AS /* read opportunity rows for opportunity.close_date
 /* aggregate open_amount per quarter of opportunity.close_date, account.segment */ 
 (SELECT CAST(date_trunc('quarter', CAST(opportunity.close_date AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS open_amount 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE opportunity.close_date >= %(param_3)s::DATE AND opportunity.close_date < %(param_4)s::DATE AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
+WHERE opportunity.close_date >= $3::DATE AND opportunity.close_date < $4::DATE AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
 spine AS /* the 4 quarter periods of the time range */ 
 (SELECT periods.period AS period 
-FROM (VALUES (%(param_5)s::DATE), (%(param_6)s::DATE), (%(param_7)s::DATE), (%(param_8)s::DATE)) AS periods (period)), 
+FROM (VALUES ($5::DATE), ($6::DATE), ($7::DATE), ($8::DATE)) AS periods (period)), 
 combined AS /* combine opportunity_by_closed_at, opportunity_by_close_date on period, account.segment, every period of the spine included */ 
 (SELECT keys.period AS period, keys.account__segment AS account__segment, opportunity_by_closed_at.won_amount AS won_amount, opportunity_by_close_date.open_amount AS open_amount 
 FROM (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 

@@ -1,18 +1,18 @@
--- param_1 = DATE '2025-10-19'
--- param_2 = DATE '2025-11-16'
--- param_3 = DATE '2025-10-19'
--- param_4 = DATE '2025-10-26'
--- param_5 = DATE '2025-11-02'
--- param_6 = DATE '2025-11-09'
+-- $1 = DATE '2025-10-19'
+-- $2 = DATE '2025-11-16'
+-- $3 = DATE '2025-10-19'
+-- $4 = DATE '2025-10-26'
+-- $5 = DATE '2025-11-02'
+-- $6 = DATE '2025-11-09'
 WITH activity_by_occurred_at AS /* read activity rows for activity.occurred_at */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count, meeting_count per week of activity.occurred_at, each measure counting the rows that meet its terms and filters */ 
 (SELECT CAST(CAST(date_trunc('week', CAST(CAST(activity.occurred_at AS DATE) + INTERVAL '1 day' AS DATE)) AS DATE) + INTERVAL '-1 day' AS DATE) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting')) AS meeting_count 
 FROM activities AS activity 
-WHERE activity.occurred_at >= %(param_1)s::DATE AND activity.occurred_at < %(param_2)s::DATE GROUP BY 1), 
+WHERE activity.occurred_at >= $1::DATE AND activity.occurred_at < $2::DATE GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 
 (SELECT periods.period AS period 
-FROM (VALUES (%(param_3)s::DATE), (%(param_4)s::DATE), (%(param_5)s::DATE), (%(param_6)s::DATE)) AS periods (period)), 
+FROM (VALUES ($3::DATE), ($4::DATE), ($5::DATE), ($6::DATE)) AS periods (period)), 
 combined AS /* combine activity_by_occurred_at on period, every period of the spine included */ 
 (SELECT spine.period AS period, activity_by_occurred_at.activity_count AS activity_count, activity_by_occurred_at.meeting_count AS meeting_count 
 FROM spine LEFT OUTER JOIN activity_by_occurred_at ON spine.period IS NOT DISTINCT FROM activity_by_occurred_at.period)

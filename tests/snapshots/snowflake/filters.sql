@@ -1,9 +1,9 @@
--- param_1 = 'SMB'
--- param_2 = 'Enterprise'
--- param_3 = 'renewal'
--- account_name_1 = 'sys/_50/%'
--- param_4 = 1000
--- param_5 = 50000
+-- :1 = 'SMB'
+-- :2 = 'Enterprise'
+-- :3 = 'renewal'
+-- :4 = 'sys/_50/%'
+-- :5 = 1000
+-- :6 = 50000
 WITH opportunity_totals AS /* read opportunity rows for opportunity.product, opportunity.type, opportunity.amount, won_amount */
 /* read account rows for account.segment, account.name */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -11,6 +11,6 @@ WITH opportunity_totals AS /* read opportunity rows for opportunity.product, opp
 /* aggregate won_amount, won_deals per opportunity.product */ 
 (SELECT opportunity.product AS opportunity__product, sum(opportunity.amount) AS won_amount, count(*) AS won_deals 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE account.segment IN (%(param_1)s, %(param_2)s) AND (opportunity.type != %(param_3)s OR opportunity.type IS NULL) AND (lower(account.name) ILIKE '%%' || lower(%(account_name_1)s) || '%%' ESCAPE '/') AND opportunity.amount BETWEEN %(param_4)s AND %(param_5)s AND opportunity.is_won GROUP BY 1)
+WHERE account.segment IN (:1, :2) AND (opportunity.type != :3 OR opportunity.type IS NULL) AND (lower(account.name) ILIKE '%' || lower(:4) || '%' ESCAPE '/') AND opportunity.amount BETWEEN :5 AND :6 AND opportunity.is_won GROUP BY 1)
  SELECT /* compute bookings, won_deals; order by opportunity.product */ opportunity_totals.opportunity__product AS "opportunity.product", COALESCE(won_amount, 0) AS bookings, COALESCE(won_deals, 0) AS won_deals 
 FROM opportunity_totals ORDER BY opportunity_totals.opportunity__product ASC NULLS LAST

@@ -1,18 +1,18 @@
--- param_1 = DATE '2025-02-01'
--- param_2 = DATE '2026-02-01'
--- param_3 = DATE '2025-02-01'
--- param_4 = DATE '2025-05-01'
--- param_5 = DATE '2025-08-01'
--- param_6 = DATE '2025-11-01'
+-- :1 = DATE '2025-02-01'
+-- :2 = DATE '2026-02-01'
+-- :3 = DATE '2025-02-01'
+-- :4 = DATE '2025-05-01'
+-- :5 = DATE '2025-08-01'
+-- :6 = DATE '2025-11-01'
 WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, opportunity.product, won_amount */
 /* keep opportunity rows meeting closed_at in the time range */
 /* aggregate won_deals, closed_deals, won_amount per fiscal_quarter of opportunity.closed_at, opportunity.product, each measure counting the rows that meet its terms and filters */ 
 (SELECT CAST(DATEADD(month, 1, CAST(DATE_TRUNC('quarter', CAST(DATEADD(month, -1, CAST(opportunity.closed_at AS DATE)) AS DATE)) AS DATE)) AS DATE) AS period, opportunity.product AS opportunity__product, count(CASE WHEN opportunity.is_won THEN 1 END) AS won_deals, count(CASE WHEN opportunity.is_closed THEN 1 END) AS closed_deals, sum(CASE WHEN opportunity.is_won THEN opportunity.amount END) AS won_amount 
 FROM opportunities AS opportunity 
-WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= :1 AND opportunity.closed_at < :2 GROUP BY 1, 2), 
 spine AS /* the 4 fiscal_quarter periods of the time range */ 
 (SELECT periods.period AS period 
-FROM (SELECT CAST(%(param_3)s AS DATE) AS period UNION ALL SELECT CAST(%(param_4)s AS DATE) AS period UNION ALL SELECT CAST(%(param_5)s AS DATE) AS period UNION ALL SELECT CAST(%(param_6)s AS DATE) AS period) AS periods), 
+FROM (SELECT CAST(:3 AS DATE) AS period UNION ALL SELECT CAST(:4 AS DATE) AS period UNION ALL SELECT CAST(:5 AS DATE) AS period UNION ALL SELECT CAST(:6 AS DATE) AS period) AS periods), 
 combined AS /* combine opportunity_by_closed_at on period, opportunity.product, every period of the spine included */ 
 (SELECT keys.period AS period, keys.opportunity__product AS opportunity__product, opportunity_by_closed_at.won_deals AS won_deals, opportunity_by_closed_at.closed_deals AS closed_deals, opportunity_by_closed_at.won_amount AS won_amount 
 FROM (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 

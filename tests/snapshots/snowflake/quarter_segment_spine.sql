@@ -1,11 +1,11 @@
--- param_1 = DATE '2025-01-01'
--- param_2 = DATE '2026-01-01'
--- param_3 = DATE '2025-01-01'
--- param_4 = DATE '2026-01-01'
--- param_5 = DATE '2025-01-01'
--- param_6 = DATE '2025-04-01'
--- param_7 = DATE '2025-07-01'
--- param_8 = DATE '2025-10-01'
+-- :1 = DATE '2025-01-01'
+-- :2 = DATE '2026-01-01'
+-- :3 = DATE '2025-01-01'
+-- :4 = DATE '2026-01-01'
+-- :5 = DATE '2025-01-01'
+-- :6 = DATE '2025-04-01'
+-- :7 = DATE '2025-07-01'
+-- :8 = DATE '2025-10-01'
 WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, won_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -13,7 +13,7 @@ WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed
 /* aggregate won_amount per quarter of opportunity.closed_at, account.segment */ 
 (SELECT CAST(DATE_TRUNC('quarter', CAST(opportunity.closed_at AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS won_amount 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s AND opportunity.is_won GROUP BY 1, 2), 
+WHERE opportunity.closed_at >= :1 AND opportunity.closed_at < :2 AND opportunity.is_won GROUP BY 1, 2), 
 opportunity_by_close_date AS /* read opportunity rows for opportunity.close_date, open_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -21,10 +21,10 @@ opportunity_by_close_date AS /* read opportunity rows for opportunity.close_date
 /* aggregate open_amount per quarter of opportunity.close_date, account.segment */ 
 (SELECT CAST(DATE_TRUNC('quarter', CAST(opportunity.close_date AS DATE)) AS DATE) AS period, account.segment AS account__segment, sum(opportunity.amount) AS open_amount 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE opportunity.close_date >= %(param_3)s AND opportunity.close_date < %(param_4)s AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
+WHERE opportunity.close_date >= :3 AND opportunity.close_date < :4 AND (NOT opportunity.is_closed) GROUP BY 1, 2), 
 spine AS /* the 4 quarter periods of the time range */ 
 (SELECT periods.period AS period 
-FROM (SELECT CAST(%(param_5)s AS DATE) AS period UNION ALL SELECT CAST(%(param_6)s AS DATE) AS period UNION ALL SELECT CAST(%(param_7)s AS DATE) AS period UNION ALL SELECT CAST(%(param_8)s AS DATE) AS period) AS periods), 
+FROM (SELECT CAST(:5 AS DATE) AS period UNION ALL SELECT CAST(:6 AS DATE) AS period UNION ALL SELECT CAST(:7 AS DATE) AS period UNION ALL SELECT CAST(:8 AS DATE) AS period) AS periods), 
 combined AS /* combine opportunity_by_closed_at, opportunity_by_close_date on period, account.segment, every period of the spine included */ 
 (SELECT keys.period AS period, keys.account__segment AS account__segment, opportunity_by_closed_at.won_amount AS won_amount, opportunity_by_close_date.open_amount AS open_amount 
 FROM (SELECT spine.period AS period, dimension_values.account__segment AS account__segment 

@@ -1,18 +1,18 @@
--- param_1 = DATE '2025-10-19'
--- param_2 = DATE '2025-11-16'
--- param_3 = DATE '2025-10-19'
--- param_4 = DATE '2025-10-26'
--- param_5 = DATE '2025-11-02'
--- param_6 = DATE '2025-11-09'
+-- :1 = DATE '2025-10-19'
+-- :2 = DATE '2025-11-16'
+-- :3 = DATE '2025-10-19'
+-- :4 = DATE '2025-10-26'
+-- :5 = DATE '2025-11-02'
+-- :6 = DATE '2025-11-09'
 WITH activity_by_occurred_at AS /* read activity rows for activity.occurred_at */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count, meeting_count per week of activity.occurred_at, each measure counting the rows that meet its terms and filters */ 
 (SELECT CAST(DATEADD(day, -1, DATEADD(day, 1 - DAYOFWEEKISO(CAST(DATEADD(day, 1, CAST(activity.occurred_at AS DATE)) AS DATE)), CAST(CAST(DATEADD(day, 1, CAST(activity.occurred_at AS DATE)) AS DATE) AS DATE))) AS DATE) AS period, count(*) AS activity_count, count(CASE WHEN (activity.activity_type = 'meeting') THEN 1 END) AS meeting_count 
 FROM activities AS activity 
-WHERE activity.occurred_at >= %(param_1)s AND activity.occurred_at < %(param_2)s GROUP BY 1), 
+WHERE activity.occurred_at >= :1 AND activity.occurred_at < :2 GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 
 (SELECT periods.period AS period 
-FROM (SELECT CAST(%(param_3)s AS DATE) AS period UNION ALL SELECT CAST(%(param_4)s AS DATE) AS period UNION ALL SELECT CAST(%(param_5)s AS DATE) AS period UNION ALL SELECT CAST(%(param_6)s AS DATE) AS period) AS periods), 
+FROM (SELECT CAST(:3 AS DATE) AS period UNION ALL SELECT CAST(:4 AS DATE) AS period UNION ALL SELECT CAST(:5 AS DATE) AS period UNION ALL SELECT CAST(:6 AS DATE) AS period) AS periods), 
 combined AS /* combine activity_by_occurred_at on period, every period of the spine included */ 
 (SELECT spine.period AS period, activity_by_occurred_at.activity_count AS activity_count, activity_by_occurred_at.meeting_count AS meeting_count 
 FROM spine LEFT OUTER JOIN activity_by_occurred_at ON spine.period IS NOT DISTINCT FROM activity_by_occurred_at.period)

@@ -1,0 +1,110 @@
+"""The SQL a user is shown: the database's own text, with its parameters beside it or inlined as literals.
+
+Drivers with a `format`/`pyformat` paramstyle (psycopg, duckdb-engine's default, Snowflake, BigQuery) make
+SQLAlchemy double every `%` of the text, so `strftime(d, '%Y')` compiled for them reads `'%%Y'`: pasted into
+a console it runs and answers something else. The shown text is therefore compiled with the placeholder
+style each database reads natively, where a `%` stays a `%`:
+
+| dialect | placeholders | why it is what ran |
+| --- | --- | --- |
+| duckdb | `$1, $2, ...` | duckdb-engine executes this very text (numeric_dollar) |
+| postgresql | `$1, $2, ...` | psycopg 3 sends its `%(name)s` text to the server as exactly this |
+| snowflake | `:1, :2, ...` | Snowflake's server-side binding |
+| bigquery | `@param_1, ...` | BigQuery's named query parameters |
+| trino | `?` | `EXECUTE ... USING` |
+
+The literal form (`semantic compile --literals`) inlines every value with the dialect's quoting: strings
+through SQLAlchemy's literal processors (quotes doubled, BigQuery's backslash escapes), dates and
+timestamps as typed `DATE '...'` / `TIMESTAMP '...'` literals so they compare as dates everywhere. Values
+are the layer's bound parameters, never SQL text a user typed, so inlining them cannot change the SQL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+from semantic.sql.dialects import dialect_for
+
+PLACEHOLDER_STYLE = {"duckdb": "numeric_dollar", "postgresql": "numeric_dollar", "snowflake": "numeric",
+                     "bigquery": "named", "trino": "qmark"}
+_MARKER = {"numeric_dollar": "${}", "numeric": ":{}", "qmark": "?{}"}
+
+
+def _bigquery_string(value: str) -> str:
+    """A GoogleSQL string literal: backslash escapes, not doubled quotes (and no `%` doubling)."""
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
+    return f"'{escaped}'"
+
+
+def _typed_literal(value: Any, name: str) -> str | None:
+    """Literals whose default rendering loses the type (a date as a bare string); None: the dialect's own."""
+    if isinstance(value, datetime):
+        keyword = "DATETIME" if name == "bigquery" else "TIMESTAMP"
+        return f"{keyword} '{value.isoformat(sep=' ')}'"
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, str) and name == "bigquery":
+        return _bigquery_string(value)
+    return None
+
+
+@lru_cache(maxsize=None)
+def shown_dialect(name: str) -> Dialect:
+    """`name`'s SQLAlchemy dialect with its native placeholders and no `%` doubling."""
+    base = type(dialect_for(name))
+
+    class ShownCompiler(base.statement_compiler):  # type: ignore[name-defined,misc]
+        def render_literal_value(self, value: Any, type_: Any) -> str:
+            if isinstance(value, (list, tuple)):  # a bound list (DuckDB's spine of periods)
+                items = ", ".join(self.render_literal_value(v, type_) for v in value)
+                return f"[{items}]" if name == "duckdb" else f"ARRAY[{items}]"
+            typed = _typed_literal(value, name)
+            return typed if typed is not None else super().render_literal_value(value, type_)
+
+        def bindparam_string(self, *args: Any, **kwargs: Any) -> str:
+            text = super().bindparam_string(*args, **kwargs)
+            return "@" + text[1:] if name == "bigquery" and text.startswith(":") else text
+
+    dialect_class = type(f"Shown{base.__name__}", (base,), {"statement_compiler": ShownCompiler})
+    dialect = dialect_class(paramstyle=PLACEHOLDER_STYLE[name])
+    dialect.identifier_preparer._double_percents = False
+    return dialect
+
+
+@dataclass(frozen=True)
+class ShownSQL:
+    """The text and its parameters keyed by the marker that stands for each (`$1`, `:1`, `?1`, `@param_1`)."""
+
+    text: str
+    params: dict[str, Any]
+
+
+def shown_sql(statement: sa.Select, name: str) -> ShownSQL:
+    compiled = statement.compile(dialect=shown_dialect(name))
+    values = compiled.construct_params()
+    if compiled.positional:
+        marker = _MARKER[PLACEHOLDER_STYLE[name]]
+        params = {marker.format(i): values[key] for i, key in enumerate(compiled.positiontup or (), 1)}
+    else:
+        params = {f"@{key}": value for key, value in values.items()}
+    return ShownSQL(str(compiled), params)
+
+
+def literal_sql(statement: sa.Select, name: str) -> str:
+    """The statement with every parameter written as a literal of the dialect (runs with no parameters)."""
+    return str(statement.compile(dialect=shown_dialect(name), compile_kwargs={"literal_binds": True}))
+
+
+def json_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as JSON values (dates in ISO form), for the `params` beside the `sql` of JSON answers."""
+    def value(v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            return [value(item) for item in v]
+        return v.isoformat() if isinstance(v, (date, datetime)) else v
+
+    return {k: value(v) for k, v in params.items()}
