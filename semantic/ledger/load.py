@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from semantic.errors import first_line
 from semantic.ledger.demo import generate
 from semantic.ledger.guard import DemoOrigin, LedgerError, mark, refuse_foreign
-from semantic.ledger.schema import metadata
+from semantic.ledger.schema import bookkeeping, metadata
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(table_name, rows_written_so_far, rows_in_table) after every chunk."""
@@ -43,6 +43,7 @@ def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progr
             if not replace:
                 refuse_foreign(conn, _shown(url))
             metadata.drop_all(conn)
+            bookkeeping.drop_all(conn)  # ingest's keys would otherwise claim rows the replaced tables no longer hold
             metadata.create_all(conn)
             for name in metadata.tables:
                 if name in tables:
