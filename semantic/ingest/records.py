@@ -61,6 +61,7 @@ class ActivityRecord:
     participants: tuple[Participant, ...] = ()
     declared_account: CrmRef | None = None
     declared_opportunity: CrmRef | None = None
+    owner: CrmRef | None = None           # the rep the source says the activity belongs to (a Salesforce OwnerId)
 
     @property
     def activity_id(self) -> int:
