@@ -36,13 +36,11 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    linked: bool = False  # whether stored activities went through linking
+    unlinked: int = 0  # new or updated activities stored without linking (no linker wired in)
 
     def add(self, other: Counts) -> None:
         for field in fields(self):
-            if field.name != "linked":
-                setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
-        self.linked = self.linked or other.linked
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
 Stored = ActivityRecord | CrmRecord
@@ -90,7 +88,8 @@ def _store_batch(conn: Connection, source: str, batch: list[Record]) -> Counts:
         with staged(conn, ingest_rejects, [_reject_row(source, r, now) for r in rejects.values()]) as rows:
             upsert(conn, ingest_rejects, rows)
     changed_activities = [r.activity_id for r in changed if isinstance(r, ActivityRecord)]
-    counts.linked = bool(changed_activities) and link_ingested(conn, changed_activities)
+    if changed_activities and not link_ingested(conn, changed_activities):
+        counts.unlinked = len(changed_activities)
     return counts
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO
 
-from semantic.errors import known_names_hint
+from semantic.errors import did_you_mean, known_names_hint
 from semantic.ingest.errors import UNKNOWN_SOURCE, IngestError, unreadable
 from semantic.ingest.records import Record
 
@@ -35,7 +35,8 @@ class AdapterOptions:
 def adapter(source: str) -> ModuleType:
     """The adapter module for a SOURCE name; an unknown name is a coded error listing the known ones."""
     if source not in ADAPTERS:
-        raise IngestError(UNKNOWN_SOURCE, f"unknown source '{source}'", known_names_hint("sources", ADAPTERS))
+        raise IngestError(UNKNOWN_SOURCE, f"unknown source '{source}'{did_you_mean(source, ADAPTERS)}",
+                          known_names_hint("sources", ADAPTERS))
     return importlib.import_module(ADAPTERS[source])
 
 
