@@ -37,18 +37,18 @@ def ingest(
             raise fail(f"[E_INGEST_UNREADABLE] {path}: {'a folder' if path.is_dir() else 'no such file'}",
                        "name the export files themselves")
     total = Counts()
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        def options_for(path: Path) -> AdapterOptions:
-            task = bar.add_task(path.name, total=path.stat().st_size)
-            return AdapterOptions(mapping=mapping, on_bytes=lambda done: bar.update(task, completed=done))
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as bar:
+            def options_for(path: Path) -> AdapterOptions:
+                task = bar.add_task(path.name, total=path.stat().st_size)
+                return AdapterOptions(mapping=mapping, on_bytes=lambda done: bar.update(task, completed=done))
 
-        try:
             for result in ingest_files(url, source, paths, on_file=options_for):
                 total.add(result.counts)
                 out.print(f"{result.path}: {_summary(result.counts)}", highlight=False)
-        except IngestError as exc:
-            raise fail(f"[{exc.code}] {exc.message}", exc.hint, code=2 if exc.code in USAGE_CODES else 1) from None
+    except IngestError as exc:
+        raise fail(f"[{exc.code}] {exc.message}", exc.hint, code=2 if exc.code in USAGE_CODES else 1) from None
     if len(paths) > 1:
         out.print(f"total: {_summary(total)}", highlight=False)
     if total.rejected:

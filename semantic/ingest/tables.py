@@ -2,16 +2,16 @@
 
 Tables ingest creates carry no foreign-key constraints. Sources reference records that arrive in a later file,
 a later run, or never (a Salesforce Task's OwnerId of a user not exported): a reference is kept as the id it
-will have, and joins resolve it once the parent is there. A database whose tables already enforce foreign
-keys (the demo's) still works when a run brings parents before children, which is why adapters order files.
+will have, and joins resolve it once the parent is there. Ledger tables that enforce foreign keys (the demo's,
+made by `semantic demo`) would turn such legitimate exports into failures halfway through a file, so they are
+refused up front with a coded error: ingest goes into a database of its own.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, MetaData, Table, inspect, literal_column, select
+from sqlalchemy import Column, Connection, MetaData, Table, inspect, literal_column, select, text
 from sqlalchemy import table as sql_table
 
-from semantic.ingest.errors import TABLE_SHAPE, IngestError
-from semantic.ledger.guard import MARKER
+from semantic.ingest.errors import FOREIGN_KEYS, TABLE_SHAPE, IngestError
 from semantic.ledger.schema import bookkeeping, metadata
 
 
@@ -31,8 +31,7 @@ def prepare(conn: Connection) -> list[str]:
     """Create the missing ledger and bookkeeping tables (returned by name); check the present ones' columns.
 
     Columns are read from an empty SELECT rather than reflected: duckdb-engine cannot reflect columns under
-    SQLAlchemy 2.1. Also removes the demo's marker: once ingested data is in, `semantic demo` must no longer replace the
-    database without --force (semantic.ledger.guard).
+    SQLAlchemy 2.1.
     """
     present = set(inspect(conn).get_table_names())
     for table in INGEST_TABLES.sorted_tables:
@@ -43,7 +42,22 @@ def prepare(conn: Connection) -> list[str]:
                 raise IngestError(TABLE_SHAPE, f"table {table.name} exists without column(s) {', '.join(missing)}",
                                   "ingest into a database whose ledger tables follow docs/ingest.md (or a new one, "
                                   "e.g. --database duckdb:///data/ingested.duckdb), or add the columns")
+    enforcing = _tables_with_foreign_keys(conn, present & set(INGEST_TABLES.tables))
+    if enforcing:
+        raise IngestError(FOREIGN_KEYS, f"table(s) {', '.join(enforcing)} enforce foreign keys (a demo ledger?); "
+                          "exports reference records they do not include, so ingest needs tables without them",
+                          "ingest into a database of its own, e.g. --database duckdb:///data/crm.duckdb, where "
+                          "ingest creates the tables")
     created = [t.name for t in INGEST_TABLES.sorted_tables if t.name not in present]
     INGEST_TABLES.create_all(conn, tables=[INGEST_TABLES.tables[name] for name in created])
-    MARKER.drop(conn, checkfirst=True)
     return created
+
+
+def _tables_with_foreign_keys(conn: Connection, names: set[str]) -> list[str]:
+    if conn.dialect.name == "duckdb":  # duckdb-engine does not reflect constraints; DuckDB lists them itself
+        found = {name for (name,) in conn.execute(text(
+            "select distinct table_name from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"))}
+    else:
+        inspector = inspect(conn)
+        found = {name for name in names if inspector.get_foreign_keys(name)}
+    return sorted(found & names)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from semantic.ingest.errors import TABLE_SHAPE, IngestError
+from semantic.ingest.errors import FOREIGN_KEYS, TABLE_SHAPE, IngestError
 from semantic.ingest.records import ledger_id
 from semantic.ingest.run import ingest
 from semantic.ingest.store import Counts
@@ -146,4 +146,16 @@ def test_a_table_of_another_shape_is_refused(url: str, tmp_path: Path) -> None:
         _run(url, export(tmp_path, "Task.csv", TASKS))
     assert raised.value.code == TABLE_SHAPE
     assert raised.value.message.startswith("table activities exists without column(s) source_system, activity_type,")
+    assert rows(url, "select count(*) from activities") == [(0,)]
+
+
+def test_tables_that_enforce_foreign_keys_are_refused(url: str, tmp_path: Path) -> None:
+    """The demo's tables enforce foreign keys; a Task naming an owner not in reps would fail mid-file there."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+    engine.dispose()
+    with pytest.raises(IngestError) as raised:
+        _run(url, export(tmp_path, "Task.csv", TASKS))
+    assert raised.value.code == FOREIGN_KEYS and "activities" in raised.value.message
     assert rows(url, "select count(*) from activities") == [(0,)]
