@@ -18,8 +18,8 @@ from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from semantic.ingest.bulk import drop_missing_participants, staged, upsert
 from semantic.ingest.linking import link_ingested
-from semantic.ingest.records import ActivityRecord, CrmRecord, Record, Reject
-from semantic.ingest.rows import activity_row, crm_row, kind, participant_rows, record_hash, row_id
+from semantic.ingest.records import Record, Reject
+from semantic.ingest.rows import Prepared, prepare
 from semantic.ledger.schema import (activities, activity_participants, ingest_keys, ingest_rejects, metadata,
                                     opportunity_stage_history)
 
@@ -41,9 +41,6 @@ class Counts:
     def add(self, other: Counts) -> None:
         for field in fields(self):
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
-
-
-Stored = ActivityRecord | CrmRecord
 
 
 def ingest_records(engine: Engine, source: str, file: str, records: Iterable[Record], *,
@@ -70,36 +67,37 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 def _store_batch(conn: Connection, source: str, batch: list[Record]) -> Counts:
     counts = Counts(read=len(batch))
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    latest: dict[tuple[str, str, str], tuple[Stored, str]] = {}
+    latest: dict[tuple[str, str, str], Prepared] = {}
     rejects: dict[tuple[str, int], Reject] = {}
     for record in batch:
         if isinstance(record, Reject):
             rejects[(record.file, record.record)] = record
             counts.rejected += 1
             continue
-        key, digest = (record.source_system, kind(record), record.source_id), record_hash(record)
-        if key in latest:  # the same record twice in one batch: the later one stands
-            counts.unchanged += latest[key][1] == digest
-            counts.updated += latest[key][1] != digest
-        latest[key] = (record, digest)
+        prepared = prepare(record)
+        earlier = latest.get(prepared.key)
+        if earlier:  # the same record twice in one batch: the later one stands
+            counts.unchanged += earlier.digest == prepared.digest
+            counts.updated += earlier.digest != prepared.digest
+        latest[prepared.key] = prepared
     changed = _classify(conn, latest, now, counts)
     _write(conn, changed)
     if rejects:
         with staged(conn, ingest_rejects, [_reject_row(source, r, now) for r in rejects.values()]) as rows:
             upsert(conn, ingest_rejects, rows)
-    changed_activities = [r.activity_id for r in changed if isinstance(r, ActivityRecord)]
+    changed_activities = [p.row_id for p in changed if p.table == activities.name]
     if changed_activities and not link_ingested(conn, changed_activities):
         counts.unlinked = len(changed_activities)
     return counts
 
 
-def _classify(conn: Connection, latest: dict[tuple[str, str, str], tuple[Stored, str]], now: datetime,
-              counts: Counts) -> list[Stored]:
+def _classify(conn: Connection, latest: dict[tuple[str, str, str], Prepared], now: datetime,
+              counts: Counts) -> list[Prepared]:
     """Compare each record's hash with the stored one, record the new hashes, return the records to write."""
     if not latest:
         return []
-    keys = [{"source_system": s, "kind": k, "source_id": i, "row_id": row_id(record), "record_hash": digest,
-             "first_seen_at": now, "last_seen_at": now} for (s, k, i), (record, digest) in latest.items()]
+    keys = [{"source_system": s, "kind": k, "source_id": i, "row_id": p.row_id, "record_hash": p.digest,
+             "first_seen_at": now, "last_seen_at": now} for (s, k, i), p in latest.items()]
     with staged(conn, ingest_keys, keys) as batch_keys:
         k = ingest_keys
         known = dict(((s, kd, i), h) for s, kd, i, h in conn.execute(
@@ -108,36 +106,33 @@ def _classify(conn: Connection, latest: dict[tuple[str, str, str], tuple[Stored,
                 & (k.c.source_id == batch_keys.c.source_id))))
         upsert(conn, ingest_keys, batch_keys, keep=("first_seen_at",))
     changed = []
-    for key, (record, digest) in latest.items():
+    for key, prepared in latest.items():
         previous = known.get(key)
         counts.new += previous is None
-        counts.updated += previous is not None and previous != digest
-        counts.unchanged += previous == digest
-        if previous != digest:
-            changed.append(record)
+        counts.updated += previous is not None and previous != prepared.digest
+        counts.unchanged += previous == prepared.digest
+        if previous != prepared.digest:
+            changed.append(prepared)
     return changed
 
 
-def _write(conn: Connection, changed: list[Stored]) -> None:
+def _write(conn: Connection, changed: list[Prepared]) -> None:
     """Upsert the new and updated records into their tables (participants follow their activity)."""
-    crm: dict[str, list[dict[str, Any]]] = {}
-    for record in changed:
-        if isinstance(record, CrmRecord):
-            crm.setdefault(record.table, []).append(crm_row(record))
-    for table in metadata.sorted_tables:  # parents first, for databases that enforce foreign keys
-        if table.name in crm:
-            with staged(conn, table, crm[table.name]) as rows:
-                upsert(conn, table, rows)
-                if table is opportunity_stage_history:
-                    _restate_from_stage(conn, rows)
-    moved = [r for r in changed if isinstance(r, ActivityRecord)]
-    if moved:
-        with staged(conn, activities, [activity_row(r) for r in moved]) as rows:
-            upsert(conn, activities, rows)
-            people = [p for r in moved for p in participant_rows(r)]
-            with staged(conn, activity_participants, people) as people_rows:
-                upsert(conn, activity_participants, people_rows)
-                drop_missing_participants(conn, activity_participants, rows, people_rows)
+    by_table: dict[str, list[Prepared]] = {}
+    for prepared in changed:
+        by_table.setdefault(prepared.table, []).append(prepared)
+    for table in metadata.sorted_tables:  # parents first (reps, accounts, ... activities)
+        if table.name not in by_table:
+            continue
+        with staged(conn, table, [p.row for p in by_table[table.name]]) as rows:
+            upsert(conn, table, rows)
+            if table is opportunity_stage_history:
+                _restate_from_stage(conn, rows)
+            if table is activities:
+                people = [person for p in by_table[table.name] for person in p.participants]
+                with staged(conn, activity_participants, people) as people_rows:
+                    upsert(conn, activity_participants, people_rows)
+                    drop_missing_participants(conn, activity_participants, rows, people_rows)
 
 
 def _restate_from_stage(conn: Connection, rows: Any) -> None:

@@ -29,7 +29,7 @@ class BadValue(ValueError):
     """A field that cannot be read; the message is the reject reason (field, value, expected form)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs a setattr call per field, per record
 class CsvRow:
     """One record of the export: its fields by API name (empty values as None) and where it came from."""
 
