@@ -149,7 +149,8 @@ def bulk_engine(url: URL) -> Engine:
         return create_engine(url)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         raise LedgerError(f"unsupported database URL {url.render_as_string(hide_password=True)!r}: "
-                          f"{first_line(exc)}", "the ledger loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
+                          f"{first_line(exc)}",
+                          "the ledger loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
 
 
 def _duckdb_file(url: URL) -> Path | None:

@@ -121,7 +121,8 @@ def test_a_contact_before_its_account_is_kept_and_joins_later(url: str, tmp_path
     _run(url, export(tmp_path, "Contact.csv", CONTACTS))
     _run(url, export(tmp_path, "Account.csv", ACCOUNTS))
     assert rows(url, "select c.email, a.name, a.domain from contacts c join accounts a using (account_id) "
-                     "order by 1") == [("ada@acme.com", "Acme Corp", "acme.com"), ("ben@globex.io", "Globex", "globex.io")]
+                     "order by 1") == [("ada@acme.com", "Acme Corp", "acme.com"),
+                                       ("ben@globex.io", "Globex", "globex.io")]
 
 
 def test_missing_tables_are_created_and_present_ones_kept(url: str, tmp_path: Path) -> None:

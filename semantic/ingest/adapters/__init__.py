@@ -53,7 +53,7 @@ def file_order(source: str, path: Path) -> int:
 class _CountingReader(io.RawIOBase):
     """A binary file that reports the bytes read so far, so a progress bar can follow any text parser."""
 
-    def __init__(self, raw: IO[bytes], report: Callable[[int], None]) -> None:
+    def __init__(self, raw: io.RawIOBase, report: Callable[[int], None]) -> None:
         self._raw = raw
         self._report = report
         self._done = 0
@@ -61,7 +61,7 @@ class _CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: bytearray | memoryview) -> int | None:  # type: ignore[override]
         count = self._raw.readinto(buffer)
         self._done += count or 0
         self._report(self._done)
@@ -86,6 +86,6 @@ def open_text(path: Path, options: AdapterOptions, *, newline: str | None = None
         raise unreadable(path, "no such file") from None
     except OSError as exc:
         raise unreadable(path, exc.strerror or str(exc)) from None
-    binary: IO[bytes] = raw if options.on_bytes is None else _CountingReader(raw, options.on_bytes)  # type: ignore[assignment]
-    buffered = io.BufferedReader(binary, buffer_size=1 << 16)  # type: ignore[arg-type]
+    binary: io.RawIOBase = raw if options.on_bytes is None else _CountingReader(raw, options.on_bytes)
+    buffered = io.BufferedReader(binary, buffer_size=1 << 16)
     return io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=newline)

@@ -93,7 +93,8 @@ def lead(row: CsvRow) -> CrmRecord:
         raise BadValue("CreatedDate is empty; every Lead must have one")
     return _record("leads", "lead", row, {
         "email": email(row), "company": row.text("Company"), "source": row.text("LeadSource"),
-        "status": row.required("Status"), "created_at": created, "converted_at": datetime.combine(converted, time()) if converted else None,
+        "status": row.required("Status"), "created_at": created,
+        "converted_at": datetime.combine(converted, time()) if converted else None,
         "contact_id": ref(row, "ConvertedContactId", "contact"),
     })
 
