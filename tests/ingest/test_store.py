@@ -3,15 +3,18 @@ place, bad records land in ingest_rejects with their line, missing tables are cr
 Every expected number is counted by hand from the fixture rows in conftest.py."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from semantic.ingest.adapters import AdapterOptions, read
 from semantic.ingest.errors import FOREIGN_KEYS, TABLE_SHAPE, IngestError
-from semantic.ingest.records import ledger_id
+from semantic.ingest.records import Record, ledger_id
 from semantic.ingest.run import ingest
-from semantic.ingest.store import Counts
+from semantic.ingest.store import Counts, ingest_records
+from semantic.ingest.tables import prepare
 from semantic.ledger.schema import metadata
 from tests.ingest.conftest import ACCOUNTS, CONTACTS, HISTORY, OPPORTUNITIES, TASKS, NewDatabase, export, rows
 
@@ -160,3 +163,25 @@ def test_tables_that_enforce_foreign_keys_are_refused(url: str, tmp_path: Path) 
         _run(url, export(tmp_path, "Task.csv", TASKS))
     assert raised.value.code == FOREIGN_KEYS and "activities" in raised.value.message
     assert rows(url, "select count(*) from activities") == [(0,)]
+
+
+def test_a_crash_mid_file_keeps_the_committed_batches_and_a_rerun_completes_it(url: str, tmp_path: Path) -> None:
+    tasks = export(tmp_path, "Task.csv", TASKS)
+    records = list(read("salesforce", tasks, AdapterOptions()))
+
+    def dies_after_the_third_record() -> Iterator[Record]:
+        yield from records
+        raise RuntimeError("power cut")
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            prepare(conn)
+        with pytest.raises(RuntimeError):
+            ingest_records(engine, "salesforce", str(tasks), dies_after_the_third_record(), batch_records=2)
+    finally:
+        engine.dispose()
+    assert rows(url, "select source_id from activities order by 1") == [("00T000000000001",), ("00T000000000002",)]
+    again = _run(url, tasks)["Task.csv"]
+    assert (again.new, again.unchanged) == (1, 2)
+    assert rows(url, "select count(*) from activities") == [(3,)]
