@@ -146,4 +146,4 @@ def _restate_from_stage(conn: Connection, rows: Any) -> None:
 
 def _reject_row(source: str, reject: Reject, now: datetime) -> dict[str, Any]:
     return {"source": source, "file": reject.file, "record": reject.record, "reason": reject.reason,
-            "raw": reject.raw[:RAW_LIMIT], "rejected_at": now}
+            "raw": reject.raw[:RAW_LIMIT].replace("\x00", "\\x00"), "rejected_at": now}  # PostgreSQL text holds no NUL

@@ -96,20 +96,24 @@ def test_broken_records_are_rejected_with_their_line_and_the_rest_ingested(url: 
         '"","","No id","2024-02-05","Email",""\n'                                        # line 6: no Id
         '"00T000000000015","","Short row","2024-02-05"\n'                                # line 7: 4 columns
         '"00T000000000016","","Long call","2024-02-05","Call","ten"\n'                   # line 8: bad number
-        '"00T000000000017","","Last","2024-02-07","Call","5"\n',                         # line 9: fine
+        '"00T000000000017","","Last","2024-02-07","Call","5"\n'                          # line 9: fine
+        '"00T000000000018","","Nul\x00","2024-02-07","Call","5"\n',                      # line 10: a NUL
         encoding="utf-8")
     for _ in range(2):  # re-running the broken file does not duplicate its rejects
         counts = _run(url, broken)["Task.csv"]
-        assert (counts.read, counts.rejected) == (7, 4)
+        assert (counts.read, counts.rejected) == (8, 5)
     assert rows(url, "select source_id from activities order by 1") == [
         ("00T000000000011",), ("00T000000000012",), ("00T000000000017",)]
     assert rows(url, "select subject from activities where source_id = '00T000000000012'") == [("Two\nline subject",)]
     rejects = rows(url, "select source, file, record, reason, raw from ingest_rejects order by record")
-    assert [(r[0], r[1], r[2]) for r in rejects] == [("salesforce", str(broken.resolve()), n) for n in (5, 6, 7, 8)]
+    assert [(r[0], r[1], r[2]) for r in rejects] == [("salesforce", str(broken.resolve()), n)
+                                                     for n in (5, 6, 7, 8, 10)]
     assert "ActivityDate '2024-02-30' is not a date" in rejects[0][3]
     assert "Id is empty" in rejects[1][3] and "4 columns where the header has 6" in rejects[2][3]
     assert "CallDurationInSeconds 'ten' is not a whole number" in rejects[3][3]
     assert rejects[2][4] == '"00T000000000015","","Short row","2024-02-05"\n'
+    assert "NUL character" in rejects[4][3]
+    assert rejects[4][4] == '"00T000000000018","","Nul\\x00","2024-02-07","Call","5"\n'  # stored escaped
 
 
 def test_history_gets_from_stage_whatever_order_the_rows_come_in(url: str, tmp_path: Path) -> None:

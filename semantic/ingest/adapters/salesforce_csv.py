@@ -93,6 +93,9 @@ def _row(path: Path, line: int, header: list[str], values: list[str], raw: str) 
     if len(values) != len(header):
         return Reject(str(path), line, f"{len(values)} columns where the header has {len(header)}; a quote or "
                                        "separator is probably missing", raw)
+    if "\x00" in raw:
+        return Reject(str(path), line, "the record holds a NUL character, which no text column can store; "
+                                       "remove it from the export", raw)
     return CsvRow(str(path), line, {k: (v if v != "" else None) for k, v in zip(header, values)}, raw)
 
 
