@@ -9,10 +9,20 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
 from semantic.ingest.adapters import ADAPTERS, AdapterOptions, adapter
 from semantic.ingest.errors import UNKNOWN_FILE, UNKNOWN_SOURCE, IngestError
+from semantic.ingest.records import Reject
 from semantic.ingest.run import ingest as ingest_files
 from semantic.ingest.store import Counts
 
 USAGE_CODES = (UNKNOWN_SOURCE, UNKNOWN_FILE)
+SHOWN_REJECTS = 5  # per file; all of them are in ingest_rejects
+
+
+class ShownRejects(list[Reject]):
+    """The first rejects of the file being ingested, for printing (a file of a million bad lines holds 5)."""
+
+    def append(self, reject: Reject) -> None:
+        if len(self) < SHOWN_REJECTS:
+            super().append(reject)
 
 
 @app.command()
@@ -36,7 +46,7 @@ def ingest(
         if not path.is_file():
             raise fail(f"[E_INGEST_UNREADABLE] {path}: {'a folder' if path.is_dir() else 'no such file'}",
                        "name the export files themselves")
-    total = Counts()
+    total, shown = Counts(), ShownRejects()
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -44,9 +54,14 @@ def ingest(
                 task = bar.add_task(path.name, total=path.stat().st_size)
                 return AdapterOptions(mapping=mapping, on_bytes=lambda done: bar.update(task, completed=done))
 
-            for result in ingest_files(url, source, paths, on_file=options_for):
+            for result in ingest_files(url, source, paths, on_file=options_for, on_reject=shown.append):
                 total.add(result.counts)
                 out.print(f"{result.path}: {_summary(result.counts)}", highlight=False)
+                for reject in shown:
+                    out.print(f"  rejected {result.path}:{reject.record}: {reject.reason}", highlight=False)
+                if result.counts.rejected > SHOWN_REJECTS:
+                    out.print(f"  ... and {result.counts.rejected - SHOWN_REJECTS:,} more", highlight=False)
+                shown.clear()
     except IngestError as exc:
         raise fail(f"[{exc.code}] {exc.message}", exc.hint, code=2 if exc.code in USAGE_CODES else 1) from None
     if len(paths) > 1:

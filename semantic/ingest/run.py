@@ -18,6 +18,7 @@ from semantic.errors import first_line
 from semantic.ingest import adapters
 from semantic.ingest.adapters import AdapterOptions
 from semantic.ingest.errors import DATABASE, IngestError
+from semantic.ingest.records import Reject
 from semantic.ingest.store import Counts, ingest_records
 from semantic.ingest.tables import prepare
 from semantic.ledger.guard import LedgerError
@@ -39,10 +40,12 @@ def ordered(source: str, paths: Sequence[Path]) -> list[Path]:
 
 def ingest(database_url: str, source: str, paths: Sequence[Path], options: AdapterOptions = AdapterOptions(), *,
            on_file: Callable[[Path], AdapterOptions] | None = None,
-           on_batch: Callable[[Counts], None] | None = None) -> Iterator[FileResult]:
+           on_batch: Callable[[Counts], None] | None = None,
+           on_reject: Callable[[Reject], None] | None = None) -> Iterator[FileResult]:
     """Ingest `paths` with the SOURCE adapter, yielding each file's counts as it finishes.
 
     `on_file(path)` may return per-file options (e.g. with a progress callback); `options` is used otherwise.
+    `on_batch` and `on_reject` are told each committed batch's counts and rejects.
     Raises IngestError for an unknown source or file kind, an unreadable file, or a database failure.
     """
     adapters.adapter(source)  # an unknown source fails before the database is touched
@@ -56,7 +59,8 @@ def ingest(database_url: str, source: str, paths: Sequence[Path], options: Adapt
                 file_options = on_file(path) if on_file else options
                 resolved = path.resolve()
                 counts = ingest_records(engine, source, str(resolved),
-                                        adapters.read(source, resolved, file_options), on_batch=on_batch)
+                                        adapters.read(source, resolved, file_options), on_batch=on_batch,
+                                        on_reject=on_reject)
                 yield FileResult(path, counts)
     finally:
         engine.dispose()

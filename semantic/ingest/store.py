@@ -44,8 +44,12 @@ class Counts:
 
 
 def ingest_records(engine: Engine, source: str, file: str, records: Iterable[Record], *,
-                   batch_records: int = BATCH_RECORDS, on_batch: Callable[[Counts], None] | None = None) -> Counts:
-    """Store one file's records; `file` must be the name its rejects carry (earlier rejects of it are replaced)."""
+                   batch_records: int = BATCH_RECORDS, on_batch: Callable[[Counts], None] | None = None,
+                   on_reject: Callable[[Reject], None] | None = None) -> Counts:
+    """Store one file's records; `file` must be the name its rejects carry (earlier rejects of it are replaced).
+
+    After each committed batch, `on_batch` gets its counts and `on_reject` each of its rejects.
+    """
     total = Counts()
     with engine.begin() as conn:
         conn.execute(delete(ingest_rejects).where(ingest_rejects.c.source == source, ingest_rejects.c.file == file))
@@ -55,6 +59,10 @@ def ingest_records(engine: Engine, source: str, file: str, records: Iterable[Rec
         total.add(counts)
         if on_batch:
             on_batch(counts)
+        if on_reject:
+            for record in batch:
+                if isinstance(record, Reject):
+                    on_reject(record)
     return total
 
 

@@ -23,6 +23,7 @@ def test_prints_counts_per_file_and_in_total(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"{accounts}: read 2, new 2, updated 0, unchanged 0, rejected 0",
         f"{tasks}: read 4, new 3, updated 0, unchanged 0, rejected 1",
+        f"  rejected {tasks}:5: ActivityDate '2024-99-01' is not a date; Salesforce exports write YYYY-MM-DD",
         "total: read 6, new 5, updated 0, unchanged 0, rejected 1",
         "1 rejected record(s) are in the table ingest_rejects (file, record = line or record number, reason, raw); "
         "fix them in the export and ingest the file again",
@@ -31,6 +32,16 @@ def test_prints_counts_per_file_and_in_total(tmp_path: Path) -> None:
     ]
     again = _ingest("salesforce", str(tasks), "--database", database)
     assert again.stdout.splitlines()[0] == f"{tasks}: read 4, new 0, updated 0, unchanged 3, rejected 1"
+
+
+def test_shows_the_first_five_rejects_of_a_file(tmp_path: Path) -> None:
+    broken = export(tmp_path, "Account.csv", [f"001000000000{n:03d},,,,," for n in range(1, 8)])  # no Name: 7 bad
+    result = _ingest("salesforce", str(broken), "--database", f"duckdb:///{tmp_path / 'ledger.duckdb'}")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{broken}: read 7, new 0, updated 0, unchanged 0, rejected 7"
+    assert lines[1:7] == [f"  rejected {broken}:{line}: Name is empty; every Name must be filled in"
+                          for line in (2, 3, 4, 5, 6)] + ["  ... and 2 more"]
 
 
 def test_exit_codes(tmp_path: Path) -> None:
