@@ -179,7 +179,7 @@ ingest_keys = Table(
     Column("source_system", String, primary_key=True),
     Column("kind", String, primary_key=True),  # 'activity' or the canonical table a CRM record lands in
     Column("source_id", String, primary_key=True),
-    _id("row_id"),  # the ledger id the record was stored under (ledger_id(source_system, kind, source_id))
+    _id("row_id"),  # the key of the row it was stored as (null when that key has two columns, a contact role)
     Column("record_hash", String, nullable=False),  # decides new / updated / unchanged on the next run
     Column("first_seen_at", DateTime, nullable=False),
     Column("last_seen_at", DateTime, nullable=False),
