@@ -7,7 +7,7 @@ AccountId, which Salesforce derives from WhoId/WhatId, is the declared account w
 """
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from semantic.ingest.adapters.salesforce_csv import (BadValue, CsvRow, parse_bool, parse_date, parse_datetime,
                                                      parse_id, parse_int)
@@ -83,5 +83,5 @@ def _status(row: CsvRow, status: str | None) -> str | None:
     return "deleted" if parse_bool(row, "IsDeleted") else status
 
 
-def _midnight(day: object) -> datetime | None:
-    return datetime.combine(day, time()) if day is not None else None  # type: ignore[arg-type]
+def _midnight(day: date | None) -> datetime | None:
+    return datetime.combine(day, time()) if day is not None else None
