@@ -30,6 +30,7 @@ def ingest(
     source: str = typer.Argument(..., help=f"Where the files come from: {', '.join(sorted(ADAPTERS))}."),
     paths: list[Path] = typer.Argument(..., help="Export files to ingest (any order; see docs/ingest.md)."),
     mapping: Path = typer.Option(None, "--mapping", help="YAML column mapping (call-log CSV exports)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what ingesting would do; write nothing."),
     database: str = DatabaseOption,
     project: Path = ProjectOption,
 ) -> None:
@@ -54,7 +55,8 @@ def ingest(
                 task = bar.add_task(path.name, total=path.stat().st_size)
                 return AdapterOptions(mapping=mapping, on_bytes=lambda done: bar.update(task, completed=done))
 
-            for result in ingest_files(url, source, paths, on_file=options_for, on_reject=shown.append):
+            for result in ingest_files(url, source, paths, on_file=options_for, on_reject=shown.append,
+                                       dry_run=dry_run):
                 total.add(result.counts)
                 out.print(f"{result.path}: {_summary(result.counts)}", highlight=False)
                 for reject in shown:
@@ -66,6 +68,9 @@ def ingest(
         raise fail(f"[{exc.code}] {exc.message}", exc.hint, code=2 if exc.code in USAGE_CODES else 1) from None
     if len(paths) > 1:
         out.print(f"total: {_summary(total)}", highlight=False)
+    if dry_run:
+        out.print("dry run: nothing was written; these are the counts ingesting would give", highlight=False)
+        return
     if total.rejected:
         out.print(f"{total.rejected:,} rejected record(s) are in the table ingest_rejects (file, record = line or "
                   "record number, reason, raw); fix them in the export and ingest the file again", highlight=False)

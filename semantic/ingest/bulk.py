@@ -46,6 +46,7 @@ def staged(conn: Connection, like: Table, rows: Sequence[dict[str, Any]]) -> Ite
     with raw.cursor() as cursor, cursor.copy(f"COPY {quote(name)} ({columns}) FROM STDIN (FORMAT csv)") as copy:
         copy.write(buffer.getbuffer())
     yield shape
+    shape.drop(conn)  # now, not at commit: a dry run's one long transaction would pile them up
 
 
 def upsert(conn: Connection, target: Table, source: Table, *, keep: Sequence[str] = ()) -> None:

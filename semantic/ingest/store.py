@@ -9,12 +9,13 @@ re-run. Memory holds one batch, whatever the file size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from semantic.ingest.bulk import drop_missing_participants, staged, upsert
 from semantic.ingest.linking import link_ingested
@@ -43,7 +44,11 @@ class Counts:
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
-def ingest_records(engine: Engine, source: str, file: str, records: Iterable[Record], *,
+Scope = Callable[[], AbstractContextManager[Connection]]
+"""Opens the transaction of one batch (committed at its end, or part of a dry run's transaction)."""
+
+
+def ingest_records(begin: Scope, source: str, file: str, records: Iterable[Record], *,
                    batch_records: int = BATCH_RECORDS, on_batch: Callable[[Counts], None] | None = None,
                    on_reject: Callable[[Reject], None] | None = None) -> Counts:
     """Store one file's records; `file` must be the name its rejects carry (earlier rejects of it are replaced).
@@ -51,10 +56,10 @@ def ingest_records(engine: Engine, source: str, file: str, records: Iterable[Rec
     After each committed batch, `on_batch` gets its counts and `on_reject` each of its rejects.
     """
     total = Counts()
-    with engine.begin() as conn:
+    with begin() as conn:
         conn.execute(delete(ingest_rejects).where(ingest_rejects.c.source == source, ingest_rejects.c.file == file))
     for batch in _batches(records, batch_records):
-        with engine.begin() as conn:
+        with begin() as conn:
             counts = _store_batch(conn, source, batch)
         total.add(counts)
         if on_batch:

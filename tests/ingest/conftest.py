@@ -77,6 +77,14 @@ def url(new_database: NewDatabase) -> str:
     return new_database()
 
 
+def table_names(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
 def rows(url: str, sql: str) -> list[tuple]:
     """The result of a hand-written query (the engine is disposed so DuckDB files are released)."""
     engine = sa.create_engine(url)

@@ -44,6 +44,17 @@ def test_shows_the_first_five_rejects_of_a_file(tmp_path: Path) -> None:
                           for line in (2, 3, 4, 5, 6)] + ["  ... and 2 more"]
 
 
+def test_dry_run(tmp_path: Path) -> None:
+    database = tmp_path / "ledger.duckdb"
+    tasks = export(tmp_path, "Task.csv", TASKS)
+    result = _ingest("salesforce", str(tasks), "--database", f"duckdb:///{database}", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"{tasks}: read 3, new 3, updated 0, unchanged 0, rejected 0",
+                                          "dry run: nothing was written; these are the counts ingesting would give"]
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select count(*) from information_schema.tables").fetchone() == (0,)
+
+
 def test_exit_codes(tmp_path: Path) -> None:
     tasks = export(tmp_path, "Task.csv", TASKS)
     database = f"duckdb:///{tmp_path / 'ledger.duckdb'}"

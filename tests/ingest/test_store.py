@@ -16,7 +16,8 @@ from semantic.ingest.run import ingest
 from semantic.ingest.store import Counts, ingest_records
 from semantic.ingest.tables import prepare
 from semantic.ledger.schema import metadata
-from tests.ingest.conftest import ACCOUNTS, CONTACTS, HISTORY, OPPORTUNITIES, TASKS, NewDatabase, export, rows
+from tests.ingest.conftest import (ACCOUNTS, CONTACTS, HISTORY, OPPORTUNITIES, TASKS, NewDatabase, export, rows,
+                                   table_names)
 
 LEDGER_TABLES = [t.name for t in metadata.sorted_tables]
 
@@ -140,8 +141,7 @@ def test_missing_tables_are_created_and_present_ones_kept(url: str, tmp_path: Pa
                                                              role="ae"))
     engine.dispose()
     _run(url, export(tmp_path, "Account.csv", ACCOUNTS))
-    present = set(sa.inspect(sa.create_engine(url)).get_table_names())
-    assert set(LEDGER_TABLES) | {"ingest_keys", "ingest_rejects"} <= present
+    assert set(LEDGER_TABLES) | {"ingest_keys", "ingest_rejects"} <= table_names(url)
     assert rows(url, "select name from reps") == [("Existing Rep",)]
 
 
@@ -182,10 +182,23 @@ def test_a_crash_mid_file_keeps_the_committed_batches_and_a_rerun_completes_it(u
         with engine.begin() as conn:
             prepare(conn)
         with pytest.raises(RuntimeError):
-            ingest_records(engine, "salesforce", str(tasks), dies_after_the_third_record(), batch_records=2)
+            ingest_records(engine.begin, "salesforce", str(tasks), dies_after_the_third_record(),
+                           batch_records=2)
     finally:
         engine.dispose()
     assert rows(url, "select source_id from activities order by 1") == [("00T000000000001",), ("00T000000000002",)]
     again = _run(url, tasks)["Task.csv"]
     assert (again.new, again.unchanged) == (1, 2)
     assert rows(url, "select count(*) from activities") == [(3,)]
+
+
+def test_a_dry_run_counts_exactly_and_writes_nothing(url: str, tmp_path: Path) -> None:
+    tasks = export(tmp_path, "Task.csv", [*TASKS, TASKS[0]])  # the first task twice: new once, then unchanged
+    dry = [r.counts for r in ingest(url, "salesforce", [tasks], dry_run=True)][0]
+    assert (dry.read, dry.new, dry.updated, dry.unchanged) == (4, 3, 0, 1)
+    assert "activities" not in table_names(url)  # not even the tables
+    _run(url, tasks)
+    moved = export(tmp_path, "Task_v2.csv", [TASKS[0].replace("Discovery call", "Discovery call (moved)")])
+    dry = [r.counts for r in ingest(url, "salesforce", [moved], dry_run=True)][0]
+    assert (dry.read, dry.updated) == (1, 1)
+    assert rows(url, "select subject from activities where source_id = '00T000000000001'") == [("Discovery call",)]
