@@ -60,13 +60,8 @@ def upsert(conn: Connection, target: Table, source: Table, *, keep: Sequence[str
         conn.execute(target.insert().from_select(names, rows))
         return
     statement = insert(target).from_select(names, rows)
-    changing = [n for n in names if n not in keys and n not in keep]
-    if changing:
-        statement = statement.on_conflict_do_update(index_elements=keys,
-                                                    set_={n: statement.excluded[n] for n in changing})
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=keys)
-    conn.execute(statement)
+    changing = {n: statement.excluded[n] for n in names if n not in keys and n not in keep}
+    conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=changing))
 
 
 def drop_missing_participants(conn: Connection, participants: Table, activities: Table, staged_rows: Table) -> None:

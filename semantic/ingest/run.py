@@ -1,8 +1,9 @@
 """One `semantic ingest` run: open the database, prepare its tables, store each file, report per file.
 
 Files are taken in the adapter's order (Salesforce: Users, Accounts, ... before Tasks) rather than as
-typed, so a database whose tables enforce foreign keys accepts a complete export in one run. Database and
-driver failures become one coded IngestError; bad records never stop a run (they are rejects).
+typed: parents first, so a run stopped by a failure leaves as few references to records not yet stored as it
+can. Database and driver failures become one coded IngestError; bad records never stop a run (they are
+rejects).
 """
 from __future__ import annotations
 

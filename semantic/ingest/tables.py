@@ -27,8 +27,8 @@ def _unenforced(tables: list[Table]) -> MetaData:
 INGEST_TABLES = _unenforced([*metadata.sorted_tables, *bookkeeping.sorted_tables])
 
 
-def prepare(conn: Connection) -> list[str]:
-    """Create the missing ledger and bookkeeping tables (returned by name); check the present ones' columns.
+def prepare(conn: Connection) -> None:
+    """Create the missing ledger and bookkeeping tables; check the present ones' columns and constraints.
 
     Columns are read from an empty SELECT rather than reflected: duckdb-engine cannot reflect columns under
     SQLAlchemy 2.1.
@@ -50,7 +50,6 @@ def prepare(conn: Connection) -> list[str]:
                           "ingest creates the tables")
     created = [t.name for t in INGEST_TABLES.sorted_tables if t.name not in present]
     INGEST_TABLES.create_all(conn, tables=[INGEST_TABLES.tables[name] for name in created])
-    return created
 
 
 def _tables_with_foreign_keys(conn: Connection, names: set[str]) -> list[str]:

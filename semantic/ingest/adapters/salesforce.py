@@ -35,7 +35,7 @@ SOURCE = "salesforce"
 PARSERS: dict[str, tuple[Callable[[CsvRow], Record], tuple[str, ...]]] = {
     **OBJECTS, "Task": (task, TASK_COLUMNS), "Event": (event, EVENT_COLUMNS),
 }
-# Parents first, so a database whose tables enforce foreign keys accepts a full export in one run.
+# Parents first (semantic.ingest.run takes a run's files in this order).
 ORDER = ("User", "Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "OpportunityContactRole",
          "Task", "Event")
 
