@@ -19,8 +19,8 @@ WHAT_PREFIXES = {"006": "opportunity", "001": "account"}
 TASK_TYPES = {"call": "call", "email": "email", "listemail": "email"}  # TaskSubtype -> activity_type
 DIRECTIONS = {"inbound": "inbound", "outbound": "outbound", "internal": "internal"}  # CallType
 
-TASK_COLUMNS = ("Id", "Subject")
-EVENT_COLUMNS = ("Id", "StartDateTime")
+TASK_COLUMNS = ("Id",)
+EVENT_COLUMNS = ("Id",)
 
 
 def task(row: CsvRow) -> ActivityRecord:

@@ -145,7 +145,7 @@ OBJECTS: dict[str, tuple[Parser, tuple[str, ...]]] = {
     # object API name (the export file's name) -> (parser, columns the header must have)
     "User": (user, ("Id", "Email")),
     "Account": (account, ("Id", "Name")),
-    "Contact": (contact, ("Id", "AccountId")),
+    "Contact": (contact, ("Id",)),
     "Lead": (lead, ("Id", "Status", "CreatedDate")),
     "Opportunity": (opportunity, ("Id", "StageName", "IsClosed", "IsWon", "CreatedDate")),
     "OpportunityHistory": (opportunity_history, ("Id", "OpportunityId", "StageName", "CreatedDate")),
