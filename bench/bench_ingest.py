@@ -70,14 +70,15 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-def fresh(path: Path) -> str:
+def fresh(path: Path) -> Path:
+    """`path` with any database a previous run left there removed."""
     for leftover in (path, path.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
-    return f"duckdb:///{path}"
+    return path
 
 
 def run_ingest(export: Path) -> tuple[float, Counts, dict[str, float]]:
-    url = fresh(DATA / "ingest-bench.duckdb")
+    url = f"duckdb:///{fresh(DATA / 'ingest-bench.duckdb')}"
     base, done, growth = rss_mb(), Counts(), {}
 
     def sample(batch: Counts) -> None:
@@ -95,7 +96,7 @@ def run_ingest(export: Path) -> tuple[float, Counts, dict[str, float]]:
 
 def run_baseline(export: Path) -> float:
     """csv module into columns, then one Arrow insert: no value parsing, no keys, no dedup."""
-    con = duckdb.connect(str(fresh(DATA / "baseline-bench.duckdb")).removeprefix("duckdb:///"))
+    con = duckdb.connect(str(fresh(DATA / "baseline-bench.duckdb")))
     started = time.perf_counter()
     with export.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
