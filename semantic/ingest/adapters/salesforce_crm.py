@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from semantic.ingest.adapters.salesforce_csv import (BadValue, CsvRow, parse_bool, parse_date, parse_datetime,
                                                      parse_id, parse_money)
 from semantic.ingest.records import CrmRecord, ledger_id
+from semantic.ledger.schema import metadata
 
 SYSTEM = "salesforce"
 
@@ -48,17 +49,17 @@ def domain(website: str | None) -> str | None:
 
 
 def _record(table: str, kind: str, row: CsvRow, values: dict[str, Any]) -> CrmRecord:
+    """The record of `row`, its own id filling the table's key: a single-column primary key gets the ledger
+    id, a table without one (the stage history) the Salesforce id; a two-column key comes from `values`."""
     source_id = parse_id(row, "Id", required=True)
     assert source_id is not None
-    return CrmRecord(table, SYSTEM, source_id, {**_key(table, kind, source_id), **values})
-
-
-def _key(table: str, kind: str, source_id: str) -> dict[str, Any]:
-    if table == "opportunity_stage_history":
-        return {"source_id": source_id}
-    if table == "opportunity_contact_roles":
-        return {}
-    return {f"{kind if kind != 'user' else 'rep'}_id": ledger_id(SYSTEM, kind, source_id)}
+    keys = [c.name for c in metadata.tables[table].primary_key.columns]
+    own: dict[str, Any] = {}
+    if len(keys) == 1:
+        own[keys[0]] = ledger_id(SYSTEM, kind, source_id)
+    elif not keys:
+        own["source_id"] = source_id
+    return CrmRecord(table, SYSTEM, source_id, {**own, **values})
 
 
 def user(row: CsvRow) -> CrmRecord:
