@@ -1,6 +1,6 @@
 """The demo ledger written as Salesforce exports and ingested back gives the same CRM facts as the demo loaded
 directly: the same hand-written SQL (bookings, open pipeline, deals per stage, history moves, joins through
-the ids the ingest derives) returns the same rows on both databases."""
+the ids the ingest derives) returns the same rows on both databases, and so do the starter metrics."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,9 +10,12 @@ import pytest
 
 from semantic.ingest.exports.salesforce import write
 from semantic.ingest.run import ingest
+from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.ledger import generate, write_ledger
+from semantic.question import Question
 from tests.ingest.conftest import rows
 
+AS_OF = date(2025, 6, 30)
 SAME_ANSWER = {
     "bookings by year": "select extract(year from closed_at) as y, sum(amount) from opportunities where is_won "
                         "group by 1 order by 1",
@@ -41,7 +44,7 @@ CRM_ACTIVITIES = ("select activity_type, count(*), sum(duration_seconds), min(oc
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     folder = tmp_path_factory.mktemp("roundtrip")
-    tables = generate(scale=0.05, seed=11, as_of=date(2025, 6, 30))
+    tables = generate(scale=0.05, seed=11, as_of=AS_OF)
     direct, ingested = f"duckdb:///{folder / 'direct.duckdb'}", f"duckdb:///{folder / 'ingested.duckdb'}"
     write_ledger(direct, tables)
     files = write(tables, folder / "salesforce")
@@ -69,3 +72,10 @@ def test_crm_logged_activities_come_back_as_salesforce_tasks_and_events(both: tu
                 "where source_system = 'salesforce'")
     linked = "select count(opportunity_id), count(account_id) from activities where source_system = 'crm'"
     assert rows(ingested, declared) == rows(direct, linked)
+
+
+def test_the_starter_metrics_answer_the_same_on_the_ingested_ledger(both: tuple[str, str], repo_root: Path) -> None:
+    """The layer itself over the ingested ledger: bookings, open pipeline and win rate per stage as on the demo."""
+    question = Question(metrics=["bookings", "open_pipeline", "win_rate"], dimensions=["opportunity.stage"])
+    answers = [SemanticLayer.open(repo_root, url, ExecutionSettings(today=AS_OF)).query(question).rows for url in both]
+    assert len(answers[0]) == 7 and answers[0] == answers[1]
