@@ -28,7 +28,7 @@ def ledger_id(system: str, kind: str, source_id: str) -> int:
 class CrmRef:
     """A CRM record a source names (Salesforce WhatId, a HubSpot association), in its own namespace."""
     system: str   # 'salesforce' | 'hubspot'
-    kind: str     # 'account' | 'contact' | 'lead' | 'opportunity'
+    kind: str     # 'account' | 'contact' | 'lead' | 'opportunity' | 'user' (an activity's owner)
     source_id: str
 
     @property
@@ -61,6 +61,7 @@ class ActivityRecord:
     participants: tuple[Participant, ...] = ()
     declared_account: CrmRef | None = None
     declared_opportunity: CrmRef | None = None
+    owner: CrmRef | None = None           # the rep the source says the activity belongs to (a Salesforce OwnerId)
 
     @property
     def activity_id(self) -> int:

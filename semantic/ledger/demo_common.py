@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlalchemy import Table
 
 from semantic.ledger.schema import metadata
 
@@ -113,7 +114,11 @@ _ARROW_TYPES = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "VARCHAR": pa.strin
                 "DATE": pa.date32(), "DATETIME": pa.timestamp("us"), "NUMERIC(18, 2)": pa.decimal128(18, 2)}
 
 
+def arrow_schema(table: Table) -> pa.Schema:
+    """The Arrow schema of a ledger (or ingest bookkeeping) table, column for column."""
+    return pa.schema([(c.name, _ARROW_TYPES[str(c.type)]) for c in table.columns])
+
+
 def empty_table(name: str) -> pa.Table:
     """A table of the ledger schema with no rows (for tables only ingest fills)."""
-    columns = metadata.tables[name].columns
-    return pa.schema([(c.name, _ARROW_TYPES[str(c.type)]) for c in columns]).empty_table()
+    return arrow_schema(metadata.tables[name]).empty_table()

@@ -97,5 +97,6 @@ def make_history(rng: np.random.Generator, changes_rng: np.random.Generator, clo
         "amount": money(rows.amount), "close_date": dates(rows.close_day * DAY),
         "changed_at": pa.array(rows.changed * 1_000_000, type=pa.timestamp("us")),
         "changed_by": ids(changed_by + 1),
+        "source_id": pa.nulls(rows.opp.size, pa.string()),  # only ingested history rows have one
     })
     return table, to_stage[is_last]

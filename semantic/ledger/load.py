@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from semantic.errors import first_line
 from semantic.ledger.demo import generate
 from semantic.ledger.guard import DemoOrigin, LedgerError, mark, refuse_foreign
-from semantic.ledger.schema import metadata
+from semantic.ledger.schema import bookkeeping, metadata
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(table_name, rows_written_so_far, rows_in_table) after every chunk."""
@@ -36,13 +36,14 @@ def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progr
 
     Refuses (LedgerError) when the database holds canonical tables the demo did not write, unless `replace`.
     """
-    url = _parse(database_url)
-    engine = _engine(url)
+    url = parse_url(database_url)
+    engine = bulk_engine(url)
     try:
         with _translated(url), engine.begin() as conn:
             if not replace:
-                refuse_foreign(conn, _shown(url))
+                refuse_foreign(conn, shown_url(url))
             metadata.drop_all(conn)
+            bookkeeping.drop_all(conn)  # ingest's keys would otherwise claim rows the replaced tables no longer hold
             metadata.create_all(conn)
             for name in metadata.tables:
                 if name in tables:
@@ -68,14 +69,14 @@ def write_demo(database_url: str, scale: float = 1.0, seed: int = 42, as_of: dat
 
 def check_replaceable(database_url: str) -> None:
     """Raise LedgerError unless loading the demo at this URL would destroy nothing but an earlier demo."""
-    url = _parse(database_url)
+    url = parse_url(database_url)
     path = _duckdb_file(url)
     if path is not None and not path.exists():
         return  # a new file: connecting would only create it empty
-    engine = _engine(url)
+    engine = bulk_engine(url)
     try:
         with _translated(url), engine.connect() as conn:
-            refuse_foreign(conn, _shown(url))
+            refuse_foreign(conn, shown_url(url))
     finally:
         engine.dispose()
 
@@ -86,7 +87,7 @@ def _translated(url: URL) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        raise LedgerError(f"could not write the ledger to {_shown(url)}: {first_line(exc)}",
+        raise LedgerError(f"could not write the ledger to {shown_url(url)}: {first_line(exc)}",
                           "check that the database is running and writable") from exc
     except Exception as exc:  # driver errors (duckdb.Error, psycopg.Error) that escape SQLAlchemy wrapping
         if type(exc).__module__.split(".")[0] in {"duckdb", "psycopg"}:
@@ -95,14 +96,14 @@ def _translated(url: URL) -> Iterator[None]:
         raise
 
 
-def _shown(url: URL) -> str:
+def shown_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
 def demo_ledger_present(database_url: str) -> bool:
     """True when every canonical table exists and opportunities has rows; never creates a database file."""
     try:
-        url = _parse(database_url, create_dirs=False)
+        url = parse_url(database_url, create_dirs=False)
     except LedgerError:
         return False
     path = _duckdb_file(url)
@@ -122,7 +123,8 @@ def demo_ledger_present(database_url: str) -> bool:
         engine.dispose()
 
 
-def _parse(database_url: str, create_dirs: bool = True) -> URL:
+def parse_url(database_url: str, create_dirs: bool = True) -> URL:
+    """The parsed URL (a LedgerError with examples when it is not one); creates a DuckDB file's folder."""
     try:
         url = make_url(database_url)
     except ArgumentError as exc:
@@ -138,15 +140,17 @@ def _parse(database_url: str, create_dirs: bool = True) -> URL:
     return url
 
 
-def _engine(url: URL) -> Engine:
+def bulk_engine(url: URL) -> Engine:
+    """An engine for a backend with a bulk load path (DuckDB, PostgreSQL); anything else is a LedgerError."""
     if url.get_backend_name() not in BULK_BACKENDS:
-        raise LedgerError(f"cannot load the demo into a {url.get_backend_name()} database",
+        raise LedgerError(f"cannot bulk-load the ledger into a {url.get_backend_name()} database",
                           "use a duckdb:/// or postgresql+psycopg:// URL")
     try:
         return create_engine(url)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         raise LedgerError(f"unsupported database URL {url.render_as_string(hide_password=True)!r}: "
-                          f"{first_line(exc)}", "the demo loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
+                          f"{first_line(exc)}",
+                          "the ledger loads into duckdb:/// or postgresql+psycopg:// URLs") from exc
 
 
 def _duckdb_file(url: URL) -> Path | None:

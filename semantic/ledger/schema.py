@@ -101,6 +101,9 @@ opportunity_stage_history = Table(
     Column("close_date", Date),
     Column("changed_at", DateTime, nullable=False),
     _id("changed_by", references="reps.rep_id"),
+    # Ingest: the change's id in its source (a Salesforce OpportunityHistory Id). History rows have no key of
+    # their own, so this is what makes re-ingesting a history export idempotent; null for generated rows.
+    Column("source_id", String),
 )
 
 activities = Table(
@@ -166,3 +169,28 @@ quotas = Table(
 )
 
 TABLE_NAMES: tuple[str, ...] = tuple(metadata.tables)
+
+# Ingest bookkeeping: not ledger facts, so kept in their own MetaData (the demo neither creates nor fills them,
+# and TABLE_NAMES stays the list of canonical tables).
+bookkeeping = MetaData()
+
+ingest_keys = Table(
+    "ingest_keys", bookkeeping,
+    Column("source_system", String, primary_key=True),
+    Column("kind", String, primary_key=True),  # 'activity' or the canonical table a CRM record lands in
+    Column("source_id", String, primary_key=True),
+    _id("row_id"),  # the key of the row it was stored as (null when that key has two columns, a contact role)
+    Column("record_hash", String, nullable=False),  # decides new / updated / unchanged on the next run
+    Column("first_seen_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+)
+
+ingest_rejects = Table(
+    "ingest_rejects", bookkeeping,
+    Column("source", String, primary_key=True),
+    Column("file", String, primary_key=True),  # the absolute path of the file as ingested
+    Column("record", Integer, primary_key=True, autoincrement=False),  # 1-based line, or record index for JSON
+    Column("reason", String, nullable=False),
+    Column("raw", String),
+    Column("rejected_at", DateTime, nullable=False),
+)

@@ -14,7 +14,8 @@ DESIGN_COLUMNS = {
     "opportunities": "opportunity_id, account_id, owner_rep_id, name, type, product, amount, stage, "
                      "forecast_category, created_at, close_date, closed_at, is_closed, is_won, loss_reason, "
                      "competitor, lead_source",
-    "opportunity_stage_history": "opportunity_id, from_stage, to_stage, amount, close_date, changed_at, changed_by",
+    "opportunity_stage_history": "opportunity_id, from_stage, to_stage, amount, close_date, changed_at, changed_by, "
+                                 "source_id",
     "activities": "activity_id, source_system, activity_type, direction, occurred_at, rep_id, contact_id, "
                   "account_id, opportunity_id, duration_seconds, subject, source_id, status, thread_id, "
                   "declared_account_id, declared_opportunity_id, contact_rule, account_rule, opportunity_rule",

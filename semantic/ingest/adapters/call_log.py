@@ -28,14 +28,14 @@ SOURCE = "call_log"
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
     if options.mapping is None:
-        raise IngestError("the call-log adapter needs a column mapping",
-                          "pass --mapping FILE (a YAML file; see docs/ingest.md, 'Call log')", "E_CALL_LOG_MAPPING")
+        raise IngestError("E_CALL_LOG_MAPPING", "the call-log adapter needs a column mapping",
+                          "pass --mapping FILE (a YAML file; see docs/ingest.md, 'Call log')")
     mapping = load_mapping(options.mapping)
     rows = csv_rows(path)
     header = next(rows, None)
     if header is None or header.error is not None:
-        raise IngestError(f"{path} has no readable header row",
-                          "export the call log as CSV with its column names on the first line", "E_CALL_LOG_COLUMN")
+        raise IngestError("E_CALL_LOG_COLUMN", f"{path} has no readable header row",
+                          "export the call log as CSV with its column names on the first line")
     check_header(mapping, path, header.cells)
     index = {name.strip(): i for i, name in reversed(list(enumerate(header.cells)))}
     columns = {field: index[column] for field, column in mapping.columns.items()}

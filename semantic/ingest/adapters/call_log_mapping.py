@@ -91,7 +91,7 @@ def _error(issues: IssueList) -> IngestError:
     first = issues.sorted()[0]
     where = f"{first.position}: " if first.position else ""
     more = f" (and {len(issues.errors) - 1} more)" if len(issues.errors) > 1 else ""
-    return IngestError(f"{where}{first.message}{more}", first.hint, first.code)
+    return IngestError(first.code, f"{where}{first.message}{more}", first.hint)
 
 
 class _Checker:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from semantic.ingest.errors import IngestError
+from semantic.ingest.errors import unreadable
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 _CHUNK = 1 << 16
@@ -43,8 +43,7 @@ def open_text(path: Path) -> TextIO:
     try:
         return path.open("r", encoding="utf-8-sig", errors="replace", newline="")
     except OSError as exc:
-        raise IngestError(f"cannot read {path}: {exc.strerror or exc}",
-                          "check that the file exists and can be read") from exc
+        raise unreadable(path, str(exc.strerror or exc)) from exc
 
 
 def json_records(path: Path, array_key: str | None = None) -> Iterator[RawRecord]:

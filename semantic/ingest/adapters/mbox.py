@@ -23,7 +23,7 @@ from pathlib import Path
 from semantic.ingest.adapters import AdapterOptions
 from semantic.ingest.adapters.fields import BadField, address_participants, mail_date, message_ids, thread_root
 from semantic.ingest.adapters.gmail_api import ADDRESS_ROLES, SOURCE_SYSTEM
-from semantic.ingest.errors import IngestError
+from semantic.ingest.errors import unreadable
 from semantic.ingest.records import ActivityRecord, Record, Reject
 
 SOURCE = "mbox"
@@ -96,8 +96,7 @@ def _header_blocks(path: Path) -> Iterator[tuple[int, bytes, str | None]]:
     try:
         stream = path.open("rb")
     except OSError as exc:
-        raise IngestError(f"cannot read {path}: {exc.strerror or exc}",
-                          "check that the file exists and can be read") from exc
+        raise unreadable(path, str(exc.strerror or exc)) from exc
     with stream:
         start, block, in_headers, too_big, previous_blank = 0, bytearray(), False, False, True
         stray: tuple[int, bytes] | None = None  # the first line of text before any message, if there is one

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from semantic.ingest.adapters import ADAPTERS, AdapterOptions
+from semantic.ingest.adapters import AdapterOptions, adapter
 from semantic.ingest.records import ActivityRecord, Record, Reject
 
 EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "exports"
 
 
 def read_all(source: str, path: Path, mapping: Path | None = None) -> tuple[list[ActivityRecord], list[Reject]]:
-    records: list[Record] = list(ADAPTERS[source].read(path, AdapterOptions(mapping=mapping)))
+    records: list[Record] = list(adapter(source).read(path, AdapterOptions(mapping=mapping)))
     return ([r for r in records if isinstance(r, ActivityRecord)], [r for r in records if isinstance(r, Reject)])
 
 

@@ -107,7 +107,7 @@ def test_no_mapping_given(exports: Path) -> None:
 def test_missing_files(tmp_path: Path, exports: Path) -> None:
     with pytest.raises(IngestError) as caught:
         list(read(tmp_path / "calls.csv", AdapterOptions(mapping=exports / "truly_mapping.yaml")))
-    assert caught.value.code == "E_INGEST_FILE"
+    assert caught.value.code == "E_INGEST_UNREADABLE"
     with pytest.raises(IngestError) as caught:
         list(read(exports / "truly_calls.csv", AdapterOptions(mapping=tmp_path / "nope.yaml")))
     assert caught.value.code == "E_FILE" and "nope.yaml" in caught.value.message

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from semantic.ingest.adapters import ADAPTERS, AdapterOptions, json_stream
+from semantic.ingest.adapters import ADAPTERS, AdapterOptions, adapter, json_stream
 from semantic.ingest.adapters.json_stream import json_records
 from semantic.ingest.errors import IngestError
 
@@ -60,8 +60,8 @@ def test_bytes_that_are_not_utf8_are_replaced(tmp_path: Path) -> None:
     assert [r.value for r in json_records(path)] == [{"id": "caf\ufffd"}]
 
 
-@pytest.mark.parametrize("source", sorted(set(ADAPTERS) - {"call_log"}))
+@pytest.mark.parametrize("source", sorted(set(ADAPTERS) - {"call_log", "salesforce"}))
 def test_a_missing_file_is_a_coded_error(tmp_path: Path, source: str) -> None:
     with pytest.raises(IngestError) as caught:
-        list(ADAPTERS[source].read(tmp_path / "missing.json", AdapterOptions()))
-    assert caught.value.code == "E_INGEST_FILE" and "missing.json" in caught.value.message
+        list(adapter(source).read(tmp_path / "missing.json", AdapterOptions()))
+    assert caught.value.code == "E_INGEST_UNREADABLE" and "missing.json" in caught.value.message

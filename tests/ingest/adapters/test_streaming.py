@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from semantic.ingest.adapters import ADAPTERS, AdapterOptions, json_stream
+from semantic.ingest.adapters import AdapterOptions, adapter, json_stream
 
 SMALL, LARGE = 300, 3_000
 
@@ -69,7 +69,7 @@ def _peak(source: str, path: Path) -> tuple[int, int]:
     options = AdapterOptions(mapping=path.parent / "m.yaml")
     tracemalloc.start()
     try:
-        count = sum(1 for _ in ADAPTERS[source].read(path, options))
+        count = sum(1 for _ in adapter(source).read(path, options))
         return count, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

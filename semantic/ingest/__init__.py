@@ -1,0 +1,1 @@
+"""Ingest: source exports -> adapters (parsers) -> the store (idempotent upserts) -> the canonical ledger tables."""
