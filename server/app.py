@@ -32,6 +32,7 @@ from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
 from server.state import ServedRef, build_served
+from server.static_files import STATIC_PREFIX, static_files
 
 log = logging.getLogger("semantic.server")
 RELOAD_PATH = "/health/reload"
@@ -74,6 +75,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.include_router(router, prefix="/graphql")
     app.include_router(plain_router(ref, slots))
     app.include_router(waterfall_router(ref, slots))
+    app.mount(STATIC_PREFIX, static_files(), name="static")  # open: the pages' script and style files, no data
     app.add_exception_handler(StarletteHTTPException,
                               api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
 
