@@ -30,6 +30,12 @@ def _links(kind: str, names: Iterable[str]) -> str:
     return ", ".join(shown) if shown else '<span class="none">none</span>'
 
 
+def _named(label: str | None, name: str) -> str:
+    """A label in bold with the name as code; the name alone when there is no label."""
+    shown = f"<code>{escape(name)}</code>"
+    return f"<strong>{escape(label)}</strong> {shown}" if label and label != name else shown
+
+
 def _row(*cells: str) -> str:
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
@@ -89,9 +95,8 @@ class Catalog:
         latest = next((v for v in reversed(series.values) if v is not None), None)
         latest_text = "" if latest is None else \
             f'<div class="latest">latest: {escape(format_value(latest, series.format))}</div>'
-        label = escape(getattr(metric, "label", None) or name)
         description = escape(getattr(metric, "description", None) or "")
-        return (f'<tr id="metric-{escape(name)}"><td><strong>{label}</strong> <code>{escape(name)}</code> '
+        return (f'<tr id="metric-{escape(name)}"><td>{_named(getattr(metric, "label", None), name)} '
                 f'{certified}<div class="type">{escape(str(getattr(metric, "type", "")))}</div>'
                 f'<p>{description}</p></td><td><code>{escape(formula_text(metric))}</code></td><td>{lines}</td>'
                 f'<td>{escape(getattr(metric, "owner", None) or "-")}</td>'
@@ -109,8 +114,8 @@ class Catalog:
         filter_text = getattr(term, "filter", None)
         where = (f'<code>{escape(filter_text)}</code> <small>on {escape(getattr(term, "entity", None) or "-")}'
                  f'</small>' if filter_text else '<span class="none">none</span>')
-        return (f'<tr id="term-{escape(name)}"><td><strong>{escape(getattr(term, "label", None) or name)}</strong> '
-                f'<code>{escape(name)}</code> <span class="badge {status}">{status}</span>'
+        return (f'<tr id="term-{escape(name)}"><td>{_named(getattr(term, "label", None), name)} '
+                f'<span class="badge {status}">{status}</span>'
                 + (f'<div class="synonyms">also: {synonyms}</div>' if synonyms else "")
                 + f'</td><td>{escape(getattr(term, "definition", ""))}</td><td>{where}</td>'
                 f'<td>{escape(getattr(term, "owner", None) or "-")}</td>'
@@ -118,7 +123,7 @@ class Catalog:
 
     def _stages(self) -> str:
         rows = "".join(
-            _row(str(order), f'<strong>{escape(stage.label or stage.name)}</strong> <code>{escape(stage.name)}</code>',
+            _row(str(order), _named(stage.label, stage.name),
                  f"{stage.probability:.0%}", escape(stage.forecast_category),
                  "won" if stage.is_won else "lost" if stage.is_closed else "open", escape(stage.definition))
             for order, stage in enumerate(self.defs.stages, start=1))
@@ -128,8 +133,8 @@ class Catalog:
 
     def _saved_queries(self) -> str:
         rows = "".join(
-            f'<tr id="saved-{escape(name)}"><td><strong>{escape(saved.label or name)}</strong> '
-            f'<code>{escape(name)}</code></td><td>{escape(saved.description or "")}</td>'
+            f'<tr id="saved-{escape(name)}"><td>{_named(saved.label, name)}</td>'
+            f'<td>{escape(saved.description or "")}</td>'
             f'<td>{_links("metric", dict.fromkeys(saved.metrics)) if saved.metrics else escape(saved.funnel or "")}'
             f'</td></tr>' for name, saved in sorted(self.defs.saved_queries.items()))
         return ('<section id="saved-queries"><h2>Saved queries</h2><table><thead><tr><th>Saved query</th>'

@@ -29,6 +29,7 @@ CATALOG_PATH = "/catalog"
 SESSION_PATH = "/catalog/session"
 COOKIE = "semantic_catalog_token"
 PRIVATE_HEADERS = {**PAGE_HEADERS, "Cache-Control": "private, no-store"}  # it shows numbers: never in a shared cache
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="semantic"'}
 UNAUTHORIZED_HINT = "send the header 'Authorization: Bearer <token>', or open /catalog in a browser and enter it"
 
 
@@ -40,15 +41,14 @@ def _login_page(root: str, refused: bool) -> HTMLResponse:
             f'<form method="post" action="{escape(root + SESSION_PATH)}"><label>Token <input type="password" '
             f'name="token" autocomplete="current-password" required></label> <button>Open the catalog</button>'
             f'</form></main></body></html>')
-    return HTMLResponse(page, status_code=401, headers={**PRIVATE_HEADERS, "WWW-Authenticate": 'Bearer realm="semantic"'})
+    return HTMLResponse(page, status_code=401, headers={**PRIVATE_HEADERS, **CHALLENGE})
 
 
 def _refused(request: Request, root: str, refused: bool = False) -> Response:
     if "text/html" in request.headers.get("accept", ""):
         return _login_page(root, refused)
     return Response(error_body(401, "missing or invalid bearer token", UNAUTHORIZED_HINT, "E_UNAUTHORIZED"),
-                    status_code=401, media_type="application/json",
-                    headers={"WWW-Authenticate": 'Bearer realm="semantic"'})
+                    status_code=401, media_type="application/json", headers=CHALLENGE)
 
 
 def _render(served: Served, charts: ChartCache, freshness: str | None, root: str, _cancel: object) -> str:
