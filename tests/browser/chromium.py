@@ -24,8 +24,12 @@ OFFLINE_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
                  "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1")
 
 
+def installed() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    found = installed()
     if found is None:
         pytest.fail(INSTALL_HINT, pytrace=False)
     return found
@@ -135,10 +139,14 @@ class Page:
             time.sleep(0.05)
         raise AssertionError(f"still false after {timeout} s: {expression}")
 
-    def problems(self) -> list[str]:
+    def mark(self) -> int:
+        """A point in this browser's events; `problems(since=mark)` looks only at what came after."""
+        return len(self.browser.events)
+
+    def problems(self, since: int = 0) -> list[str]:
         """Console errors, uncaught exceptions, log errors and failed requests seen in this tab."""
         found = []
-        for event in list(self.browser.events):
+        for event in self.browser.events[since:]:
             if event.get("sessionId") != self.session:
                 continue
             method, params = event["method"], event.get("params", {})
