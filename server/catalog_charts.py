@@ -5,7 +5,8 @@ at most MAX_METRICS metrics, so a larger project takes one question per MAX_METR
 per definitions version and day for CHART_MAX_AGE_S, so reloading the page runs nothing. A metric that
 cannot be cut by month (a quota recorded per fiscal quarter, say) is left out of the batch with the reason
 the compiler gives, found by compiling it alone first (no database work), so one such metric cannot sink
-the others' charts.
+the others' charts. A batch that fails to run (database down, timeout, cancelled) is shown as such and not
+kept, so the next visit asks again.
 """
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from datetime import date
 from html import escape
 
 from semantic.cli.formatting import format_value
+from semantic.dberrors import sanitize
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.plan.calendar import today_in
 from semantic.question import MAX_METRICS, Question
 from semantic.result import Result
+from server.failures import DATABASE_CODES
 
 CHART_GRAIN = "month"
 CHART_RANGE = "last_6_months"  # the current month (so far) and the six before it
@@ -38,6 +41,11 @@ class Series:
     unavailable: str | None = None  # the compiler's or database's reason, with its code
 
 
+def _reason(exc: SemanticError) -> str:
+    """The refusal as shown on hover: database messages without server paths, like every API error."""
+    return f"{exc.code}: {sanitize(exc.message) if exc.code in DATABASE_CODES else exc.message}"
+
+
 def _question(metrics: tuple[str, ...]) -> Question:
     return Question(metrics=metrics, grain=CHART_GRAIN, time_range={"relative": CHART_RANGE})
 
@@ -49,7 +57,7 @@ def _chartable(layer: SemanticLayer) -> tuple[list[str], dict[str, Series]]:
         try:
             layer.compile(_question((name,)))
         except SemanticError as exc:
-            refused[name] = Series(unavailable=f"{exc.code}: {exc.message}")
+            refused[name] = Series(unavailable=_reason(exc))
         else:
             chartable.append(name)
     return chartable, refused
@@ -66,16 +74,18 @@ def _number(value: object) -> float | None:
     return None if value is None else float(value)  # Decimal from some drivers; the chart only needs floats
 
 
-def recent_series(layer: SemanticLayer) -> dict[str, Series]:
-    """Every metric's recent months: the batched questions, run now (blocking; database work)."""
+def recent_series(layer: SemanticLayer, cancel: threading.Event | None = None) -> tuple[dict[str, Series], bool]:
+    """Every metric's recent months (blocking: the batched questions run now), and whether every batch ran."""
     chartable, series = _chartable(layer)
+    ran_all = True
     for start in range(0, len(chartable), MAX_METRICS):
         batch = tuple(chartable[start:start + MAX_METRICS])
         try:
-            series.update(_series(layer.query(_question(batch)), batch))
+            series.update(_series(layer.query(_question(batch), cancel=cancel), batch))
         except SemanticError as exc:
-            series.update({name: Series(unavailable=f"{exc.code}: {exc.message}") for name in batch})
-    return series
+            series.update({name: Series(unavailable=_reason(exc)) for name in batch})
+            ran_all = False
+    return series, ran_all
 
 
 class ChartCache:
@@ -87,15 +97,17 @@ class ChartCache:
         self._lock = threading.Lock()
         self._entry: tuple[tuple[str, date], float, dict[str, Series]] | None = None
 
-    def get(self, layer: SemanticLayer) -> dict[str, Series]:
+    def get(self, layer: SemanticLayer, cancel: threading.Event | None = None) -> dict[str, Series]:
         """The charts for this layer's version today (blocking: may run the batched questions)."""
         key = (str(layer.version), layer.settings.today or today_in(layer.definitions.calendar))
         with self._lock:
             entry = self._entry
-            if entry is None or entry[0] != key or time.monotonic() - entry[1] > self.max_age_s:
-                entry = (key, time.monotonic(), recent_series(layer))
-                self._entry = entry
-            return entry[2]
+            if entry is not None and entry[0] == key and time.monotonic() - entry[1] <= self.max_age_s:
+                return entry[2]
+            series, ran_all = recent_series(layer, cancel)
+            if ran_all:
+                self._entry = (key, time.monotonic(), series)
+            return series
 
 
 def sparkline(series: Series) -> str:

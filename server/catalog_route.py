@@ -9,6 +9,7 @@ The cookie is read for the catalog page alone; the API still wants the header.
 """
 from __future__ import annotations
 
+import threading
 from functools import partial
 from html import escape
 from urllib.parse import parse_qs, quote, unquote
@@ -51,9 +52,10 @@ def _refused(request: Request, root: str, refused: bool = False) -> Response:
                     status_code=401, media_type="application/json", headers=CHALLENGE)
 
 
-def _render(served: Served, charts: ChartCache, freshness: str | None, root: str, _cancel: object) -> str:
-    """Blocking: the charts (cached, or one batched question) and the page."""
-    return Catalog(served.layer, charts.get(served.layer), freshness).html(root + STATIC_PREFIX, root + "/graphql")
+def _render(served: Served, charts: ChartCache, freshness: str | None, root: str, cancel: threading.Event) -> str:
+    """Blocking: the charts (cached, or the batched question, cancelled if the client hangs up) and the page."""
+    page = Catalog(served.layer, charts.get(served.layer, cancel), freshness)
+    return page.html(root + STATIC_PREFIX, root + "/graphql")
 
 
 def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots) -> APIRouter:
@@ -81,6 +83,8 @@ def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots) -> API
         root = request.scope.get("root_path", "")
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         token = (form.get("token") or [""])[0].strip()
+        if not auth.enabled:  # nothing to remember: the catalog is open
+            return RedirectResponse(root + CATALOG_PATH, status_code=303)
         if not token or not auth.allows("Bearer " + token):
             return _refused(request, root, refused=True)
         response = RedirectResponse(root + CATALOG_PATH, status_code=303)

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.settings import ExecutionSettings
 from server.app import create_app
@@ -57,7 +58,8 @@ def text(fragment: str) -> str:
 
 def test_charts_are_the_hand_counted_months(layer: SemanticLayer) -> None:
     # tiny ledger, closed_at by month: Feb won 1000.50; Mar lost 500; May won 2000 and 700; nothing else closed
-    series = recent_series(layer)
+    series, ran_all = recent_series(layer)
+    assert ran_all
     assert series["bookings"] == Series(MONTHS, (0, 0, 1000.5, 0, 0, 2700, 0), "currency")
     assert series["won_deals"].values == (0, 0, 1, 0, 0, 2, 0)
     assert series["closed_deals"].values == (0, 0, 1, 1, 0, 2, 0)
@@ -81,6 +83,23 @@ def test_charts_are_one_batched_question_cached_per_version(layer: SemanticLayer
     assert asked == [("bookings", "won_deals", "closed_deals", "win_rate", "bookings_per_win")]
 
 
+def test_a_batch_that_failed_to_run_is_asked_again(layer: SemanticLayer, monkeypatch: pytest.MonkeyPatch) -> None:
+    real, calls = SemanticLayer.query, []
+
+    def down_once(self: SemanticLayer, question, cancel=None):  # noqa: ANN001
+        calls.append(question.metrics)
+        if len(calls) == 1:
+            raise SemanticError("E_DATABASE_UNAVAILABLE", "cannot open '/srv/secret/ledger.duckdb'", "retry")
+        return real(self, question, cancel)
+
+    monkeypatch.setattr(SemanticLayer, "query", down_once)
+    cache = ChartCache()
+    failed = cache.get(layer)["bookings"]
+    assert failed.unavailable.startswith("E_DATABASE_UNAVAILABLE") and "/srv/secret" not in failed.unavailable
+    assert cache.get(layer)["bookings"].values == (0, 0, 1000.5, 0, 0, 2700, 0)
+    assert len(calls) == 2
+
+
 def test_sparkline_points_are_scaled_from_zero() -> None:
     # 140 x 36 with a 3 px margin: x steps of 134 / 3; y = 33 - value / 10 * 30; the null splits the line
     svg = sparkline(Series(("a", "b", "c", "d"), (0.0, 10.0, None, 5.0), "integer"))
@@ -96,7 +115,7 @@ def test_a_metric_without_a_monthly_chart_says_why() -> None:
 
 
 def test_page_shows_metrics_lineage_owner_and_certification(layer: SemanticLayer) -> None:
-    page = Catalog(layer, recent_series(layer), None).html("/static", "/graphql")
+    page = Catalog(layer, recent_series(layer)[0], None).html("/static", "/graphql")
     bookings = row(page, "metric-bookings")
     assert "certified" in text(bookings) and "not certified" not in text(bookings)
     assert "terms won_deal measures won_amount (opportunity) metrics none saved queries wins" in text(bookings)
