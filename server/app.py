@@ -76,7 +76,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.include_router(router, prefix="/graphql")
     app.include_router(plain_router(ref, slots))
     app.include_router(waterfall_router(ref, slots))
-    app.include_router(catalog_router(ref, auth, slots))  # its own token check: header, or the browser's cookie
+    app.include_router(catalog_router(ref, auth, slots, settings.graphiql))  # own token check: header or cookie
     app.mount(STATIC_PREFIX, static_files(), name="static")  # open: the pages' script and style files, no data
     app.add_exception_handler(StarletteHTTPException,
                               api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))

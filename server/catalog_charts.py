@@ -81,6 +81,11 @@ def recent_series(layer: SemanticLayer, cancel: threading.Event | None = None) -
     for start in range(0, len(chartable), MAX_METRICS):
         batch = tuple(chartable[start:start + MAX_METRICS])
         try:
+            layer.compile(_question(batch))  # memoised: the query below reuses it
+        except SemanticError as exc:  # metrics fine alone but not together: as lasting as a refusal of one
+            series.update({name: Series(unavailable=_reason(exc)) for name in batch})
+            continue
+        try:
             series.update(_series(layer.query(_question(batch), cancel=cancel), batch))
         except SemanticError as exc:
             series.update({name: Series(unavailable=_reason(exc)) for name in batch})

@@ -58,18 +58,20 @@ class Catalog:
             for metric in dict.fromkeys(saved.metrics):
                 self.saved_of_metric[metric].append(saved_name)
 
-    def html(self, static: str, graphiql: str) -> str:
+    def html(self, static: str, graphiql: str | None) -> str:
+        """The page; `graphiql` is the GraphiQL page's path, or None when the server does not serve it."""
         return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Catalog - revenue semantic '
                 f'layer</title><link rel="icon" href="data:,"><link rel="stylesheet" href="{escape(static)}'
                 f'/catalog.css"></head><body>{self._header(graphiql)}<main>{self._metrics()}{self._glossary()}'
                 f'{self._stages()}{self._saved_queries()}</main></body></html>')
 
-    def _header(self, graphiql: str) -> str:
+    def _header(self, graphiql: str | None) -> str:
         freshness = escape(self.freshness) if self.freshness else FRESHNESS_NOT_MEASURED
+        ide = f' &middot; <a href="{escape(graphiql)}">GraphiQL</a>' if graphiql else ""
         return (f'<header><h1>Revenue definitions catalog</h1><p class="stamp">Definitions version '
                 f'<code id="definitions-version">{escape(self.version)}</code> &middot; data freshness: '
-                f'<span id="data-freshness">{freshness}</span> &middot; <a href="{escape(graphiql)}">GraphiQL</a>'
-                f'</p><nav><a href="#metrics">Metrics ({len(self.defs.metrics)})</a> <a href="#glossary">Glossary '
+                f'<span id="data-freshness">{freshness}</span>{ide}</p><nav><a href="#metrics">Metrics '
+                f'({len(self.defs.metrics)})</a> <a href="#glossary">Glossary '
                 f'({len(self.defs.terms)})</a> <a href="#stages">Stages ({len(self.defs.stages)})</a> '
                 f'<a href="#saved-queries">Saved queries ({len(self.defs.saved_queries)})</a></nav></header>')
 

@@ -17,10 +17,12 @@ from urllib.parse import parse_qs, quote, unquote
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from semantic.errors import SemanticError
 from server.auth import TokenAuth
 from server.catalog_charts import ChartCache
 from server.catalog_page import Catalog
 from server.http_errors import error_body
+from server.plain_http import error_response
 from server.questions import QuestionSlots, run_blocking
 from server.router import VERSION_HEADER
 from server.state import Served, ServedRef
@@ -52,13 +54,15 @@ def _refused(request: Request, root: str, refused: bool = False) -> Response:
                     status_code=401, media_type="application/json", headers=CHALLENGE)
 
 
-def _render(served: Served, charts: ChartCache, freshness: str | None, root: str, cancel: threading.Event) -> str:
+def _render(served: Served, charts: ChartCache, freshness: str | None, root: str, graphiql: bool,
+            cancel: threading.Event) -> str:
     """Blocking: the charts (cached, or the batched question, cancelled if the client hangs up) and the page."""
     page = Catalog(served.layer, charts.get(served.layer, cancel), freshness)
-    return page.html(root + STATIC_PREFIX, root + "/graphql")
+    return page.html(root + STATIC_PREFIX, root + "/graphql" if graphiql else None)
 
 
-def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots) -> APIRouter:
+def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots, graphiql: bool) -> APIRouter:
+    """The page and its sign-in; `graphiql` says whether the page may link to GraphiQL (the setting)."""
     router = APIRouter()
     charts = ChartCache()
 
@@ -75,7 +79,11 @@ def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots) -> API
             return _refused(request, root)
         served = ref.current  # read once: the whole page describes this version
         # Data freshness: semantic/freshness.py (issue #10/#11) is wired here when it lands; until then None.
-        page = await run_blocking(partial(_render, served, charts, None, root), slots, request.is_disconnected)
+        render = partial(_render, served, charts, None, root, graphiql)
+        try:
+            page = await run_blocking(render, slots, request.is_disconnected)
+        except SemanticError as exc:  # every query slot taken (E_SERVER_BUSY): the API's 503 with Retry-After
+            return error_response(exc, slots.retry_after_s)
         return HTMLResponse(page, headers={**PRIVATE_HEADERS, VERSION_HEADER: served.version})
 
     @router.post(SESSION_PATH, include_in_schema=False)

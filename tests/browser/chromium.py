@@ -59,7 +59,8 @@ class Browser:
         self._replies: dict[int, dict] = {}
         self.events: list[dict] = []
         self._arrived = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         buffer = b""
@@ -112,6 +113,9 @@ class Browser:
             self.process.kill()
             self.process.wait()
         os.close(self._to_browser)
+        self._reader.join(timeout=5)  # the browser is gone: its end of the pipe is closed, the reader sees EOF
+        if not self._reader.is_alive():
+            os.close(self._from_browser)
         shutil.rmtree(self.profile, ignore_errors=True)
 
 

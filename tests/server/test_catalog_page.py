@@ -19,6 +19,8 @@ from server.app import create_app
 from server.auth import TokenAuth
 from server.catalog_charts import ChartCache, Series, recent_series, sparkline
 from server.catalog_page import Catalog
+from server.catalog_route import catalog_router
+from server.questions import QuestionSlots
 from server.settings import ServerSettings
 from tests.server.conftest import get
 
@@ -142,7 +144,9 @@ def test_version_and_the_place_for_freshness(layer: SemanticLayer) -> None:
     page = Catalog(layer, {}, "2024-06-15T08:00:00Z (opportunity)").html("/static", "/graphql")
     assert f'<code id="definitions-version">{layer.version}</code>' in page
     assert '<span id="data-freshness">2024-06-15T08:00:00Z (opportunity)</span>' in page
-    assert "not measured by this server yet" in Catalog(layer, {}, None).html("/static", "/graphql")
+    assert '<a href="/graphql">GraphiQL</a>' in page
+    without_ide = Catalog(layer, {}, None).html("/static", None)
+    assert "not measured by this server yet" in without_ide and "GraphiQL" not in without_ide
 
 
 def test_every_free_text_field_is_escaped(open_app: FastAPI) -> None:
@@ -154,6 +158,18 @@ def test_every_free_text_field_is_escaped(open_app: FastAPI) -> None:
                   "Open &lt;b&gt;now&lt;/b&gt;", "finance &amp; ops"):
         assert shown in page
     assert page.count("<script") == 0  # the page runs no script at all
+
+
+def test_busy_server_answers_503_with_retry_after(open_app: FastAPI) -> None:
+    slots = QuestionSlots(1, 0)
+    page_only = FastAPI()
+    page_only.include_router(catalog_router(open_app.state.served, TokenAuth(), slots, graphiql=True))
+    assert slots.try_acquire()  # the one slot is taken by another question
+    response = get(page_only, "/catalog")
+    assert response.status_code == 503 and response.headers["retry-after"]
+    assert response.json()["errors"][0]["extensions"]["code"] == "E_SERVER_BUSY"
+    slots.release()
+    assert get(page_only, "/catalog").status_code == 200
 
 
 def test_open_when_the_server_has_no_tokens(open_app: FastAPI) -> None:
