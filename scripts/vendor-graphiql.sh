@@ -9,6 +9,10 @@ DEST=server/static/vendor
 GRAPHIQL=3.8.3   # the last GraphiQL with a self-contained browser build (UMD); 4.x and later need a bundler
 REACT=18.2.0     # the React GraphiQL 3.8 is built and tested with
 
+if ! command -v npm >/dev/null 2>&1; then
+  echo "npm not found: it downloads the packages from the npm registry (Debian: apt-get install npm)" >&2
+  exit 1
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fetch() {  # fetch PACKAGE VERSION: unpack the npm tarball into $work/PACKAGE
