@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import BearerAuth, TokenAuth
+from server.catalog_route import catalog_router
 from server.context import RequestContext
 from server.failures import LastResort
 from server.http_errors import PATH_HINTS, api_path_errors
@@ -35,6 +36,7 @@ from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
 from server.state import ServedRef, build_served
+from server.static_files import STATIC_PREFIX, static_files
 
 log = logging.getLogger("semantic.server")
 RELOAD_PATH = "/health/reload"
@@ -78,6 +80,8 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.include_router(router, prefix="/graphql")
     app.include_router(plain_router(ref, slots))
     app.include_router(waterfall_router(ref, slots))
+    app.include_router(catalog_router(ref, auth, slots, settings.graphiql))  # own token check: header or cookie
+    app.mount(STATIC_PREFIX, static_files(), name="static")  # open: the pages' script and style files, no data
     app.add_exception_handler(StarletteHTTPException,
                               api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
 

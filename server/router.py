@@ -17,7 +17,7 @@ from cross_web import HTTPException
 from fastapi.routing import APIWebSocketRoute
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
@@ -28,6 +28,7 @@ from strawberry.types.unset import UNSET
 
 from server.context import RequestContext
 from server.http_errors import SHAPE, RequestError, error_response
+from server.static_files import graphiql_page
 
 VERSION_HEADER = "X-Semantic-Version"
 DATA_VERSION_HEADER = "X-Semantic-Data-Version"
@@ -50,6 +51,10 @@ class VersionedGraphQLRouter(GraphQLRouter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.routes[:] = [r for r in self.routes if not isinstance(r, APIWebSocketRoute)]
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL from the package's own files (server/static), not strawberry's CDN page."""
+        return graphiql_page(request.scope.get("root_path", ""))
 
     async def run(self, request: Request, context: Any = UNSET, root_value: Any = UNSET) -> Response:
         """Strawberry's endpoints would turn an HTTPException into plain text; it never gets that far."""
