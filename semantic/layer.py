@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import threading
 from datetime import date
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
+from semantic.freshness import Freshness, FreshnessProbe, entities_read
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import today_in
 from semantic.plan.formulas import lookup_metric
@@ -157,7 +158,23 @@ class SemanticLayer:
         stamp = database_for(self.database_url).current_version(EngineLimits.of(settings)) \
             if self.database_url else None
         self._budget.check(compiled.plan, probe, stamp)
-        return run_compiled(self.database_url, compiled, str(self.version), settings, cancel)
+        result = run_compiled(self.database_url, compiled, str(self.version), settings, cancel)
+        refs = [*question.dimensions, *(f.dimension for f in question.filters)]
+        return replace(result, freshness=self.freshness(question.metrics, refs, cancel))
+
+    def freshness(self, metrics: tuple[str, ...] | list[str], dimension_refs: list[str] | tuple[str, ...] = (),
+                  cancel: threading.Event | None = None) -> Freshness | None:
+        """How fresh the data behind these metrics and dimensions is (None when no entity read declares
+        `freshness:`); probed at most every few seconds per definitions version."""
+        def run(statement: Any) -> list[Any]:
+            return fetch(self.database_url, self.settings, cancel, lambda conn, _engine: conn.execute(statement),
+                         1)[0]
+
+        return self._freshness_probe.freshness(entities_read(self.definitions, metrics, dimension_refs), run)
+
+    @cached_property
+    def _freshness_probe(self) -> FreshnessProbe:
+        return FreshnessProbe(self.definitions, self.dialect)
 
     def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None) -> CompiledQuery:
         """The SQL of a funnel question (memoised like `compile`)."""

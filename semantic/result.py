@@ -3,7 +3,10 @@ stamp of the data it was read from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # semantic.freshness compiles SQL, which imports this module
+    from semantic.freshness import Freshness
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Result:
     truncated: bool
     compiled: Any  # the CompiledQuery; its SQL text is rendered only if a client asks for it
     data_version: str | None = None  # DuckDB file: changes when the file is replaced or rewritten; else None
+    freshness: Freshness | None = None  # newest row of each entity read, and the oldest of those (metric questions)
 
     @property
     def sql(self) -> str:

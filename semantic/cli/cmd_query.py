@@ -188,7 +188,8 @@ def emit(result: Result, output: OutputFormat) -> None:
     """Print a result as a table, JSON or CSV on stdout; its column notes and truncation go to stderr."""
     if output is OutputFormat.json:
         payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
-                   "version": result.version, "truncated": result.truncated, "sql": result.sql}
+                   "version": result.version, "truncated": result.truncated, "sql": result.sql,
+                   "freshness": result.freshness.as_json() if result.freshness else None}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif output is OutputFormat.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in result.columns], lineterminator="\n")

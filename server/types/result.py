@@ -51,6 +51,9 @@ class QueryResult:
     truncated: bool = strawberry.field(description="True when more rows existed than max_rows allows.")
     data_version: str | None = strawberry.field(description="Stamp of the data that answered (changes when "
                                                             "the ledger is replaced or rewritten), when known.")
+    freshness: JSON | None = strawberry.field(default=None, description=(
+        "How fresh the data read is: `oldest` (the stalest newest row of the entities read, ISO) and `entities` "
+        "(each entity's `freshness` column and its newest value); null when no entity read declares one."))
 
     @classmethod
     def from_domain(cls, result: Result) -> "QueryResult":
@@ -60,6 +63,7 @@ class QueryResult:
             rows=[{k: to_json(v) for k, v in row.items()} for row in result.rows],
             sql=result.sql, params=to_json(dict(result.params)), version=result.version,
             truncated=result.truncated, data_version=_stamp(getattr(result, "data_version", None)),
+            freshness=result.freshness.as_json() if getattr(result, "freshness", None) else None,
         )
 
 

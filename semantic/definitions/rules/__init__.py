@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (conversions, entities, expressions, funnels, glossary, history, history_rows,
-                                        metrics, names, quality, recorded_grains, saved_queries, stages)
+from semantic.definitions.rules import (conversions, decks, entities, expressions, freshness, funnels, glossary,
+                                        history, history_rows, metrics, names, quality, recorded_grains,
+                                        saved_queries, stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -17,6 +18,7 @@ Rule = Callable[[Definitions, IssueList], None]
 RULES: tuple[Rule, ...] = (
     *names.RULES,
     *entities.RULES,
+    *freshness.RULES,
     *expressions.RULES,
     *history.RULES,
     *history_rows.RULES,
@@ -28,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     *saved_queries.RULES,
     *recorded_grains.RULES,
     *funnels.RULES,
+    *decks.RULES,
 )
 
 __all__ = ["RULES", "Rule"]
