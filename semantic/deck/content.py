@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from semantic.cli.formatting import format_value
+from semantic.formatting import format_value
 from semantic.deck.answers import Answer, MetricNote
 
 CHANGE_SUFFIX = "__change_pct"
@@ -92,9 +92,9 @@ def kpi_tiles(answer: Answer, shown: tuple[str, ...], notes: dict[str, MetricNot
         if metric + CHANGE_SUFFIX in columns:
             previous = columns[metric + PREVIOUS_SUFFIX]
             pct = row.get(metric + CHANGE_SUFFIX)
-            arrow = "" if pct is None else ("+" if pct > 0 else "")
-            change = (f"{arrow}{format_value(pct, 'percent')} vs {previous.get('label') or previous['name']}: "
+            before = (f"{previous.get('label') or previous['name']}: "
                       f"{format_value(row.get(metric + PREVIOUS_SUFFIX), previous['format'])}")
+            change = before if pct is None else f"{'+' if pct > 0 else ''}{format_value(pct, 'percent')} vs {before}"
         tiles.append(Tile(metric, f"{note.label or metric} {foot.mark(note)}",
                           format_value(row.get(metric), columns[metric]["format"]), change))
     return tiles
