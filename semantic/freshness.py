@@ -68,13 +68,17 @@ def _dimension_entity(defs: Definitions, ref: str) -> str | None:
     return current
 
 
-def entities_read(defs: Definitions, metrics: Iterable[str], dimension_refs: Iterable[str]) -> tuple[str, ...]:
-    """Entities with a freshness column that an answer over these metrics and dimensions depends on."""
+def entities_read(defs: Definitions, metrics: Iterable[str], dimension_refs: Iterable[str],
+                  as_of: bool = False) -> tuple[str, ...]:
+    """Entities with a freshness column that an answer over these metrics and dimensions depends on; `as_of`
+    answers rebuild rows from their change logs, so those are read too."""
     found: set[str] = set()
     for metric in metrics:
         lineage = lineages(defs).of(metric)
         found |= lineage.entities | lineage.also_reads
     found |= {e for e in (_dimension_entity(defs, ref) for ref in dimension_refs) if e}
+    if as_of:
+        found |= {name for name, e in defs.entities.items() if e.history is not None and e.history.of in found}
     return tuple(sorted({s for s in (_stamped(defs, e) for e in found) if s}))
 
 

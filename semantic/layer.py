@@ -160,17 +160,19 @@ class SemanticLayer:
         self._budget.check(compiled.plan, probe, stamp)
         result = run_compiled(self.database_url, compiled, str(self.version), settings, cancel)
         refs = [*question.dimensions, *(f.dimension for f in question.filters)]
-        return replace(result, freshness=self.freshness(question.metrics, refs, cancel))
+        as_of = question.as_of is not None or question.as_of_each is not None
+        return replace(result, freshness=self.freshness(question.metrics, refs, as_of, cancel))
 
     def freshness(self, metrics: tuple[str, ...] | list[str], dimension_refs: list[str] | tuple[str, ...] = (),
-                  cancel: threading.Event | None = None) -> Freshness | None:
+                  as_of: bool = False, cancel: threading.Event | None = None) -> Freshness | None:
         """How fresh the data behind these metrics and dimensions is (None when no entity read declares
         `freshness:`); probed at most every few seconds per definitions version."""
         def run(statement: Any) -> list[Any]:
             return fetch(self.database_url, self.settings, cancel, lambda conn, _engine: conn.execute(statement),
                          1)[0]
 
-        return self._freshness_probe.freshness(entities_read(self.definitions, metrics, dimension_refs), run)
+        entities = entities_read(self.definitions, metrics, dimension_refs, as_of)
+        return self._freshness_probe.freshness(entities, run)
 
     @cached_property
     def _freshness_probe(self) -> FreshnessProbe:

@@ -120,6 +120,8 @@ def chart(slide: Slide, content: ChartContent, kind: str) -> None:
     axis.tick_labels.number_format = content.number_format
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = True
+    if kind == "bar":  # bars are drawn bottom-up: reversed, the first category reads first, as in a table
+        drawn.category_axis.reverse_order = True
 
 
 def table(slide: Slide, content: TableContent) -> None:

@@ -73,3 +73,12 @@ def test_cli_json_shows_freshness(deck_ledger: str) -> None:
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert body["freshness"]["oldest"] == newest(deck_ledger, "select max(created_at) from opportunities")
+
+
+def test_an_answer_as_of_an_instant_also_reads_the_change_log(deck_app: FastAPI, deck_ledger: str) -> None:
+    opportunities = newest(deck_ledger, "select max(created_at) from opportunities")
+    body = data(post(deck_app, '{ query(metrics: [open_pipeline], asOf: "2024-06-01") { freshness } }',
+                     headers=AUTH))["query"]
+    assert body["freshness"] == {"oldest": opportunities, "entities": [
+        {"entity": "opportunity", "column": "created_at", "latest": opportunities},
+        {"entity": "stage_change", "column": "changed_at", "latest": None}]}
