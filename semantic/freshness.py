@@ -95,6 +95,12 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=None)
 
 
+def stalest(stamps: Iterable[str | None]) -> str | None:
+    """The oldest of ISO stamps (an entity with no rows has none and is skipped); None when none is known."""
+    known = [s for s in stamps if s is not None]
+    return min(known, key=_instant) if known else None
+
+
 class FreshnessProbe:
     """Newest row per entity of one definitions version, probed in one statement, cached CACHE_SECONDS."""
 
@@ -129,5 +135,4 @@ class FreshnessProbe:
         with self._lock:
             latest = {e: self._cache[e][1] for e in entities}
         parts = tuple(EntityFreshness(e, self.defs.entities[e].freshness or "", latest[e]) for e in entities)
-        known = [p.latest for p in parts if p.latest is not None]
-        return Freshness(min(known, key=_instant) if known else None, parts)
+        return Freshness(stalest(p.latest for p in parts), parts)

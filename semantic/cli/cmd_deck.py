@@ -31,7 +31,8 @@ def _source(project: Path, database: str | None, today: str | None, api: str | N
 
 @app.command()
 def deck(name: str = typer.Argument(..., help="Deck name from decks.yaml, e.g. forecast_review or qbr."),
-         output: Optional[Path] = typer.Option(None, "--output", "-o", help="The .pptx to write (default: NAME.pptx)."),
+         output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                               help="The .pptx to write (default: NAME.pptx)."),
          project: Path = ProjectOption, database: Optional[str] = DatabaseOption, today: Optional[str] = TodayOption,
          api: Optional[str] = typer.Option(None, "--api", help="Read the numbers from a running server "
                                            "(e.g. http://127.0.0.1:8000) instead of the database."),

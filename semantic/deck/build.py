@@ -14,6 +14,7 @@ from semantic.definitions.deck_models import MAX_TABLE_ROWS, Deck, Slide
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.decks import shown_metrics, slide_question
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.freshness import stalest
 
 DEFAULT_TABLE_ROWS = 15
 
@@ -29,18 +30,17 @@ def find_deck(defs: Definitions, name: str) -> Deck:
 
 def oldest_freshness(answers: list[Answer]) -> dict[str, Any] | None:
     """The deck's stamp: per entity the stalest `latest` any slide saw, and the oldest of those."""
-    entities: dict[str, dict[str, Any]] = {}
+    seen: dict[str, list[dict[str, Any]]] = {}
     for answer in answers:
         for entry in (answer.freshness or {}).get("entities", ()):
-            seen = entities.get(entry["entity"])
-            if seen is None or (entry["latest"] or "") < (seen["latest"] or ""):
-                entities[entry["entity"]] = entry
-    if not entities:
+            seen.setdefault(entry["entity"], []).append(entry)
+    if not seen:
         return None
-    known = [e["latest"] for e in entities.values() if e["latest"]]
-    oldest = [a.freshness["oldest"] for a in answers if a.freshness and a.freshness.get("oldest")]
-    return {"oldest": min(oldest) if oldest else (min(known) if known else None),
-            "entities": [entities[name] for name in sorted(entities)]}
+    entities = []
+    for name in sorted(seen):
+        latest = stalest(e["latest"] for e in seen[name])
+        entities.append(next(e for e in seen[name] if e["latest"] == latest))
+    return {"oldest": stalest(e["latest"] for e in entities), "entities": entities}
 
 
 def build_deck(defs: Definitions, name: str, source: Answers) -> Presentation:

@@ -21,7 +21,8 @@ from semantic.definitions.query_models import (MAX_VALUE_DEPTH, MAX_VALUE_ITEMS,
 
 __all__ = [  # the glossary and entity models below, and every definitions model re-exported from one place
     "ADDITIVE_BY_DAY", "Aggregation", "Calendar", "Compare", "ConversionEvent", "ConversionMetric",
-    "CumulativeMetric", "Deck", "DefinitionsFile", "DerivedMetric", "Described", "Dimension", "DimensionRef", "Entity", "Filter", "FilterOp",
+    "CumulativeMetric", "Deck", "DefinitionsFile", "DerivedMetric", "Described", "Dimension", "DimensionRef",
+    "Entity", "Filter", "FilterOp",
     "ForecastCategory", "Format", "FromHistory", "Funnel", "FunnelStep", "Grain", "History", "HistoryRowKind",
     "Join", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase", "Model",
     "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RatioMetric", "SUPPORTED_VERSIONS",

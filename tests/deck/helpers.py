@@ -39,7 +39,8 @@ def _argument(value: Any) -> str:
 def api_answer(app: FastAPI, slide: SlideDefinition) -> dict[str, Any]:
     """The API's answer to the slide's question: savedQuery by name, or `query` with the inline arguments."""
     if slide.saved_query:
-        return data(post(app, f"{{ savedQuery(name: {slide.saved_query}) {{ {FIELDS} }} }}", headers=AUTH))["savedQuery"]
+        body = data(post(app, f"{{ savedQuery(name: {slide.saved_query}) {{ {FIELDS} }} }}", headers=AUTH))
+        return body["savedQuery"]
     q = slide.question
     assert q is not None
     args = [f"metrics: [{', '.join(q.metrics)}]"]

@@ -1,6 +1,7 @@
 """Every number on every slide equals the API's answer for the same question, and one KPI a hand count."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -106,12 +107,15 @@ def test_every_slide_footnotes_its_metrics_version_and_freshness(deck: str, buil
                                                                 library_layer: SemanticLayer) -> None:
     catalogue = metric_catalogue(deck_app)
     definition = library_layer.definitions.decks[deck]
+    title_notes, oldest = "", []
     for drawn, slide in zip(reopen(built_decks[deck]).slides, definition.slides):
         notes = "\n".join(paragraphs(drawn, "footnotes"))
         if slide.kind == "title":
-            assert f"Definitions version {library_layer.version}" in notes
+            title_notes = notes
             continue
         answer = api_answer(deck_app, slide)
+        if answer["freshness"] and answer["freshness"]["oldest"]:
+            oldest.append(datetime.fromisoformat(answer["freshness"]["oldest"]))
         assert f"Definitions version {answer['version']}" in notes
         assert f"data as of {answer['freshness']['oldest']}" in notes
         question = slide.question or library_layer.definitions.saved_queries[slide.saved_query]
@@ -120,3 +124,5 @@ def test_every_slide_footnotes_its_metrics_version_and_freshness(deck: str, buil
             first_sentence = " ".join(entry["description"].split()).split(". ")[0].rstrip(".")
             assert f"{entry['label']} ({metric}): {first_sentence}." in notes
             assert f"Formula: {entry['formula']}." in notes
+    # the title slide: the version, and the stalest data any slide of the deck read
+    assert f"Definitions version {library_layer.version}; data as of {min(oldest).isoformat()}" in title_notes
