@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -78,6 +79,9 @@ class ApiAnswers:
     """Through a running server's GraphQL endpoint (plain HTTP JSON, bearer token)."""
 
     def __init__(self, url: str, token: str | None, timeout_s: float = 60.0) -> None:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise SemanticError("E_DECK_API", f"--api {url!r} is not an http(s) URL",
+                                "pass the server's base URL, e.g. http://127.0.0.1:8000")
         self.endpoint = url.rstrip("/") + "/graphql"
         self.token = token
         self.timeout_s = timeout_s
@@ -107,7 +111,7 @@ class ApiAnswers:
         request = urllib.request.Request(self.endpoint, json.dumps({"query": query, "variables": variables}).encode(),
                                          headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 (http/https only)
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # http(s) only: see __init__
                 body = json.loads(response.read())
         except urllib.error.HTTPError as exc:
             raise _http_error(self.endpoint, exc) from None

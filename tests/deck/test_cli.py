@@ -87,3 +87,9 @@ def test_invalid_deck_definitions_are_listed_with_their_places(tmp_path: Path) -
     assert "decks.yaml:17:22: error[E_UNKNOWN_SAVED_QUERY] deck 'review' slide 2 (chart) uses unknown saved " \
            "query 'booking_by_product' (did you mean 'bookings_by_product'?)" in result.output
     assert "error: the definitions are invalid" in result.output
+
+
+def test_only_http_apis_are_read() -> None:
+    result = run("qbr", "--api", "file:///etc/passwd", "-p", str(REPO))
+    assert result.exit_code == 1
+    assert "error: [E_DECK_API] --api 'file:///etc/passwd' is not an http(s) URL" in result.output
