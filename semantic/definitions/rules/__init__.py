@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (conversions, decks, entities, expressions, freshness, funnels, glossary,
-                                        history, history_rows, metrics, names, quality, recorded_grains,
-                                        saved_queries, stages)
+from semantic.definitions.rules import (conversions, decks, entities, expressions, funnels, glossary, history,
+                                        history_rows, metrics, names, quality, recorded_grains, saved_queries,
+                                        stages)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -18,7 +18,6 @@ Rule = Callable[[Definitions, IssueList], None]
 RULES: tuple[Rule, ...] = (
     *names.RULES,
     *entities.RULES,
-    *freshness.RULES,
     *expressions.RULES,
     *history.RULES,
     *history_rows.RULES,
