@@ -127,8 +127,8 @@ def chart_content(answer: Answer, shown: tuple[str, ...], series_by: str | None,
                   for m in shown]
         return ChartContent(tuple(categories), tuple(series), axis)
     metric = shown[0]
-    cells = {(_category(row, names), str(row.get(series_by))): _number(row.get(metric)) for row in answer.rows}
-    values = list(dict.fromkeys(str(row.get(series_by)) for row in answer.rows))
+    cells = {(_category(row, names), _category(row, [series_by])): _number(row.get(metric)) for row in answer.rows}
+    values = list(dict.fromkeys(_category(row, [series_by]) for row in answer.rows))
     series = [Series(v, tuple(cells.get((c, v)) for c in categories)) for v in values]
     return ChartContent(tuple(categories), tuple(series), axis)
 

@@ -50,7 +50,11 @@ def _check_chart(drawn, slide, answer, metrics) -> int:
         return 0
     plot = shape(drawn, "chart").chart.plots[0]
     places = [c["name"] for c in answer["columns"] if not c["format"] and c["name"] != slide.series_by]
-    categories = list(dict.fromkeys(" / ".join(str(r[p]) for p in places) for r in answer["rows"]))
+
+    def label(row, names):  # a null dimension value reads "-"
+        return " / ".join("-" if row[n] is None else str(row[n]) for n in names)
+
+    categories = list(dict.fromkeys(label(r, places) for r in answer["rows"]))
     assert list(plot.categories) == categories
     drawn_series = {s.name: list(s.values) for s in plot.series}
     if slide.series_by is None:
@@ -58,11 +62,10 @@ def _check_chart(drawn, slide, answer, metrics) -> int:
             column = next(c for c in answer["columns"] if c["name"] == metric)
             assert drawn_series[column["label"]] == [r[metric] for r in answer["rows"]]
         return len(metrics) * len(categories)
-    for value in {str(r[slide.series_by]) for r in answer["rows"]}:
+    for value in {label(r, [slide.series_by]) for r in answer["rows"]}:
         expected = []
         for category in categories:
-            match = [r for r in answer["rows"] if str(r[slide.series_by]) == value
-                     and " / ".join(str(r[p]) for p in places) == category]
+            match = [r for r in answer["rows"] if label(r, [slide.series_by]) == value and label(r, places) == category]
             expected.append(match[0][metrics[0]] if match else None)
         assert drawn_series[value] == expected
     return len(answer["rows"])
