@@ -21,11 +21,13 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-libreoffice.sh
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-libreoffice.sh
 	$(BIN)/python -m pytest -m "not slow"
 
 schema: $(STAMP)

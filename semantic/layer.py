@@ -20,6 +20,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
+from semantic.freshness import Freshness, FreshnessProbe, entities_read
 from semantic.graph import SemanticGraph
 from semantic.keys.answers import answer_warnings
 from semantic.plan.calendar import today_in
@@ -158,13 +159,31 @@ class SemanticLayer:
         stamp = database_for(self.database_url).current_version(EngineLimits.of(settings)) \
             if self.database_url else None
         self._budget.check(compiled.plan, probe, stamp)
-        return self._run(compiled, cancel)
+        result = self._run(compiled, cancel)
+        refs = [*question.dimensions, *(f.dimension for f in question.filters)]
+        as_of = question.as_of is not None or question.as_of_each is not None
+        return replace(result, freshness=self.freshness(question.metrics, refs, as_of, cancel))
 
     def _run(self, compiled: CompiledQuery, cancel: threading.Event | None) -> Result:
         """Run compiled SQL; the answer carries a warning for every doubtful key it rests on (docs/api.md)."""
         warnings = answer_warnings(self.definitions, self.database_url, self.settings, compiled.plan, cancel)
         result = run_compiled(self.database_url, compiled, str(self.version), self.settings, cancel)
         return replace(result, warnings=warnings) if warnings else result
+
+    def freshness(self, metrics: tuple[str, ...] | list[str], dimension_refs: list[str] | tuple[str, ...] = (),
+                  as_of: bool = False, cancel: threading.Event | None = None) -> Freshness | None:
+        """How fresh the data behind these metrics and dimensions is (None when no entity read declares
+        `freshness:`); probed at most every few seconds per definitions version."""
+        def run(statement: Any) -> list[Any]:
+            return fetch(self.database_url, self.settings, cancel, lambda conn, _engine: conn.execute(statement),
+                         1)[0]
+
+        entities = entities_read(self.definitions, metrics, dimension_refs, as_of)
+        return self._freshness_probe.freshness(entities, run)
+
+    @cached_property
+    def _freshness_probe(self) -> FreshnessProbe:
+        return FreshnessProbe(self.definitions, self.dialect)
 
     def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None) -> CompiledQuery:
         """The SQL of a funnel question (memoised like `compile`)."""

@@ -3,7 +3,10 @@ stamp of the data it was read from, and warnings about what the numbers rest on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # semantic.freshness compiles SQL, which imports this module
+    from semantic.freshness import Freshness
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Result:
     compiled: Any  # the CompiledQuery; its SQL text is rendered only if a client asks for it
     data_version: str | None = None  # DuckDB file: changes when the file is replaced or rewritten; else None
     warnings: tuple[AnswerWarning, ...] = ()
+    freshness: Freshness | None = None  # newest row of each entity read, and the oldest of those (metric questions)
 
     @property
     def sql(self) -> str:

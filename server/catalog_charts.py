@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from semantic.cli.formatting import format_value
+from semantic.formatting import format_value
 from semantic.dberrors import sanitize
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer

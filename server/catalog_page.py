@@ -11,12 +11,12 @@ from collections import defaultdict
 from html import escape
 from typing import Iterable
 
-from semantic.cli.formatting import format_value
+from semantic.formatting import format_value
 from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
 from semantic.layer import SemanticLayer
 from server.catalog_charts import Series, sparkline
-from server.catalogue import formula_text
+from semantic.definitions.formula_text import formula_text
 
 FRESHNESS_NOT_MEASURED = "not measured by this server yet"
 

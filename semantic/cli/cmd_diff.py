@@ -13,7 +13,7 @@ from rich.table import Table
 
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
-from semantic.cli.formatting import format_value
+from semantic.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.governance.diff import definition_changes, metric_changes
 from semantic.governance.revisions import checkout_definitions

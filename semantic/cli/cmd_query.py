@@ -15,7 +15,7 @@ from rich.table import Table
 
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
-from semantic.cli.formatting import format_value
+from semantic.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
@@ -232,7 +232,8 @@ def emit(result: Result, output: OutputFormat) -> None:
     if output is OutputFormat.json:
         payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
                    "version": result.version, "truncated": result.truncated, "sql": result.sql,
-                   "params": json_params(result.params), "warnings": [w.__dict__ for w in result.warnings]}
+                   "params": json_params(result.params), "warnings": [w.__dict__ for w in result.warnings],
+                   "freshness": result.freshness.as_json() if result.freshness else None}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif output is OutputFormat.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in result.columns], lineterminator="\n")

@@ -18,7 +18,7 @@ from semantic.definitions.schema_check import SCALAR_SECTIONS, SECTION_TYPES, pa
 from semantic.definitions.yaml_source import SourceMap, load_yaml_file
 from semantic.errors import IssueList, Position, did_you_mean
 
-ROOT_FILES = ("glossary.yaml", "metrics.yaml")
+ROOT_FILES = ("glossary.yaml", "metrics.yaml", "decks.yaml")
 SECTIONS = tuple(SCALAR_SECTIONS) + tuple(SECTION_TYPES)
 _NAME: TypeAdapter = TypeAdapter(m.Name)
 
@@ -41,6 +41,7 @@ class Definitions:
     unreadable: tuple[str, ...] = ()  # files that did not parse: references into them cannot be judged
     measures: Mapping[str, tuple[str, m.Measure]] = field(default_factory=dict)
     funnels: Mapping[str, m.Funnel] = field(default_factory=dict)
+    decks: Mapping[str, m.Deck] = field(default_factory=dict)
 
     def where(self, section: str, name: str, *sub: Any) -> Position | None:
         """Position of a named item's key (or of a key inside it)."""
@@ -193,4 +194,5 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
         unreadable=tuple(unreadable),
         measures=MappingProxyType(measures),
         funnels=MappingProxyType(merged["funnels"]),
+        decks=MappingProxyType(merged["decks"]),
     )

@@ -21,6 +21,7 @@ SECTION_TYPES: dict[str, Any] = {
     "metrics": m.Metric,
     "saved_queries": m.SavedQuery,
     "funnels": m.Funnel,
+    "decks": m.Deck,
 }
 SCALAR_SECTIONS: dict[str, Any] = {"version": int, "calendar": m.Calendar, "stages": tuple[m.Stage, ...]}
 

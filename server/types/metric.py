@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from semantic.definitions import Definitions
 from semantic.definitions.lineage import lineages
-from server.catalogue import formula_text
+from semantic.definitions.formula_text import formula_text
 from server.types.entity import Dimension, Measure
 from server.types.term import Term
 

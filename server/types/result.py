@@ -62,6 +62,9 @@ class QueryResult:
                                                             "the ledger is replaced or rewritten), when known.")
     warnings: list[AnswerWarning] = strawberry.field(description="Doubtful keys the numbers rest on (a primary key "
                                                                  "that repeats multiplies them); empty when none.")
+    freshness: JSON | None = strawberry.field(default=None, description=(
+        "How fresh the data read is: `oldest` (the stalest newest row of the entities read, ISO) and `entities` "
+        "(each entity's `freshness` column and its newest value); null when no entity read declares one."))
 
     @classmethod
     def from_domain(cls, result: Result) -> "QueryResult":
@@ -72,6 +75,7 @@ class QueryResult:
             sql=result.sql, params=to_json(dict(result.params)), version=result.version,
             truncated=result.truncated, data_version=_stamp(getattr(result, "data_version", None)),
             warnings=[AnswerWarning(code=w.code, message=w.message, hint=w.hint) for w in result.warnings],
+            freshness=result.freshness.as_json() if getattr(result, "freshness", None) else None,
         )
 
 

@@ -60,7 +60,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     database = f"duckdb:///{tmp_path / 'ledger.duckdb'}"
     unknown = _ingest("salesfarce", str(tasks), "--database", database)
     assert unknown.exit_code == 2 and "[E_INGEST_UNKNOWN_SOURCE] unknown source 'salesfarce'" in unknown.stderr
-    assert "known sources: salesforce" in unknown.stderr
+    assert "known sources: call_log, gmail_api, google_calendar, hubspot, mbox, salesforce, zoom" in unknown.stderr
     missing = _ingest("salesforce", str(tmp_path / "Nope.csv"), "--database", database)
     assert missing.exit_code == 1 and "[E_INGEST_UNREADABLE]" in missing.stderr and "no such file" in missing.stderr
     odd_name = export(tmp_path, "Case.csv", ["x"], header="Id")

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Callable
 
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules import (conversions, entities, expressions, funnels, glossary, history, history_rows,
-                                        metrics, names, quality, recorded_grains, saved_queries, stages,
-                                        standings)
+from semantic.definitions.rules import (conversions, decks, entities, expressions, funnels, glossary, history,
+                                        history_rows, metrics, names, quality, recorded_grains, saved_queries,
+                                        stages, standings)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -30,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     *saved_queries.RULES,
     *recorded_grains.RULES,
     *funnels.RULES,
+    *decks.RULES,
 )
 
 __all__ = ["RULES", "Rule"]

@@ -1,4 +1,4 @@
-"""Entity rules: where rows come from, their keys, their joins and their default time axis.
+"""Entity rules: where rows come from, their keys, their joins, their default time axis and freshness column.
 
 These come first because every later rule leans on them: a join without a target key cannot be walked,
 and an entity without a source cannot be queried at all.
@@ -144,5 +144,20 @@ def check_entity_time(defs: Definitions, issues: IssueList) -> None:
                        pos, f"set `type: time` on dimension '{dim_name}' or pick a time dimension")
 
 
+def check_freshness_column(defs: Definitions, issues: IssueList) -> None:
+    """The `freshness:` column must be one of the entity's raw columns, so the probe stamping every answer with
+    its data's age (semantic/freshness.py) cannot fail at query time on a typo."""
+    raw_columns = context(defs).raw_columns
+    for name, entity in defs.entities.items():
+        column = entity.freshness
+        known = raw_columns.get(name)
+        if column is None or known is None or column in known:
+            continue
+        report_unknown(issues, "E_UNKNOWN_COLUMN", "column", f"entity '{name}' freshness", column, sorted(known),
+                       defs.where_value("entities", name, "freshness"),
+                       "name a raw column holding a load or change time (a time dimension without `expr`, or a "
+                       "column listed under `columns:`)")
+
+
 RULES = (check_entity_source, check_declared_columns, check_joins, check_join_ambiguity, check_join_depth,
-         check_entity_time)
+         check_entity_time, check_freshness_column)

@@ -11,9 +11,11 @@ from semantic.ingest.exports.__main__ import main
 def test_writes_every_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "out"), "--scale", "0.01", "--as-of", "2025-06-30"]) == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["calendar_events.json", "gmail_messages.jsonl", "gmail_takeout.mbox",
-                     "hubspot_engagements_001.json", "truly_calls.csv", "truly_mapping.yaml",
-                     "zoom_meetings.json", "zoom_participants.csv"]
+    salesforce = ["Account.csv", "Contact.csv", "Event.csv", "Lead.csv", "Opportunity.csv",
+                  "OpportunityContactRole.csv", "OpportunityHistory.csv", "Task.csv", "User.csv"]
+    assert names == sorted(salesforce + ["calendar_events.json", "gmail_messages.jsonl", "gmail_takeout.mbox",
+                                         "hubspot_engagements_001.json", "truly_calls.csv", "truly_mapping.yaml",
+                                         "zoom_meetings.json", "zoom_participants.csv"])
     assert len(capsys.readouterr().out.splitlines()) == len(names)
 
 

@@ -1,4 +1,5 @@
-"""How the catalogue writes a metric's formula; what it is built from is semantic/definitions/lineage.py's."""
+"""How a metric's formula is written for readers (the catalogue, decks); what it is built from is
+semantic/definitions/lineage.py's."""
 from __future__ import annotations
 
 
