@@ -24,6 +24,7 @@ from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.plan.calendar import GRAIN_STEP, period_start, resolve_range
 from semantic.plan.steps import Aggregate, Filter, Plan, Spine
+from semantic.plan.model import FilterUse
 from semantic.plan.conversion import Conversion
 from semantic.plan.window import Window
 from semantic.question import Question
@@ -130,7 +131,8 @@ class CostBudget:
         return count_periods(start, end, grain, self.defs.calendar) if start and end else 0
 
     def _combinations(self, plan: Plan, aggregates: list[Aggregate], probe: Probe, stamp: str | None) -> int:
-        filters = [f for s in plan.steps if isinstance(s, Filter) for f in s.filters]
+        filters = [f for s in plan.steps if isinstance(s, Filter) for f in s.filters
+                   if isinstance(f, FilterUse)]  # a condition under `or` or `not` caps nothing
         capped = {f.dimension.ref: len(f.values) for f in filters if f.op in ("eq", "in")}
         product = 1
         for dim in aggregates[0].dimensions:

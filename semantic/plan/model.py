@@ -45,3 +45,60 @@ class MetricOutput:
     format: str
     type: str  # integer | number
     formula: exp.Expression  # over the measure columns of the joined groups
+
+
+@dataclass(frozen=True)
+class FilterGroupUse:
+    """`and`, `or` or `not` over resolved row filters, applied to each joined row of a measure's entity."""
+
+    kind: str  # and | or | not
+    parts: tuple[FilterUse | FilterGroupUse, ...]
+
+
+RowFilter = FilterUse | FilterGroupUse
+
+
+@dataclass(frozen=True)
+class MetricCondition:
+    """A condition on a metric's value at the question's period and dimensions, kept after aggregation."""
+
+    metric: str
+    formula: exp.Expression  # over the measure columns of the joined groups, as the metric's output
+    test: FilterUse  # op and typed values (its dimension stands for the metric's number)
+
+
+@dataclass(frozen=True)
+class MetricGroup:
+    """`and`, `or` or `not` over metric conditions."""
+
+    kind: str
+    parts: tuple[MetricCondition | MetricGroup, ...]
+
+
+AnswerFilter = MetricCondition | MetricGroup
+
+
+def filter_leaves(filters: tuple[RowFilter, ...]) -> tuple[FilterUse, ...]:
+    """Every dimension condition of the trees, in order, without recursion."""
+    out: list[FilterUse] = []
+    stack = list(reversed(filters))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FilterGroupUse):
+            stack += reversed(node.parts)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def metric_names(filters: tuple[AnswerFilter, ...]) -> tuple[str, ...]:
+    """The metrics the conditions test, each once, in order."""
+    names: list[str] = []
+    stack = list(reversed(filters))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MetricGroup):
+            stack += reversed(node.parts)
+        else:
+            names.append(node.metric)
+    return tuple(dict.fromkeys(names))

@@ -14,10 +14,10 @@ from semantic.plan.as_of import as_of_log, as_of_notes, as_of_state, series_rang
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
 from semantic.plan.conversion import conversion_step
-from semantic.plan.filters import resolve_filter, stage_names
+from semantic.plan.filter_tree import FilterResolver
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_types.base import MeasureNeed
-from semantic.plan.model import DimensionUse, MetricOutput
+from semantic.plan.model import DimensionUse, MetricOutput, filter_leaves
 from semantic.plan.recorded_grain import refuse_cut, refuse_reach
 from semantic.plan.sources import SharedParts, Source, source_steps, unique_name, window_step
 from semantic.plan.steps import Combine, Compute, Plan, Spine, Step, internal_name
@@ -64,7 +64,7 @@ def _time_dimension(defs: Definitions, need: MeasureNeed, question: Question) ->
 def _refuse_own_time_axis(tdim: DimensionUse, dims: tuple[DimensionUse, ...], filters: tuple) -> None:
     """A comparison reads last year's rows: slicing or filtering them by the very date it shifts would put
     last year's dates in this year's answer (or filter them all away), so the time range and grain say it."""
-    for use in list(dims) + [f.dimension for f in filters]:
+    for use in list(dims) + [f.dimension for f in filter_leaves(filters)]:
         if (use.entity, use.name) == (tdim.entity, tdim.name):
             raise SemanticError("E_BAD_REQUEST", f"'{use.ref}' is the time axis a period-over-period metric "
                                 "compares along, so it cannot also be a dimension or a filter",
@@ -93,8 +93,7 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     log = as_of_log(defs, question, formulas, today)
     time_range = series_range(question, time_range, today) if log else time_range
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
-    filter_dims = [dimension_use(defs, f.dimension) for f in question.filters]
-    filters = tuple(resolve_filter(d, f, stage_names(defs, d)) for d, f in zip(filter_dims, question.filters))
+    filters, kept = FilterResolver(defs, formulas, dimension_use).split(question.filters)
     needs_time = question.grain is not None or time_range is not None
     if question.time_dimension and not needs_time:
         raise SemanticError("E_BAD_REQUEST", f"time dimension '{question.time_dimension}' is given without a grain "
@@ -150,7 +149,8 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     top: Step = aggregates[0] if lone else \
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs),
-                    order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit)
+                    order or tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)]), question.limit,
+                    kept)
     plan = Plan(final, ())
     dim_notes: dict[str, str] = {}
     if as_of is not None:

@@ -17,7 +17,7 @@ from semantic.plan.calendar import (Bounds, days_after_today, days_moved_onto, l
 from semantic.plan.history import AS_OF_PERIOD, StateEach
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
-from semantic.plan.model import DimensionUse, FilterUse
+from semantic.plan.model import DimensionUse, RowFilter, filter_leaves
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Filter, Join, JoinEdge, Read,
                                  ReadColumn, Shift as ShiftStep, Spine, Step, internal_name)
 from semantic.plan.window import Window
@@ -41,7 +41,7 @@ class SharedParts:
     """The parts of a resolved question every chain shares."""
 
     dimensions: tuple[DimensionUse, ...]
-    filters: tuple[FilterUse, ...]
+    filters: tuple[RowFilter, ...]
     grain: str | None
     time_range: Bounds | None
     today: date | None = None  # a like-for-like comparison stops today's period at today
@@ -80,7 +80,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_as_of_each_{q.grain}" if series else f"{entity}_totals"
     name += (f"_{shift[0]}_{shift[1]}s_before{'' if shift[2] else '_whole'}" if shift else "") + source.label
     uses = [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
-        [(f.dimension, f"filter on '{f.dimension.ref}'") for f in q.filters] + \
+        [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filter_leaves(q.filters)] + \
         ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
     joins, aliases = aliased_joins(graph, entity, [(u.ref, join_path(graph, entity, u, why)) for u, why in uses])
     alias_of = dict(aliases)
@@ -96,7 +96,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
         add(entity, ReadColumn(TIME, (AS_OF_PERIOD,), key=True))
     elif tdim is not None:
         add(alias_of[tdim.ref], ReadColumn(TIME, (tdim.dimension.expr or tdim.name,), False, about=tdim.ref))
-    for d in q.dimensions + tuple(f.dimension for f in q.filters):
+    for d in q.dimensions + tuple(f.dimension for f in filter_leaves(q.filters)):
         add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref))
 
     needs = {column: conditions(defs, need) for need, column in source.members}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from semantic.plan.model import DimensionUse, FilterUse, MetricOutput
+from semantic.plan.model import AnswerFilter, DimensionUse, MetricOutput, RowFilter, filter_leaves, metric_names
 from semantic.result import Column
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class Filter(Step):
     window: tuple[date | None, date | None] | None  # inclusive days on TIME; None: no time window
     moved_back: str | None  # the window is the question's range moved back this far (a comparison)
     conditions: tuple[str, ...]  # boolean columns every row must meet
-    filters: tuple[FilterUse, ...]  # question filters, each on its dimension's column
+    filters: tuple[RowFilter, ...]  # question filters (trees of them), each leaf on its dimension's column
     left_out: tuple[date | None, date | None] | None = None  # inclusive days on TIME left out: today's period
     # after today (moved back with the window, when it is moved back)
 
@@ -157,7 +157,8 @@ class Filter(Step):
         if self.conditions:
             parts.append("the terms and filters of the measures")
         if self.filters:
-            parts.append(f"the filters on {', '.join(dict.fromkeys(f.dimension.ref for f in self.filters))}")
+            refs = dict.fromkeys(f.dimension.ref for f in filter_leaves(self.filters))
+            parts.append(f"the filters on {', '.join(refs)}")
         return f"keep {self.entity} rows meeting " + "; ".join(parts)
 
 
@@ -244,13 +245,15 @@ class Combine(Step):
 
 @dataclass(frozen=True)
 class Compute(Step):
-    """The answer: key columns renamed for clients, metric formulas over the measure columns, order, limit."""
+    """The answer: key columns renamed for clients, metric formulas over the measure columns, the rows whose
+    metrics meet the question's metric conditions, order, limit."""
 
     input: Step
     keys: tuple[tuple[str, str], ...]  # (output name, input column)
     metrics: tuple[MetricOutput, ...]
     order_by: tuple[tuple[str, bool], ...]
     limit: int | None
+    kept: tuple[AnswerFilter, ...] = ()  # conditions on metric values, decided per answer row
 
     @property
     def inputs(self) -> tuple[Step, ...]:
@@ -263,7 +266,9 @@ class Compute(Step):
     def describe(self) -> str:
         order = ", ".join(f"{c} desc" if d else c for c, d in self.order_by)
         limit = f", first {self.limit} rows" if self.limit is not None else ""
-        return f"compute {', '.join(m.name for m in self.metrics)}" + (f"; order by {order}" if order else "") + limit
+        kept = f"; keep rows meeting the conditions on {', '.join(metric_names(self.kept))}" if self.kept else ""
+        return f"compute {', '.join(m.name for m in self.metrics)}{kept}" + (f"; order by {order}" if order else "") \
+            + limit
 
 
 @dataclass(frozen=True)

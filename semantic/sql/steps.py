@@ -27,7 +27,7 @@ from semantic.plan.window import Window
 from semantic.sql.conversion import cohort, conversion
 from semantic.sql.dates import date_table
 from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
-from semantic.sql.filters import filter_sql, within_days
+from semantic.sql.filters import answer_filter_sql, row_filter_sql, within_days
 from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
@@ -108,7 +108,7 @@ def filter_rows(ctx: Context, step: Filter) -> Rows:
     c = rows.columns
     where = [within_days(c[TIME], *step.window, ctx.dialect)] if step.window is not None else []
     where += [sa.not_(within_days(c[TIME], *step.left_out, ctx.dialect))] if step.left_out is not None else []
-    where += [filter_sql(c[internal_name(f.dimension.ref)], f, ctx.dialect) for f in step.filters]
+    where += [row_filter_sql(c, f, ctx.dialect) for f in step.filters]
     where += [c[name] for name in step.conditions]
     return replace(rows, where=rows.where + tuple(where))
 
@@ -187,6 +187,8 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
     for m in step.metrics:
         outputs[m.name] = render_formula(m.formula, ctx.dialect).label(m.name)
     stmt = sa.select(*outputs.values()).select_from(src)
+    if step.kept:  # a WHERE over the combined rows: every other column's number is already final
+        stmt = stmt.where(*[answer_filter_sql(node, ctx.dialect) for node in step.kept])
     for column, descending in step.order_by:
         target = outputs[column].element
         stmt = stmt.order_by((target.desc() if descending else target.asc()).nulls_last())

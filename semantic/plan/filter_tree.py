@@ -1,0 +1,104 @@
+"""A question's filter tree split by where it applies: to rows before aggregation, or to the answer after it.
+
+Dimension conditions (and `and`/`or`/`not` over them) filter each measure's joined rows: the measure's
+entity LEFT JOINed to every parent a condition reads, so `account.segment = 'SMB' or opportunity.type =
+'new'` is decided per row with both values in hand. Metric conditions are decided per row of the answer
+(its period and dimensions), after every aggregate is combined, so they never change another column's
+number. A group mixing the two under `or` or `not` has no single place to apply and is refused; under
+`and` (the question's filter list is one) each part goes to its own place.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from semantic.definitions.filter_tree import FilterGroup, FilterNode, MetricFilter
+from semantic.definitions.models import Dimension, Filter
+from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError
+from semantic.plan.filters import resolve_filter, stage_names
+from semantic.plan.formulas import MetricFormulas, lookup_metric
+from semantic.plan.model import (AnswerFilter, DimensionUse, FilterGroupUse, MetricCondition, MetricGroup,
+                                 RowFilter)
+
+METRIC_OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in", "is_null", "not_null")
+MIXED_HINT = ("a dimension condition filters the rows a metric counts, a metric condition the answer's rows "
+              "after counting, so `or`/`not` cannot join them; ask two questions, or put the metric condition "
+              "beside the group with `and`")
+
+
+def _is_metric(node: FilterNode) -> bool | None:
+    """True when every leaf is a metric condition, False when none is, None when mixed (iteratively)."""
+    kinds: set[bool] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, FilterGroup):
+            stack += item.parts
+        else:
+            kinds.add(isinstance(item, MetricFilter))
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _top_parts(nodes: tuple[FilterNode, ...]) -> list[FilterNode]:
+    """The question's list with `and` groups opened up, so each part can go to its own place."""
+    out: list[FilterNode] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FilterGroup) and node.kind == "and" and _is_metric(node) is None:
+            stack += reversed(node.parts)
+        else:
+            out.append(node)
+    return out
+
+
+class FilterResolver:
+    """Resolves leaves against the definitions; metric conditions ask `formulas` for their metric's formula,
+    so the measures it needs are aggregated even when the metric is not shown."""
+
+    def __init__(self, defs: Definitions, formulas: MetricFormulas,
+                 dimension_use: Callable[[Definitions, str], DimensionUse]) -> None:
+        self.defs, self.formulas, self.dimension_use = defs, formulas, dimension_use
+
+    def split(self, nodes: tuple[FilterNode, ...]) -> tuple[tuple[RowFilter, ...], tuple[AnswerFilter, ...]]:
+        rows: list[RowFilter] = []
+        answer: list[AnswerFilter] = []
+        for node in _top_parts(nodes):
+            kind = _is_metric(node)
+            if kind is None:
+                raise SemanticError("E_BAD_FILTER", "a filter joins metric and dimension conditions with `or` "
+                                    "or `not`", MIXED_HINT)
+            if kind:
+                answer.append(self._answer(node))
+            else:
+                rows.append(self._row(node))
+        return tuple(rows), tuple(answer)
+
+    def _row(self, node: FilterNode) -> RowFilter:
+        if isinstance(node, FilterGroup):
+            return FilterGroupUse(node.kind, tuple(self._row(p) for p in node.parts))
+        assert isinstance(node, Filter)
+        dim = self.dimension_use(self.defs, node.dimension)
+        return resolve_filter(dim, node, stage_names(self.defs, dim))
+
+    def _answer(self, node: FilterNode) -> AnswerFilter:
+        if isinstance(node, FilterGroup):
+            return MetricGroup(node.kind, tuple(self._answer(p) for p in node.parts))
+        assert isinstance(node, MetricFilter)
+        return self._metric(node)
+
+    def _metric(self, leaf: MetricFilter) -> MetricCondition:
+        try:
+            lookup_metric(self.defs, leaf.metric)
+        except SemanticError as exc:  # E_UNKNOWN_METRIC with did-you-mean, and how to name a dimension instead
+            raise SemanticError(exc.code, exc.message, "a bare name in a filter is a metric; write a dimension "
+                                f"as entity.dimension (account.segment). {exc.hint}") from None
+        if leaf.by is not None or leaf.time_range is not None:
+            raise SemanticError("E_BAD_FILTER", f"metric condition on '{leaf.metric}' with `by`/`time_range` "
+                                "is not supported", "compare the metric's value at the question's grain")
+        if leaf.op not in METRIC_OPS:
+            raise SemanticError("E_BAD_FILTER", f"op '{leaf.op}' does not apply to metric '{leaf.metric}'",
+                                f"compare a metric's number with {', '.join(METRIC_OPS)}")
+        number = DimensionUse(leaf.metric, "", leaf.metric, Dimension(type="number"))
+        test = resolve_filter(number, leaf)  # type: ignore[arg-type]  # the same op/value/values fields
+        return MetricCondition(leaf.metric, self.formulas.metric(leaf.metric), test)
