@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from semantic.definitions.filter_tree import FilterNode, check_filter_tree, only_dimension_filters
 from semantic.definitions.models import (Compare, DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery,
                                         TimeRange)
+from semantic.errors import SemanticError
 from semantic.where import MAX_WHERE_DEPTH, MAX_WHERE_LENGTH, parse_where
 
 MAX_METRICS = 50
@@ -28,6 +29,13 @@ __all__ = ["MAX_WHERE_DEPTH", "MAX_WHERE_LENGTH", "parse_where"]  # the parser's
 AsOfEach = Literal["end", "start"]
 
 
+class MetricRange(Model):
+    """One metric's own time range in a question; the other metrics keep the question's (docs/queries.md)."""
+
+    metric: Name
+    time_range: TimeRange
+
+
 class Question(Model):
     metrics: tuple[Name, ...] = Field(min_length=1, max_length=MAX_METRICS)
     dimensions: tuple[DimensionRef, ...] = Field((), max_length=MAX_DIMENSIONS)
@@ -38,6 +46,8 @@ class Question(Model):
                                             "filter, a metric-value filter, or an and/or/not group of them.")
     order_by: tuple[OrderBy, ...] = Field((), max_length=MAX_ORDER_BY)
     limit: int | None = Field(None, ge=1, le=MAX_LIMIT)
+    metric_ranges: tuple[MetricRange, ...] = Field(
+        (), max_length=MAX_METRICS, description="Metrics counted over their own time range (no grain).")
     compare: Compare | None = Field(
         None, description="Add <metric>__previous and <metric>__change_pct columns for every metric.")
     like_for_like: bool = Field(True, description="False compares the period holding today with the whole "
@@ -79,3 +89,15 @@ class FunnelQuestion(Model):
                 "time_range": saved.model_dump(by_alias=True)["time_range"]}
         data.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(data)
+
+
+def metric_range_from_text(text: str) -> dict[str, Any]:
+    """`activities=last_14_days` or `bookings=2025-01-01..2025-03-31` (CLI `--metric-range`, HTTP
+    `metric_range`) as MetricRange data."""
+    metric, sep, spec = (part.strip() for part in text.partition("="))
+    if not sep or not metric or not spec:
+        raise SemanticError("E_METRIC_RANGE", f"cannot read metric range '{text[:200]}'",
+                            "write METRIC=RANGE: activities=last_14_days or bookings=2025-01-01..2025-03-31")
+    start, dots, end = spec.partition("..")
+    time_range = {"from": start.strip() or None, "to": end.strip() or None} if dots else {"relative": spec}
+    return {"metric": metric, "time_range": time_range}

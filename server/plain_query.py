@@ -15,10 +15,10 @@ from starlette.datastructures import QueryParams
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
-from semantic.question import AsOfEach, Compare, FunnelQuestion, Question, parse_where
+from semantic.question import AsOfEach, Compare, FunnelQuestion, Question, metric_range_from_text, parse_where
 
 LISTS = ("metrics", "by", "order_by")  # repeatable, and comma-separated within one value
-REPEATED = ("where",)  # repeatable only: a filter's values may themselves contain commas
+REPEATED = ("where", "metric_range")  # repeatable only: a filter's values may themselves contain commas
 SINGLE = ("grain", "from", "to", "range", "limit", "time_dimension", "saved", "compare", "like_for_like", "as_of",
           "as_of_each")
 PARAMETERS = LISTS + REPEATED + SINGLE
@@ -128,6 +128,7 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question 
         "like_for_like": _flag(_single(params, "like_for_like"), "like_for_like"),
         "as_of": _single(params, "as_of"),
         "as_of_each": _choice(_single(params, "as_of_each"), "as_of_each", AS_OF_EACH),
+        "metric_ranges": [metric_range_from_text(t) for t in _values(params, "metric_range")] or None,
     }
     saved_name = _single(params, "saved")
     if saved_name is not None:

@@ -23,7 +23,7 @@ from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
 from server.settings import ServerSettings
 from server.types.entity import Dimension, Entity
-from server.types.inputs import AsOfEach, Compare, FilterInput, Grain, OrderByInput, TimeRangeInput
+from server.types.inputs import AsOfEach, Compare, FilterInput, Grain, MetricRangeInput, OrderByInput, TimeRangeInput
 from server.types.metric import Metric
 from server.types.result import QueryResult
 from server.types.saved_query import SavedQuery
@@ -112,9 +112,11 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
                 "Answer from the rows as they stood at this instant, rebuilt from their change log: YYYY-MM-DD "
                 "(the end of that day) or an ISO timestamp (UTC without a zone)."))] = None,
             as_of_each: AsOfEach | None = None,
+            metric_ranges: Annotated[list[MetricRangeInput] | None, strawberry.argument(description=(
+                "Metrics counted over their own time range beside the others (no grain; docs/queries.md)."))] = None,
         ) -> QueryResult:
             data = resolvers.question_data(metrics, dimensions, grain, time_range, filters, order_by, limit,
-                                           time_dimension, compare, like_for_like, as_of, as_of_each)
+                                           time_dimension, compare, like_for_like, as_of, as_of_each, metric_ranges)
             return await resolvers.run_question(info.context, Question.model_validate(data))
 
         @strawberry.field(description="Run a saved question; timeRange replaces its range, filters are "

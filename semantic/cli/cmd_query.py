@@ -20,7 +20,7 @@ from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
 from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
-from semantic.question import FunnelQuestion, Question, parse_where
+from semantic.question import FunnelQuestion, Question, metric_range_from_text, parse_where
 from semantic.result import Result
 
 
@@ -53,6 +53,8 @@ AsOfOption = typer.Option(None, "--as-of", help="Answer from the rows as they st
                           "their change log: YYYY-MM-DD (the end of that day) or YYYY-MM-DDTHH:MM:SS.")
 AsOfEachOption = typer.Option(None, "--as-of-each", help="end or start: a series, each period of --grain over "
                               "the time range answered as the rows stood at its end (or start).")
+MetricRangeOption = typer.Option([], "--metric-range", help="METRIC=RANGE (repeatable): that metric over its own "
+                                 "range, e.g. activities=last_14_days or bookings=2025-01-01..2025-03-31.")
 SavedOption = typer.Option(None, "--saved", help="Run a saved query from metrics.yaml (other flags override).")
 
 
@@ -70,7 +72,7 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
               start: str | None, end: str | None, relative: str | None, where: list[str],
               time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None,
               compare: Compare | None = None, whole_periods: bool = False, as_of: str | None = None,
-              as_of_each: AsOfEach | None = None) -> Question:
+              as_of_each: AsOfEach | None = None, metric_ranges: list[str] | None = None) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     order = [_order(o) for o in order_by]
@@ -79,7 +81,8 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
                                  "order_by": order or None, "limit": limit,
                                  "compare": compare.value if compare else None,
                                  "like_for_like": False if whole_periods else None, "as_of": as_of,
-                                 "as_of_each": as_of_each.value if as_of_each else None}
+                                 "as_of_each": as_of_each.value if as_of_each else None,
+                                 "metric_ranges": [metric_range_from_text(t) for t in metric_ranges or ()] or None}
     if saved:
         query = layer.saved_query(saved)
         if metrics:
@@ -123,6 +126,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                     compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                     as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
+                    metric_range: list[str] = MetricRangeOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
                                                                      "trino (default: the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
@@ -137,7 +141,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
         else:
             compiled = layer.compile(_question(layer, metrics, by, grain, start, end, relative, where,
                                                time_dimension, order_by, limit, saved, compare, whole_periods,
-                                               as_of, as_of_each), dialect)
+                                               as_of, as_of_each, metric_range), dialect)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
@@ -158,6 +162,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   saved: Optional[str] = SavedOption, today: Optional[str] = TodayOption,
                   compare: Optional[Compare] = CompareOption, whole_periods: bool = WholeOption,
                   as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
+                  metric_range: list[str] = MetricRangeOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
                   setting: list[str] = SettingOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
@@ -168,7 +173,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
         if saved and layer.saved_query(saved).funnel:  # a saved funnel: its steps' rows
             return layer.funnel(funnel_question(layer, saved, start, end, relative, where))
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
-                             limit, saved, compare, whole_periods, as_of, as_of_each)
+                             limit, saved, compare, whole_periods, as_of, as_of_each, metric_range)
         return layer.query(question)
 
     emit(_guard(run), output)

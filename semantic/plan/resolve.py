@@ -16,6 +16,7 @@ from semantic.plan.compare import comparison_note, compare_outputs
 from semantic.plan.conversion import conversion_step
 from semantic.plan.filter_tree import FilterResolver
 from semantic.plan.formulas import MetricFormulas, output_type
+from semantic.plan.metric_ranges import metric_windows
 from semantic.plan.metric_types.base import MeasureNeed
 from semantic.plan.model import DimensionUse, MetricOutput, filter_leaves
 from semantic.plan.recorded_grain import refuse_cut, refuse_reach
@@ -82,7 +83,8 @@ def _refuse_split_periods(defs: Definitions, need: MeasureNeed, recorded: str, g
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
     today = today or today_in(defs.calendar)
     time_range = resolve_range(question.time_range, today, defs.calendar)
-    formulas = MetricFormulas(defs, question.grain, time_range, question.like_for_like)
+    formulas = MetricFormulas(defs, question.grain, time_range, question.like_for_like,
+                              windows=metric_windows(defs, question, today))
     metric_outputs = []
     for name in dict.fromkeys(question.metrics):
         tree = formulas.metric(name)
@@ -104,14 +106,15 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     for key, need in formulas.needs.items():
         entity_name, measure = defs.measures[need.measure]
         if measure.grain:
-            _refuse_split_periods(defs, need, measure.grain, question.grain, time_range)
-        timed = needs_time or need.reach is not None  # a cumulative total is always laid out in time
+            _refuse_split_periods(defs, need, measure.grain, question.grain, need.window or time_range)
+        timed = needs_time or need.reach is not None or need.window is not None  # a cumulative total is always
+        # laid out in time
         tdim = _time_dimension(defs, need, question) if timed else None
         if timed and tdim is None:
             raise SemanticError("E_NO_TIME_DIMENSION", f"measure '{need.measure}' has no time dimension, so it "
                                 "cannot be cut by a grain or a time range",
                                 f"set `time_dimension:` on the measure or `default_time_dimension:` on '{entity_name}'")
-        group_key = (entity_name, tdim.ref if tdim else None, need.shift, need.reach)
+        group_key = (entity_name, tdim.ref if tdim else None, need.shift, need.reach, need.window)
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
@@ -128,11 +131,11 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         raise SemanticError("E_BAD_REQUEST", "a conversion metric is placed in time by its base event's date, so "
                             f"time dimension '{question.time_dimension}' cannot apply to it",
                             "drop the time dimension, or ask for the conversion metric separately")
-    for (entity_name, tref, shift, reach), members in groups.items():
-        tdim = time_dims[(entity_name, tref, shift, reach)]
+    for (entity_name, tref, shift, reach, window), members in groups.items():
+        tdim = time_dims[(entity_name, tref, shift, reach, window)]
         if shift and tdim is not None:
             _refuse_own_time_axis(tdim, dims, filters)
-        source = Source(entity_name, tdim, shift, tuple(members))
+        source = Source(entity_name, tdim, shift, tuple(members), window=window)
         aggregates.append(window_step(defs, graph, source, shared, spine, taken) if reach is not None
                           else source_steps(defs, graph, source, shared, taken))
 

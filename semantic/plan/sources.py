@@ -34,6 +34,7 @@ class Source:
     shift: Shift | None
     members: tuple[tuple[MeasureNeed, str], ...]  # (need, output column)
     label: str = ""  # added to the chain's step names
+    window: Bounds | None = None  # the measures' own time range (semantic/plan/metric_ranges.py)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     tdim = None if series else tdim
     name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_as_of_each_{q.grain}" if series else f"{entity}_totals"
     name += (f"_{shift[0]}_{shift[1]}s_before{'' if shift[2] else '_whole'}" if shift else "") + source.label
+    name += f"_{_days_slug(source.window)}" if source.window is not None else ""
     uses = [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
         [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filter_leaves(q.filters)] + \
         ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
@@ -123,7 +125,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     if joins:
         edges = tuple(JoinEdge(j.source_alias, j.step.role, reads[j.target_alias]) for j in joins)
         step = Join(unique_name(f"{name}__joined", taken), reads[entity], edges)
-    window, moved_back = q.time_range if tdim is not None else None, None
+    window, moved_back = (source.window or q.time_range) if tdim is not None else None, None
     to_date = days_after_today(window, q.today, q.grain, defs.calendar) \
         if shift and shift[2] and window is not None and q.today is not None else None
     if shift and window is not None and q.grain:  # the rows kept are those the shift moves into the range
@@ -146,6 +148,12 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
         step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
                          q.grain == "day" and shift[1] == "month")
     return Aggregate(unique_name(name, taken), step, entity, tdim, q.grain, q.dimensions, tuple(measures))
+
+
+def _days_slug(window: Bounds) -> str:
+    """`from_20250101_to_20250331` for a chain of a metric's own range (open sides left out)."""
+    first, last = window
+    return "_".join(f"{word}_{day:%Y%m%d}" for word, day in (("from", first), ("to", last)) if day is not None)
 
 
 def _entity_of(joins: tuple, alias: str) -> str:

@@ -80,6 +80,16 @@ class FilterInput:
         return {k: v for k, v in given.items() if v is not None}
 
 
+@strawberry.input(description="One metric counted over its own time range (no grain; the others keep the "
+                              "query's range).")
+class MetricRangeInput:
+    metric: str
+    time_range: TimeRangeInput
+
+    def to_domain(self) -> dict[str, Any]:
+        return {"metric": self.metric, "time_range": self.time_range.to_domain()}
+
+
 @strawberry.input(description="Sort by an output column name (`period`, a dimension or a metric).")
 class OrderByInput:
     column: str
