@@ -9,16 +9,19 @@ number. A group mixing the two under `or` or `not` has no single place to apply 
 """
 from __future__ import annotations
 
-from typing import Callable
+from datetime import date
 
 from semantic.definitions.filter_tree import FilterGroup, FilterNode, MetricFilter
 from semantic.definitions.models import Dimension, Filter
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
+from semantic.graph import SemanticGraph
+from semantic.plan.dimensions import dimension_use
+from semantic.plan.entity_metric import entity_metric
 from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.formulas import MetricFormulas, lookup_metric
-from semantic.plan.model import (AnswerFilter, DimensionUse, FilterGroupUse, MetricCondition, MetricGroup,
-                                 RowFilter)
+from semantic.plan.model import (AnswerFilter, DimensionUse, FilterGroupUse, FilterUse, MetricCondition,
+                                 MetricGroup, RowFilter)
 
 METRIC_OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in", "is_null", "not_null")
 MIXED_HINT = ("a dimension condition filters the rows a metric counts, a metric condition the answer's rows "
@@ -35,7 +38,7 @@ def _is_metric(node: FilterNode) -> bool | None:
         if isinstance(item, FilterGroup):
             stack += item.parts
         else:
-            kinds.add(isinstance(item, MetricFilter))
+            kinds.add(isinstance(item, MetricFilter) and item.by is None)  # per entity: a row condition
     return kinds.pop() if len(kinds) == 1 else None
 
 
@@ -56,9 +59,9 @@ class FilterResolver:
     """Resolves leaves against the definitions; metric conditions ask `formulas` for their metric's formula,
     so the measures it needs are aggregated even when the metric is not shown."""
 
-    def __init__(self, defs: Definitions, formulas: MetricFormulas,
-                 dimension_use: Callable[[Definitions, str], DimensionUse]) -> None:
-        self.defs, self.formulas, self.dimension_use = defs, formulas, dimension_use
+    def __init__(self, defs: Definitions, graph: SemanticGraph, formulas: MetricFormulas, today: date,
+                 taken: set[str]) -> None:
+        self.defs, self.graph, self.formulas, self.today, self.taken = defs, graph, formulas, today, taken
 
     def split(self, nodes: tuple[FilterNode, ...]) -> tuple[tuple[RowFilter, ...], tuple[AnswerFilter, ...]]:
         rows: list[RowFilter] = []
@@ -77,8 +80,10 @@ class FilterResolver:
     def _row(self, node: FilterNode) -> RowFilter:
         if isinstance(node, FilterGroup):
             return FilterGroupUse(node.kind, tuple(self._row(p) for p in node.parts))
+        if isinstance(node, MetricFilter):
+            return entity_metric(self.defs, self.graph, node, self._test(node), self.today, self.taken)
         assert isinstance(node, Filter)
-        dim = self.dimension_use(self.defs, node.dimension)
+        dim = dimension_use(self.defs, node.dimension)
         return resolve_filter(dim, node, stage_names(self.defs, dim))
 
     def _answer(self, node: FilterNode) -> AnswerFilter:
@@ -88,17 +93,22 @@ class FilterResolver:
         return self._metric(node)
 
     def _metric(self, leaf: MetricFilter) -> MetricCondition:
+        if leaf.time_range is not None:
+            raise SemanticError("E_BAD_FILTER", f"metric condition on '{leaf.metric}': a range belongs to a metric "
+                                "computed per entity (with `by`)", f"give '{leaf.metric}' its own range with "
+                                "--metric-range (GraphQL metricRanges), or add `by`")
+        test = self._test(leaf)
+        return MetricCondition(leaf.metric, self.formulas.metric(leaf.metric), test)
+
+    def _test(self, leaf: MetricFilter) -> FilterUse:
+        """The op and values, typed as numbers; the metric's name checked first."""
         try:
             lookup_metric(self.defs, leaf.metric)
         except SemanticError as exc:  # E_UNKNOWN_METRIC with did-you-mean, and how to name a dimension instead
             raise SemanticError(exc.code, exc.message, "a bare name in a filter is a metric; write a dimension "
                                 f"as entity.dimension (account.segment). {exc.hint}") from None
-        if leaf.by is not None or leaf.time_range is not None:
-            raise SemanticError("E_BAD_FILTER", f"metric condition on '{leaf.metric}' with `by`/`time_range` "
-                                "is not supported", "compare the metric's value at the question's grain")
         if leaf.op not in METRIC_OPS:
             raise SemanticError("E_BAD_FILTER", f"op '{leaf.op}' does not apply to metric '{leaf.metric}'",
                                 f"compare a metric's number with {', '.join(METRIC_OPS)}")
         number = DimensionUse(leaf.metric, "", leaf.metric, Dimension(type="number"))
-        test = resolve_filter(number, leaf)  # type: ignore[arg-type]  # the same op/value/values fields
-        return MetricCondition(leaf.metric, self.formulas.metric(leaf.metric), test)
+        return resolve_filter(number, leaf)  # type: ignore[arg-type]  # the same op/value/values fields

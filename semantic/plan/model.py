@@ -5,12 +5,15 @@ Nothing here knows SQL syntax; semantic/plan/steps.py arranges these into the st
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from semantic.definitions.models import Dimension
 from semantic.graph import JoinStep
+
+if TYPE_CHECKING:
+    from semantic.plan.entity_metric import EntityValues
 
 
 @dataclass(frozen=True)
@@ -48,14 +51,23 @@ class MetricOutput:
 
 
 @dataclass(frozen=True)
+class EntityMetricUse:
+    """Row filter: the row reaches (many-to-one, like a dimension) one of the entity rows `values` lists,
+    those whose metric computed per entity row meets a condition (semantic/plan/entity_metric.py)."""
+
+    dimension: DimensionUse  # the entity's key, read from each measure row like a dimension
+    values: EntityValues
+
+
+@dataclass(frozen=True)
 class FilterGroupUse:
     """`and`, `or` or `not` over resolved row filters, applied to each joined row of a measure's entity."""
 
     kind: str  # and | or | not
-    parts: tuple[FilterUse | FilterGroupUse, ...]
+    parts: tuple[FilterUse | EntityMetricUse | FilterGroupUse, ...]
 
 
-RowFilter = FilterUse | FilterGroupUse
+RowFilter = FilterUse | EntityMetricUse | FilterGroupUse
 
 
 @dataclass(frozen=True)
@@ -78,9 +90,9 @@ class MetricGroup:
 AnswerFilter = MetricCondition | MetricGroup
 
 
-def filter_leaves(filters: tuple[RowFilter, ...]) -> tuple[FilterUse, ...]:
-    """Every dimension condition of the trees, in order, without recursion."""
-    out: list[FilterUse] = []
+def filter_leaves(filters: tuple[RowFilter, ...]) -> tuple[FilterUse | EntityMetricUse, ...]:
+    """Every condition of the trees (each reads one column, `.dimension`), in order, without recursion."""
+    out: list[FilterUse | EntityMetricUse] = []
     stack = list(reversed(filters))
     while stack:
         node = stack.pop()

@@ -8,17 +8,18 @@ from __future__ import annotations
 from datetime import date
 
 from semantic.definitions.project import Definitions
-from semantic.errors import SemanticError, did_you_mean, known_names_hint
-from semantic.graph import SemanticGraph, split_dimension_ref
+from semantic.errors import SemanticError, did_you_mean
+from semantic.graph import SemanticGraph
 from semantic.plan.as_of import as_of_log, as_of_notes, as_of_state, series_range
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
 from semantic.plan.conversion import conversion_step
+from semantic.plan.dimensions import dimension_use, measure_time_dimension
 from semantic.plan.filter_tree import FilterResolver
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_ranges import metric_windows
 from semantic.plan.metric_types.base import MeasureNeed
-from semantic.plan.model import DimensionUse, MetricOutput, filter_leaves
+from semantic.plan.model import DimensionUse, EntityMetricUse, MetricOutput, filter_leaves
 from semantic.plan.recorded_grain import refuse_cut, refuse_reach
 from semantic.plan.sources import SharedParts, Source, source_steps, unique_name, window_step
 from semantic.plan.steps import Combine, Compute, Plan, Spine, Step, internal_name
@@ -27,39 +28,6 @@ from semantic.question import Question
 from semantic.result import Column
 
 DIMENSION_TYPES = {"category": "string", "number": "number", "boolean": "boolean", "time": "timestamp"}
-
-
-def dimension_use(defs: Definitions, ref: str) -> DimensionUse:
-    """`[via.]entity.dimension` checked against the definitions (every entity named must exist)."""
-    via, entity_name, dim_name = split_dimension_ref(ref)
-    for name in via + (entity_name,):
-        if name not in defs.entities:
-            raise SemanticError("E_UNKNOWN_DIMENSION", f"unknown entity '{name}' in dimension '{ref}'"
-                                + did_you_mean(name, defs.entities), known_names_hint("entities", defs.entities))
-    entity = defs.entities[entity_name]
-    dim = entity.dimensions.get(dim_name)
-    if dim is None:
-        raise SemanticError("E_UNKNOWN_DIMENSION", f"entity '{entity_name}' has no dimension '{dim_name}'"
-                            + did_you_mean(dim_name, entity.dimensions),
-                            known_names_hint(f"dimensions of {entity_name}", entity.dimensions))
-    return DimensionUse(ref, entity_name, dim_name, dim, via)
-
-
-def _time_dimension(defs: Definitions, need: MeasureNeed, question: Question) -> DimensionUse | None:
-    entity_name, measure = defs.measures[need.measure]
-    entity = defs.entities[entity_name]
-    ref = question.time_dimension or need.time_dimension
-    if ref:
-        use = dimension_use(defs, ref)
-    else:
-        name = measure.time_dimension or entity.default_time_dimension
-        if name is None:
-            return None
-        use = dimension_use(defs, f"{entity_name}.{name}")
-    if use.dimension.type != "time":
-        raise SemanticError("E_NOT_A_TIME_DIMENSION", f"'{use.ref}' is not a time dimension",
-                            "pick a dimension declared with `type: time`")
-    return use
 
 
 def _refuse_own_time_axis(tdim: DimensionUse, dims: tuple[DimensionUse, ...], filters: tuple) -> None:
@@ -95,7 +63,11 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     log = as_of_log(defs, question, formulas, today)
     time_range = series_range(question, time_range, today) if log else time_range
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
-    filters, kept = FilterResolver(defs, formulas, dimension_use).split(question.filters)
+    taken: set[str] = set()
+    filters, kept = FilterResolver(defs, graph, formulas, today, taken).split(question.filters)
+    if formulas.conversions and any(isinstance(f, EntityMetricUse) for f in filter_leaves(filters)):
+        raise SemanticError("E_BAD_FILTER", "a conversion metric cannot take a metric filter computed per entity",
+                            "ask for the conversion metric in a question of its own")
     needs_time = question.grain is not None or time_range is not None
     if question.time_dimension and not needs_time:
         raise SemanticError("E_BAD_REQUEST", f"time dimension '{question.time_dimension}' is given without a grain "
@@ -109,7 +81,7 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
             _refuse_split_periods(defs, need, measure.grain, question.grain, need.window or time_range)
         timed = needs_time or need.reach is not None or need.window is not None  # a cumulative total is always
         # laid out in time
-        tdim = _time_dimension(defs, need, question) if timed else None
+        tdim = measure_time_dimension(defs, need, question.time_dimension) if timed else None
         if timed and tdim is None:
             raise SemanticError("E_NO_TIME_DIMENSION", f"measure '{need.measure}' has no time dimension, so it "
                                 "cannot be cut by a grain or a time range",
@@ -118,7 +90,6 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
-    taken: set[str] = set()
     spine = None
     if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
         dates = tuple(periods(*time_range, question.grain, defs.calendar))

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from semantic.plan.model import AnswerFilter, DimensionUse, MetricOutput, RowFilter, filter_leaves, metric_names
+from semantic.plan.model import (AnswerFilter, DimensionUse, EntityMetricUse, MetricOutput, RowFilter, filter_leaves,
+                                 metric_names)
 from semantic.result import Column
 
 if TYPE_CHECKING:
@@ -144,7 +145,10 @@ class Filter(Step):
 
     @property
     def inputs(self) -> tuple[Step, ...]:
-        return (self.input,)
+        """The rows, then the steps listing the entity rows a per-entity metric condition keeps."""
+        listed = {leaf.values.name: leaf.values for leaf in filter_leaves(self.filters)
+                  if isinstance(leaf, EntityMetricUse)}
+        return (self.input, *listed.values())
 
     def describe(self) -> str:
         parts = []
@@ -157,7 +161,8 @@ class Filter(Step):
         if self.conditions:
             parts.append("the terms and filters of the measures")
         if self.filters:
-            refs = dict.fromkeys(f.dimension.ref for f in filter_leaves(self.filters))
+            refs = dict.fromkeys(f"{f.values.metric} per {f.values.entity}" if isinstance(f, EntityMetricUse)
+                                 else f.dimension.ref for f in filter_leaves(self.filters))
             parts.append(f"the filters on {', '.join(refs)}")
         return f"keep {self.entity} rows meeting " + "; ".join(parts)
 

@@ -13,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from semantic.plan.model import AnswerFilter, FilterUse, MetricCondition, RowFilter
+from semantic.plan.entity_metric import KEY
+from semantic.plan.model import AnswerFilter, EntityMetricUse, FilterUse, MetricCondition, RowFilter
 from semantic.plan.steps import internal_name
 from semantic.sql.render import render_formula
 
@@ -105,6 +106,9 @@ def row_filter_sql(columns: dict[str, ColumnElement], node: RowFilter, dialect: 
     which the question bounds (MAX_FILTER_DEPTH)."""
     if isinstance(node, FilterUse):
         return filter_sql(columns[internal_name(node.dimension.ref)], node, dialect)
+    if isinstance(node, EntityMetricUse):  # a semi-join: the entity row this row reaches is one of those listed
+        listed = sa.table(node.values.name, sa.column(KEY))
+        return columns[internal_name(node.dimension.ref)].in_(sa.select(listed.c[KEY]))
     parts = [row_filter_sql(columns, part, dialect) for part in node.parts]
     if node.kind == "not":
         return sa.not_(sa.func.coalesce(parts[0], sa.false()))

@@ -21,11 +21,13 @@ from semantic.definitions.project import Definitions
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.conversion import Cohort, Conversion
+from semantic.plan.entity_metric import EntityValues
 from semantic.plan.funnel import FunnelCounts, FunnelSteps
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Window
 from semantic.sql.conversion import cohort, conversion
 from semantic.sql.dates import date_table
+from semantic.sql.entity_metric import entity_values
 from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
 from semantic.sql.filters import answer_filter_sql, row_filter_sql, within_days
 from semantic.sql.funnel import funnel_counts, funnel_steps
@@ -199,7 +201,7 @@ ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
     Combine: combine, Compute: compute, Window: window, Cohort: cohort, Conversion: conversion,
-    FunnelCounts: funnel_counts, FunnelSteps: funnel_steps,
+    FunnelCounts: funnel_counts, FunnelSteps: funnel_steps, EntityValues: entity_values,
     StateAt: state_at, Changes: changes, Intervals: intervals, StateEach: state_each,
     **WATERFALL_RENDERERS,
 }

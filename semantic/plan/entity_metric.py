@@ -1,0 +1,98 @@
+"""A metric computed per row of an entity, used as a row filter: "deals whose activities in the last 14 days
+= 0" is `metric(activities, by=opportunity, range=last_14_days) = 0`.
+
+The metric is aggregated per key of the entity (its own chain of steps, over its own range), then every row
+of the entity is given its value (an entity row with no activity gets the metric's value of nothing: 0 for a
+count, NULL for a ratio), and the rows meeting the condition are kept (`EntityValues`). The question's rows
+are then filtered like by a dimension: a measure row counts when the entity row it reaches many-to-one is one
+of them (a semi-join on the key), so the condition can sit under `or` and `not` with dimension conditions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlglot import exp
+
+from semantic.definitions.filter_tree import MetricFilter
+from semantic.definitions.models import Dimension
+from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.graph import SemanticGraph
+from semantic.plan.calendar import resolve_range
+from semantic.plan.dimensions import measure_time_dimension
+from semantic.plan.formulas import MetricFormulas
+from semantic.plan.model import DimensionUse, EntityMetricUse, FilterUse
+from semantic.plan.sources import SharedParts, Source, source_steps, unique_name
+from semantic.plan.steps import Aggregate, Step
+
+KEY = "key"
+
+
+@dataclass(frozen=True)
+class EntityValues(Step):
+    """The keys of the entity rows whose metric, computed per row of the entity, meets the condition."""
+
+    entity: str
+    metric: str
+    key: DimensionUse  # the entity's primary key, as the aggregates' dimension
+    aggregates: tuple[Aggregate, ...]
+    formula: exp.Expression  # over the aggregates' measure columns
+    test: FilterUse
+
+    @property
+    def inputs(self) -> tuple[Step, ...]:
+        return self.aggregates
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (KEY,)
+
+    def describe(self) -> str:
+        return f"the {self.entity} rows whose {self.metric} per {self.entity} meets the filter, rows without any " \
+               "counted with the metric of nothing"
+
+
+def entity_key(defs: Definitions, entity_name: str) -> DimensionUse:
+    """The entity's primary key as a dimension the planner can join to and read."""
+    entity = defs.entities.get(entity_name)
+    if entity is None:
+        raise SemanticError("E_BAD_FILTER", f"metric filter: unknown entity '{entity_name}' in `by`"
+                            + did_you_mean(entity_name, defs.entities), known_names_hint("entities", defs.entities))
+    if not entity.primary_key:
+        raise SemanticError("E_BAD_FILTER", f"metric filter: entity '{entity_name}' has no primary_key, so a metric "
+                            "cannot be computed per row of it", f"set `primary_key:` on '{entity_name}'")
+    return DimensionUse(f"{entity_name}.{entity.primary_key}", entity_name, entity.primary_key,
+                        Dimension(expr=entity.primary_key))
+
+
+def entity_metric(defs: Definitions, graph: SemanticGraph, leaf: MetricFilter, test: FilterUse, today: date,
+                  taken: set[str]) -> EntityMetricUse:
+    """The steps computing `leaf.metric` per row of `leaf.by` over `leaf.time_range`, and the row filter."""
+    assert leaf.by is not None
+    key = entity_key(defs, leaf.by)
+    bounds = resolve_range(leaf.time_range, today, defs.calendar)
+    formulas = MetricFormulas(defs, None, bounds)
+    formula = formulas.metric(leaf.metric)
+    if formulas.conversions or any(n.reach or n.shift for n in formulas.needs.values()):
+        raise SemanticError("E_BAD_FILTER", f"metric filter: '{leaf.metric}' is a conversion, cumulative or "
+                            "comparison metric, which is not a value per row of an entity",
+                            "filter on a sum, count, ratio or derived metric")
+    groups: dict[tuple, list] = {}
+    axes: dict[tuple, DimensionUse | None] = {}
+    for need_key, need in formulas.needs.items():
+        entity_name = defs.measures[need.measure][0]
+        tdim = measure_time_dimension(defs, need, None) if bounds is not None else None
+        if bounds is not None and tdim is None:
+            raise SemanticError("E_NO_TIME_DIMENSION", f"metric filter: '{need.measure}' has no time dimension, so "
+                                "it cannot be counted over a range", "drop `range=` from metric(...)")
+        group = (entity_name, tdim.ref if tdim else None)
+        groups.setdefault(group, []).append((need, formulas.columns[need_key]))
+        axes[group] = tdim
+    shared = SharedParts((key,), (), None, bounds, today)
+    aggregates = tuple(source_steps(defs, graph, Source(entity, axes[(entity, tref)], None, tuple(members),
+                                                        f"_per_{leaf.by}"), shared, taken)
+                       for (entity, tref), members in groups.items())
+    name = unique_name(f"{leaf.by}_{leaf.metric}_filter", taken)
+    values = EntityValues(name, leaf.by, leaf.metric, key, aggregates, formula, test)
+    return EntityMetricUse(key, values)
