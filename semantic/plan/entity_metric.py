@@ -26,7 +26,7 @@ from semantic.plan.model import DimensionUse, EntityMetricUse, FilterUse
 from semantic.plan.sources import SharedParts, Source, source_steps, unique_name
 from semantic.plan.steps import Aggregate, Step
 
-KEY = "key"
+KEY = "entity_key"  # not `key`: a reserved word in some SQL dialects
 
 
 @dataclass(frozen=True)
