@@ -1,11 +1,12 @@
 """A metric computed per row of an entity, used as a row filter: "deals whose activities in the last 14 days
 = 0" is `metric(activities, by=opportunity, range=last_14_days) = 0`.
 
-The metric is aggregated per key of the entity (its own chain of steps, over its own range), then every row
-of the entity is given its value (an entity row with no activity gets the metric's value of nothing: 0 for a
-count, NULL for a ratio), and the rows meeting the condition are kept (`EntityValues`). The question's rows
-are then filtered like by a dimension: a measure row counts when the entity row it reaches many-to-one is one
-of them (a semi-join on the key), so the condition can sit under `or` and `not` with dimension conditions.
+The metric is aggregated per key of the entity (its own chain of steps, over its own range) into one row per
+key with the metric's value (`EntityValues`). Each row of the question reaches the entity many-to-one, like a
+dimension, and is LEFT JOINed to that value on the key (one row per key, so nothing repeats); an entity row
+with nothing aggregated gets the metric's value of nothing (`empty`: 0 for a count, NULL for a ratio), so
+`activities = 0` finds the deals with no activity at all. The condition is then one more row condition and
+can sit under `or` and `not` with dimension conditions; a row reaching no entity row never meets it.
 """
 from __future__ import annotations
 
@@ -27,18 +28,23 @@ from semantic.plan.sources import SharedParts, Source, source_steps, unique_name
 from semantic.plan.steps import Aggregate, Step
 
 KEY = "entity_key"  # not `key`: a reserved word in some SQL dialects
+VALUE = "metric_value"
 
 
 @dataclass(frozen=True)
 class EntityValues(Step):
-    """The keys of the entity rows whose metric, computed per row of the entity, meets the condition."""
+    """One row per key of the entity with something aggregated, and the metric's value for it."""
 
     entity: str
     metric: str
     key: DimensionUse  # the entity's primary key, as the aggregates' dimension
     aggregates: tuple[Aggregate, ...]
     formula: exp.Expression  # over the aggregates' measure columns
-    test: FilterUse
+
+    @property
+    def empty(self) -> exp.Expression:
+        """The metric of an entity row with nothing aggregated: the formula over missing (NULL) columns."""
+        return self.formula.transform(lambda node: exp.Null() if isinstance(node, exp.Column) else node)
 
     @property
     def inputs(self) -> tuple[Step, ...]:
@@ -46,11 +52,10 @@ class EntityValues(Step):
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        return (KEY,)
+        return (KEY, VALUE)
 
     def describe(self) -> str:
-        return f"the {self.entity} rows whose {self.metric} per {self.entity} meets the filter, rows without any " \
-               "counted with the metric of nothing"
+        return f"{self.metric} per {self.entity} row, for the rows with any"
 
 
 def entity_key(defs: Definitions, entity_name: str) -> DimensionUse:
@@ -93,6 +98,10 @@ def entity_metric(defs: Definitions, graph: SemanticGraph, leaf: MetricFilter, t
     aggregates = tuple(source_steps(defs, graph, Source(entity, axes[(entity, tref)], None, tuple(members),
                                                         f"_per_{leaf.by}"), shared, taken)
                        for (entity, tref), members in groups.items())
-    name = unique_name(f"{leaf.by}_{leaf.metric}_filter", taken)
-    values = EntityValues(name, leaf.by, leaf.metric, key, aggregates, formula, test)
-    return EntityMetricUse(key, values)
+    name = unique_name(f"{leaf.metric}_per_{leaf.by}", taken)
+    return EntityMetricUse(key, EntityValues(name, leaf.by, leaf.metric, key, aggregates, formula), test)
+
+
+def joined_columns(values: EntityValues) -> tuple[str, str]:
+    """The names the filtered rows carry `values`' key and value under once it is joined to them."""
+    return f"{values.name}__{KEY}", f"{values.name}__{VALUE}"

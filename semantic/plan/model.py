@@ -52,11 +52,12 @@ class MetricOutput:
 
 @dataclass(frozen=True)
 class EntityMetricUse:
-    """Row filter: the row reaches (many-to-one, like a dimension) one of the entity rows `values` lists,
-    those whose metric computed per entity row meets a condition (semantic/plan/entity_metric.py)."""
+    """Row filter: the metric computed per row of an entity (`values`), for the entity row this row reaches
+    many-to-one like a dimension, meets `test` (semantic/plan/entity_metric.py)."""
 
     dimension: DimensionUse  # the entity's key, read from each measure row like a dimension
     values: EntityValues
+    test: FilterUse  # op and typed values (its dimension stands for the metric's number)
 
 
 @dataclass(frozen=True)

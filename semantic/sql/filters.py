@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from semantic.plan.entity_metric import KEY
+from semantic.plan.entity_metric import joined_columns
 from semantic.plan.model import AnswerFilter, EntityMetricUse, FilterUse, MetricCondition, RowFilter
 from semantic.plan.steps import internal_name
 from semantic.sql.render import render_formula
@@ -101,14 +101,22 @@ def filter_sql(col: ColumnElement, flt: FilterUse, dialect: str) -> ColumnElemen
     return comparisons[flt.op](sa.literal(values[0]))
 
 
+def _entity_metric(columns: dict[str, ColumnElement], leaf: EntityMetricUse, dialect: str) -> ColumnElement:
+    """The row reaches an entity row, and that row's metric (joined by semantic/sql/entity_metric.py; the
+    metric of nothing when it had no rows to aggregate) meets the condition."""
+    key_name, value_name = joined_columns(leaf.values)
+    empty = render_formula(leaf.values.empty, dialect)
+    value = sa.case((columns[key_name].is_(None), empty), else_=columns[value_name])
+    return sa.and_(columns[internal_name(leaf.dimension.ref)].is_not(None), filter_sql(value, leaf.test, dialect))
+
+
 def row_filter_sql(columns: dict[str, ColumnElement], node: RowFilter, dialect: str) -> ColumnElement:
     """A filter tree over the row's dimension columns (named by internal_name); nests as deep as the tree,
     which the question bounds (MAX_FILTER_DEPTH)."""
     if isinstance(node, FilterUse):
         return filter_sql(columns[internal_name(node.dimension.ref)], node, dialect)
-    if isinstance(node, EntityMetricUse):  # a semi-join: the entity row this row reaches is one of those listed
-        listed = sa.table(node.values.name, sa.column(KEY))
-        return columns[internal_name(node.dimension.ref)].in_(sa.select(listed.c[KEY]))
+    if isinstance(node, EntityMetricUse):
+        return _entity_metric(columns, node, dialect)
     parts = [row_filter_sql(columns, part, dialect) for part in node.parts]
     if node.kind == "not":
         return sa.not_(sa.func.coalesce(parts[0], sa.false()))

@@ -22,12 +22,13 @@ from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.conversion import Cohort, Conversion
 from semantic.plan.entity_metric import EntityValues
+from semantic.plan.model import EntityMetricUse, filter_leaves
 from semantic.plan.funnel import FunnelCounts, FunnelSteps
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Window
 from semantic.sql.conversion import cohort, conversion
 from semantic.sql.dates import date_table
-from semantic.sql.entity_metric import entity_values
+from semantic.sql.entity_metric import entity_values, join_values
 from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
 from semantic.sql.filters import answer_filter_sql, row_filter_sql, within_days
 from semantic.sql.funnel import funnel_counts, funnel_steps
@@ -107,6 +108,10 @@ def shift(ctx: Context, step: Shift) -> Rows:
 
 def filter_rows(ctx: Context, step: Filter) -> Rows:
     rows = ctx.rows(step.input)
+    leaves = [leaf for leaf in filter_leaves(step.filters) if isinstance(leaf, EntityMetricUse)]
+    if leaves:  # a metric computed per entity row: its values joined on the key the rows reach
+        source, columns = join_values(ctx, rows, leaves)
+        rows = replace(rows, source=source, columns=columns)
     c = rows.columns
     where = [within_days(c[TIME], *step.window, ctx.dialect)] if step.window is not None else []
     where += [sa.not_(within_days(c[TIME], *step.left_out, ctx.dialect))] if step.left_out is not None else []

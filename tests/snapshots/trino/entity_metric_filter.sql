@@ -10,18 +10,17 @@ WITH activity_by_occurred_at_per_opportunity AS /* read activity rows for activi
 (SELECT opportunity.opportunity_id AS opportunity__opportunity_id, count(*) AS activity_count 
 FROM activities AS activity LEFT OUTER JOIN opportunities AS opportunity ON activity.opportunity_id = opportunity.opportunity_id 
 WHERE activity.occurred_at >= :param_1 AND activity.occurred_at < :param_2 GROUP BY 1), 
-opportunity_activities_filter AS /* the opportunity rows whose activities per opportunity meets the filter, rows without any counted with the metric of nothing */ 
-(SELECT entity_rows.opportunity_id AS entity_key 
-FROM opportunities AS entity_rows LEFT OUTER JOIN activity_by_occurred_at_per_opportunity ON activity_by_occurred_at_per_opportunity.opportunity__opportunity_id = entity_rows.opportunity_id 
-WHERE COALESCE(activity_count, 0) = :param_3), 
+activities_per_opportunity AS /* activities per opportunity row, for the rows with any */ 
+(SELECT activity_by_occurred_at_per_opportunity.opportunity__opportunity_id AS entity_key, COALESCE(activity_count, 0) AS metric_value 
+FROM activity_by_occurred_at_per_opportunity 
+WHERE activity_by_occurred_at_per_opportunity.opportunity__opportunity_id IS NOT NULL), 
 opportunity_totals AS /* read opportunity rows for opportunity.opportunity_id, opportunity.amount, open_amount */
 /* read account rows for account.segment */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
 /* keep opportunity rows meeting the terms and filters of the measures; the filters on activities per opportunity, opportunity.amount */
 /* aggregate open_amount, open_opportunities per account.segment */ 
 (SELECT account.segment AS account__segment, sum(opportunity.amount) AS open_amount, count(*) AS open_opportunities 
-FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id 
-WHERE (opportunity.opportunity_id IN (SELECT opportunity_activities_filter.entity_key 
-FROM opportunity_activities_filter) OR opportunity.amount > :param_4) AND (NOT opportunity.is_closed) GROUP BY 1)
+FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id LEFT OUTER JOIN activities_per_opportunity ON activities_per_opportunity.entity_key = opportunity.opportunity_id 
+WHERE (opportunity.opportunity_id IS NOT NULL AND CASE WHEN (activities_per_opportunity.entity_key IS NULL) THEN COALESCE(NULL, 0) ELSE activities_per_opportunity.metric_value END = :param_3 OR opportunity.amount > :param_4) AND (NOT opportunity.is_closed) GROUP BY 1)
  SELECT /* compute open_pipeline, open_deals; order by account.segment */ opportunity_totals.account__segment AS "account.segment", COALESCE(open_amount, 0) AS open_pipeline, COALESCE(open_opportunities, 0) AS open_deals 
 FROM opportunity_totals ORDER BY opportunity_totals.account__segment ASC NULLS LAST
