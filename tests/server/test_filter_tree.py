@@ -90,7 +90,7 @@ def test_plain_http_mixed_or_is_a_coded_400(app: FastAPI) -> None:
 
 def test_graphql_metric_ranges(app: FastAPI, ledger_url: str) -> None:
     query = """{ query(metrics: [opportunities_created, pipeline_created],
-        metricRanges: [{metric: opportunities_created, timeRange: {from: "2024-04-01", to: "2024-06-30"}}])
+        metricRanges: [{metric: "opportunities_created", timeRange: {from: "2024-04-01", to: "2024-06-30"}}])
         { rows } }"""
     [row] = data(post(app, query))["query"]["rows"]
     [(count,)] = hand_sql(ledger_url, "select count(*) from opportunities where created_at >= '2024-04-01' "
