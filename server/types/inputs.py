@@ -52,6 +52,10 @@ class FilterInput:
     dimension: str | None = None
     metric: str | None = strawberry.field(default=None, description="A metric's value, tested on each answer row "
                                           "after aggregation (other columns keep their numbers).")
+    by: str | None = strawberry.field(default=None, description="With `metric`: the entity it is computed per; "
+                                      "the question's rows are kept when the entity row they reach meets it.")
+    time_range: TimeRangeInput | None = strawberry.field(default=None, description="With `metric` and `by`: the "
+                                                         "range the metric counts over (default: all time).")
     op: FilterOp = strawberry.field(default=FilterOp.eq)  # type: ignore[attr-defined]
     value: JSON | None = None
     values: list[JSON] | None = None
@@ -68,15 +72,20 @@ class FilterInput:
         if any(v is not None for v in groups.values()):
             return {k: [p.to_domain(depth + 1) for p in v] if isinstance(v, list) else v.to_domain(depth + 1)
                     for k, v in groups.items() if v is not None} | self._leaf_fields()
-        subject = {"dimension": self.dimension} if self.metric is None else {"metric": self.metric}
+        subject: dict[str, Any] = {"dimension": self.dimension} if self.metric is None else {"metric": self.metric}
         if self.metric is not None and self.dimension is not None:
             subject["dimension"] = self.dimension  # both given: validation refuses it with the field named
+        if self.by is not None:
+            subject["by"] = self.by
+        if self.time_range is not None:
+            subject["time_range"] = self.time_range.to_domain()
         return {**subject, "op": self.op.value, "value": self.value,
                 "values": tuple(self.values) if self.values is not None else None}
 
     def _leaf_fields(self) -> dict[str, Any]:
         """Leaf fields given on a group, so validation refuses the mix instead of dropping them."""
-        given = {"dimension": self.dimension, "metric": self.metric, "value": self.value, "values": self.values}
+        given = {"dimension": self.dimension, "metric": self.metric, "by": self.by, "value": self.value,
+                 "values": self.values}
         return {k: v for k, v in given.items() if v is not None}
 
 

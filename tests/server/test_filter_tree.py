@@ -97,3 +97,14 @@ def test_graphql_metric_ranges(app: FastAPI, ledger_url: str) -> None:
                                       "and created_at < '2024-07-01'")
     [(amount,)] = hand_sql(ledger_url, "select sum(amount) from opportunities")
     assert row == {"opportunities_created": count, "pipeline_created": float(amount)}
+
+
+def test_graphql_metric_per_entity(app: FastAPI, ledger_url: str) -> None:
+    tree = [{"not": {"metric": "activities", "by": "opportunity", "op": "gte", "value": 1,
+                     "timeRange": {"from": "2024-02-01", "to": "2024-02-03"}}}]
+    query = """query($f: [FilterInput!]) { query(metrics: [opportunities_created], filters: $f) { rows } }"""
+    [row] = data(post(app, query, {"f": tree}))["query"]["rows"]
+    [(count,)] = hand_sql(ledger_url, """select count(*) from opportunities o where not exists (select 1 from
+        activities x where x.opportunity_id = o.opportunity_id and x.occurred_at >= '2024-02-01'
+        and x.occurred_at < '2024-02-04')""")
+    assert row == {"opportunities_created": count}
