@@ -2,7 +2,7 @@
 
 The same shape serves the CLI, the GraphQL API and saved queries. `parse_where` (semantic/where.py) turns a
 CLI filter string such as `account.segment in ('Enterprise', 'Mid-Market') or opportunity.amount > 1000`
-into a filter tree (semantic/definitions/filter_tree.py), so values are always carried as data (bound
+into a filter tree (semantic/filter_tree.py), so values are always carried as data (bound
 parameters), never pasted into SQL.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from semantic.definitions.filter_tree import FilterNode, check_filter_tree, only_dimension_filters
+from semantic.filter_tree import FilterNode, check_filter_tree, only_dimension_filters
 from semantic.definitions.models import (Compare, DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery,
                                         TimeRange)
 from semantic.errors import SemanticError

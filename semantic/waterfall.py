@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from semantic.definitions.filter_tree import only_dimension_filters
+from semantic.filter_tree import only_dimension_filters
 from semantic.definitions.models import DimensionRef, Filter, Model, Name, TimeRange
 from semantic.errors import SemanticError
 from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, parse_where

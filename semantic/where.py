@@ -15,7 +15,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from semantic.definitions.filter_tree import MAX_FILTER_LEAVES, FilterGroup, FilterNode, MetricFilter
+from semantic.filter_tree import MAX_FILTER_LEAVES, FilterGroup, FilterNode, MetricFilter
 from semantic.definitions.query_models import Filter
 from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, TooDeep, check_sql_size
 from semantic.errors import SemanticError

@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlglot import exp
 
-from semantic.definitions.filter_tree import MetricFilter
+from semantic.filter_tree import MetricFilter
 from semantic.definitions.models import Dimension
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from semantic.definitions.filter_tree import FilterGroup, FilterNode, MetricFilter
+from semantic.filter_tree import FilterGroup, FilterNode, MetricFilter
 from semantic.definitions.models import Dimension, Filter
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError

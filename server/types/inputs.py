@@ -12,7 +12,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from semantic.definitions.filter_tree import MAX_FILTER_DEPTH
+from semantic.filter_tree import MAX_FILTER_DEPTH
 from semantic.definitions.models import FilterOp as FilterOpLiteral
 from semantic.definitions.models import Grain as GrainLiteral
 from semantic.question import AsOfEach as AsOfEachLiteral

@@ -7,9 +7,9 @@ JSON or GraphQL tree gets E_EXPRESSION_TOO_DEEP / E_BAD_FILTER instead of a Recu
 """
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Annotated, Any, Union
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from semantic.definitions.model_types import FilterOp, Model, Name
 from semantic.definitions.query_models import Filter, TimeRange, check_value_shape
@@ -64,7 +64,22 @@ class FilterGroup(Model):
         return self.all_of or self.any_of or ((self.negated,) if self.negated is not None else ())
 
 
-FilterNode = Union[Filter, MetricFilter, FilterGroup]
+NODE_TAGS = {Filter: "dimension condition", MetricFilter: "metric condition", FilterGroup: "and/or/not group"}
+
+
+def _node_kind(value: Any) -> str:
+    """Which model a raw node is, from the keys it has, so a bad node is reported against that model only."""
+    if not isinstance(value, dict):
+        return NODE_TAGS.get(type(value), NODE_TAGS[Filter])
+    if "metric" in value:
+        return NODE_TAGS[MetricFilter]
+    if any(key in value for key in BOOLEAN_KEYS + ("all_of", "any_of", "negated")):
+        return NODE_TAGS[FilterGroup]
+    return NODE_TAGS[Filter]
+
+
+FilterNode = Annotated[Union[tuple(Annotated[model, Tag(tag)] for model, tag in NODE_TAGS.items())],  # type: ignore
+                       Discriminator(_node_kind)]
 FilterGroup.model_rebuild()
 
 
