@@ -14,12 +14,12 @@ from datetime import date
 from semantic.filter_tree import FilterGroup, FilterNode, MetricFilter
 from semantic.definitions.models import Dimension, Filter
 from semantic.definitions.project import Definitions
-from semantic.errors import SemanticError
+from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.graph import SemanticGraph
 from semantic.plan.dimensions import dimension_use
 from semantic.plan.entity_metric import entity_metric
 from semantic.plan.filters import resolve_filter, stage_names
-from semantic.plan.formulas import MetricFormulas, lookup_metric
+from semantic.plan.formulas import MetricFormulas
 from semantic.plan.model import (AnswerFilter, DimensionUse, FilterGroupUse, FilterUse, MetricCondition,
                                  MetricGroup, RowFilter)
 
@@ -102,13 +102,19 @@ class FilterResolver:
 
     def _test(self, leaf: MetricFilter) -> FilterUse:
         """The op and values, typed as numbers; the metric's name checked first."""
-        try:
-            lookup_metric(self.defs, leaf.metric)
-        except SemanticError as exc:  # E_UNKNOWN_METRIC with did-you-mean, and how to name a dimension instead
-            raise SemanticError(exc.code, exc.message, "a bare name in a filter is a metric; write a dimension "
-                                f"as entity.dimension (account.segment). {exc.hint}") from None
+        if leaf.metric not in self.defs.metrics:
+            raise _not_a_metric(self.defs, leaf.metric)
         if leaf.op not in METRIC_OPS:
             raise SemanticError("E_BAD_FILTER", f"op '{leaf.op}' does not apply to metric '{leaf.metric}'",
                                 f"compare a metric's number with {', '.join(METRIC_OPS)}")
         number = DimensionUse(leaf.metric, "", leaf.metric, Dimension(type="number"))
         return resolve_filter(number, leaf)  # type: ignore[arg-type]  # the same op/value/values fields
+
+
+def _not_a_metric(defs: Definitions, name: str) -> SemanticError:
+    """A bare name that is no metric: most often a dimension written without its entity."""
+    dimensions = [f"{entity}.{name}" for entity, e in defs.entities.items() if name in e.dimensions]
+    hint = f"write the dimension as {' or '.join(dimensions)}" if dimensions else \
+        known_names_hint("metrics", defs.metrics)
+    return SemanticError("E_BAD_FILTER", f"'{name}' is not a dimension reference (entity.dimension) nor a metric"
+                         + did_you_mean(name, defs.metrics), hint)
