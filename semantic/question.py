@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from semantic.filter_tree import FilterNode, check_filter_tree, only_dimension_filters
 from semantic.definitions.models import (Compare, DimensionRef, Filter, Grain, Model, Name, OrderBy, SavedQuery,
                                         TimeRange)
 from semantic.errors import SemanticError
+from semantic.filter_tree import FilterNode, check_filter_tree, only_dimension_filters
 from semantic.where import MAX_WHERE_DEPTH, MAX_WHERE_LENGTH, parse_where
 
 MAX_METRICS = 50

@@ -13,9 +13,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from semantic.filter_tree import only_dimension_filters
 from semantic.definitions.models import DimensionRef, Filter, Model, Name, TimeRange
 from semantic.errors import SemanticError
+from semantic.filter_tree import only_dimension_filters
 from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, parse_where
 
 Side = Literal["state", "in", "change", "out"]

@@ -15,10 +15,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from semantic.filter_tree import MAX_FILTER_LEAVES, FilterGroup, FilterNode, MetricFilter
 from semantic.definitions.query_models import Filter
 from semantic.definitions.sql_limits import MAX_EXPRESSION_DEPTH, TooDeep, check_sql_size
 from semantic.errors import SemanticError
+from semantic.filter_tree import MAX_FILTER_LEAVES, FilterGroup, FilterNode, MetricFilter
 
 MAX_WHERE_DEPTH = MAX_EXPRESSION_DEPTH
 MAX_WHERE_LENGTH = 20_000  # characters: room for an `in` list of a thousand values

@@ -15,10 +15,10 @@ from datetime import date
 
 from sqlglot import exp
 
-from semantic.filter_tree import MetricFilter
 from semantic.definitions.models import Dimension
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.filter_tree import MetricFilter
 from semantic.graph import SemanticGraph
 from semantic.plan.calendar import resolve_range
 from semantic.plan.dimensions import measure_time_dimension

@@ -5,16 +5,18 @@ entity LEFT JOINed to every parent a condition reads, so `account.segment = 'SMB
 'new'` is decided per row with both values in hand. Metric conditions are decided per row of the answer
 (its period and dimensions), after every aggregate is combined, so they never change another column's
 number. A group mixing the two under `or` or `not` has no single place to apply and is refused; under
-`and` (the question's filter list is one) each part goes to its own place.
+`and` (the question's filter list is one) each part goes to its own place. A metric computed per entity
+(`metric(activities, by=opportunity) = 0`, semantic/plan/entity_metric.py) is a row condition: each row is
+tested through the entity row it reaches, so it mixes freely with dimension conditions.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from semantic.filter_tree import FilterGroup, FilterNode, MetricFilter
 from semantic.definitions.models import Dimension, Filter
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.filter_tree import FilterGroup, FilterNode, MetricFilter
 from semantic.graph import SemanticGraph
 from semantic.plan.dimensions import dimension_use
 from semantic.plan.entity_metric import entity_metric
@@ -26,7 +28,7 @@ from semantic.plan.model import (AnswerFilter, DimensionUse, FilterGroupUse, Fil
 METRIC_OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in", "is_null", "not_null")
 MIXED_HINT = ("a dimension condition filters the rows a metric counts, a metric condition the answer's rows "
               "after counting, so `or`/`not` cannot join them; ask two questions, or put the metric condition "
-              "beside the group with `and`")
+              "beside the group with `and`; to test a metric per row of an entity, write metric(NAME, by=ENTITY)")
 
 
 def _is_metric(node: FilterNode) -> bool | None:

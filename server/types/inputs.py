@@ -12,11 +12,11 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from semantic.filter_tree import MAX_FILTER_DEPTH
 from semantic.definitions.models import FilterOp as FilterOpLiteral
 from semantic.definitions.models import Grain as GrainLiteral
-from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.errors import SemanticError
+from semantic.filter_tree import MAX_FILTER_DEPTH
+from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
 
 Grain = strawberry.enum(enum.Enum("Grain", {g: g for g in typing.get_args(GrainLiteral)}),
