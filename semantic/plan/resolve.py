@@ -48,6 +48,19 @@ def _refuse_split_periods(defs: Definitions, need: MeasureNeed, recorded: str, g
     refuse_cut(need.measure, recorded, grain, time_range, defs.calendar, need.shift)
 
 
+def _refuse_entity_metrics(question: Question, formulas: MetricFormulas, filters: tuple) -> None:
+    """A metric per entity is computed from today's rows over its own range: beside a conversion's cohorts or
+    an as-of reading it would mix two different readings of the rows."""
+    if not any(isinstance(f, EntityMetricUse) for f in filter_leaves(filters)):
+        return
+    if formulas.conversions:
+        raise SemanticError("E_BAD_FILTER", "a conversion metric cannot take a metric filter computed per entity",
+                            "ask for the conversion metric in a question of its own")
+    if question.as_of is not None or question.as_of_each:
+        raise SemanticError("E_AS_OF", "a metric filter computed per entity reads today's rows, so it cannot "
+                            "filter a question read as of an instant", "drop --as-of, or filter on dimensions")
+
+
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
     today = today or today_in(defs.calendar)
     time_range = resolve_range(question.time_range, today, defs.calendar)
@@ -60,14 +73,12 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         output = MetricOutput(name, metric.label, metric.format, output_type(defs, name), tree)
         metric_outputs += [output] + (compare_outputs(formulas, output, question.compare) if question.compare else [])
     notes = {m.name: comparison_note(formulas, m, today, defs.calendar) for m in metric_outputs}
+    taken: set[str] = set()  # before the as-of checks: a metric condition adds the measures its metric needs
+    filters, kept = FilterResolver(defs, graph, formulas, today, taken).split(question.filters)
+    _refuse_entity_metrics(question, formulas, filters)
     log = as_of_log(defs, question, formulas, today)
     time_range = series_range(question, time_range, today) if log else time_range
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
-    taken: set[str] = set()
-    filters, kept = FilterResolver(defs, graph, formulas, today, taken).split(question.filters)
-    if formulas.conversions and any(isinstance(f, EntityMetricUse) for f in filter_leaves(filters)):
-        raise SemanticError("E_BAD_FILTER", "a conversion metric cannot take a metric filter computed per entity",
-                            "ask for the conversion metric in a question of its own")
     needs_time = question.grain is not None or time_range is not None
     if question.time_dimension and not needs_time:
         raise SemanticError("E_BAD_REQUEST", f"time dimension '{question.time_dimension}' is given without a grain "

@@ -185,3 +185,11 @@ def test_demo_ledger_metric_condition_changes_no_other_column(demo_layer: Semant
             expected.add(product)
     assert expected and {r["opportunity.product"] for r in kept} == expected
     assert kept == [r for r in everything if r["opportunity.product"] in expected]
+
+
+def test_metric_conditions_count_in_the_as_of_checks(history_layer: SemanticLayer) -> None:
+    """A hidden metric of another entity is refused like a shown one (as of reads one entity's change log)."""
+    for filters in (where("activities > 1"), where("metric(activities, by=opportunity) = 0")):
+        with pytest.raises(SemanticError) as info:
+            history_layer.query(Question(metrics=["open_pipeline"], as_of="2025-10-01", filters=filters))
+        assert info.value.code == "E_AS_OF"
