@@ -19,7 +19,7 @@ from semantic.definitions.models import Dimension
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.filter_tree import MetricFilter
-from semantic.graph import SemanticGraph
+from semantic.graph import JoinPath, SemanticGraph
 from semantic.plan.calendar import resolve_range
 from semantic.plan.dimensions import measure_time_dimension
 from semantic.plan.formulas import MetricFormulas
@@ -94,9 +94,9 @@ def entity_metric(defs: Definitions, graph: SemanticGraph, leaf: MetricFilter, t
         group = (entity_name, tdim.ref if tdim else None)
         groups.setdefault(group, []).append((need, formulas.columns[need_key]))
         axes[group] = tdim
-    shared = SharedParts((key,), (), None, bounds, today)
     aggregates = tuple(source_steps(defs, graph, Source(entity, axes[(entity, tref)], None, tuple(members),
-                                                        f"_per_{leaf.by}"), shared, taken)
+                                                        f"_per_{leaf.by}"),
+                                    SharedParts((_key_from(graph, entity, key),), (), None, bounds, today), taken)
                        for (entity, tref), members in groups.items())
     name = unique_name(f"{leaf.metric}_per_{leaf.by}", taken)
     return EntityMetricUse(key, EntityValues(name, leaf.by, leaf.metric, key, aggregates, formula), test)
@@ -105,3 +105,12 @@ def entity_metric(defs: Definitions, graph: SemanticGraph, leaf: MetricFilter, t
 def joined_columns(values: EntityValues) -> tuple[str, str]:
     """The names the filtered rows carry `values`' key and value under once it is joined to them."""
     return f"{values.name}__{KEY}", f"{values.name}__{VALUE}"
+
+
+def _key_from(graph: SemanticGraph, entity: str, key: DimensionUse) -> DimensionUse:
+    """The key as `entity`'s rows read it: a direct parent's key is the rows' own foreign key, so no join is
+    needed to group by it (a foreign key with no parent row matches no row of the question either)."""
+    path = graph.path_through(entity, (key.entity,)) if entity != key.entity else None
+    if isinstance(path, JoinPath) and len(path.steps) == 1 and path.steps[0].target_key == key.name:
+        return DimensionUse(key.ref, entity, key.name, Dimension(expr=path.steps[0].foreign_key))
+    return key

@@ -2,13 +2,11 @@
 -- param_2 = DATE '2025-11-16'
 -- param_3 = 0
 -- param_4 = 100000
-WITH activity_by_occurred_at_per_opportunity AS /* read activity rows for activity.occurred_at */
-/* read opportunity rows for opportunity.opportunity_id */
-/* join activity to opportunity along opportunity (many-to-one, so no activity row repeats) */
+WITH activity_by_occurred_at_per_opportunity AS /* read activity rows for activity.occurred_at, opportunity.opportunity_id */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count per opportunity.opportunity_id */ 
-(SELECT opportunity.opportunity_id AS opportunity__opportunity_id, count(*) AS activity_count 
-FROM activities AS activity LEFT OUTER JOIN opportunities AS opportunity ON activity.opportunity_id = opportunity.opportunity_id 
+(SELECT activity.opportunity_id AS opportunity__opportunity_id, count(*) AS activity_count 
+FROM activities AS activity 
 WHERE activity.occurred_at >= :param_1 AND activity.occurred_at < :param_2 GROUP BY 1), 
 activities_per_opportunity AS /* activities per opportunity row, for the rows with any */ 
 (SELECT activity_by_occurred_at_per_opportunity.opportunity__opportunity_id AS entity_key, COALESCE(activity_count, 0) AS metric_value 
