@@ -15,6 +15,7 @@ from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
 from semantic.plan.conversion import conversion_step
 from semantic.plan.dimensions import dimension_use, measure_time_dimension
+from semantic.plan.empty_rows import drops_empty_rows
 from semantic.plan.filter_tree import FilterResolver
 from semantic.plan.formulas import MetricFormulas, output_type
 from semantic.plan.metric_ranges import metric_windows
@@ -102,7 +103,10 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         time_dims[group_key] = tdim
 
     spine = None
-    if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
+    # empty periods are added only to be shown: not when the metric conditions drop them all (a cumulative
+    # metric and an as-of series read their periods from the spine, so they keep it)
+    fill = not drops_empty_rows(kept) or log is not None or any(n.reach for n in formulas.needs.values())
+    if fill and question.grain and time_range is not None and None not in time_range:  # an open side has none
         dates = tuple(periods(*time_range, question.grain, defs.calendar))
         spine = Spine(unique_name("spine", taken), question.grain, dates)
     as_of = as_of_state(defs, log, question, spine, today, unique_name("as_of_state", taken)) if log else None

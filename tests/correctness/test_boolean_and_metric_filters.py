@@ -193,3 +193,18 @@ def test_metric_conditions_count_in_the_as_of_checks(history_layer: SemanticLaye
         with pytest.raises(SemanticError) as info:
             history_layer.query(Question(metrics=["open_pipeline"], as_of="2025-10-01", filters=filters))
         assert info.value.code == "E_AS_OF"
+
+
+def test_a_condition_met_by_nothing_keeps_the_empty_periods(layer: SemanticLayer) -> None:
+    """`bookings < 5000` holds for a month without bookings (0), so every such month of the range is shown;
+    `bookings >= 5000` does not, and the answer holds only months with bookings (tested above)."""
+    rows = ask(layer, "bookings", "win_rate", grain="month", time_range={"from": "2025-01-01", "to": "2025-12-31"},
+               filters=where("bookings < 5000"))
+    expected = {}
+    for month in range(1, 13):
+        start, end = f"2025-{month:02d}-01", f"{2025 + month // 12}-{month % 12 + 1:02d}-01"
+        value = hand_sql(layer, f"select coalesce(sum(o.amount), 0) {WON} and o.closed_at >= '{start}' "
+                                f"and o.closed_at < '{end}'")
+        if value < 5000:
+            expected[start] = value
+    assert 0 in expected.values() and {r["period"]: r["bookings"] for r in rows} == expected

@@ -1,22 +1,14 @@
 -- param_1 = DATE '2025-01-01'
 -- param_2 = DATE '2026-01-01'
--- param_3 = [DATE '2025-01-01', DATE '2025-04-01', DATE '2025-07-01', DATE '2025-10-01']
--- param_4 = 100000
--- param_5 = 0.2
--- param_6 = 0.3
+-- param_3 = 100000
+-- param_4 = 0.2
+-- param_5 = 0.3
 WITH opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at, opportunity.product, won_amount */
 /* keep opportunity rows meeting closed_at in the time range */
 /* aggregate won_amount, won_deals, closed_deals per quarter of opportunity.closed_at, opportunity.product, each measure counting the rows that meet its terms and filters */ 
 (SELECT CAST(date_trunc('quarter', CAST(opportunity.closed_at AS DATE)) AS DATE) AS period, opportunity.product AS opportunity__product, sum(opportunity.amount) FILTER (WHERE opportunity.is_won) AS won_amount, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals 
 FROM opportunities AS opportunity 
-WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s GROUP BY 1, 2), 
-spine AS /* the 4 quarter periods of the time range */ 
-(SELECT unnest(%(param_3)s) AS period), 
-combined AS /* combine opportunity_by_closed_at on period, opportunity.product, every period of the spine included */ 
-(SELECT keys.period AS period, keys.opportunity__product AS opportunity__product, opportunity_by_closed_at.won_amount AS won_amount, opportunity_by_closed_at.won_deals AS won_deals, opportunity_by_closed_at.closed_deals AS closed_deals 
-FROM (SELECT spine.period AS period, dimension_values.opportunity__product AS opportunity__product 
-FROM spine JOIN (SELECT DISTINCT opportunity_by_closed_at.opportunity__product AS opportunity__product 
-FROM opportunity_by_closed_at) AS dimension_values ON true) AS keys LEFT OUTER JOIN opportunity_by_closed_at ON keys.period IS NOT DISTINCT FROM opportunity_by_closed_at.period AND keys.opportunity__product IS NOT DISTINCT FROM opportunity_by_closed_at.opportunity__product)
- SELECT /* compute bookings, win_rate; keep rows meeting the conditions on bookings, win_rate; order by period, opportunity.product */ combined.period AS period, combined.opportunity__product AS "opportunity.product", COALESCE(won_amount, 0) AS bookings, CAST((COALESCE(won_deals, 0)) AS DOUBLE) / NULLIF(COALESCE(closed_deals, 0), 0) AS win_rate 
-FROM combined 
-WHERE COALESCE(won_amount, 0) > %(param_4)s AND NOT coalesce(CAST((COALESCE(won_deals, 0)) AS DOUBLE) / NULLIF(COALESCE(closed_deals, 0), 0) BETWEEN %(param_5)s AND %(param_6)s, false) ORDER BY combined.period ASC NULLS LAST, combined.opportunity__product ASC NULLS LAST
+WHERE opportunity.closed_at >= %(param_1)s AND opportunity.closed_at < %(param_2)s GROUP BY 1, 2)
+ SELECT /* compute bookings, win_rate; keep rows meeting the conditions on bookings, win_rate; order by period, opportunity.product */ opportunity_by_closed_at.period AS period, opportunity_by_closed_at.opportunity__product AS "opportunity.product", COALESCE(won_amount, 0) AS bookings, CAST((COALESCE(won_deals, 0)) AS DOUBLE) / NULLIF(COALESCE(closed_deals, 0), 0) AS win_rate 
+FROM opportunity_by_closed_at 
+WHERE COALESCE(won_amount, 0) > %(param_3)s AND NOT coalesce(CAST((COALESCE(won_deals, 0)) AS DOUBLE) / NULLIF(COALESCE(closed_deals, 0), 0) BETWEEN %(param_4)s AND %(param_5)s, false) ORDER BY opportunity_by_closed_at.period ASC NULLS LAST, opportunity_by_closed_at.opportunity__product ASC NULLS LAST
