@@ -145,7 +145,7 @@ class Filter(Step):
 
     @property
     def inputs(self) -> tuple[Step, ...]:
-        """The rows, then the steps listing the entity rows a per-entity metric condition keeps."""
+        """The rows, then the values of each metric computed per entity that a condition tests (joined to them)."""
         listed = {leaf.values.name: leaf.values for leaf in filter_leaves(self.filters)
                   if isinstance(leaf, EntityMetricUse)}
         return (self.input, *listed.values())
