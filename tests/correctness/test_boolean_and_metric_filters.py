@@ -208,3 +208,24 @@ def test_a_condition_met_by_nothing_keeps_the_empty_periods(layer: SemanticLayer
         if value < 5000:
             expected[start] = value
     assert 0 in expected.values() and {r["period"]: r["bookings"] for r in rows} == expected
+
+
+def test_per_entity_ratio_of_two_entities_and_its_negation(layer: SemanticLayer) -> None:
+    """activities_per_open_opportunity per deal: its open-deal activities over 1 when open, NULL when closed
+    (0 open deals), so `not` keeps the closed deals and the open ones under 2."""
+    text = "metric(activities_per_open_opportunity, by=opportunity) >= 2"
+    meets = ask(layer, "opportunities_created", filters=where(text))[0]["opportunities_created"]
+    misses = ask(layer, "opportunities_created", filters=where(f"not ({text})"))[0]["opportunities_created"]
+    hand = hand_sql(layer, """select count(*) from opportunities o where not o.is_closed and
+        (select count(*) from activities a where a.opportunity_id = o.opportunity_id) >= 2""")
+    assert 0 < hand and (meets, misses) == (hand, hand_sql(layer, "select count(*) from opportunities") - hand)
+
+
+def test_per_entity_ratio_of_nothing_is_null(layer: SemanticLayer) -> None:
+    """win_rate per account: NULL for an account without a closed deal, which meets no comparison."""
+    rows = ask(layer, "activities", dimensions=("account.segment",),
+               filters=where("metric(win_rate, by=account) >= 0.5"))
+    hand = hand_by_segment(layer, f"""select count(*) {ACTIVITY} where ({{segment}}) and a.account_id in (
+        select account_id from opportunities group by 1 having count(*) filter (where is_won) * 1.0
+        / nullif(count(*) filter (where is_closed), 0) >= 0.5)""")
+    assert any(hand.values()) and by(rows, "account.segment", "activities") == {k: v for k, v in hand.items() if v}
