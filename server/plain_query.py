@@ -26,7 +26,7 @@ GRAINS = typing.get_args(Grain)
 COMPARES = typing.get_args(Compare)
 AS_OF_EACH = typing.get_args(AsOfEach)
 EXAMPLE = "/query.csv?metrics=bookings,win_rate&by=account.segment&grain=quarter&from=2024-01-01"
-WHERE_EXAMPLE = ("example: where=account.segment = 'Enterprise' and opportunity.amount > 1000 "
+WHERE_EXAMPLE = ("example: where=account.segment = 'Enterprise' or opportunity.amount > 1000 "
                  "(URL-encoded; curl -G --data-urlencode does it)")
 
 

@@ -229,3 +229,15 @@ def test_per_entity_ratio_of_nothing_is_null(layer: SemanticLayer) -> None:
         select account_id from opportunities group by 1 having count(*) filter (where is_won) * 1.0
         / nullif(count(*) filter (where is_closed), 0) >= 0.5)""")
     assert any(hand.values()) and by(rows, "account.segment", "activities") == {k: v for k, v in hand.items() if v}
+
+
+def test_demo_ledger_open_pipeline_beside_recent_activities(demo_layer: SemanticLayer) -> None:
+    rows = ask(demo_layer, "open_pipeline", "activities", dimensions=("account.segment",),
+               metric_ranges=[{"metric": "activities", "time_range": {"relative": "last_30_days"}}])
+    pipeline = hand_by_segment(demo_layer, "select sum(o.amount) from opportunities o left join accounts ac on "
+                                           "ac.account_id = o.account_id where not o.is_closed and ({segment})")
+    activities = hand_by_segment(demo_layer, f"select count(*) {ACTIVITY} where ({{segment}}) and "
+                                             "a.occurred_at >= '2025-06-01' and a.occurred_at < '2025-07-01'")
+    assert all(activities.values()) and all(pipeline[s] for s in SEGMENTS if s)
+    assert {r["account.segment"]: (r["open_pipeline"], r["activities"]) for r in rows} == \
+        {s: (pipeline[s], activities[s]) for s in SEGMENTS if pipeline[s] or activities[s]}
