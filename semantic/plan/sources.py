@@ -143,7 +143,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     shared = tuple(condition_of.values()) if not per_measure else ()
     if window is not None or shared or q.filters:  # on the unmoved date, so the scan can skip rows
         step = Filter(unique_name(f"{name}__filtered", taken), step, entity, tdim.name if tdim else None, window,
-                      moved_back, shared, q.filters, to_date)
+                      moved_back, shared, q.filters, to_date, own_range=source.window is not None)
     if shift and q.grain:
         step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
                          q.grain == "day" and shift[1] == "month")

@@ -142,6 +142,7 @@ class Filter(Step):
     filters: tuple[RowFilter, ...]  # question filters (trees of them), each leaf on its dimension's column
     left_out: tuple[date | None, date | None] | None = None  # inclusive days on TIME left out: today's period
     # after today (moved back with the window, when it is moved back)
+    own_range: bool = False  # the window is the measures' metric's own range, not the question's
 
     @property
     def inputs(self) -> tuple[Step, ...]:
@@ -153,8 +154,9 @@ class Filter(Step):
     def describe(self) -> str:
         parts = []
         if self.window is not None:
-            parts.append(f"{self.time_dimension} in the time range" + (f" moved back {self.moved_back}"
-                                                                        if self.moved_back else ""))
+            window = "range given to its metric" if self.own_range else "time range"
+            parts.append(f"{self.time_dimension} in the {window}" + (f" moved back {self.moved_back}"
+                                                                     if self.moved_back else ""))
         if self.left_out is not None:
             today = "the day today moves back to" if self.moved_back else "today"
             parts.append(f"only the days of the period holding today up to {today} (like for like)")

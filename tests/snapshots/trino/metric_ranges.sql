@@ -15,7 +15,7 @@ WHERE opportunity.close_date >= :param_1 AND opportunity.close_date < :param_2 A
 activity_by_occurred_at_from_20251102_to_20251115 AS /* read activity rows for activity.occurred_at */
 /* read rep rows for rep.team */
 /* join activity to rep along rep (many-to-one, so no activity row repeats) */
-/* keep activity rows meeting occurred_at in the time range */
+/* keep activity rows meeting occurred_at in the range given to its metric */
 /* aggregate activities__activity_count per rep.team */ 
 (SELECT rep.team AS rep__team, count(*) AS activities__activity_count 
 FROM activities AS activity LEFT OUTER JOIN reps AS rep ON activity.rep_id = rep.rep_id 
