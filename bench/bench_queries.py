@@ -292,6 +292,25 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         from f left join w on w.opportunity_id = f.opportunity_id
         where f.d >= date '2024-01-01' and f.d < date '2026-01-01'
         group by 1 order by 1"""),
+    ("bookings_over_threshold_by_product_quarter", {  # a metric-value filter: kept after aggregation
+        "metrics": ["bookings", "win_rate"], "dimensions": ["opportunity.product"], "grain": "quarter",
+        "time_range": {"from": "2024-01-01", "to": "2025-12-31"},
+        "filters": [{"metric": "bookings", "op": "gt", "value": 40_000_000}]}, """
+        select date_trunc('quarter', closed_at)::date, product, sum(amount) filter (where is_won),
+               count(*) filter (where is_won)::double / nullif(count(*) filter (where is_closed), 0)
+        from opportunities where closed_at >= date '2024-01-01' and closed_at < date '2026-01-01'
+        group by all having sum(amount) filter (where is_won) > 40000000 order by 1, 2"""),
+    ("big_open_deals_without_recent_activity", {  # a metric per entity: no activity in the last 14 days
+        "metrics": ["open_pipeline", "open_deals"], "dimensions": ["account.segment"],
+        "filters": [{"metric": "activities", "by": "opportunity", "op": "eq", "value": 0,
+                     "time_range": {"relative": "last_14_days"}},
+                    {"dimension": "opportunity.amount", "op": "gt", "value": 100000}]}, """
+        select a.segment, sum(o.amount), count(*) from opportunities o
+        left join accounts a on a.account_id = o.account_id
+        where not o.is_closed and o.amount > 100000 and not exists (
+            select 1 from activities x where x.opportunity_id = o.opportunity_id
+            and x.occurred_at >= date '2025-11-02' and x.occurred_at < date '2025-11-16')
+        group by 1 order by 1"""),
     ("lead_funnel_2025", {"funnel": "lead_funnel", "time_range": {"from": "2025-01-01", "to": "2025-12-31"}}, """
         with l as (select *, status <> 'disqualified' and mql_at is not null and mql_at::date >= created_at::date
                              and mql_at::date <= created_at::date + 30 as m

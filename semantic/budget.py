@@ -23,7 +23,9 @@ from semantic.definitions.models import Calendar
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.plan.calendar import GRAIN_STEP, period_start, resolve_range
-from semantic.plan.steps import Aggregate, Filter, Plan, Spine
+from semantic.plan.entity_metric import EntityValues
+from semantic.plan.steps import Aggregate, Filter, Plan, Spine, Step
+from semantic.plan.model import FilterUse
 from semantic.plan.conversion import Conversion
 from semantic.plan.window import Window
 from semantic.question import Question
@@ -91,32 +93,34 @@ class CostBudget:
 
     def check(self, plan: Plan, probe: Probe, stamp: str | None) -> None:
         metrics = len(plan.final.metrics)
-        aggregates = [s for s in plan.steps if isinstance(s, Aggregate)]
-        grain = _shown_grain(plan, aggregates)
-        periods = self._periods(plan, aggregates, probe, stamp)
+        steps = _shown_steps(plan)
+        aggregates = [s for s in steps if isinstance(s, Aggregate)]
+        grain = _shown_grain(steps, aggregates)
+        periods = self._periods(steps, aggregates, probe, stamp)
         if periods > self.settings.max_periods:
             raise too_costly(f"span {{n}} {grain} periods", periods, self.settings.max_periods, "max_periods",
                              NARROW_PERIODS)
         if periods * metrics > self.settings.max_cells or not aggregates or not aggregates[0].dimensions:
             self._check_cells(periods * metrics)
             return
-        self._check_cells(periods * self._combinations(plan, aggregates, probe, stamp) * metrics)
+        self._check_cells(periods * self._combinations(steps, aggregates, probe, stamp) * metrics)
 
     def _check_cells(self, cells: int) -> None:
         if cells > self.settings.max_cells:
             raise too_costly("produce an estimated {n} result cells (periods x dimension values x metrics)", cells,
                              self.settings.max_cells, "max_cells", NARROW_CELLS)
 
-    def _periods(self, plan: Plan, aggregates: list[Aggregate], probe: Probe, stamp: str | None) -> int:
-        grain = _shown_grain(plan, aggregates)
+    def _periods(self, steps: tuple[Step, ...], aggregates: list[Aggregate], probe: Probe,
+                 stamp: str | None) -> int:
+        grain = _shown_grain(steps, aggregates)
         if grain is None:
             return 1
-        spine = next((s for s in plan.steps if isinstance(s, Spine)), None) or \
-            next((s.spine for s in plan.steps if isinstance(s, Window) and s.spine), None)  # a lone window's
+        spine = next((s for s in steps if isinstance(s, Spine)), None) or \
+            next((s.spine for s in steps if isinstance(s, Window) and s.spine), None)  # a lone window's
         if spine is not None:
             return len(spine.periods)
         # an open side of the range (or none): the question's window, completed by the data's extent
-        window = next((s.window for s in plan.steps if isinstance(s, Filter) and s.window and not s.moved_back),
+        window = next((s.window for s in steps if isinstance(s, Filter) and s.window and not s.moved_back),
                       (None, None))
         lows, highs = [], []
         for aggregate in aggregates:
@@ -129,8 +133,10 @@ class CostBudget:
         end = window[1] or max((d for d in highs if d), default=None)
         return count_periods(start, end, grain, self.defs.calendar) if start and end else 0
 
-    def _combinations(self, plan: Plan, aggregates: list[Aggregate], probe: Probe, stamp: str | None) -> int:
-        filters = [f for s in plan.steps if isinstance(s, Filter) for f in s.filters]
+    def _combinations(self, steps: tuple[Step, ...], aggregates: list[Aggregate], probe: Probe,
+                      stamp: str | None) -> int:
+        filters = [f for s in steps if isinstance(s, Filter) for f in s.filters
+                   if isinstance(f, FilterUse)]  # a condition under `or` or `not` caps nothing
         capped = {f.dimension.ref: len(f.values) for f in filters if f.op in ("eq", "in")}
         product = 1
         for dim in aggregates[0].dimensions:
@@ -168,10 +174,22 @@ class CostBudget:
         return int(row[0] or 0)
 
 
-def _shown_grain(plan: Plan, aggregates: list[Aggregate]) -> str | None:
+def _shown_steps(plan: Plan) -> tuple[Step, ...]:
+    """The steps making the answer's rows: those listing the entity rows of a per-entity metric filter (one
+    row per entity row, no grain, not shown) are left out."""
+    hidden: set[str] = set()
+    stack: list[Step] = [s for s in plan.steps if isinstance(s, EntityValues)]
+    while stack:
+        step = stack.pop()
+        hidden.add(step.name)
+        stack += step.inputs
+    return tuple(s for s in plan.steps if s.name not in hidden)
+
+
+def _shown_grain(steps: tuple[Step, ...], aggregates: list[Aggregate]) -> str | None:
     """The grain of the answer's periods: a cumulative metric's daily totals (under its Window) are not shown;
     a question of conversions alone has its periods on its Conversion steps."""
-    window = next((s for s in plan.steps if isinstance(s, (Window, Conversion))), None)
+    window = next((s for s in steps if isinstance(s, (Window, Conversion))), None)
     if window is not None:
         return window.grain
     return aggregates[0].grain if aggregates else None

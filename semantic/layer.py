@@ -20,6 +20,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
+from semantic.filter_tree import dimension_refs
 from semantic.freshness import Freshness, FreshnessProbe, entities_read
 from semantic.graph import SemanticGraph
 from semantic.keys.answers import answer_warnings
@@ -160,7 +161,7 @@ class SemanticLayer:
             if self.database_url else None
         self._budget.check(compiled.plan, probe, stamp)
         result = self._run(compiled, cancel)
-        refs = [*question.dimensions, *(f.dimension for f in question.filters)]
+        refs = [*question.dimensions, *dimension_refs(question.filters)]
         as_of = question.as_of is not None or question.as_of_each is not None
         return replace(result, freshness=self.freshness(question.metrics, refs, as_of, cancel))
 

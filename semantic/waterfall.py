@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from semantic.definitions.models import DimensionRef, Filter, Model, Name, TimeRange
 from semantic.errors import SemanticError
+from semantic.filter_tree import only_dimension_filters
 from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, parse_where
 
 Side = Literal["state", "in", "change", "out"]
@@ -64,6 +65,11 @@ class WaterfallQuestion(Model):
     amount: Name = Field("amount", description="Column of the deal entity holding its amount.")
     close_date: Name = Field("close_date", description="Column of the deal entity holding its close date.")
     model_config = Model.model_config | {"populate_by_name": True}
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _dimension_leaves(cls, value: Any) -> Any:
+        return only_dimension_filters(value, "a waterfall")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from strawberry.extensions import SchemaExtension
 
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.filter_tree import NODE_TAGS
 from semantic.layer import SemanticLayer
 from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS, MAX_ORDER_BY
 from semantic.dberrors import sanitize
@@ -92,6 +93,7 @@ FIELD_HINTS: dict[tuple[str, str | None], str] = {
     ("order_by", None): "order by an output column: a metric name, a dimension (entity.dimension) or period",
     ("limit", None): "limit must be 1 or more; leave it out to get every row (up to the max_rows setting)",
 }
+FILTER_NODE_KINDS = frozenset(NODE_TAGS.values())
 DEFAULT_QUESTION_HINT = "see the argument types in GraphiQL's docs panel at /graphql"
 
 
@@ -108,8 +110,8 @@ def question_hint(exc: ValidationError) -> str:
 
 def describe_validation(exc: ValidationError) -> str:
     parts = []
-    for item in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in item["loc"]) or "input"
+    for item in exc.errors(include_url=False):  # a filter node's kind is pydantic's, not a field the client wrote
+        where = ".".join(str(p) for p in item["loc"] if p not in FILTER_NODE_KINDS) or "input"
         parts.append(f"{where}: {item['msg']} (got {item.get('input')!r})")
     return "invalid question: " + "; ".join(parts)
 

@@ -15,10 +15,10 @@ from starlette.datastructures import QueryParams
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
-from semantic.question import AsOfEach, Compare, FunnelQuestion, Question, parse_where
+from semantic.question import AsOfEach, Compare, FunnelQuestion, Question, metric_range_from_text, parse_where
 
 LISTS = ("metrics", "by", "order_by", "share_of", "rank_within")  # repeatable, and comma-separated within one value
-REPEATED = ("where",)  # repeatable only: a filter's values may themselves contain commas
+REPEATED = ("where", "metric_range")  # repeatable only: a filter's values may themselves contain commas
 SINGLE = ("grain", "from", "to", "range", "limit", "time_dimension", "saved", "compare", "like_for_like", "as_of",
           "as_of_each", "rank_by", "top")
 WHOLE_ANSWER = "total"  # share_of=total: the share of the whole answer (of each period)
@@ -27,7 +27,7 @@ GRAINS = typing.get_args(Grain)
 COMPARES = typing.get_args(Compare)
 AS_OF_EACH = typing.get_args(AsOfEach)
 EXAMPLE = "/query.csv?metrics=bookings,win_rate&by=account.segment&grain=quarter&from=2024-01-01"
-WHERE_EXAMPLE = ("example: where=account.segment = 'Enterprise' and opportunity.amount > 1000 "
+WHERE_EXAMPLE = ("example: where=account.segment = 'Enterprise' or opportunity.amount > 1000 "
                  "(URL-encoded; curl -G --data-urlencode does it)")
 
 
@@ -143,6 +143,7 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question 
         "as_of": _single(params, "as_of"),
         "as_of_each": _choice(_single(params, "as_of_each"), "as_of_each", AS_OF_EACH),
         **_standings(params),
+        "metric_ranges": [metric_range_from_text(t) for t in _values(params, "metric_range")] or None,
     }
     saved_name = _single(params, "saved")
     if saved_name is not None:

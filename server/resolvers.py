@@ -15,7 +15,7 @@ from semantic.question import FunnelQuestion, Question
 from semantic.waterfall import WaterfallQuestion
 from server.questions import run_blocking, run_funnel, run_query
 from server.types.entity import Dimension
-from server.types.inputs import FilterInput, OrderByInput, TimeRangeInput
+from server.types.inputs import FilterInput, MetricRangeInput, OrderByInput, TimeRangeInput
 from server.types.result import QueryResult
 from server.types.term import Term
 from server.types.waterfall import WaterfallResult
@@ -34,7 +34,8 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
                   order_by: list[OrderByInput] | None = None, limit: int | None = None,
                   time_dimension: str | None = None, compare: Any = None,
                   like_for_like: bool = True, as_of: str | None = None, as_of_each: Any = None,
-                  standings: dict[str, Any] | None = None) -> dict[str, Any]:
+                  standings: dict[str, Any] | None = None,
+                  metric_ranges: list[MetricRangeInput] | None = None) -> dict[str, Any]:
     """Arguments as the plain data `Question` validates (None means 'not given')."""
     data: dict[str, Any] = {
         "metrics": tuple(name_of(m) for m in metrics),
@@ -50,6 +51,7 @@ def question_data(metrics: list[Any], dimensions: list[str] | None = None, grain
         "as_of": as_of,
         "as_of_each": name_of(as_of_each) if as_of_each is not None else None,
         **(standings or {}),
+        "metric_ranges": tuple(r.to_domain() for r in metric_ranges) if metric_ranges else None,
     }
     return {k: v for k, v in data.items() if v is not None}
 

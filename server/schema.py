@@ -24,7 +24,7 @@ from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
 from server.settings import ServerSettings
 from server.types.entity import Dimension, Entity
-from server.types.inputs import AsOfEach, Compare, FilterInput, Grain, OrderByInput, TimeRangeInput
+from server.types.inputs import AsOfEach, Compare, FilterInput, Grain, MetricRangeInput, OrderByInput, TimeRangeInput
 from server.types.metric import Metric
 from server.types.result import QueryResult
 from server.types.saved_query import SavedQuery
@@ -125,11 +125,13 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
                 "Dimensions the rank restarts within (and each period)."))] = None,
             top: Annotated[int | None, strawberry.argument(description=(
                 "Keep the rows ranked this or better by rankBy (ties can keep more)."))] = None,
+            metric_ranges: Annotated[list[MetricRangeInput] | None, strawberry.argument(description=(
+                "Metrics counted over their own time range beside the others (no grain; docs/queries.md)."))] = None,
         ) -> QueryResult:
             picked = list(dimensions or ()) + [resolvers.name_of(d) for d in by or ()]
             data = resolvers.question_data(metrics, picked, grain, time_range, filters, order_by, limit,
                                            time_dimension, compare, like_for_like, as_of, as_of_each,
-                                           resolvers.standings_data(share_of, rank_by, rank_within, top))
+                                           resolvers.standings_data(share_of, rank_by, rank_within, top), metric_ranges)
             return await resolvers.run_question(info.context, Question.model_validate(data))
 
         @strawberry.field(description="Run a saved question; timeRange replaces its range, filters are "

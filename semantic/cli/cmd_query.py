@@ -21,7 +21,7 @@ from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
 from semantic.question import AsOfEach as AsOfEachLiteral
 from semantic.question import Compare as CompareLiteral
-from semantic.question import FunnelQuestion, Question, parse_where
+from semantic.question import FunnelQuestion, Question, metric_range_from_text, parse_where
 from semantic.result import Result
 from semantic.sql.compiler import CompiledQuery
 from semantic.sql.shown import json_params
@@ -56,6 +56,8 @@ AsOfOption = typer.Option(None, "--as-of", help="Answer from the rows as they st
                           "their change log: YYYY-MM-DD (the end of that day) or YYYY-MM-DDTHH:MM:SS.")
 AsOfEachOption = typer.Option(None, "--as-of-each", help="end or start: a series, each period of --grain over "
                               "the time range answered as the rows stood at its end (or start).")
+MetricRangeOption = typer.Option([], "--metric-range", help="METRIC=RANGE (repeatable): that metric over its own "
+                                 "range, e.g. activities=last_14_days or bookings=2025-01-01..2025-03-31.")
 SavedOption = typer.Option(None, "--saved", help="Run a saved query from metrics.yaml (other flags override).")
 ShareOfOption = typer.Option([], "--share-of", help="Add <metric>_share columns: the total is taken within these "
                              "dimensions (repeatable) and each period; `total` for the whole answer.")
@@ -87,7 +89,8 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
               start: str | None, end: str | None, relative: str | None, where: list[str],
               time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None,
               compare: Compare | None = None, whole_periods: bool = False, as_of: str | None = None,
-              as_of_each: AsOfEach | None = None, extra: dict[str, Any] | None = None) -> Question:
+              as_of_each: AsOfEach | None = None, extra: dict[str, Any] | None = None,
+              metric_ranges: list[str] | None = None) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     order = [_order(o) for o in order_by]
@@ -96,7 +99,8 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
                                  "order_by": order or None, "limit": limit,
                                  "compare": compare.value if compare else None,
                                  "like_for_like": False if whole_periods else None, "as_of": as_of,
-                                 "as_of_each": as_of_each.value if as_of_each else None, **(extra or {})}
+                                 "as_of_each": as_of_each.value if as_of_each else None, **(extra or {}),
+                                 "metric_ranges": [metric_range_from_text(t) for t in metric_ranges or ()] or None}
     if saved:
         query = layer.saved_query(saved)
         if metrics:
@@ -142,6 +146,7 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
                     share_of: list[str] = ShareOfOption, rank_by: Optional[str] = RankByOption,
                     rank_within: list[str] = RankWithinOption, top: Optional[int] = TopOption,
+                    metric_range: list[str] = MetricRangeOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
                                                                      "trino (default: the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
@@ -158,8 +163,8 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
         else:
             compiled = layer.compile(_question(layer, metrics, by, grain, start, end, relative, where,
                                                time_dimension, order_by, limit, saved, compare, whole_periods,
-                                               as_of, as_of_each, standings(share_of, rank_by, rank_within, top)),
-                                     dialect)
+                                               as_of, as_of_each, standings(share_of, rank_by, rank_within, top),
+                                               metric_range), dialect)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
@@ -199,6 +204,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   as_of: Optional[str] = AsOfOption, as_of_each: Optional[AsOfEach] = AsOfEachOption,
                   share_of: list[str] = ShareOfOption, rank_by: Optional[str] = RankByOption,
                   rank_within: list[str] = RankWithinOption, top: Optional[int] = TopOption,
+                  metric_range: list[str] = MetricRangeOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
                   setting: list[str] = SettingOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
@@ -210,7 +216,7 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
             return layer.funnel(funnel_question(layer, saved, start, end, relative, where))
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
                              limit, saved, compare, whole_periods, as_of, as_of_each,
-                             standings(share_of, rank_by, rank_within, top))
+                             standings(share_of, rank_by, rank_within, top), metric_range)
         return layer.query(question)
 
     emit(_guard(run), output)

@@ -19,7 +19,7 @@ from semantic.graph import JoinPath, SemanticGraph
 from semantic.plan.formulas import CONVERSION_COLUMNS
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.conversion import Within, parse_within
-from semantic.plan.model import DimensionUse, FilterUse
+from semantic.plan.model import DimensionUse, RowFilter, filter_leaves
 from semantic.plan.sources import SharedParts, unique_name
 from semantic.plan.steps import TIME, AggregateMeasure, Join, JoinEdge, Read, ReadColumn, Step, internal_name
 
@@ -40,7 +40,7 @@ class Cohort(Step):
     entity: str
     first_event: bool
     dimensions: tuple[DimensionUse, ...]
-    filters: tuple[FilterUse, ...]
+    filters: tuple[RowFilter, ...]
     window: tuple[date | None, date | None] | None
 
     @property
@@ -69,7 +69,7 @@ class Conversion(Step):
     conversion_ref: str
     grain: str | None
     dimensions: tuple[DimensionUse, ...]
-    filters: tuple[FilterUse, ...]
+    filters: tuple[RowFilter, ...]
     window: tuple[date | None, date | None] | None  # the cohorts shown: inclusive days of the base date
     within: Within | None
     today: date  # a cohort whose window ends today or later is open
@@ -163,7 +163,7 @@ def conversion_step(defs: Definitions, graph: SemanticGraph, prefix: str, metric
 
     uses = []
     for use, why in [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
-            [(f.dimension, f"filter on '{f.dimension.ref}'") for f in q.filters]:
+            [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filter_leaves(q.filters)]:
         join_path(graph, entity, use, f"{why} on conversion metric '{prefix}'")  # refuses a fan-out from the entity
         via = use.via if not first_event or use.via[:1] == (entity,) else (entity,) + use.via
         reached = DimensionUse(use.ref, use.entity, use.name, use.dimension, via)

@@ -6,7 +6,7 @@ computed over those columns in the final step.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlglot import exp
@@ -50,10 +50,18 @@ class MetricFormulas:
     needs: dict[tuple, MeasureNeed] = field(default_factory=dict)
     columns: dict[tuple, str] = field(default_factory=dict)
     conversions: dict[tuple, tuple[str, ConversionMetric]] = field(default_factory=dict)  # (column prefix, metric)
+    windows: dict[str, Bounds] = field(default_factory=dict)  # metrics asked over their own time range
+    window: Bounds | None = None  # the own range of the metric being built, for every measure it needs
 
     def measure(self, need: MeasureNeed) -> exp.Expression:
+        if self.window is not None:
+            if need.reach or need.shift:
+                raise SemanticError("E_METRIC_RANGE", f"'{need.owner_metric}' is a cumulative or comparison metric, "
+                                    "which reads days outside its time range, so it takes the question's range",
+                                    "drop its own range and give the question a range instead")
+            need = replace(need, window=self.window)
         if need.key not in self.columns:
-            plain = not (need.extra_terms or need.extra_filter or need.time_dimension or need.reach)
+            plain = not (need.extra_terms or need.extra_filter or need.time_dimension or need.reach or need.window)
             name = need.measure if plain else f"{need.owner_metric}__{need.measure}"
             name += f"__before_{need.shift[0]}_{need.shift[1]}{'' if need.shift[2] else '_whole'}" if need.shift else ""
             taken = set(self.columns.values())
@@ -67,6 +75,9 @@ class MetricFormulas:
 
     def conversion(self, name: str, metric: ConversionMetric) -> tuple[exp.Expression, exp.Expression, exp.Expression]:
         """Metrics counting the same conversion (a rate and its counts) share one Conversion step."""
+        if self.window is not None:
+            raise SemanticError("E_METRIC_RANGE", f"conversion metric '{name}' picks cohorts by the question's range",
+                                "give the question the range instead of the metric")
         key = conversion_key(metric)
         if key not in self.conversions:
             prefix = name
@@ -85,7 +96,12 @@ class MetricFormulas:
             raise SemanticError("E_METRIC_CYCLE", f"derived metrics form a cycle: {cycle}",
                                 "break the cycle in metrics.yaml")
         metric = lookup_metric(self.defs, name)
-        return type_of(metric).formula(name, metric, self, time_dimension or metric.time_dimension, trail, shift)
+        own = self.windows.get(name) if not trail else None  # a metric inside another takes its caller's range
+        outer, self.window = self.window, own if own is not None else self.window
+        try:
+            return type_of(metric).formula(name, metric, self, time_dimension or metric.time_dimension, trail, shift)
+        finally:
+            self.window = outer
 
     def partition(self, within: tuple[str, ...], who: str) -> list[exp.Column]:
         return partition(self.grain, self.dimensions, within, who)

@@ -20,7 +20,7 @@ from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.joins import join_path
 from semantic.plan.metric_types.conversion import Within, parse_within
 from semantic.plan.model import FilterUse
-from semantic.plan.resolve import dimension_use
+from semantic.plan.dimensions import dimension_use
 from semantic.plan.steps import Plan, ReadColumn, Step, internal_name
 from semantic.question import FunnelQuestion
 from semantic.result import Column

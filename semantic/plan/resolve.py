@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from semantic.definitions.date_parts import DATE_PARTS, misspelt_part, part_label, part_of_time, split_date_part
-from semantic.definitions.models import Dimension
 from semantic.definitions.project import Definitions
 from semantic.definitions.standings import RANK_SUFFIX
-from semantic.errors import SemanticError, did_you_mean, known_names_hint
-from semantic.graph import SemanticGraph, split_dimension_ref
+from semantic.errors import SemanticError, did_you_mean
+from semantic.graph import SemanticGraph
 from semantic.plan.as_of import as_of_log, as_of_notes, as_of_state, series_range
 from semantic.plan.calendar import periods, resolve_range, today_in
 from semantic.plan.compare import comparison_note, compare_outputs
 from semantic.plan.conversion import conversion_step
-from semantic.plan.filters import resolve_filter, stage_names
+from semantic.plan.dimensions import column_type, dimension_use, measure_time_dimension
+from semantic.plan.empty_rows import drops_empty_rows
+from semantic.plan.filter_tree import FilterResolver
 from semantic.plan.formulas import MetricFormulas, output_type
+from semantic.plan.metric_ranges import metric_windows
 from semantic.plan.metric_types.base import MeasureNeed
-from semantic.plan.model import DimensionUse, MetricOutput
+from semantic.plan.model import DimensionUse, EntityMetricUse, MetricOutput, filter_leaves
 from semantic.plan.recorded_grain import refuse_cut, refuse_reach
 from semantic.plan.standings import check_options, option_outputs, rank_order
 from semantic.plan.sources import SharedParts, Source, source_steps, unique_name, window_step
@@ -29,79 +30,10 @@ from semantic.plan.window import Window
 from semantic.question import Question
 from semantic.result import Column
 
-DIMENSION_TYPES = {"category": "string", "number": "number", "boolean": "boolean", "time": "timestamp"}
-
-
-def column_type(use: DimensionUse) -> str:
-    """The answer's column type of a dimension: a date part is a whole number."""
-    return "integer" if use.part else DIMENSION_TYPES[use.dimension.type]
-
-
-def dimension_use(defs: Definitions, ref: str) -> DimensionUse:
-    """`[via.]entity.dimension[.date_part]` checked against the definitions (every entity named must exist).
-
-    A date part is a whole number computed from its time dimension's value, so it is used as a number
-    dimension (filters compare numbers); its base is resolved like any other dimension."""
-    date_part = part_of_time(defs.entities, ref)
-    if date_part is not None:
-        base, part = date_part
-        use = _plain_dimension_use(defs, base)
-        label = part_label(use.dimension.label or use.name.replace("_", " ").capitalize(), part)
-        dim = Dimension(expr=use.dimension.expr or use.name, type="number", label=label, description=DATE_PARTS[part])
-        return DimensionUse(ref, use.entity, use.name, dim, use.via, part)
-    base, part = split_date_part(ref)
-    if part is not None and base != ref and _names_a_dimension(defs, base):
-        raise SemanticError("E_NOT_A_TIME_DIMENSION", f"'{base}' is not a time dimension, so it has no "
-                            f"date part '{part}'", "take date parts of a dimension declared with `type: time`")
-    misspelt = misspelt_part(defs.entities, ref)
-    if misspelt is not None:
-        raise SemanticError("E_UNKNOWN_DIMENSION", f"'{misspelt[1]}' is not a date part of '{misspelt[0]}'"
-                            + did_you_mean(misspelt[1], DATE_PARTS), known_names_hint("date parts", DATE_PARTS))
-    return _plain_dimension_use(defs, ref)
-
-
-def _names_a_dimension(defs: Definitions, ref: str) -> bool:
-    via, entity_name, dim_name = split_dimension_ref(ref)
-    return all(n in defs.entities for n in via + (entity_name,)) and dim_name in defs.entities[entity_name].dimensions
-
-
-def _plain_dimension_use(defs: Definitions, ref: str) -> DimensionUse:
-    """`[via.]entity.dimension`, or E_UNKNOWN_DIMENSION with the closest names."""
-    via, entity_name, dim_name = split_dimension_ref(ref)
-    for name in via + (entity_name,):
-        if name not in defs.entities:
-            raise SemanticError("E_UNKNOWN_DIMENSION", f"unknown entity '{name}' in dimension '{ref}'"
-                                + did_you_mean(name, defs.entities), known_names_hint("entities", defs.entities))
-    entity = defs.entities[entity_name]
-    dim = entity.dimensions.get(dim_name)
-    if dim is None:
-        raise SemanticError("E_UNKNOWN_DIMENSION", f"entity '{entity_name}' has no dimension '{dim_name}'"
-                            + did_you_mean(dim_name, entity.dimensions),
-                            known_names_hint(f"dimensions of {entity_name}", entity.dimensions))
-    return DimensionUse(ref, entity_name, dim_name, dim, via)
-
-
-def _time_dimension(defs: Definitions, need: MeasureNeed, question: Question) -> DimensionUse | None:
-    entity_name, measure = defs.measures[need.measure]
-    entity = defs.entities[entity_name]
-    ref = question.time_dimension or need.time_dimension
-    if ref:
-        use = dimension_use(defs, ref)
-    else:
-        name = measure.time_dimension or entity.default_time_dimension
-        if name is None:
-            return None
-        use = dimension_use(defs, f"{entity_name}.{name}")
-    if use.dimension.type != "time":
-        raise SemanticError("E_NOT_A_TIME_DIMENSION", f"'{use.ref}' is not a time dimension",
-                            "pick a dimension declared with `type: time`")
-    return use
-
-
 def _refuse_own_time_axis(tdim: DimensionUse, dims: tuple[DimensionUse, ...], filters: tuple) -> None:
     """A comparison reads last year's rows: slicing or filtering them by the very date it shifts would put
     last year's dates in this year's answer (or filter them all away), so the time range and grain say it."""
-    for use in list(dims) + [f.dimension for f in filters]:
+    for use in list(dims) + [f.dimension for f in filter_leaves(filters)]:
         if (use.entity, use.name) == (tdim.entity, tdim.name):
             raise SemanticError("E_BAD_REQUEST", f"'{use.ref}' is the time axis a period-over-period metric "
                                 "compares along, so it cannot also be a dimension or a filter",
@@ -116,11 +48,24 @@ def _refuse_split_periods(defs: Definitions, need: MeasureNeed, recorded: str, g
     refuse_cut(need.measure, recorded, grain, time_range, defs.calendar, need.shift)
 
 
+def _refuse_entity_metrics(question: Question, formulas: MetricFormulas, filters: tuple) -> None:
+    """A metric per entity is computed from today's rows over its own range: beside a conversion's cohorts or
+    an as-of reading it would mix two different readings of the rows."""
+    if not any(isinstance(f, EntityMetricUse) for f in filter_leaves(filters)):
+        return
+    if formulas.conversions:
+        raise SemanticError("E_BAD_FILTER", "a conversion metric cannot take a metric filter computed per entity",
+                            "ask for the conversion metric in a question of its own")
+    if question.as_of is not None or question.as_of_each:
+        raise SemanticError("E_AS_OF", "a metric filter computed per entity reads today's rows, so it cannot "
+                            "filter a question read as of an instant", "drop --as-of, or filter on dimensions")
+
+
 def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, today: date | None = None) -> Plan:
     today = today or today_in(defs.calendar)
     time_range = resolve_range(question.time_range, today, defs.calendar)
     formulas = MetricFormulas(defs, question.grain, time_range, question.like_for_like,
-                              dimensions=tuple(question.dimensions))
+                              dimensions=tuple(question.dimensions), windows=metric_windows(defs, question, today))
     check_options(question)
     metric_outputs = []
     for name in dict.fromkeys(question.metrics):
@@ -130,11 +75,12 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         metric_outputs += [output] + (compare_outputs(formulas, output, question.compare) if question.compare else [])
         metric_outputs += option_outputs(defs, formulas, output, question)
     notes = {m.name: comparison_note(formulas, m, today, defs.calendar) for m in metric_outputs}
+    taken: set[str] = set()  # before the as-of checks: a metric condition adds the measures its metric needs
+    filters, kept = FilterResolver(defs, graph, formulas, today, taken).split(question.filters)
+    _refuse_entity_metrics(question, formulas, filters)
     log = as_of_log(defs, question, formulas, today)
     time_range = series_range(question, time_range, today) if log else time_range
     dims = tuple(dimension_use(defs, ref) for ref in dict.fromkeys(question.dimensions))
-    filter_dims = [dimension_use(defs, f.dimension) for f in question.filters]
-    filters = tuple(resolve_filter(d, f, stage_names(defs, d)) for d, f in zip(filter_dims, question.filters))
     needs_time = question.grain is not None or time_range is not None
     if question.time_dimension and not needs_time:
         raise SemanticError("E_BAD_REQUEST", f"time dimension '{question.time_dimension}' is given without a grain "
@@ -145,20 +91,23 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
     for key, need in formulas.needs.items():
         entity_name, measure = defs.measures[need.measure]
         if measure.grain:
-            _refuse_split_periods(defs, need, measure.grain, question.grain, time_range)
-        timed = needs_time or need.reach is not None  # a cumulative total is always laid out in time
-        tdim = _time_dimension(defs, need, question) if timed else None
+            _refuse_split_periods(defs, need, measure.grain, question.grain, need.window or time_range)
+        timed = needs_time or need.reach is not None or need.window is not None  # a cumulative total is always
+        # laid out in time
+        tdim = measure_time_dimension(defs, need, question.time_dimension) if timed else None
         if timed and tdim is None:
             raise SemanticError("E_NO_TIME_DIMENSION", f"measure '{need.measure}' has no time dimension, so it "
                                 "cannot be cut by a grain or a time range",
                                 f"set `time_dimension:` on the measure or `default_time_dimension:` on '{entity_name}'")
-        group_key = (entity_name, tdim.ref if tdim else None, need.shift, need.reach)
+        group_key = (entity_name, tdim.ref if tdim else None, need.shift, need.reach, need.window)
         groups.setdefault(group_key, []).append((need, formulas.columns[key]))
         time_dims[group_key] = tdim
 
-    taken: set[str] = set()
     spine = None
-    if question.grain and time_range is not None and None not in time_range:  # an open side has no spine
+    # empty periods are added only to be shown: not when the metric conditions drop them all (a cumulative
+    # metric and an as-of series read their periods from the spine, so they keep it)
+    fill = not drops_empty_rows(kept) or log is not None or any(n.reach for n in formulas.needs.values())
+    if fill and question.grain and time_range is not None and None not in time_range:  # an open side has none
         dates = tuple(periods(*time_range, question.grain, defs.calendar))
         spine = Spine(unique_name("spine", taken), question.grain, dates)
     as_of = as_of_state(defs, log, question, spine, today, unique_name("as_of_state", taken)) if log else None
@@ -169,11 +118,11 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         raise SemanticError("E_BAD_REQUEST", "a conversion metric is placed in time by its base event's date, so "
                             f"time dimension '{question.time_dimension}' cannot apply to it",
                             "drop the time dimension, or ask for the conversion metric separately")
-    for (entity_name, tref, shift, reach), members in groups.items():
-        tdim = time_dims[(entity_name, tref, shift, reach)]
+    for (entity_name, tref, shift, reach, window), members in groups.items():
+        tdim = time_dims[(entity_name, tref, shift, reach, window)]
         if shift and tdim is not None:
             _refuse_own_time_axis(tdim, dims, filters)
-        source = Source(entity_name, tdim, shift, tuple(members))
+        source = Source(entity_name, tdim, shift, tuple(members), window=window)
         aggregates.append(window_step(defs, graph, source, shared, spine, taken) if reach is not None
                           else source_steps(defs, graph, source, shared, taken))
 
@@ -195,9 +144,9 @@ def build_plan(defs: Definitions, graph: SemanticGraph, question: Question, toda
         Combine(unique_name("combined", taken), tuple(aggregates), spine, tuple(k for _, k in keys))
     default_order = rank_order(question, columns) if question.rank_by else \
         tuple((c, False) for c in columns[: len(columns) - len(metric_outputs)])
-    kept = (f"{question.rank_by}{RANK_SUFFIX}", question.top) if question.top is not None else None
+    top_rows = (f"{question.rank_by}{RANK_SUFFIX}", question.top) if question.top is not None else None
     final = Compute(unique_name("metrics", taken), top, keys, tuple(metric_outputs), order or default_order,
-                    question.limit, kept)
+                    question.limit, kept, top_rows)
     plan = Plan(final, ())
     dim_notes: dict[str, str] = {}
     if as_of is not None:

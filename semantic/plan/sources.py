@@ -17,7 +17,7 @@ from semantic.plan.calendar import (Bounds, days_after_today, days_moved_onto, l
 from semantic.plan.history import AS_OF_PERIOD, StateEach
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.metric_types.base import MeasureNeed, Shift
-from semantic.plan.model import DimensionUse, FilterUse
+from semantic.plan.model import DimensionUse, RowFilter, filter_leaves
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Filter, Join, JoinEdge, Read,
                                  ReadColumn, Shift as ShiftStep, Spine, Step, internal_name)
 from semantic.plan.window import Window
@@ -34,6 +34,7 @@ class Source:
     shift: Shift | None
     members: tuple[tuple[MeasureNeed, str], ...]  # (need, output column)
     label: str = ""  # added to the chain's step names
+    window: Bounds | None = None  # the measures' own time range (semantic/plan/metric_ranges.py)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class SharedParts:
     """The parts of a resolved question every chain shares."""
 
     dimensions: tuple[DimensionUse, ...]
-    filters: tuple[FilterUse, ...]
+    filters: tuple[RowFilter, ...]
     grain: str | None
     time_range: Bounds | None
     today: date | None = None  # a like-for-like comparison stops today's period at today
@@ -79,8 +80,9 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     tdim = None if series else tdim
     name = f"{entity}_by_{tdim.name}" if tdim else f"{entity}_as_of_each_{q.grain}" if series else f"{entity}_totals"
     name += (f"_{shift[0]}_{shift[1]}s_before{'' if shift[2] else '_whole'}" if shift else "") + source.label
+    name += f"_{_days_slug(source.window)}" if source.window is not None else ""
     uses = [(d, f"dimension '{d.ref}'") for d in q.dimensions] + \
-        [(f.dimension, f"filter on '{f.dimension.ref}'") for f in q.filters] + \
+        [(f.dimension, f"filter on '{f.dimension.ref}'") for f in filter_leaves(q.filters)] + \
         ([(tdim, f"time dimension '{tdim.ref}'")] if tdim is not None else [])
     joins, aliases = aliased_joins(graph, entity, [(u.ref, join_path(graph, entity, u, why)) for u, why in uses])
     alias_of = dict(aliases)
@@ -96,7 +98,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
         add(entity, ReadColumn(TIME, (AS_OF_PERIOD,), key=True))
     elif tdim is not None:
         add(alias_of[tdim.ref], ReadColumn(TIME, (tdim.dimension.expr or tdim.name,), False, about=tdim.ref))
-    for d in q.dimensions + tuple(f.dimension for f in q.filters):
+    for d in q.dimensions + tuple(f.dimension for f in filter_leaves(q.filters)):
         add(alias_of[d.ref], ReadColumn(internal_name(d.ref), (d.dimension.expr or d.name,), False, about=d.ref,
                                                     part=d.part))
 
@@ -124,7 +126,7 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     if joins:
         edges = tuple(JoinEdge(j.source_alias, j.step.role, reads[j.target_alias]) for j in joins)
         step = Join(unique_name(f"{name}__joined", taken), reads[entity], edges)
-    window, moved_back = q.time_range if tdim is not None else None, None
+    window, moved_back = (source.window or q.time_range) if tdim is not None else None, None
     to_date = days_after_today(window, q.today, q.grain, defs.calendar) \
         if shift and shift[2] and window is not None and q.today is not None else None
     if shift and window is not None and q.grain:  # the rows kept are those the shift moves into the range
@@ -142,11 +144,17 @@ def source_steps(defs: Definitions, graph: SemanticGraph, source: Source, q: Sha
     shared = tuple(condition_of.values()) if not per_measure else ()
     if window is not None or shared or q.filters:  # on the unmoved date, so the scan can skip rows
         step = Filter(unique_name(f"{name}__filtered", taken), step, entity, tdim.name if tdim else None, window,
-                      moved_back, shared, q.filters, to_date)
+                      moved_back, shared, q.filters, to_date, own_range=source.window is not None)
     if shift and q.grain:
         step = ShiftStep(unique_name(f"{name}__shifted", taken), step, entity, shift[0], shift[1],
                          q.grain == "day" and shift[1] == "month")
     return Aggregate(unique_name(name, taken), step, entity, tdim, q.grain, q.dimensions, tuple(measures))
+
+
+def _days_slug(window: Bounds) -> str:
+    """`from_20250101_to_20250331` for a chain of a metric's own range (open sides left out)."""
+    first, last = window
+    return "_".join(f"{word}_{day:%Y%m%d}" for word, day in (("from", first), ("to", last)) if day is not None)
 
 
 def _entity_of(joins: tuple, alias: str) -> str:

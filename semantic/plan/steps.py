@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from semantic.plan.model import DimensionUse, FilterUse, MetricOutput
+from semantic.plan.model import (AnswerFilter, DimensionUse, EntityMetricUse, MetricOutput, RowFilter, filter_leaves,
+                                 metric_names)
 from semantic.result import Column
 
 if TYPE_CHECKING:
@@ -139,26 +140,33 @@ class Filter(Step):
     window: tuple[date | None, date | None] | None  # inclusive days on TIME; None: no time window
     moved_back: str | None  # the window is the question's range moved back this far (a comparison)
     conditions: tuple[str, ...]  # boolean columns every row must meet
-    filters: tuple[FilterUse, ...]  # question filters, each on its dimension's column
+    filters: tuple[RowFilter, ...]  # question filters (trees of them), each leaf on its dimension's column
     left_out: tuple[date | None, date | None] | None = None  # inclusive days on TIME left out: today's period
     # after today (moved back with the window, when it is moved back)
+    own_range: bool = False  # the window is the measures' metric's own range, not the question's
 
     @property
     def inputs(self) -> tuple[Step, ...]:
-        return (self.input,)
+        """The rows, then the values of each metric computed per entity that a condition tests (joined to them)."""
+        listed = {leaf.values.name: leaf.values for leaf in filter_leaves(self.filters)
+                  if isinstance(leaf, EntityMetricUse)}
+        return (self.input, *listed.values())
 
     def describe(self) -> str:
         parts = []
         if self.window is not None:
-            parts.append(f"{self.time_dimension} in the time range" + (f" moved back {self.moved_back}"
-                                                                        if self.moved_back else ""))
+            window = "range given to its metric" if self.own_range else "time range"
+            parts.append(f"{self.time_dimension} in the {window}" + (f" moved back {self.moved_back}"
+                                                                     if self.moved_back else ""))
         if self.left_out is not None:
             today = "the day today moves back to" if self.moved_back else "today"
             parts.append(f"only the days of the period holding today up to {today} (like for like)")
         if self.conditions:
             parts.append("the terms and filters of the measures")
         if self.filters:
-            parts.append(f"the filters on {', '.join(dict.fromkeys(f.dimension.ref for f in self.filters))}")
+            refs = dict.fromkeys(f"{f.values.metric} per {f.values.entity}" if isinstance(f, EntityMetricUse)
+                                 else f.dimension.ref for f in filter_leaves(self.filters))
+            parts.append(f"the filters on {', '.join(refs)}")
         return f"keep {self.entity} rows meeting " + "; ".join(parts)
 
 
@@ -245,14 +253,16 @@ class Combine(Step):
 
 @dataclass(frozen=True)
 class Compute(Step):
-    """The answer: key columns renamed for clients, metric formulas over the measure columns, order, limit."""
+    """The answer: key columns renamed for clients, metric formulas over the measure columns, the rows whose
+    metrics meet the question's metric conditions, order, limit."""
 
     input: Step
     keys: tuple[tuple[str, str], ...]  # (output name, input column)
     metrics: tuple[MetricOutput, ...]
     order_by: tuple[tuple[str, bool], ...]
     limit: int | None
-    top: tuple[str, int] | None = None  # keep the rows whose rank (this output column) is at most this
+    kept: tuple[AnswerFilter, ...] = ()  # conditions on metric values, decided per answer row
+    top: tuple[str, int] | None = None  # then keep the rows whose rank (this output column) is at most this
 
     @property
     def inputs(self) -> tuple[Step, ...]:
@@ -265,8 +275,9 @@ class Compute(Step):
     def describe(self) -> str:
         order = ", ".join(f"{c} desc" if d else c for c, d in self.order_by)
         limit = f", first {self.limit} rows" if self.limit is not None else ""
+        kept = f"; keep rows meeting the conditions on {', '.join(metric_names(self.kept))}" if self.kept else ""
         top = f"; keep the rows with {self.top[0]} at most {self.top[1]}" if self.top else ""
-        return f"compute {', '.join(m.name for m in self.metrics)}" + top + \
+        return f"compute {', '.join(m.name for m in self.metrics)}{kept}{top}" + \
             (f"; order by {order}" if order else "") + limit
 
 

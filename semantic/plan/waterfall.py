@@ -18,7 +18,7 @@ from semantic.plan.filters import resolve_filter, stage_names
 from semantic.plan.history import ChangeLog, Intervals, require_log, validity_intervals
 from semantic.plan.joins import aliased_joins, join_path
 from semantic.plan.model import DimensionUse, FilterUse
-from semantic.plan.resolve import column_type, dimension_use
+from semantic.plan.dimensions import column_type, dimension_use
 from semantic.plan.steps import PRIMARY_KEY, Filter, Join, JoinEdge, Plan, Read, ReadColumn, Step, internal_name
 from semantic.result import Column
 from semantic.waterfall import WaterfallQuestion, instants

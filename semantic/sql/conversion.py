@@ -20,7 +20,7 @@ from semantic.plan.conversion import BASE_IF, CONVERSION_IF, CONVERSION_TIME, LI
 from semantic.plan.metric_types.conversion import Within
 from semantic.plan.steps import TIME, internal_name
 from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
-from semantic.sql.filters import filter_sql, within_days
+from semantic.sql.filters import row_filter_sql, within_days
 from semantic.sql.timefns import ShiftDate, period_start
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def cohort(ctx: Context, step: Cohort) -> sa.Select:
     rows = ctx.rows(step.input)
     c = rows.columns
     where = list(rows.where) + ([c[BASE_IF]] if BASE_IF in c else []) + [c[TIME].is_not(None), c[SUBJECT].is_not(None)]
-    where += [filter_sql(c[internal_name(f.dimension.ref)], f, ctx.dialect) for f in step.filters]
+    where += [row_filter_sql(c, f, ctx.dialect) for f in step.filters]
     keys = [c[SUBJECT].label(SUBJECT), c[LINK].label(LINK)]
     dims = [c[internal_name(d.ref)].label(internal_name(d.ref)) for d in step.dimensions]
     if not step.first_event:
@@ -88,7 +88,7 @@ def _same_row(ctx: Context, step: Conversion) -> tuple[sa.FromClause, dict[str, 
     rows = ctx.rows(step.base)
     c = rows.columns
     where = list(rows.where) + ([c[BASE_IF]] if BASE_IF in c else []) + [c[TIME].is_not(None)]
-    where += [filter_sql(c[internal_name(f.dimension.ref)], f, ctx.dialect) for f in step.filters]
+    where += [row_filter_sql(c, f, ctx.dialect) for f in step.filters]
     where += [within_days(c[TIME], *step.window, ctx.dialect)] if step.window is not None else []
     base_day, day = _day(c[TIME]), _day(c[CONVERSION_TIME])
     hit = [day >= base_day] + ([day <= window_end(base_day, step.within, ctx.dialect)] if step.within else [])

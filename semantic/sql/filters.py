@@ -1,5 +1,7 @@
 """Question filters and time bounds as SQL conditions; every value is a bound parameter.
 
+`and`/`or`/`not` trees are decided per joined row; `not` keeps a row whose inner condition is unknown
+(NULL), as `neq` keeps a row whose value is missing: "not (segment = 'SMB')" includes accounts with no segment.
 Dates against time dimensions are whole days ([day, day + 1)), whether the column holds dates or
 timestamps. BigQuery will not compare a TIMESTAMP with a DATE, so there both sides become DATETIME.
 """
@@ -11,7 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from semantic.plan.model import FilterUse
+from semantic.plan.entity_metric import joined_columns
+from semantic.plan.model import AnswerFilter, EntityMetricUse, FilterUse, MetricCondition, RowFilter
+from semantic.plan.steps import internal_name
+from semantic.sql.render import render_formula
 
 
 def _moment(col: ColumnElement, dialect: str) -> ColumnElement:
@@ -94,3 +99,36 @@ def filter_sql(col: ColumnElement, flt: FilterUse, dialect: str) -> ColumnElemen
         return _contains(col, values[0], dialect)
     comparisons = {"gt": col.__gt__, "gte": col.__ge__, "lt": col.__lt__, "lte": col.__le__}
     return comparisons[flt.op](sa.literal(values[0]))
+
+
+def _entity_metric(columns: dict[str, ColumnElement], leaf: EntityMetricUse, dialect: str) -> ColumnElement:
+    """The row reaches an entity row, and that row's metric (joined by semantic/sql/entity_metric.py; the
+    metric of nothing when it had no rows to aggregate) meets the condition."""
+    key_name, value_name = joined_columns(leaf.values)
+    empty = render_formula(leaf.values.empty, dialect)
+    value = sa.case((columns[key_name].is_(None), empty), else_=columns[value_name])
+    return sa.and_(columns[internal_name(leaf.dimension.ref)].is_not(None), filter_sql(value, leaf.test, dialect))
+
+
+def row_filter_sql(columns: dict[str, ColumnElement], node: RowFilter, dialect: str) -> ColumnElement:
+    """A filter tree over the row's dimension columns (named by internal_name); nests as deep as the tree,
+    which the question bounds (MAX_FILTER_DEPTH)."""
+    if isinstance(node, FilterUse):
+        return filter_sql(columns[internal_name(node.dimension.ref)], node, dialect)
+    if isinstance(node, EntityMetricUse):
+        return _entity_metric(columns, node, dialect)
+    parts = [row_filter_sql(columns, part, dialect) for part in node.parts]
+    if node.kind == "not":
+        return sa.not_(sa.func.coalesce(parts[0], sa.false()))
+    return sa.and_(*parts) if node.kind == "and" else sa.or_(*parts)
+
+
+def answer_filter_sql(node: AnswerFilter, dialect: str) -> ColumnElement:
+    """Conditions on metric values over the combined measure columns (the metric's own formula, so the
+    value tested is the value shown); `not` keeps a row whose metric is NULL, like `neq`."""
+    if isinstance(node, MetricCondition):
+        return filter_sql(render_formula(node.formula, dialect), node.test, dialect)
+    parts = [answer_filter_sql(part, dialect) for part in node.parts]
+    if node.kind == "not":
+        return sa.not_(sa.func.coalesce(parts[0], sa.false()))
+    return sa.and_(*parts) if node.kind == "and" else sa.or_(*parts)

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from semantic.plan.funnel import FunnelCounts, FunnelSteps, step_condition, step_time
 from semantic.plan.steps import internal_name
 from semantic.sql.conversion import window_end
-from semantic.sql.filters import filter_sql, within_days
+from semantic.sql.filters import row_filter_sql, within_days
 
 if TYPE_CHECKING:
     from semantic.sql.steps import Context
@@ -43,7 +43,7 @@ def funnel_counts(ctx: Context, step: FunnelCounts) -> sa.Select:
         previous = day
     if step.window is not None:
         where.append(within_days(c[step_time(1)], *step.window, ctx.dialect))
-    where += [filter_sql(c[internal_name(f.dimension.ref)], f, ctx.dialect) for f in step.filters]
+    where += [row_filter_sql(c, f, ctx.dialect) for f in step.filters]
     return sa.select(*counts).select_from(rows.source).where(*where)
 
 

@@ -21,14 +21,17 @@ from semantic.definitions.project import Definitions
 from semantic.plan.steps import (PRIMARY_KEY, TIME, Aggregate, AggregateMeasure, Combine, Compute, Filter, Join,
                                  Read, ReadColumn, Shift, Spine, Step, internal_name)
 from semantic.plan.conversion import Cohort, Conversion
+from semantic.plan.entity_metric import EntityValues
+from semantic.plan.model import EntityMetricUse, filter_leaves
 from semantic.plan.funnel import FunnelCounts, FunnelSteps
 from semantic.plan.history import Changes, Intervals, StateAt, StateEach
 from semantic.plan.window import Window
 from semantic.sql.conversion import cohort, conversion
 from semantic.sql.date_parts import date_part
 from semantic.sql.dates import date_table
+from semantic.sql.entity_metric import entity_values, join_values
 from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
-from semantic.sql.filters import filter_sql, within_days
+from semantic.sql.filters import answer_filter_sql, row_filter_sql, within_days
 from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
@@ -108,10 +111,14 @@ def shift(ctx: Context, step: Shift) -> Rows:
 
 def filter_rows(ctx: Context, step: Filter) -> Rows:
     rows = ctx.rows(step.input)
+    leaves = [leaf for leaf in filter_leaves(step.filters) if isinstance(leaf, EntityMetricUse)]
+    if leaves:  # a metric computed per entity row: its values joined on the key the rows reach
+        source, columns = join_values(ctx, rows, leaves)
+        rows = replace(rows, source=source, columns=columns)
     c = rows.columns
     where = [within_days(c[TIME], *step.window, ctx.dialect)] if step.window is not None else []
     where += [sa.not_(within_days(c[TIME], *step.left_out, ctx.dialect))] if step.left_out is not None else []
-    where += [filter_sql(c[internal_name(f.dimension.ref)], f, ctx.dialect) for f in step.filters]
+    where += [row_filter_sql(c, f, ctx.dialect) for f in step.filters]
     where += [c[name] for name in step.conditions]
     return replace(rows, where=rows.where + tuple(where))
 
@@ -190,6 +197,8 @@ def compute(ctx: Context, step: Compute) -> sa.Select:
     for m in step.metrics:
         outputs[m.name] = render_formula(m.formula, ctx.dialect).label(m.name)
     stmt = sa.select(*outputs.values()).select_from(src)
+    if step.kept:  # a WHERE over the combined rows: every other column's number is already final
+        stmt = stmt.where(*[answer_filter_sql(node, ctx.dialect) for node in step.kept])
     if step.top is not None:  # a rank is a window: only an enclosing SELECT can keep rows by it
         ranked = stmt.subquery("ranked")
         outputs = {name: ranked.c[label.name] for name, label in outputs.items()}
@@ -205,7 +214,7 @@ ROW_STEPS = (Read, Join, Shift, Filter)
 RENDERERS: dict[type, Callable[[Context, Step], Union[Rows, sa.Select]]] = {
     Read: read, Join: join, Shift: shift, Filter: filter_rows, Aggregate: aggregate, Spine: spine,
     Combine: combine, Compute: compute, Window: window, Cohort: cohort, Conversion: conversion,
-    FunnelCounts: funnel_counts, FunnelSteps: funnel_steps,
+    FunnelCounts: funnel_counts, FunnelSteps: funnel_steps, EntityValues: entity_values,
     StateAt: state_at, Changes: changes, Intervals: intervals, StateEach: state_each,
     **WATERFALL_RENDERERS,
 }

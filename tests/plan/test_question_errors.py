@@ -97,7 +97,6 @@ def test_where_strings_become_structured_filters():
 @pytest.mark.parametrize("text", [
     "account.segment = 'x'; drop table opportunities",
     "account.segment = (select max(name) from reps)",
-    "segment = 'x'",
     "account.segment = other.column",
     "upper(account.segment) = 'X'",
 ])
@@ -105,6 +104,15 @@ def test_where_refuses_anything_but_dimension_comparisons(text):
     with pytest.raises(SemanticError) as info:
         parse_where(text)
     assert info.value.code == "E_BAD_FILTER"
+
+
+def test_a_bare_name_in_where_is_a_metric_and_an_unknown_one_says_how_to_write_a_dimension(layer):
+    with pytest.raises(SemanticError) as info:
+        layer.compile(Question(metrics=["bookings"], filters=parse_where("segment = 'x'")), "duckdb")
+    assert info.value.code == "E_BAD_FILTER" and info.value.hint == "write the dimension as account.segment"
+    with pytest.raises(SemanticError) as info:
+        layer.compile(Question(metrics=["bookings"], filters=parse_where("booking > 1")), "duckdb")
+    assert info.value.code == "E_BAD_FILTER" and "did you mean 'bookings'" in info.value.message
 
 
 def test_filter_values_are_bound_never_inlined(layer):

@@ -35,7 +35,8 @@ def refusal(response: httpx.Response, status: int, code: str) -> dict:
     ("metrics=bookings&range=last_fortnight", "E_BAD_TIME_RANGE", "last_fortnight"),
     ("metrics=bookings&grain=quater", "E_BAD_GRAIN", "did you mean 'quarter'"),
     ("metrics=bookings&where=account.segment%20%3D", "E_BAD_FILTER", "cannot parse"),
-    ("metrics=bookings&where=account.segment%20%3D%20%27x%27%20or%201%3D1", "E_BAD_FILTER", "unsupported"),
+    ("metrics=bookings&where=account.segment%20%3D%20%27x%27%20or%201%3D1", "E_BAD_FILTER",
+     "'1' is not a dimension reference or a metric"),  # `or` is accepted; the 1=1 leaf is not
     ("metrics=bookings&where=segment%20%3D%20%27SMB%27", "E_BAD_FILTER", "not a dimension"),
     ("metrics=bookings&by=account.segmnt", "E_UNKNOWN_DIMENSION", "segment"),
     ("metrics=bookings&by=segment", "E_BAD_REQUEST", "segment"),

@@ -54,6 +54,25 @@ CASES: dict[str, tuple[str, dict]] = {
     "conversion_by_segment": (CUSTOM_CALENDAR, {
         "metrics": ["lead_to_opportunity_90d", "proposal_to_won"], "dimensions": ["account.segment"],
         "grain": "fiscal_quarter", "filters": [{"dimension": "account.segment", "op": "neq", "value": "SMB"}]}),
+    "boolean_filters": (STARTER, {
+        "metrics": ["bookings", "activities"], "dimensions": ["account.segment"],
+        "filters": [{"or": [{"dimension": "account.segment", "value": "SMB"},
+                            {"and": [{"dimension": "account.industry", "op": "contains", "value": "soft"},
+                                     {"not": {"dimension": "account.region", "op": "in", "values": ["NA"]}}]}]}]}),
+    "metric_filters": (STARTER, {
+        "metrics": ["bookings", "win_rate"], "dimensions": ["opportunity.product"], "grain": "quarter",
+        "time_range": {"relative": "this_year"},
+        "filters": [{"metric": "bookings", "op": "gt", "value": 100000},
+                    {"not": {"metric": "win_rate", "op": "between", "values": [0.2, 0.3]}}]}),
+    "entity_metric_filter": (STARTER, {
+        "metrics": ["open_pipeline", "open_deals"], "dimensions": ["account.segment"],
+        "filters": [{"or": [{"metric": "activities", "by": "opportunity", "op": "eq", "value": 0,
+                             "time_range": {"relative": "last_14_days"}},
+                            {"dimension": "opportunity.amount", "op": "gt", "value": 100000}]}]}),
+    "metric_ranges": (STARTER, {
+        "metrics": ["open_pipeline", "activities", "win_rate"], "dimensions": ["rep.team"],
+        "time_range": {"relative": "this_quarter"},
+        "metric_ranges": [{"metric": "activities", "time_range": {"relative": "last_14_days"}}]}),
     "order_limit": (STARTER, {
         "metrics": ["weighted_pipeline", "sales_cycle_days"], "dimensions": ["opportunity.forecast_category"],
         "order_by": [{"column": "weighted_pipeline", "descending": True}], "limit": 3}),

@@ -28,10 +28,12 @@ class MeasureNeed:
     owner_metric: str = ""
     shift: Shift | None = None  # read this far back in time, reported at the current period
     reach: Reach | None = None  # a cumulative total over this reach (semantic/plan/metric_types/cumulative.py)
+    window: tuple | None = None  # inclusive days of the metric's own time range, instead of the question's
 
     @property
     def key(self) -> tuple:
-        return (self.measure, self.extra_terms, self.extra_filter, self.time_dimension, self.shift, self.reach)
+        return (self.measure, self.extra_terms, self.extra_filter, self.time_dimension, self.shift, self.reach,
+                self.window)
 
 
 class Formulas(Protocol):
