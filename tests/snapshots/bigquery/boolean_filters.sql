@@ -1,9 +1,9 @@
--- param_1 = 'SMB'
--- param_2 = 'soft'
--- param_3 = 'NA'
--- param_4 = 'SMB'
--- param_5 = 'soft'
--- param_6 = 'NA'
+-- @param_1 = 'SMB'
+-- @param_2 = 'soft'
+-- @param_3 = 'NA'
+-- @param_4 = 'SMB'
+-- @param_5 = 'soft'
+-- @param_6 = 'NA'
 WITH `opportunity_totals` AS /* read opportunity rows for won_amount */
 /* read account rows for account.segment, account.industry, account.region */
 /* join opportunity to account along account (many-to-one, so no opportunity row repeats) */
@@ -11,7 +11,7 @@ WITH `opportunity_totals` AS /* read opportunity rows for won_amount */
 /* aggregate won_amount per account.segment */ 
 (SELECT account.segment AS `account__segment`, sum(opportunity.amount) AS `won_amount` 
 FROM `opportunities` AS `opportunity` LEFT OUTER JOIN `accounts` AS `account` ON opportunity.account_id = account.account_id 
-WHERE (account.segment = :param_1 OR strpos(lower(account.industry), lower(:param_2)) > 0 AND NOT coalesce(account.region IN (:param_3), false)) AND opportunity.is_won GROUP BY 1), 
+WHERE (account.segment = @param_1 OR strpos(lower(account.industry), lower(@param_2)) > 0 AND NOT coalesce(account.region IN (@param_3), false)) AND opportunity.is_won GROUP BY 1), 
 `activity_totals` AS /* read activity rows */
 /* read account rows for account.segment, account.industry, account.region */
 /* join activity to account along account (many-to-one, so no activity row repeats) */
@@ -19,7 +19,7 @@ WHERE (account.segment = :param_1 OR strpos(lower(account.industry), lower(:para
 /* aggregate activity_count per account.segment */ 
 (SELECT account.segment AS `account__segment`, count(*) AS `activity_count` 
 FROM `activities` AS `activity` LEFT OUTER JOIN `accounts` AS `account` ON activity.account_id = account.account_id 
-WHERE account.segment = :param_4 OR strpos(lower(account.industry), lower(:param_5)) > 0 AND NOT coalesce(account.region IN (:param_6), false) GROUP BY 1), 
+WHERE account.segment = @param_4 OR strpos(lower(account.industry), lower(@param_5)) > 0 AND NOT coalesce(account.region IN (@param_6), false) GROUP BY 1), 
 `combined` AS /* combine opportunity_totals, activity_totals on account.segment */ 
 (SELECT `keys`.`account__segment` AS `account__segment`, `opportunity_totals`.`won_amount` AS `won_amount`, `activity_totals`.`activity_count` AS `activity_count` 
 FROM (SELECT `opportunity_totals`.`account__segment` AS `account__segment` 

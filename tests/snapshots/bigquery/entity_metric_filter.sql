@@ -1,13 +1,13 @@
--- param_1 = TIMESTAMP '2025-11-02 00:00:00'
--- param_2 = TIMESTAMP '2025-11-16 00:00:00'
--- param_3 = 0
--- param_4 = 100000
+-- @param_1 = TIMESTAMP '2025-11-02 00:00:00'
+-- @param_2 = TIMESTAMP '2025-11-16 00:00:00'
+-- @param_3 = 0
+-- @param_4 = 100000
 WITH `activity_by_occurred_at_per_opportunity` AS /* read activity rows for activity.occurred_at, opportunity.opportunity_id */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count per opportunity.opportunity_id */ 
 (SELECT activity.opportunity_id AS `opportunity__opportunity_id`, count(*) AS `activity_count` 
 FROM `activities` AS `activity` 
-WHERE CAST(activity.occurred_at AS DATETIME) >= :param_1 AND CAST(activity.occurred_at AS DATETIME) < :param_2 GROUP BY 1), 
+WHERE CAST(activity.occurred_at AS DATETIME) >= @param_1 AND CAST(activity.occurred_at AS DATETIME) < @param_2 GROUP BY 1), 
 `activities_per_opportunity` AS /* activities per opportunity row, for the rows with any */ 
 (SELECT `activity_by_occurred_at_per_opportunity`.`opportunity__opportunity_id` AS `entity_key`, COALESCE(activity_count, 0) AS `metric_value` 
 FROM `activity_by_occurred_at_per_opportunity` 
@@ -19,6 +19,6 @@ WHERE `activity_by_occurred_at_per_opportunity`.`opportunity__opportunity_id` IS
 /* aggregate open_amount, open_opportunities per account.segment */ 
 (SELECT account.segment AS `account__segment`, sum(opportunity.amount) AS `open_amount`, count(*) AS `open_opportunities` 
 FROM `opportunities` AS `opportunity` LEFT OUTER JOIN `accounts` AS `account` ON opportunity.account_id = account.account_id LEFT OUTER JOIN `activities_per_opportunity` ON `activities_per_opportunity`.`entity_key` = opportunity.opportunity_id 
-WHERE (opportunity.opportunity_id IS NOT NULL AND CASE WHEN (`activities_per_opportunity`.`entity_key` IS NULL) THEN COALESCE(NULL, 0) ELSE `activities_per_opportunity`.`metric_value` END = :param_3 OR opportunity.amount > :param_4) AND (NOT opportunity.is_closed) GROUP BY 1)
+WHERE (opportunity.opportunity_id IS NOT NULL AND CASE WHEN (`activities_per_opportunity`.`entity_key` IS NULL) THEN COALESCE(NULL, 0) ELSE `activities_per_opportunity`.`metric_value` END = @param_3 OR opportunity.amount > @param_4) AND (NOT opportunity.is_closed) GROUP BY 1)
  SELECT /* compute open_pipeline, open_deals; order by account.segment */ `opportunity_totals`.`account__segment` AS `account__segment`, COALESCE(open_amount, 0) AS `open_pipeline`, COALESCE(open_opportunities, 0) AS `open_deals` 
 FROM `opportunity_totals` ORDER BY `opportunity_totals`.`account__segment` ASC NULLS LAST

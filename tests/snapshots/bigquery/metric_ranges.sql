@@ -1,9 +1,9 @@
--- param_1 = TIMESTAMP '2025-10-01 00:00:00'
--- param_2 = TIMESTAMP '2026-01-01 00:00:00'
--- param_3 = TIMESTAMP '2025-11-02 00:00:00'
--- param_4 = TIMESTAMP '2025-11-16 00:00:00'
--- param_5 = TIMESTAMP '2025-10-01 00:00:00'
--- param_6 = TIMESTAMP '2026-01-01 00:00:00'
+-- @param_1 = TIMESTAMP '2025-10-01 00:00:00'
+-- @param_2 = TIMESTAMP '2026-01-01 00:00:00'
+-- @param_3 = TIMESTAMP '2025-11-02 00:00:00'
+-- @param_4 = TIMESTAMP '2025-11-16 00:00:00'
+-- @param_5 = TIMESTAMP '2025-10-01 00:00:00'
+-- @param_6 = TIMESTAMP '2026-01-01 00:00:00'
 WITH `opportunity_by_close_date` AS /* read opportunity rows for opportunity.close_date, open_amount */
 /* read rep rows for rep.team */
 /* join opportunity to rep along owner (many-to-one, so no opportunity row repeats) */
@@ -11,7 +11,7 @@ WITH `opportunity_by_close_date` AS /* read opportunity rows for opportunity.clo
 /* aggregate open_amount per rep.team */ 
 (SELECT rep.team AS `rep__team`, sum(opportunity.amount) AS `open_amount` 
 FROM `opportunities` AS `opportunity` LEFT OUTER JOIN `reps` AS `rep` ON opportunity.owner_rep_id = rep.rep_id 
-WHERE CAST(opportunity.close_date AS DATETIME) >= :param_1 AND CAST(opportunity.close_date AS DATETIME) < :param_2 AND (NOT opportunity.is_closed) GROUP BY 1), 
+WHERE CAST(opportunity.close_date AS DATETIME) >= @param_1 AND CAST(opportunity.close_date AS DATETIME) < @param_2 AND (NOT opportunity.is_closed) GROUP BY 1), 
 `activity_by_occurred_at_from_20251102_to_20251115` AS /* read activity rows for activity.occurred_at */
 /* read rep rows for rep.team */
 /* join activity to rep along rep (many-to-one, so no activity row repeats) */
@@ -19,7 +19,7 @@ WHERE CAST(opportunity.close_date AS DATETIME) >= :param_1 AND CAST(opportunity.
 /* aggregate activities__activity_count per rep.team */ 
 (SELECT rep.team AS `rep__team`, count(*) AS `activities__activity_count` 
 FROM `activities` AS `activity` LEFT OUTER JOIN `reps` AS `rep` ON activity.rep_id = rep.rep_id 
-WHERE CAST(activity.occurred_at AS DATETIME) >= :param_3 AND CAST(activity.occurred_at AS DATETIME) < :param_4 GROUP BY 1), 
+WHERE CAST(activity.occurred_at AS DATETIME) >= @param_3 AND CAST(activity.occurred_at AS DATETIME) < @param_4 GROUP BY 1), 
 `opportunity_by_closed_at` AS /* read opportunity rows for opportunity.closed_at */
 /* read rep rows for rep.team */
 /* join opportunity to rep along owner (many-to-one, so no opportunity row repeats) */
@@ -27,7 +27,7 @@ WHERE CAST(activity.occurred_at AS DATETIME) >= :param_3 AND CAST(activity.occur
 /* aggregate won_deals, closed_deals per rep.team, each measure counting the rows that meet its terms and filters */ 
 (SELECT rep.team AS `rep__team`, count(CASE WHEN opportunity.is_won THEN 1 END) AS `won_deals`, count(CASE WHEN opportunity.is_closed THEN 1 END) AS `closed_deals` 
 FROM `opportunities` AS `opportunity` LEFT OUTER JOIN `reps` AS `rep` ON opportunity.owner_rep_id = rep.rep_id 
-WHERE CAST(opportunity.closed_at AS DATETIME) >= :param_5 AND CAST(opportunity.closed_at AS DATETIME) < :param_6 GROUP BY 1), 
+WHERE CAST(opportunity.closed_at AS DATETIME) >= @param_5 AND CAST(opportunity.closed_at AS DATETIME) < @param_6 GROUP BY 1), 
 `combined` AS /* combine opportunity_by_close_date, activity_by_occurred_at_from_20251102_to_20251115, opportunity_by_closed_at on rep.team */ 
 (SELECT `keys`.`rep__team` AS `rep__team`, `opportunity_by_close_date`.`open_amount` AS `open_amount`, `activity_by_occurred_at_from_20251102_to_20251115`.`activities__activity_count` AS `activities__activity_count`, `opportunity_by_closed_at`.`won_deals` AS `won_deals`, `opportunity_by_closed_at`.`closed_deals` AS `closed_deals` 
 FROM (SELECT `opportunity_by_close_date`.`rep__team` AS `rep__team` 

@@ -1,9 +1,9 @@
--- param_1 = DATE '2025-10-01'
--- param_2 = DATE '2026-01-01'
--- param_3 = DATE '2025-11-02'
--- param_4 = DATE '2025-11-16'
--- param_5 = DATE '2025-10-01'
--- param_6 = DATE '2026-01-01'
+-- $1 = DATE '2025-10-01'
+-- $2 = DATE '2026-01-01'
+-- $3 = DATE '2025-11-02'
+-- $4 = DATE '2025-11-16'
+-- $5 = DATE '2025-10-01'
+-- $6 = DATE '2026-01-01'
 WITH opportunity_by_close_date AS /* read opportunity rows for opportunity.close_date, open_amount */
 /* read rep rows for rep.team */
 /* join opportunity to rep along owner (many-to-one, so no opportunity row repeats) */
@@ -11,7 +11,7 @@ WITH opportunity_by_close_date AS /* read opportunity rows for opportunity.close
 /* aggregate open_amount per rep.team */ 
 (SELECT rep.team AS rep__team, sum(opportunity.amount) AS open_amount 
 FROM opportunities AS opportunity LEFT OUTER JOIN reps AS rep ON opportunity.owner_rep_id = rep.rep_id 
-WHERE opportunity.close_date >= %(param_1)s AND opportunity.close_date < %(param_2)s AND (NOT opportunity.is_closed) GROUP BY 1), 
+WHERE opportunity.close_date >= $1 AND opportunity.close_date < $2 AND (NOT opportunity.is_closed) GROUP BY 1), 
 activity_by_occurred_at_from_20251102_to_20251115 AS /* read activity rows for activity.occurred_at */
 /* read rep rows for rep.team */
 /* join activity to rep along rep (many-to-one, so no activity row repeats) */
@@ -19,7 +19,7 @@ activity_by_occurred_at_from_20251102_to_20251115 AS /* read activity rows for a
 /* aggregate activities__activity_count per rep.team */ 
 (SELECT rep.team AS rep__team, count(*) AS activities__activity_count 
 FROM activities AS activity LEFT OUTER JOIN reps AS rep ON activity.rep_id = rep.rep_id 
-WHERE activity.occurred_at >= %(param_3)s AND activity.occurred_at < %(param_4)s GROUP BY 1), 
+WHERE activity.occurred_at >= $3 AND activity.occurred_at < $4 GROUP BY 1), 
 opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at */
 /* read rep rows for rep.team */
 /* join opportunity to rep along owner (many-to-one, so no opportunity row repeats) */
@@ -27,7 +27,7 @@ opportunity_by_closed_at AS /* read opportunity rows for opportunity.closed_at *
 /* aggregate won_deals, closed_deals per rep.team, each measure counting the rows that meet its terms and filters */ 
 (SELECT rep.team AS rep__team, count(*) FILTER (WHERE opportunity.is_won) AS won_deals, count(*) FILTER (WHERE opportunity.is_closed) AS closed_deals 
 FROM opportunities AS opportunity LEFT OUTER JOIN reps AS rep ON opportunity.owner_rep_id = rep.rep_id 
-WHERE opportunity.closed_at >= %(param_5)s AND opportunity.closed_at < %(param_6)s GROUP BY 1), 
+WHERE opportunity.closed_at >= $5 AND opportunity.closed_at < $6 GROUP BY 1), 
 combined AS /* combine opportunity_by_close_date, activity_by_occurred_at_from_20251102_to_20251115, opportunity_by_closed_at on rep.team */ 
 (SELECT keys.rep__team AS rep__team, opportunity_by_close_date.open_amount AS open_amount, activity_by_occurred_at_from_20251102_to_20251115.activities__activity_count AS activities__activity_count, opportunity_by_closed_at.won_deals AS won_deals, opportunity_by_closed_at.closed_deals AS closed_deals 
 FROM (SELECT opportunity_by_close_date.rep__team AS rep__team 

@@ -1,13 +1,13 @@
--- param_1 = DATE '2025-11-02'
--- param_2 = DATE '2025-11-16'
--- param_3 = 0
--- param_4 = 100000
+-- $1 = DATE '2025-11-02'
+-- $2 = DATE '2025-11-16'
+-- $3 = 0
+-- $4 = 100000
 WITH activity_by_occurred_at_per_opportunity AS /* read activity rows for activity.occurred_at, opportunity.opportunity_id */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count per opportunity.opportunity_id */ 
 (SELECT activity.opportunity_id AS opportunity__opportunity_id, count(*) AS activity_count 
 FROM activities AS activity 
-WHERE activity.occurred_at >= %(param_1)s::DATE AND activity.occurred_at < %(param_2)s::DATE GROUP BY 1), 
+WHERE activity.occurred_at >= $1::DATE AND activity.occurred_at < $2::DATE GROUP BY 1), 
 activities_per_opportunity AS /* activities per opportunity row, for the rows with any */ 
 (SELECT activity_by_occurred_at_per_opportunity.opportunity__opportunity_id AS entity_key, COALESCE(activity_count, 0) AS metric_value 
 FROM activity_by_occurred_at_per_opportunity 
@@ -19,6 +19,6 @@ opportunity_totals AS /* read opportunity rows for opportunity.opportunity_id, o
 /* aggregate open_amount, open_opportunities per account.segment */ 
 (SELECT account.segment AS account__segment, sum(opportunity.amount) AS open_amount, count(*) AS open_opportunities 
 FROM opportunities AS opportunity LEFT OUTER JOIN accounts AS account ON opportunity.account_id = account.account_id LEFT OUTER JOIN activities_per_opportunity ON activities_per_opportunity.entity_key = opportunity.opportunity_id 
-WHERE (opportunity.opportunity_id IS NOT NULL AND CASE WHEN (activities_per_opportunity.entity_key IS NULL) THEN COALESCE(NULL, 0) ELSE activities_per_opportunity.metric_value END = %(param_3)s::INTEGER OR opportunity.amount > %(param_4)s::INTEGER) AND (NOT opportunity.is_closed) GROUP BY 1)
+WHERE (opportunity.opportunity_id IS NOT NULL AND CASE WHEN (activities_per_opportunity.entity_key IS NULL) THEN COALESCE(NULL, 0) ELSE activities_per_opportunity.metric_value END = $3::INTEGER OR opportunity.amount > $4::INTEGER) AND (NOT opportunity.is_closed) GROUP BY 1)
  SELECT /* compute open_pipeline, open_deals; order by account.segment */ opportunity_totals.account__segment AS "account.segment", COALESCE(open_amount, 0) AS open_pipeline, COALESCE(open_opportunities, 0) AS open_deals 
 FROM opportunity_totals ORDER BY opportunity_totals.account__segment ASC NULLS LAST
