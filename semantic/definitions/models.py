@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from semantic.definitions.linking_models import Linking
 from semantic.definitions.metric_models import (ADDITIVE_BY_DAY, METRIC_TYPES, PLANNED_METRIC_TYPES,
                                                 ConversionEvent, ConversionMetric, CumulativeMetric, DerivedMetric,
                                                 Metric, MetricBase, PeriodOverPeriodMetric, RatioMetric,
@@ -22,7 +23,8 @@ __all__ = [  # the glossary and entity models below, and every definitions model
     "ADDITIVE_BY_DAY", "Aggregation", "Calendar", "Compare", "ConversionEvent", "ConversionMetric",
     "CumulativeMetric", "DefinitionsFile", "DerivedMetric", "Described", "Dimension", "DimensionRef", "Entity", "Filter", "FilterOp",
     "ForecastCategory", "Format", "FromHistory", "Funnel", "FunnelStep", "Grain", "History", "HistoryRowKind",
-    "Join", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase", "Model",
+    "Join", "Linking", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase",
+    "Model",
     "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RatioMetric", "SUPPORTED_VERSIONS",
     "SavedQuery", "SimpleMetric", "Stage", "Term", "TimeRange", "check_value_shape",
 ]
@@ -164,3 +166,5 @@ class DefinitionsFile(Model):
     metrics: dict[Name, Metric] = {}
     saved_queries: dict[Name, SavedQuery] = {}
     funnels: dict[Name, Funnel] = {}
+    linking: Linking | None = Field(None, description="How activities are linked to reps, contacts, accounts and "
+                                                      "deals (usually in linking.yaml; docs/linking.md).")

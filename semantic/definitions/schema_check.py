@@ -22,7 +22,8 @@ SECTION_TYPES: dict[str, Any] = {
     "saved_queries": m.SavedQuery,
     "funnels": m.Funnel,
 }
-SCALAR_SECTIONS: dict[str, Any] = {"version": int, "calendar": m.Calendar, "stages": tuple[m.Stage, ...]}
+SCALAR_SECTIONS: dict[str, Any] = {"version": int, "calendar": m.Calendar, "stages": tuple[m.Stage, ...],
+                                   "linking": m.Linking}
 
 
 @lru_cache(maxsize=None)
