@@ -47,7 +47,8 @@ def activity_links(rules: Linking, scope: Select, staged: sa.Table) -> Select:
 
     a = activities.alias("a")
     declared_account, declared_deal = accounts.alias("declared_account"), opportunities.alias("declared_deal")
-    internal_only = sa.and_(people.c.participants > 0, people.c.internal == people.c.participants)
+    internal_only = sa.and_(sa.func.coalesce(people.c.participants, 0) > 0,
+                            people.c.internal == people.c.participants)
     cancelled = sa.func.coalesce(sa.func.lower(a.c.status), "") == "cancelled"
     linkable = sa.not_(sa.or_(internal_only, sa.and_(cancelled, not rules.link_cancelled)))
 

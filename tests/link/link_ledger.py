@@ -91,6 +91,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _activity(18, source_system="crm", rep_id=2, contact_id=101, account_id=10, opportunity_id=1002,
                   contact_rule="generated", account_rule="generated", opportunity_rule="generated"),
         _activity(19, "call", source_system="salesforce"), _activity(20, "call", source_system="salesforce"),
+        _activity(21, "call", source_system="crm", rep_id=3),  # like an unlinked direct-demo activity
+        _activity(22, "call", source_system="salesforce", declared_account_id=30),  # no participants
     ],
     "activity_participants": [
         *_people(1, ("from", "carol@acme.com"), ("to", ANN)),
@@ -135,6 +137,8 @@ EXPECTED: dict[int, tuple] = {
     18: (2, 101, "generated", 10, "generated", 1002, "generated"),  # left as generated
     19: (2, 101, "declared", 10, "contact.account", 1002, "opportunity.open_window.owner"),
     20: (None, 100, "contact.email", 10, "contact.account", 1001, "opportunity.open_window.role"),  # 999 unknown
+    21: (3, None, None, None, None, None, None),  # nothing to link by: left as it is
+    22: (None, None, None, 30, "declared", 3001, "opportunity.single_open"),
 }
 
 # (activity, position) -> (is_internal, rep, contact, lead, account, match_rule), by hand
