@@ -15,17 +15,18 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement, Select
 
 from semantic.definitions.linking_models import Linking
-from semantic.ledger.schema import activities, opportunities, opportunity_contact_roles
+from semantic.ledger.schema import opportunities, opportunity_contact_roles
 
 RULE_SUFFIX = {"contact_role": "role", "owner": "owner", "nearest_close_date": "close_date"}
 NO_CLOSE_DATE_DAYS = 1_000_000  # a deal without an expected close date ranks after every dated one
 
 
-def opportunity_choice(rules: Linking, scope: Select, staged: sa.Table) -> Select:
-    """(activity_id, opportunity_id, opportunity_rule) for each activity in scope that has an account but no
-    opportunity yet and at least one candidate deal."""
+def opportunity_choice(rules: Linking, linked: sa.Table, staged: sa.Table) -> Select:
+    """(activity_id, opportunity_id, opportunity_rule) for each activity of `linked` (the activities being
+    relinked, their other links already set) that has an account, no opportunity yet and a candidate deal;
+    `staged` holds their matched participants."""
     window = sa.literal(timedelta(days=rules.opportunity.window_days), sa.Interval)
-    a, o = activities.alias("a"), opportunities.alias("o")
+    a, o = linked.alias("a"), opportunities.alias("o")
     s = staged.c
     roles = (sa.select(s.activity_id, opportunity_contact_roles.c.opportunity_id)
              .join(opportunity_contact_roles, opportunity_contact_roles.c.contact_id == s.contact_id)
@@ -47,7 +48,7 @@ def opportunity_choice(rules: Linking, scope: Select, staged: sa.Table) -> Selec
                                                roles.c.opportunity_id == o.c.opportunity_id))
                      .outerjoin(owners, sa.and_(owners.c.activity_id == a.c.activity_id,
                                                 owners.c.rep_id == o.c.owner_rep_id)))
-        .where(a.c.activity_id.in_(scope), a.c.opportunity_id.is_(None), a.c.opportunity_rule.is_(None),
+        .where(a.c.opportunity_id.is_(None), a.c.opportunity_rule.is_(None),
                o.c.created_at < a.c.occurred_at + window,
                sa.or_(sa.not_(o.c.is_closed), o.c.closed_at >= a.c.occurred_at - window))
         .subquery("candidates"))

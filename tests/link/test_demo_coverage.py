@@ -53,7 +53,8 @@ def test_days_since_activity_of_open_deals_matches_hand_sql(demo: SemanticLayer)
     hand = _rows(demo, """
         select o.opportunity_id, max(cast(a.occurred_at as date))
         from opportunities o
-        left join activities a on a.opportunity_id = o.opportunity_id and cast(a.occurred_at as date) <= date '2025-06-30'
+        left join activities a
+          on a.opportunity_id = o.opportunity_id and cast(a.occurred_at as date) <= date '2025-06-30'
         where not o.is_closed
         group by o.opportunity_id""")
     expected: dict[object, int] = {}
