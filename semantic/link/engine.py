@@ -65,6 +65,7 @@ def _stage(connection: Connection, rules: Linking, activity_ids: Iterable[int] |
     """Fill the staging tables with the activities in scope and their participants, newly linked."""
     connection.execute(staged_scope.insert().from_select(["activity_id"],
                                                          activity_scope(activity_ids, relink_generated)))
+    _analyze(connection, staged_scope)
     scope = sa.select(staged_scope.c.activity_id)
     connection.execute(staged_participants.insert().from_select(_names(activity_participants),
                                                                 matched_participants(rules, scope)))
@@ -72,7 +73,7 @@ def _stage(connection: Connection, rules: Linking, activity_ids: Iterable[int] |
     relinked = sa.select(*(links.c[c.name] if c.name in ACTIVITY_LINKS else c for c in activities.columns)) \
         .join_from(activities, links, links.c.activity_id == activities.c.activity_id)
     connection.execute(staged_activities.insert().from_select(_names(activities), relinked))
-    _analyze(connection, staged_scope, staged_participants, staged_activities)
+    _analyze(connection, staged_participants, staged_activities)
     choice = opportunity_choice(rules, staged_activities, staged_participants).subquery("choice")
     connection.execute(staged_activities.update().where(staged_activities.c.activity_id == choice.c.activity_id)
                        .values(opportunity_id=choice.c.opportunity_id, opportunity_rule=choice.c.opportunity_rule))
