@@ -1,7 +1,7 @@
 """Activity -> rep, contact, account and declared opportunity, from its matched participants (set-based SQL).
 
 Reads the participants as `semantic.link.participants` matched them (the staging table) and yields one row
-per activity in scope with every link column, so a single UPDATE both sets new links and clears stale ones.
+per activity in scope with every link column, null where nothing links, so no stale link survives a run.
 """
 from __future__ import annotations
 
