@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from semantic.definitions.deck_models import Deck, Slide
+from semantic.definitions.linking_models import Linking
 from semantic.definitions.metric_models import (ADDITIVE_BY_DAY, METRIC_TYPES, PLANNED_METRIC_TYPES,
                                                 ConversionEvent, ConversionMetric, CumulativeMetric, DerivedMetric,
                                                 Metric, MetricBase, PeriodOverPeriodMetric, RankMetric,
@@ -24,8 +25,8 @@ __all__ = [  # the glossary and entity models below, and every definitions model
     "CumulativeMetric", "Deck", "DefinitionsFile", "DerivedMetric", "Described", "Dimension", "DimensionRef",
     "Entity", "Filter", "FilterOp",
     "ForecastCategory", "Format", "FromHistory", "Funnel", "FunnelStep", "Grain", "History", "HistoryRowKind",
-    "Join", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase", "Model",
-    "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RankMetric", "RatioMetric",
+    "Join", "Linking", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase",
+    "Model", "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RankMetric", "RatioMetric",
     "SUPPORTED_VERSIONS", "SavedQuery", "ShareMetric", "SimpleMetric", "Slide", "Stage", "Term", "TimeRange",
     "check_value_shape",
 ]
@@ -174,3 +175,5 @@ class DefinitionsFile(Model):
     saved_queries: dict[Name, SavedQuery] = {}
     funnels: dict[Name, Funnel] = {}
     decks: dict[Name, Deck] = {}
+    linking: Linking | None = Field(None, description="How activities are linked to reps, contacts, accounts and "
+                                                      "deals (usually in linking.yaml; docs/linking.md).")

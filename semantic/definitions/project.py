@@ -1,4 +1,4 @@
-"""Load a project directory (glossary.yaml, metrics.yaml, definitions/*.yaml) into one `Definitions`.
+"""Load a project directory (glossary.yaml, metrics.yaml, linking.yaml, definitions/*.yaml) into one `Definitions`.
 
 Files are merged by name; a name defined in two places is an error naming both. Items that fail their
 schema are left out but remembered as `broken`, so references to them do not also report 'unknown'.
@@ -18,7 +18,7 @@ from semantic.definitions.schema_check import SCALAR_SECTIONS, SECTION_TYPES, pa
 from semantic.definitions.yaml_source import SourceMap, load_yaml_file
 from semantic.errors import IssueList, Position, did_you_mean
 
-ROOT_FILES = ("glossary.yaml", "metrics.yaml", "decks.yaml")
+ROOT_FILES = ("glossary.yaml", "metrics.yaml", "decks.yaml", "linking.yaml")
 SECTIONS = tuple(SCALAR_SECTIONS) + tuple(SECTION_TYPES)
 _NAME: TypeAdapter = TypeAdapter(m.Name)
 
@@ -42,6 +42,7 @@ class Definitions:
     measures: Mapping[str, tuple[str, m.Measure]] = field(default_factory=dict)
     funnels: Mapping[str, m.Funnel] = field(default_factory=dict)
     decks: Mapping[str, m.Deck] = field(default_factory=dict)
+    linking: m.Linking | None = None  # None: no `linking:` section (semantic link refuses to guess the rules)
 
     def where(self, section: str, name: str, *sub: Any) -> Position | None:
         """Position of a named item's key (or of a key inside it)."""
@@ -106,10 +107,11 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
     unreadable: list[str] = []
     calendar: m.Calendar | None = None
     stages: tuple[m.Stage, ...] = ()
+    linking: m.Linking | None = None
     scalar_seen: dict[str, str] = {}
     digest = hashlib.sha256()  # over the very bytes parsed, so the version always names what was loaded
     if not files:
-        issues.add("E_NO_DEFINITIONS", f"no glossary.yaml, metrics.yaml or definitions/*.yaml in {root}",
+        issues.add("E_NO_DEFINITIONS", f"no glossary.yaml, metrics.yaml, linking.yaml or definitions/*.yaml in {root}",
                    None, "pass --project DIR pointing at the folder holding metrics.yaml")
     for path in files:
         name = str(path.relative_to(root))
@@ -140,6 +142,8 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
                     calendar = value
                 elif section == "stages" and value is not None:
                     stages = value
+                elif section == "linking" and value is not None:
+                    linking = value
                 continue
             if body is None:
                 continue
@@ -195,4 +199,5 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
         measures=MappingProxyType(measures),
         funnels=MappingProxyType(merged["funnels"]),
         decks=MappingProxyType(merged["decks"]),
+        linking=linking,
     )

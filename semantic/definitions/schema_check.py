@@ -23,7 +23,8 @@ SECTION_TYPES: dict[str, Any] = {
     "funnels": m.Funnel,
     "decks": m.Deck,
 }
-SCALAR_SECTIONS: dict[str, Any] = {"version": int, "calendar": m.Calendar, "stages": tuple[m.Stage, ...]}
+SCALAR_SECTIONS: dict[str, Any] = {"version": int, "calendar": m.Calendar, "stages": tuple[m.Stage, ...],
+                                   "linking": m.Linking}
 
 
 @lru_cache(maxsize=None)

@@ -96,6 +96,10 @@ EXPECTED: dict[str, Expected] = {
     # unlinked: 5, 6, 9, 11, 21, 22, 25, 26, 27, 30 -> 20 of 30 are linked
     "activity_opportunity_coverage": Expected(
         20 / 30, "select count(opportunity_id) * 1.0 / count(*) from activities"),
+    # no contact: 5, 6, 9, 14, 21, 22, 23, 27, 30
+    "activity_contact_coverage": Expected(21 / 30, "select count(contact_id) * 1.0 / count(*) from activities"),
+    # no account: 6, 9, 14, 22, 23, 30
+    "activity_account_coverage": Expected(24 / 30, "select count(account_id) * 1.0 / count(*) from activities"),
     # 15 rows minus duplicates 4 and 11
     "leads": Expected(13, "select count(*) from leads where status <> 'duplicate'"),
     # mql_at set: 2, 3, 4, 5, 6, 8, 9, 10, 12, 14; minus disqualified 5 and 9 (duplicate 4 still counts)
@@ -222,6 +226,8 @@ EXPECTED: dict[str, Expected] = {
     # Hygiene, today 2025-11-15. Open: 111 negotiation (stale after 7 days), last entry Nov 1, last activity
     # Oct 20 -> 14 days: stale; 112 created Aug 15, activity Oct 1 (Dec 1 is after today) -> 45: stale;
     # 113 created Oct 1, activity Oct 15 -> 31: stale; 114 activity Nov 3 -> 12 < 14; 115 activity Nov 10 -> 5
+    # open today: 111..115
+    "open_deals_by_last_activity": Expected(5, "select count(*) from opportunities where not is_closed"),
     "stale_deals": Expected(3, f"select count(*) from ({_TOUCH}) d where {_STALE}"),
     "stale_pipeline": Expected(70_000, f"select sum(amount) from ({_TOUCH}) d where {_STALE}"),
     # every history row of a deal carries the deal's one close date: nothing was pushed

@@ -24,7 +24,7 @@ def test_committed_schema_is_up_to_date(repo_root: Path) -> None:
     assert committed == schema_text(), f"{COMMITTED_PATH} is stale: run `make schema` and commit it"
 
 
-@pytest.mark.parametrize("name", ["glossary.yaml", "metrics.yaml"])
+@pytest.mark.parametrize("name", ["glossary.yaml", "metrics.yaml", "linking.yaml"])
 def test_schema_accepts_the_starter_files(repo_root: Path, validator, name: str) -> None:
     data = yaml.safe_load((repo_root / name).read_text(encoding="utf-8"))
     assert [e.message for e in validator.iter_errors(data)] == []
