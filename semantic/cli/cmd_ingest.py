@@ -7,6 +7,8 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
+from semantic.definitions import load_project
+from semantic.definitions.linking_models import Linking
 from semantic.ingest.adapters import ADAPTERS, AdapterOptions, adapter
 from semantic.ingest.errors import UNKNOWN_FILE, UNKNOWN_SOURCE, IngestError
 from semantic.ingest.records import Reject
@@ -47,7 +49,8 @@ def ingest(
         if not path.is_file():
             raise fail(f"[E_INGEST_UNREADABLE] {path}: {'a folder' if path.is_dir() else 'no such file'}",
                        "name the export files themselves")
-    total, shown = Counts(), ShownRejects()
+    rules, version = (None, None) if dry_run else _linking_rules(project)
+    total, shown, linked = Counts(), ShownRejects(), []
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -56,7 +59,7 @@ def ingest(
                 return AdapterOptions(mapping=mapping, on_bytes=lambda done: bar.update(task, completed=done))
 
             for result in ingest_files(url, source, paths, on_file=options_for, on_reject=shown.append,
-                                       dry_run=dry_run):
+                                       dry_run=dry_run, rules=rules, on_linked=linked.append):
                 total.add(result.counts)
                 out.print(f"{result.path}: {_summary(result.counts)}", highlight=False)
                 for reject in shown:
@@ -74,9 +77,25 @@ def ingest(
     if total.rejected:
         out.print(f"{total.rejected:,} rejected record(s) are in the table ingest_rejects (file, record = line or "
                   "record number, reason, raw); fix them in the export and ingest the file again", highlight=False)
-    if total.unlinked:
-        out.print(f"{total.unlinked:,} new or updated activities keep only the links their source declared "
-                  "(linking is not wired into ingest yet)", highlight=False)
+    if linked:
+        out.print(f"linked {linked[0]:,} new or changed activities by the rules of linking.yaml "
+                  f"(definitions {version}; `semantic link` shows the coverage)", highlight=False)
+
+
+def _linking_rules(project: Path) -> tuple[Linking | None, str | None]:
+    """The project's linking rules, or None (said on stderr: the activities then keep their declared links
+    until `semantic link` runs with valid rules)."""
+    loaded = load_project(project)
+    if loaded.errors:
+        err.print(f"note: the definitions in {project} have {len(loaded.errors)} error(s) (`semantic validate`), so "
+                  "ingested activities keep only the links their source declared until `semantic link`",
+                  highlight=False)
+        return None, None
+    if loaded.definitions.linking is None:
+        err.print(f"note: {project} has no linking rules (linking.yaml, docs/linking.md), so ingested activities "
+                  "keep only the links their source declared until `semantic link`", highlight=False)
+        return None, None
+    return loaded.definitions.linking, loaded.definitions.version
 
 
 def _summary(counts: Counts) -> str:

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from semantic.errors import first_line
-from semantic.ingest import adapters
+from semantic.definitions.linking_models import Linking
+from semantic.ingest import adapters, linking
 from semantic.ingest.adapters import AdapterOptions
 from semantic.ingest.errors import DATABASE, IngestError
 from semantic.ingest.records import Reject
@@ -42,12 +43,15 @@ def ordered(source: str, paths: Sequence[Path]) -> list[Path]:
 def ingest(database_url: str, source: str, paths: Sequence[Path], options: AdapterOptions = AdapterOptions(), *,
            on_file: Callable[[Path], AdapterOptions] | None = None,
            on_batch: Callable[[Counts], None] | None = None,
-           on_reject: Callable[[Reject], None] | None = None, dry_run: bool = False) -> Iterator[FileResult]:
+           on_reject: Callable[[Reject], None] | None = None, dry_run: bool = False,
+           rules: Linking | None = None, on_linked: Callable[[int], None] | None = None) -> Iterator[FileResult]:
     """Ingest `paths` with the SOURCE adapter, yielding each file's counts as it finishes.
 
     `on_file(path)` may return per-file options (e.g. with a progress callback); `options` is used otherwise.
     `on_batch` and `on_reject` are told each committed batch's counts and rejects. A dry run does everything in
     one transaction and rolls it back: the counts are exactly what ingesting would do, and nothing is written.
+    With `rules` (and not a dry run), the activities the run stored new or changed are linked after the last
+    file (semantic/ingest/linking.py) and `on_linked` is told how many.
     Raises IngestError for an unknown source or file kind, an unreadable file, or a database failure.
     """
     adapters.adapter(source)  # an unknown source fails before the database is touched
@@ -58,6 +62,8 @@ def ingest(database_url: str, source: str, paths: Sequence[Path], options: Adapt
             run = conn.begin() if dry_run else None
             with _scope(conn, dry_run)():
                 prepare(conn)
+                if rules is not None and not dry_run:
+                    linking.start(conn)
             for path in files:
                 file_options = on_file(path) if on_file else options
                 resolved = path.resolve()
@@ -67,6 +73,10 @@ def ingest(database_url: str, source: str, paths: Sequence[Path], options: Adapt
                 yield FileResult(path, counts)
             if run is not None:
                 run.rollback()
+            elif rules is not None:
+                relinked = linking.link_pending(conn, rules)
+                if on_linked:
+                    on_linked(relinked)
     finally:
         engine.dispose()
 

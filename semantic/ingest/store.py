@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from semantic.ingest.bulk import drop_missing_participants, staged, upsert
-from semantic.ingest.linking import link_ingested
+from semantic.ingest import linking
 from semantic.ingest.records import Record, Reject
 from semantic.ingest.rows import Prepared, prepare
 from semantic.ledger.schema import (activities, activity_participants, ingest_keys, ingest_rejects, metadata,
@@ -37,7 +37,6 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    unlinked: int = 0  # new or updated activities stored without linking (no linker wired in)
 
     def add(self, other: Counts) -> None:
         for field in fields(self):
@@ -98,9 +97,6 @@ def _store_batch(conn: Connection, source: str, batch: list[Record]) -> Counts:
     if rejects:
         with staged(conn, ingest_rejects, [_reject_row(source, r, now) for r in rejects.values()]) as rows:
             upsert(conn, ingest_rejects, rows)
-    changed_activities = [p.row_id for p in changed if p.table == activities.name]
-    if changed_activities and not link_ingested(conn, changed_activities):
-        counts.unlinked = len(changed_activities)
     return counts
 
 
@@ -142,6 +138,7 @@ def _write(conn: Connection, changed: list[Prepared]) -> None:
             if table is opportunity_stage_history:
                 _restate_from_stage(conn, rows)
             if table is activities:
+                linking.note(conn, rows)
                 people = [person for p in by_table[table.name] for person in p.participants]
                 with staged(conn, activity_participants, people) as people_rows:
                     upsert(conn, activity_participants, people_rows)

@@ -8,10 +8,11 @@ refused up front with a coded error: ingest goes into a database of its own.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, MetaData, Table, inspect, literal_column, select, text
+from sqlalchemy import Column, Connection, MetaData, Table, inspect, literal_column, select
 from sqlalchemy import table as sql_table
 
 from semantic.ingest.errors import FOREIGN_KEYS, TABLE_SHAPE, IngestError
+from semantic.ledger.guard import tables_with_foreign_keys
 from semantic.ledger.schema import bookkeeping, metadata
 
 
@@ -42,7 +43,7 @@ def prepare(conn: Connection) -> None:
                 raise IngestError(TABLE_SHAPE, f"table {table.name} exists without column(s) {', '.join(missing)}",
                                   "ingest into a database whose ledger tables follow docs/ingest.md (or a new one, "
                                   "e.g. --database duckdb:///data/ingested.duckdb), or add the columns")
-    enforcing = _tables_with_foreign_keys(conn, present & set(INGEST_TABLES.tables))
+    enforcing = tables_with_foreign_keys(conn, present & set(INGEST_TABLES.tables))
     if enforcing:
         raise IngestError(FOREIGN_KEYS, f"table(s) {', '.join(enforcing)} enforce foreign keys (a demo ledger?); "
                           "exports reference records they do not include, so ingest needs tables without them",
@@ -50,13 +51,3 @@ def prepare(conn: Connection) -> None:
                           "ingest creates the tables")
     created = [t.name for t in INGEST_TABLES.sorted_tables if t.name not in present]
     INGEST_TABLES.create_all(conn, tables=[INGEST_TABLES.tables[name] for name in created])
-
-
-def _tables_with_foreign_keys(conn: Connection, names: set[str]) -> list[str]:
-    if conn.dialect.name == "duckdb":  # duckdb-engine does not reflect constraints; DuckDB lists them itself
-        found = {name for (name,) in conn.execute(text(
-            "select distinct table_name from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"))}
-    else:
-        inspector = inspect(conn)
-        found = {name for name in names if inspector.get_foreign_keys(name)}
-    return sorted(found & names)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Column, Connection, Date, DateTime, Double, MetaData, Table, inspect
+from sqlalchemy import BigInteger, Column, Connection, Date, DateTime, Double, MetaData, Table, inspect, text
 
 from semantic.ledger.schema import metadata
 
@@ -64,3 +64,14 @@ def mark(conn: Connection, origin: DemoOrigin) -> None:
     MARKER.create(conn)
     conn.execute(MARKER.insert().values(written_at=datetime.now(timezone.utc).replace(tzinfo=None),
                                         seed=origin.seed, scale=origin.scale, as_of=origin.as_of))
+
+
+def tables_with_foreign_keys(conn: Connection, names: set[str]) -> list[str]:
+    """Which of these tables enforce foreign keys (the demo's do; the tables ingest creates do not)."""
+    if conn.dialect.name == "duckdb":  # duckdb-engine does not reflect constraints; DuckDB lists them itself
+        found = {name for (name,) in conn.execute(text(
+            "select distinct table_name from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"))}
+    else:
+        inspector = inspect(conn)
+        found = {name for name in names if inspector.get_foreign_keys(name)}
+    return sorted(found & names)

@@ -10,8 +10,9 @@ the direct demo is one or the other, and their generated rep would otherwise be 
 The new links are computed into session-local staging tables first. PostgreSQL then updates the ledger in
 place. DuckDB cannot: it rewrites an UPDATE of a foreign-key column as delete + insert, refused while a
 participant references the row and slower than quadratic in the rows changed (a FK column is an ART index).
-So on DuckDB the two linked tables are rebuilt from the staging tables (a bulk copy: seconds per million
-rows), in the same transaction, from the canonical definitions in semantic/ledger/schema.py.
+So on DuckDB, when the two linked tables enforce foreign keys (the demo's do; the tables ingest creates do
+not), they are rebuilt from the staging tables (a bulk copy: seconds per million rows), in the same
+transaction, from the canonical definitions in semantic/ledger/schema.py.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy import Connection
 from sqlalchemy.sql import Select
 
 from semantic.definitions.linking_models import Linking
+from semantic.ledger.guard import tables_with_foreign_keys
 from semantic.ledger.schema import activities, activity_participants
 from semantic.link.activities import ACTIVITY_LINKS, activity_links
 from semantic.link.opportunities import opportunity_choice
@@ -41,11 +43,13 @@ staged_activities = _copy_of(activities, "link_activities")
 staged_participants = _copy_of(activity_participants, "link_participants")
 
 
-def activity_scope(activity_ids: Iterable[int] | None, relink_generated: bool) -> Select:
-    """The ids of the activities a run relinks."""
+def activity_scope(activity_ids: Iterable[int] | Select | None, relink_generated: bool) -> Select:
+    """The ids of the activities a run relinks (`activity_ids`: ids, or a SELECT of them such as ingest's)."""
     scoped = activities.alias("scoped")
     query = sa.select(scoped.c.activity_id)
-    if activity_ids is not None:
+    if isinstance(activity_ids, Select):
+        query = query.where(scoped.c.activity_id.in_(activity_ids))
+    elif activity_ids is not None:
         query = query.where(scoped.c.activity_id.in_(sorted(set(activity_ids))))
     if not relink_generated:
         rules = (scoped.c.contact_rule, scoped.c.account_rule, scoped.c.opportunity_rule)
@@ -60,7 +64,7 @@ def _names(table: sa.Table) -> list[str]:
     return [c.name for c in table.columns]
 
 
-def _stage(connection: Connection, rules: Linking, activity_ids: Iterable[int] | None,
+def _stage(connection: Connection, rules: Linking, activity_ids: Iterable[int] | Select | None,
            relink_generated: bool) -> Select:
     """Fill the staging tables with the activities in scope and their participants, newly linked."""
     connection.execute(staged_scope.insert().from_select(["activity_id"],
@@ -115,7 +119,7 @@ def _rebuild(connection: Connection, scope: Select) -> None:
             staged_participants.c.activity_id, staged_participants.c.position)))
 
 
-def link(connection: Connection, rules: Linking, activity_ids: Iterable[int] | None = None, *,
+def link(connection: Connection, rules: Linking, activity_ids: Iterable[int] | Select | None = None, *,
          relink_generated: bool = False) -> int:
     """Recompute the links of the activities in scope (all when `activity_ids` is None), commit, and return
     how many activities were relinked. Nothing changes when it fails (the transaction is rolled back).
@@ -126,7 +130,8 @@ def link(connection: Connection, rules: Linking, activity_ids: Iterable[int] | N
         _staging.create_all(connection, checkfirst=False)
         scope = _stage(connection, rules, activity_ids, relink_generated)
         relinked = connection.execute(sa.select(sa.func.count()).select_from(staged_scope)).scalar_one()
-        if connection.dialect.name == "duckdb":
+        if connection.dialect.name == "duckdb" and tables_with_foreign_keys(
+                connection, {activities.name, activity_participants.name}):
             _rebuild(connection, scope)
         else:
             _update_in_place(connection, scope)

@@ -7,6 +7,7 @@ import duckdb
 from typer.testing import CliRunner
 
 from semantic.cli import app
+from semantic.definitions import load_project
 from tests.ingest.conftest import ACCOUNTS, TASKS, export
 
 
@@ -14,11 +15,12 @@ def _ingest(*args: str):  # noqa: ANN202 - typer's Result
     return CliRunner().invoke(app, ["ingest", *args])
 
 
-def test_prints_counts_per_file_and_in_total(tmp_path: Path) -> None:
+def test_prints_counts_per_file_and_in_total(tmp_path: Path, repo_root: Path) -> None:
     database = f"duckdb:///{tmp_path / 'ledger.duckdb'}"
     tasks = export(tmp_path, "Task.csv", [*TASKS, "00T000000000009,,,,,Broken,2024-99-01,Email,,,,false"])
     accounts = export(tmp_path, "Account.csv", ACCOUNTS)
-    result = _ingest("salesforce", str(tasks), str(accounts), "--database", database)
+    result = _ingest("salesforce", str(tasks), str(accounts), "--database", database, "--project", str(repo_root))
+    version = load_project(repo_root).definitions.version
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"{accounts}: read 2, new 2, updated 0, unchanged 0, rejected 0",
@@ -27,10 +29,10 @@ def test_prints_counts_per_file_and_in_total(tmp_path: Path) -> None:
         "total: read 6, new 5, updated 0, unchanged 0, rejected 1",
         "1 rejected record(s) are in the table ingest_rejects (file, record = line or record number, reason, raw); "
         "fix them in the export and ingest the file again",
-        "3 new or updated activities keep only the links their source declared (linking is not wired into ingest "
-        "yet)",
+        f"linked 3 new or changed activities by the rules of linking.yaml (definitions {version}; `semantic link` "
+        "shows the coverage)",
     ]
-    again = _ingest("salesforce", str(tasks), "--database", database)
+    again = _ingest("salesforce", str(tasks), "--database", database, "--project", str(repo_root))
     assert again.stdout.splitlines()[0] == f"{tasks}: read 4, new 0, updated 0, unchanged 3, rejected 1"
 
 
@@ -93,3 +95,16 @@ def test_ingest_and_the_demo_keep_out_of_each_others_databases(tmp_path: Path) -
         assert con.execute("select count(*) from activities where source_system = 'salesforce'").fetchone() == (0,)
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     assert "ingest_keys" not in tables  # its keys would claim rows the new demo does not hold
+
+
+def test_without_linking_rules_activities_keep_their_declared_links(tmp_path: Path, repo_root: Path) -> None:
+    project = tmp_path / "project"  # the starter definitions without linking.yaml
+    project.mkdir()
+    for name in ("glossary.yaml", "metrics.yaml"):
+        (project / name).write_text((repo_root / name).read_text())
+    result = _ingest("salesforce", str(export(tmp_path, "Task.csv", TASKS)), "--project", str(project),
+                     "--database", f"duckdb:///{tmp_path / 'ledger.duckdb'}")
+    assert result.exit_code == 0, result.output
+    assert "has no linking rules (linking.yaml, docs/linking.md), so ingested activities keep only the links " \
+           "their source declared until `semantic link`" in result.stderr
+    assert not any(line.startswith("linked") for line in result.stdout.splitlines())
