@@ -14,7 +14,7 @@ import io
 import json
 import threading
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
@@ -25,6 +25,7 @@ from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
+from server.csv_safety import escape_choice, escape_formula
 from server.errors import describe_validation, question_hint
 from semantic.dberrors import sanitize
 from server.failures import DATABASE_CODES, unexpected
@@ -57,29 +58,31 @@ def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> t
     return question, layer.query(question)
 
 
-def csv_cell(value: Any) -> Any:
-    """Unformatted, as a spreadsheet parses it: numbers as numbers, ISO dates, NULL empty, true/false."""
+def csv_cell(value: Any, escape: bool = True) -> Any:
+    """Unformatted, as a spreadsheet parses it: numbers as numbers, ISO dates, NULL empty, true/false; text
+    that a spreadsheet would run as a formula is escaped unless `escape` is off (server/csv_safety.py)."""
     value = to_json(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value) if isinstance(value, (list, dict)) else value
+    value = json.dumps(value) if isinstance(value, (list, dict)) else value
+    return escape_formula(value) if escape else value
 
 
-def csv_response(question: Question | FunnelQuestion, result: Result) -> Response:
+def csv_response(question: Question | FunnelQuestion, result: Result, escape: bool = True) -> Response:
     """The answer as CSV, the file named after the first metric (or the funnel)."""
-    return csv_file(result, _file_name(question))
+    return csv_file(result, _file_name(question), escape)
 
 
-def csv_file(result: Result, file_name: str) -> Response:
+def csv_file(result: Result, file_name: str, escape: bool = True) -> Response:
     """Header row of column names, then one line per row. `file_name` is a snake_case identifier (validated
     names only), so it is safe inside the quoted header value."""
     names = [c.name for c in result.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(names)
-    writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
+    writer.writerows([csv_cell(row.get(name), escape) for name in names] for row in result.rows)
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{file_name}.csv"'})
 
@@ -125,15 +128,16 @@ def plain_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
     """The two endpoints over whatever version `ref` serves when each request starts."""
     router = APIRouter()
 
-    async def answer(request: Request, render: Callable[[Question | FunnelQuestion, Result], Response]) -> Response:
+    async def answer(request: Request, as_csv: bool) -> Response:
         served = ref.current  # read once: this request answers from this version to the end
         try:
-            question, result = await run_blocking(partial(ask, served.layer, request.query_params), slots,
+            escape, params = escape_choice(request) if as_csv else (False, request.query_params)
+            question, result = await run_blocking(partial(ask, served.layer, params), slots,
                                                   request.is_disconnected)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
             response = error_response(exc, slots.retry_after_s)
         else:
-            response = render(question, result)
+            response = csv_response(question, result, escape) if as_csv else json_response(question, result)
             response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
             data_version = getattr(result, "data_version", None)
             if data_version is not None:
@@ -143,10 +147,10 @@ def plain_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
 
     @router.get(f"{PREFIX}.csv", include_in_schema=False)
     async def query_csv(request: Request) -> Response:
-        return await answer(request, csv_response)
+        return await answer(request, as_csv=True)
 
     @router.get(f"{PREFIX}.json", include_in_schema=False)
     async def query_json(request: Request) -> Response:
-        return await answer(request, json_response)
+        return await answer(request, as_csv=False)
 
     return router

@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = LIBRARY_SETTINGS + (
                                     "(E_REQUEST_TIMEOUT).", 0.1, 600),
     Setting("reload_settle_s", 2.0, "`--watch` loads a change only once the files have not changed for this "
                                     "long.", 0, 60),
+    Setting("csv_escape_formulas", True, "Write CSV text cells starting with =, +, -, @, tab or CR with a leading "
+                                         "single quote, so spreadsheets show them as text instead of running them."),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
@@ -57,6 +59,7 @@ class ServerSettings:
     max_questions_per_request: int = 5
     body_timeout_s: float = 10.0
     reload_settle_s: float = 2.0
+    csv_escape_formulas: bool = True
 
     def __post_init__(self) -> None:
         """Bounds are checked however the settings were made (environment, CLI flag or code)."""
