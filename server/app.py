@@ -31,6 +31,7 @@ from server.readiness import readiness
 from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
+from server.shared_links import MINT_PATH, shared_links_router
 from server.state import ServedRef, build_served
 
 log = logging.getLogger("semantic.server")
@@ -74,6 +75,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.include_router(router, prefix="/graphql")
     app.include_router(plain_router(ref, slots))
     app.include_router(waterfall_router(ref, slots))
+    app.include_router(shared_links_router(ref, slots))
     app.add_exception_handler(StarletteHTTPException,
                               api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
 
@@ -112,6 +114,6 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
                        body_timeout_s=settings.body_timeout_s)
     app.add_middleware(LastResort)
     app.add_middleware(BearerAuth, auth=auth,
-                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH),
+                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH, MINT_PATH),
                        ide_path="/graphql")  # outermost: refuse before reading
     return app

@@ -27,8 +27,8 @@ def escape_formula(value: Any) -> Any:
     return value
 
 
-def escape_choice(request: Request) -> tuple[bool, QueryParams]:
-    """Whether this CSV request escapes formulas, and its parameters without the `escape_formulas` one.
+def escape_choice(request: Request) -> tuple[QueryParams, bool]:
+    """This CSV request's parameters without `escape_formulas`, and whether it escapes formulas.
 
     The default is the server's `csv_escape_formulas` setting; the parameter overrides it for one request.
     """
@@ -36,10 +36,10 @@ def escape_choice(request: Request) -> tuple[bool, QueryParams]:
     default = bool(getattr(request.app.state.settings, "csv_escape_formulas", True))
     values = {v.strip() for v in params.getlist(PARAMETER)}
     if not values:
-        return default, params
+        return params, default
     if len(values) > 1 or not values <= {"true", "false"}:
         raise SemanticError("E_BAD_REQUEST", f"{PARAMETER} must be given once, as true or false",
                             f"{PARAMETER}=false writes text cells exactly as stored (for programs, not "
                             "spreadsheets)")
     rest = QueryParams([(k, v) for k, v in params.multi_items() if k != PARAMETER])
-    return values == {"true"}, rest
+    return rest, values == {"true"}

@@ -14,7 +14,7 @@ import io
 import json
 import threading
 from functools import partial
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
@@ -33,7 +33,7 @@ from server.http_errors import error_body
 from server.plain_query import EXAMPLE, question_from_params
 from server.questions import QuestionSlots, accepts_cancel, run_blocking
 from server.router import DATA_VERSION_HEADER, VERSION_HEADER
-from server.state import ServedRef
+from server.state import Served, ServedRef
 from server.types.result import to_json
 
 TRUNCATED_HEADER = "X-Semantic-Truncated"
@@ -124,33 +124,39 @@ def error_response(exc: Exception, retry_after_s: int = 1) -> Response:
                     media_type="application/json")
 
 
+Choice = Callable[[], tuple[QueryParams, "bool | None"]]  # the question's parameters; escape formulas, or None: JSON
+
+
+async def respond(request: Request, served: Served, slots: QuestionSlots, choose: Choice) -> Response:
+    """One answer from `served`: CSV (escaping formulas or not) or JSON, as `choose` says; it may refuse.
+
+    Shared by /query.* and signed links, so both run under the same slots, headers and error shapes.
+    """
+    try:
+        params, escape = choose()
+        question, result = await run_blocking(partial(ask, served.layer, params), slots, request.is_disconnected)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
+        response = error_response(exc, slots.retry_after_s)
+    else:
+        response = json_response(question, result) if escape is None else csv_response(question, result, escape)
+        response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+        data_version = getattr(result, "data_version", None)
+        if data_version is not None:
+            response.headers[DATA_VERSION_HEADER] = str(data_version)
+    response.headers[VERSION_HEADER] = served.version
+    return response
+
+
 def plain_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
     """The two endpoints over whatever version `ref` serves when each request starts."""
     router = APIRouter()
 
-    async def answer(request: Request, as_csv: bool) -> Response:
-        served = ref.current  # read once: this request answers from this version to the end
-        try:
-            escape, params = escape_choice(request) if as_csv else (False, request.query_params)
-            question, result = await run_blocking(partial(ask, served.layer, params), slots,
-                                                  request.is_disconnected)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
-            response = error_response(exc, slots.retry_after_s)
-        else:
-            response = csv_response(question, result, escape) if as_csv else json_response(question, result)
-            response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
-            data_version = getattr(result, "data_version", None)
-            if data_version is not None:
-                response.headers[DATA_VERSION_HEADER] = str(data_version)
-        response.headers[VERSION_HEADER] = served.version
-        return response
-
     @router.get(f"{PREFIX}.csv", include_in_schema=False)
     async def query_csv(request: Request) -> Response:
-        return await answer(request, as_csv=True)
+        return await respond(request, ref.current, slots, partial(escape_choice, request))
 
     @router.get(f"{PREFIX}.json", include_in_schema=False)
     async def query_json(request: Request) -> Response:
-        return await answer(request, as_csv=False)
+        return await respond(request, ref.current, slots, lambda: (request.query_params, None))
 
     return router

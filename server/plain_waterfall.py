@@ -60,7 +60,7 @@ def waterfall_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
     async def answer(request: Request, as_csv: bool) -> Response:
         served = ref.current  # read once: this request answers from this version to the end
         try:
-            escape, params = escape_choice(request) if as_csv else (False, request.query_params)
+            params, escape = escape_choice(request) if as_csv else (request.query_params, False)
             result = await run_blocking(lambda cancel: ask(served.layer, params, cancel), slots,
                                         request.is_disconnected)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
