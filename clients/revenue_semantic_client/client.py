@@ -88,6 +88,10 @@ class SemanticClient(_Requests):
         """Any GraphQL document; returns its `data`."""
         return self._send("POST", "/graphql", json=self.graphql_body(document, variables)).json()["data"]
 
+    def share_link(self, saved: str, expires_in: str = "7d") -> dict[str, str]:
+        """A signed, read-only URL of a saved query's CSV for tools that cannot send a token (`url`, `expires_at`)."""
+        return self._send("POST", "/shared-links", json={"saved": saved, "expires_in": expires_in}).json()
+
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         attempt = 1
         while True:
@@ -135,6 +139,10 @@ class AsyncSemanticClient(_Requests):
     async def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await self._send("POST", "/graphql", json=self.graphql_body(document, variables))
         return response.json()["data"]
+
+    async def share_link(self, saved: str, expires_in: str = "7d") -> dict[str, str]:
+        response = await self._send("POST", "/shared-links", json={"saved": saved, "expires_in": expires_in})
+        return response.json()
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         attempt = 1

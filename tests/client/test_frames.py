@@ -5,8 +5,9 @@ import asyncio
 import csv
 import hashlib
 import io
-from datetime import date
+from datetime import date, datetime, timezone
 
+import httpx
 import pyarrow as pa
 import pandas as pd
 import polars as pl
@@ -84,3 +85,13 @@ def test_token_saved_queries_and_graphql(ledger_url: str) -> None:
     hand = dict(hand_sql(ledger_url, "select source_system, count(*) from activities group by 1"))
     assert {r["activity.source_system"]: r["activities"] for r in answer.rows} == hand
     assert data["query"]["rows"] == [{"won_deals": 3}]  # deals 100, 102 and 104 are won
+
+
+def test_a_shared_link_serves_what_the_token_holder_sees(ledger_url: str) -> None:
+    auth = TokenAuth(frozenset({hashlib.sha256(b"notebook").hexdigest()}))
+    with serve(ledger_url, auth, link_secret="k" * 32) as server, \
+            SemanticClient(server.url, token="notebook") as client:
+        link = client.share_link("activity_coverage_by_source", expires_in="1h")
+        opened = httpx.get(link["url"])  # what a spreadsheet gets: no token, the signature is the credential
+        assert opened.status_code == 200 and opened.text == client.csv(saved="activity_coverage_by_source")
+        assert link["expires_at"] > datetime.now(timezone.utc).isoformat()
