@@ -1,5 +1,5 @@
-"""The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, /health and /ready, auth,
-limits and optional reload.
+"""The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, signed links (/shared-links,
+/shared/NAME.csv), /health and /ready, auth, limits and optional reload.
 
 The open routes (/health, /ready, and the GraphiQL page) tell nothing about the definitions or the server:
 reload errors name metrics and measures, so /health shows only when and how many, and the details are at

@@ -8,6 +8,7 @@ same error shape and statuses. An unknown or doubled parameter is an error, neve
 from __future__ import annotations
 
 import threading
+
 from fastapi import APIRouter, Request
 from starlette.datastructures import QueryParams
 from starlette.responses import Response

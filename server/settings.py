@@ -6,7 +6,7 @@ Precedence: built-in default < environment variable < CLI flag.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from semantic.share_links import check_secret
@@ -64,7 +64,7 @@ class ServerSettings:
     body_timeout_s: float = 10.0
     reload_settle_s: float = 2.0
     csv_escape_formulas: bool = True
-    link_secret: str = ""
+    link_secret: str = field(default="", repr=False)  # never in a log line or a traceback
     link_max_days: int = 30
 
     def __post_init__(self) -> None:
