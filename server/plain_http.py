@@ -124,13 +124,14 @@ def error_response(exc: Exception, retry_after_s: int = 1) -> Response:
                     media_type="application/json")
 
 
-Choice = Callable[[], tuple[QueryParams, "bool | None"]]  # the question's parameters; escape formulas, or None: JSON
+Choice = Callable[[], tuple[QueryParams, bool | None]]  # the question's parameters; escape formulas, or None: JSON
 
 
 async def respond(request: Request, served: Served, slots: QuestionSlots, choose: Choice) -> Response:
     """One answer from `served`: CSV (escaping formulas or not) or JSON, as `choose` says; it may refuse.
 
-    Shared by /query.* and signed links, so both run under the same slots, headers and error shapes.
+    Callers pass `ref.current` read once, so the request answers from that version to the end. Shared by
+    /query.* and signed links, so both run under the same slots, headers and error shapes.
     """
     try:
         params, escape = choose()
