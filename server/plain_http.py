@@ -25,7 +25,8 @@ from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
-from server.csv_safety import escape_choice, escape_formula
+from semantic.csv_safety import escape_formula
+from server.csv_safety import escape_choice
 from server.errors import describe_validation, question_hint
 from semantic.dberrors import sanitize
 from server.failures import DATABASE_CODES, unexpected
@@ -60,7 +61,7 @@ def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> t
 
 def csv_cell(value: Any, escape: bool = True) -> Any:
     """Unformatted, as a spreadsheet parses it: numbers as numbers, ISO dates, NULL empty, true/false; text
-    that a spreadsheet would run as a formula is escaped unless `escape` is off (server/csv_safety.py)."""
+    that a spreadsheet would run as a formula is escaped unless `escape` is off (semantic/csv_safety.py)."""
     value = to_json(value)
     if value is None:
         return ""

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from server.app import create_app
 from server.auth import TokenAuth
-from server.csv_safety import escape_formula
+from semantic.csv_safety import escape_formula
 from server.settings import ServerSettings
 from tests.server.conftest import REPO, get
 from tests.server.tiny_ledger import write_tiny_ledger
