@@ -9,6 +9,7 @@ field keeps the column's `format` (currency, percent...) and `label` as metadata
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -86,6 +87,6 @@ def _arrow_type(pa: Any, api_type: str) -> tuple[Any, Callable[[Any], Any]]:
 
 def _need(module: str, extra: str) -> Any:
     try:
-        return __import__(module)
+        return importlib.import_module(module)
     except ImportError:
         raise ImportError(f"{module} is not installed: pip install 'revenue-semantic-client[{extra}]'") from None
