@@ -4,7 +4,7 @@ Excel, LibreOffice and Google Sheets treat a cell starting with `=`, `+`, `-` or
 leading tab or carriage return can hide one), so a CRM text such as `=HYPERLINK(...)` in an export would run
 when the file is opened. Following the OWASP rule, such text gets a leading single quote, which spreadsheets
 show as text. Only text is touched: numbers are written by the CSV writer as numbers, so `-1200.5` stays a
-negative number. One rule for every CSV the project writes: the API's (server/csv_safety.py chooses per
+negative number. One rule for every CSV the project writes: the API's (server/plain_http.py chooses per
 request) and `semantic query|funnel|waterfall --format csv`.
 """
 from __future__ import annotations

@@ -26,7 +26,6 @@ from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
 from semantic.csv_safety import escape_formula
-from server.csv_safety import escape_choice
 from server.errors import describe_validation, question_hint
 from semantic.dberrors import sanitize
 from server.failures import DATABASE_CODES, unexpected
@@ -45,6 +44,7 @@ PATH_HINTS: dict[int, str] = {404: f"the plain HTTP endpoints are /query.csv and
 STATUS_BY_CODE: dict[str, int] = {"E_DATABASE_UNAVAILABLE": 503, "E_NO_DATABASE": 503, "E_BAD_DATABASE_URL": 503,
                                   "E_DATABASE_BUSY": 503, "E_SERVER_BUSY": 503, "E_QUERY_CANCELLED": 503,
                                   "E_QUERY_TIMEOUT": 504, "E_QUERY_FAILED": 502, "E_QUERY_TOO_COSTLY": 400}
+ESCAPE_PARAMETER = "escape_formulas"  # CSV only: true|false, overriding the csv_escape_formulas setting
 RETRY_CODES = frozenset({"E_SERVER_BUSY", "E_DATABASE_BUSY"})  # worth retrying soon: answered with Retry-After
 
 
@@ -57,6 +57,25 @@ def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> t
     if accepts_cancel(layer.query):
         return question, layer.query(question, cancel=cancel)
     return question, layer.query(question)
+
+
+def escape_choice(request: Request) -> tuple[QueryParams, bool]:
+    """This CSV request's parameters without `escape_formulas`, and whether it escapes formula-like text.
+
+    On by default (the `csv_escape_formulas` setting), because CSV answers are made to be opened in
+    spreadsheets; `escape_formulas=true|false` chooses for one request, e.g. for a program that wants the
+    text exactly as stored.
+    """
+    params = request.query_params
+    values = {v.strip() for v in params.getlist(ESCAPE_PARAMETER)}
+    if not values:
+        return params, bool(request.app.state.settings.csv_escape_formulas)
+    if len(values) > 1 or not values <= {"true", "false"}:
+        raise SemanticError("E_BAD_REQUEST", f"{ESCAPE_PARAMETER} must be given once, as true or false",
+                            f"{ESCAPE_PARAMETER}=false writes text cells exactly as stored (for programs, not "
+                            "spreadsheets)")
+    rest = QueryParams([(k, v) for k, v in params.multi_items() if k != ESCAPE_PARAMETER])
+    return rest, values == {"true"}
 
 
 def csv_cell(value: Any, escape: bool = True) -> Any:

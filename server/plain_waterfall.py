@@ -17,8 +17,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.result import Result
 from semantic.waterfall import waterfall_question
-from server.csv_safety import escape_choice
-from server.plain_http import TRUNCATED_HEADER, csv_file, error_response, json_file
+from server.plain_http import TRUNCATED_HEADER, csv_file, error_response, escape_choice, json_file
 from server.questions import QuestionSlots, run_blocking
 from server.router import VERSION_HEADER
 from server.state import ServedRef
