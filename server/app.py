@@ -31,7 +31,8 @@ from server.readiness import readiness
 from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
-from server.shared_links import MINT_PATH, shared_links_router
+from server.shared_links import LINK_PREFIX, MINT_PATH, shared_links_router
+from server.shared_links import PATH_HINTS as LINK_PATH_HINTS
 from server.state import ServedRef, build_served
 
 log = logging.getLogger("semantic.server")
@@ -77,7 +78,8 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.include_router(waterfall_router(ref, slots))
     app.include_router(shared_links_router(ref, slots))
     app.add_exception_handler(StarletteHTTPException,
-                              api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
+                              api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS,
+                                               MINT_PATH: LINK_PATH_HINTS, LINK_PREFIX: LINK_PATH_HINTS}))
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict:

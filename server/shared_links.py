@@ -29,6 +29,8 @@ LINK_PARAMETERS = frozenset({"expires", "signature"})
 DEFAULT_LIFETIME = "7d"
 STATUS_BY_CODE = {"E_LINK_EXPIRED": 401, "E_LINK_INVALID": 403, "E_LINKS_DISABLED": 404}
 MINT_EXAMPLE = '{"saved": "forecast_this_quarter", "expires_in": "7d"}'
+PATH_HINTS: dict[int, str] = {404: "a signed link is /shared/<saved query>.csv?expires=...&signature=...",
+                              405: f"mint a link with POST {MINT_PATH} {MINT_EXAMPLE}; open one with GET"}
 
 
 def refusal(exc: SemanticError) -> Response:

@@ -141,6 +141,13 @@ def test_cli_mints_a_link_the_server_opens(project: Path, ledger_url: str, monke
     assert off.exit_code == 2 and "E_LINKS_DISABLED" in off.stderr
 
 
+def test_wrong_paths_and_methods_answer_in_the_api_shape(project: Path, ledger_url: str) -> None:
+    app = make_app(project, ledger_url)
+    assert code_of(call(app, "GET", f"/shared/{SAVED}")) == (404, "E_NOT_FOUND")
+    wrong_method = call(app, "GET", "/shared-links", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert code_of(wrong_method) == (405, "E_METHOD_NOT_ALLOWED") and "POST" in wrong_method.text
+
+
 @pytest.mark.parametrize("text, seconds", [("30m", 1800), ("12h", 43200), ("7d", 604800), ("2w", 1209600)])
 def test_lifetimes(text: str, seconds: int) -> None:
     assert lifetime(text, 30).total_seconds() == seconds
