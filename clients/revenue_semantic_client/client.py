@@ -29,7 +29,7 @@ class _Requests:
         self.retry = retry or RetryPolicy()
 
     @staticmethod
-    def csv_params(metrics: Sequence[str], by: Sequence[str], escape_formulas: bool | None,
+    def _csv_params(metrics: Sequence[str], by: Sequence[str], escape_formulas: bool | None,
                    options: Options) -> list[tuple[str, str]]:
         params = query_params(metrics, by, options)
         if escape_formulas is not None:
@@ -37,18 +37,18 @@ class _Requests:
         return params
 
     @staticmethod
-    def graphql_body(document: str, variables: dict[str, Any] | None) -> dict[str, Any]:
+    def _graphql_body(document: str, variables: dict[str, Any] | None) -> dict[str, Any]:
         return {"query": document, "variables": variables or {}}
 
     @staticmethod
-    def answer(response: httpx.Response) -> Answer:
+    def _answer(response: httpx.Response) -> Answer:
         try:
             return Answer.from_json(response.json())
         except (ValueError, KeyError, TypeError) as exc:
             raise TransportError("E_BAD_ANSWER", f"the answer is not the API's JSON: {exc}",
                                  "check the base URL points at the semantic layer", response.status_code) from None
 
-    def outcome(self, attempt: int, response: httpx.Response | None,
+    def _outcome(self, attempt: int, response: httpx.Response | None,
                 exc: httpx.TransportError | None) -> tuple[httpx.Response | None, ApiError | None, float | None]:
         """(good response, or the failure and how long to wait before trying again, None: raise it now)."""
         failure = transport_error(exc) if exc is not None else error_of(response)  # type: ignore[arg-type]
@@ -77,16 +77,16 @@ class SemanticClient(_Requests):
 
     def query(self, metrics: Sequence[str] = (), by: Sequence[str] = (), **options: Unpack[Options]) -> Answer:
         """Ask a question; `.to_pandas()`, `.to_polars()` or `.to_arrow()` on the answer give typed frames."""
-        return self.answer(self._send("GET", "/query.json", params=query_params(metrics, by, options)))
+        return self._answer(self._send("GET", "/query.json", params=query_params(metrics, by, options)))
 
     def csv(self, metrics: Sequence[str] = (), by: Sequence[str] = (), escape_formulas: bool | None = None,
             **options: Unpack[Options]) -> str:
         """The answer as the CSV text `/query.csv` serves (formula-like text escaped unless told otherwise)."""
-        return self._send("GET", "/query.csv", params=self.csv_params(metrics, by, escape_formulas, options)).text
+        return self._send("GET", "/query.csv", params=self._csv_params(metrics, by, escape_formulas, options)).text
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Any GraphQL document; returns its `data`."""
-        return self._send("POST", "/graphql", json=self.graphql_body(document, variables)).json()["data"]
+        return self._send("POST", "/graphql", json=self._graphql_body(document, variables)).json()["data"]
 
     def share_link(self, saved: str, expires_in: str = "7d") -> dict[str, str]:
         """A signed, read-only URL of a saved query's CSV for tools that cannot send a token (`url`, `expires_at`)."""
@@ -100,7 +100,7 @@ class SemanticClient(_Requests):
                 response = self._http.request(method, path, **kwargs)
             except httpx.TransportError as error:
                 exc = error
-            good, failure, wait = self.outcome(attempt, response, exc)
+            good, failure, wait = self._outcome(attempt, response, exc)
             if failure is None:
                 return good  # type: ignore[return-value]
             if wait is None:
@@ -129,15 +129,15 @@ class AsyncSemanticClient(_Requests):
         await self._http.aclose()
 
     async def query(self, metrics: Sequence[str] = (), by: Sequence[str] = (), **options: Unpack[Options]) -> Answer:
-        return self.answer(await self._send("GET", "/query.json", params=query_params(metrics, by, options)))
+        return self._answer(await self._send("GET", "/query.json", params=query_params(metrics, by, options)))
 
     async def csv(self, metrics: Sequence[str] = (), by: Sequence[str] = (), escape_formulas: bool | None = None,
                   **options: Unpack[Options]) -> str:
-        response = await self._send("GET", "/query.csv", params=self.csv_params(metrics, by, escape_formulas, options))
+        response = await self._send("GET", "/query.csv", params=self._csv_params(metrics, by, escape_formulas, options))
         return response.text
 
     async def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await self._send("POST", "/graphql", json=self.graphql_body(document, variables))
+        response = await self._send("POST", "/graphql", json=self._graphql_body(document, variables))
         return response.json()["data"]
 
     async def share_link(self, saved: str, expires_in: str = "7d") -> dict[str, str]:
@@ -152,7 +152,7 @@ class AsyncSemanticClient(_Requests):
                 response = await self._http.request(method, path, **kwargs)
             except httpx.TransportError as error:
                 exc = error
-            good, failure, wait = self.outcome(attempt, response, exc)
+            good, failure, wait = self._outcome(attempt, response, exc)
             if failure is None:
                 return good  # type: ignore[return-value]
             if wait is None:
