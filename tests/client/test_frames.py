@@ -95,3 +95,12 @@ def test_a_shared_link_serves_what_the_token_holder_sees(ledger_url: str) -> Non
         opened = httpx.get(link["url"])  # what a spreadsheet gets: no token, the signature is the credential
         assert opened.status_code == 200 and opened.text == client.csv(saved="activity_coverage_by_source")
         assert link["expires_at"] > datetime.now(timezone.utc).isoformat()
+
+
+        async def mint_and_ask() -> tuple[dict[str, str], dict]:
+            async with AsyncSemanticClient(server.url, token="notebook") as asynchronous:
+                return (await asynchronous.share_link("activity_coverage_by_source", expires_in="30m"),
+                        await asynchronous.execute("{ query(metrics: [won_deals]) { rows } }"))
+
+        async_link, data = asyncio.run(mint_and_ask())
+        assert httpx.get(async_link["url"]).text == opened.text and data["query"]["rows"] == [{"won_deals": 3}]

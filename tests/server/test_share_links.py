@@ -134,6 +134,8 @@ def test_cli_mints_a_link_the_server_opens(project: Path, ledger_url: str, monke
     assert url.startswith(f"https://semantic.example.com/shared/{SAVED}.csv?expires=")
     assert call(make_app(project, ledger_url), "GET", url.removeprefix("https://semantic.example.com")
                 ).status_code == 200
+    too_long = CliRunner().invoke(cli, ["share-link", SAVED, "--expires", "31d", "--project", str(project)])
+    assert too_long.exit_code == 2 and "between 1m and 30d" in too_long.stderr
     unknown = CliRunner().invoke(cli, ["share-link", "bookings_2024", "--project", str(project)])
     assert unknown.exit_code == 1 and "did you mean" in unknown.stderr
     monkeypatch.delenv("SEMANTIC_LINK_SECRET")
