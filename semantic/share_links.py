@@ -21,6 +21,7 @@ from semantic.errors import SemanticError
 SCHEME = "v1"  # part of what is signed, so a future link format can never be confused with this one
 MIN_SECRET_CHARS = 32
 DURATION = re.compile(r"^\s*(\d{1,6})\s*([mhdw])\s*$")
+EXPIRES = re.compile(r"^[0-9]{1,12}$")  # Unix seconds, ASCII digits only (int() would take '²' or 5,000 digits)
 UNIT = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 MINT_HINT = "ask for a new link: semantic share-link SAVED --expires 7d, or POST /shared-links"
 
@@ -77,9 +78,9 @@ def verify(secret: str, saved: str, expires: str | None, signature: str | None, 
     """
     if not secret:
         raise links_off()
-    if not expires or not expires.isdigit() or not signature:
-        raise _invalid("the link lacks its expires or signature parameter")
-    if not hmac.compare_digest(_signature(secret, saved, int(expires)), signature):
+    if not expires or not EXPIRES.match(expires) or not signature:
+        raise _invalid("the link lacks its expires or signature parameter, or they are malformed")
+    if not hmac.compare_digest(_signature(secret, saved, int(expires)).encode(), signature.encode()):
         raise _invalid("the link's signature does not match (edited, or signed with another secret)")
     if now.timestamp() > int(expires):
         raise SemanticError("E_LINK_EXPIRED", f"this link expired at "

@@ -103,6 +103,9 @@ def test_tampered_expired_and_foreign_links_are_refused(project: Path, ledger_ur
         "another signature": good.path.replace(good.signature, other.signature),
         "no signature": good.path.split("&signature=")[0],
         "another secret": sign("t" * 40, SAVED, good.expires).path,
+        "a non-ASCII signature": good.path.replace(good.signature, "%C3%A9" + good.signature[2:]),
+        "a superscript expiry": good.path.replace(str(good.expires), "%C2%B2"),
+        "an endless expiry": good.path.replace(str(good.expires), "9" * 5000),
     }
     for what, path in tampered.items():
         response = call(app, "GET", path)
