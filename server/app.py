@@ -1,5 +1,5 @@
-"""The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, /health and /ready, auth,
-limits and optional reload.
+"""The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, signed links (/shared-links,
+/shared/NAME.csv), /health and /ready, auth, limits and optional reload.
 
 The open routes (/health, /ready, and the GraphiQL page) tell nothing about the definitions or the server:
 reload errors name metrics and measures, so /health shows only when and how many, and the details are at
@@ -35,6 +35,8 @@ from server.key_checks import check_keys
 from server.reload import Reloader
 from server.router import VERSION_HEADER, VersionedGraphQLRouter
 from server.settings import ServerSettings
+from server.shared_links import LINK_PREFIX, MINT_PATH, shared_links_router
+from server.shared_links import PATH_HINTS as LINK_PATH_HINTS
 from server.state import ServedRef, build_served
 from server.static_files import STATIC_PREFIX, static_files
 
@@ -82,8 +84,10 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
     app.include_router(waterfall_router(ref, slots))
     app.include_router(catalog_router(ref, auth, slots, settings.graphiql))  # own token check: header or cookie
     app.mount(STATIC_PREFIX, static_files(), name="static")  # open: the pages' script and style files, no data
+    app.include_router(shared_links_router(ref, slots))
     app.add_exception_handler(StarletteHTTPException,
-                              api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS}))
+                              api_path_errors({"/graphql": PATH_HINTS, PLAIN_PREFIX: PLAIN_PATH_HINTS,
+                                               MINT_PATH: LINK_PATH_HINTS, LINK_PREFIX: LINK_PATH_HINTS}))
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict:
@@ -120,6 +124,6 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
                        body_timeout_s=settings.body_timeout_s)
     app.add_middleware(LastResort)
     app.add_middleware(BearerAuth, auth=auth,
-                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH),
+                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH, MINT_PATH),
                        ide_path="/graphql")  # outermost: refuse before reading
     return app

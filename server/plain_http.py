@@ -25,6 +25,7 @@ from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
+from semantic.csv_safety import escape_formula
 from server.errors import describe_validation, question_hint
 from semantic.dberrors import sanitize
 from server.failures import DATABASE_CODES, unexpected
@@ -32,7 +33,7 @@ from server.http_errors import error_body
 from server.plain_query import EXAMPLE, question_from_params
 from server.questions import QuestionSlots, accepts_cancel, run_blocking
 from server.router import DATA_VERSION_HEADER, VERSION_HEADER
-from server.state import ServedRef
+from server.state import Served, ServedRef
 from server.types.result import to_json
 
 TRUNCATED_HEADER = "X-Semantic-Truncated"
@@ -43,6 +44,7 @@ PATH_HINTS: dict[int, str] = {404: f"the plain HTTP endpoints are /query.csv and
 STATUS_BY_CODE: dict[str, int] = {"E_DATABASE_UNAVAILABLE": 503, "E_NO_DATABASE": 503, "E_BAD_DATABASE_URL": 503,
                                   "E_DATABASE_BUSY": 503, "E_SERVER_BUSY": 503, "E_QUERY_CANCELLED": 503,
                                   "E_QUERY_TIMEOUT": 504, "E_QUERY_FAILED": 502, "E_QUERY_TOO_COSTLY": 400}
+ESCAPE_PARAMETER = "escape_formulas"  # CSV only: true|false, overriding the csv_escape_formulas setting
 RETRY_CODES = frozenset({"E_SERVER_BUSY", "E_DATABASE_BUSY"})  # worth retrying soon: answered with Retry-After
 
 
@@ -60,29 +62,50 @@ def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> t
 WARNINGS_HEADER = "X-Semantic-Warnings"
 
 
-def csv_cell(value: Any) -> Any:
-    """Unformatted, as a spreadsheet parses it: numbers as numbers, ISO dates, NULL empty, true/false."""
+def escape_choice(request: Request) -> tuple[QueryParams, bool]:
+    """This CSV request's parameters without `escape_formulas`, and whether it escapes formula-like text.
+
+    On by default (the `csv_escape_formulas` setting), because CSV answers are made to be opened in
+    spreadsheets; `escape_formulas=true|false` chooses for one request, e.g. for a program that wants the
+    text exactly as stored.
+    """
+    params = request.query_params
+    values = {v.strip() for v in params.getlist(ESCAPE_PARAMETER)}
+    if not values:
+        return params, bool(request.app.state.settings.csv_escape_formulas)
+    if len(values) > 1 or not values <= {"true", "false"}:
+        raise SemanticError("E_BAD_REQUEST", f"{ESCAPE_PARAMETER} must be given once, as true or false",
+                            f"{ESCAPE_PARAMETER}=false writes text cells exactly as stored (for programs, not "
+                            "spreadsheets)")
+    rest = QueryParams([(k, v) for k, v in params.multi_items() if k != ESCAPE_PARAMETER])
+    return rest, values == {"true"}
+
+
+def csv_cell(value: Any, escape: bool = True) -> Any:
+    """Unformatted, as a spreadsheet parses it: numbers as numbers, ISO dates, NULL empty, true/false; text
+    that a spreadsheet would run as a formula is escaped unless `escape` is off (semantic/csv_safety.py)."""
     value = to_json(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value) if isinstance(value, (list, dict)) else value
+    value = json.dumps(value) if isinstance(value, (list, dict)) else value
+    return escape_formula(value) if escape else value
 
 
-def csv_response(question: Question | FunnelQuestion, result: Result) -> Response:
+def csv_response(question: Question | FunnelQuestion, result: Result, escape: bool = True) -> Response:
     """The answer as CSV, the file named after the first metric (or the funnel)."""
-    return csv_file(result, _file_name(question))
+    return csv_file(result, _file_name(question), escape)
 
 
-def csv_file(result: Result, file_name: str) -> Response:
+def csv_file(result: Result, file_name: str, escape: bool = True) -> Response:
     """Header row of column names, then one line per row. `file_name` is a snake_case identifier (validated
     names only), so it is safe inside the quoted header value."""
     names = [c.name for c in result.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(names)
-    writer.writerows([csv_cell(row.get(name)) for name in names] for row in result.rows)
+    writer.writerows([csv_cell(row.get(name), escape) for name in names] for row in result.rows)
     headers = {"Content-Disposition": f'inline; filename="{file_name}.csv"'}
     if result.warnings:  # codes only: fixed ASCII words, safe in a header; the messages are in the JSON form
         headers[WARNINGS_HEADER] = ", ".join(dict.fromkeys(w.code for w in result.warnings))
@@ -130,32 +153,40 @@ def error_response(exc: Exception, retry_after_s: int = 1) -> Response:
                     media_type="application/json")
 
 
+Choice = Callable[[], tuple[QueryParams, bool | None]]  # the question's parameters; escape formulas, or None: JSON
+
+
+async def respond(request: Request, served: Served, slots: QuestionSlots, choose: Choice) -> Response:
+    """One answer from `served`: CSV (escaping formulas or not) or JSON, as `choose` says; it may refuse.
+
+    Callers pass `ref.current` read once, so the request answers from that version to the end. Shared by
+    /query.* and signed links, so both run under the same slots, headers and error shapes.
+    """
+    try:
+        params, escape = choose()
+        question, result = await run_blocking(partial(ask, served.layer, params), slots, request.is_disconnected)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
+        response = error_response(exc, slots.retry_after_s)
+    else:
+        response = json_response(question, result) if escape is None else csv_response(question, result, escape)
+        response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+        data_version = getattr(result, "data_version", None)
+        if data_version is not None:
+            response.headers[DATA_VERSION_HEADER] = str(data_version)
+    response.headers[VERSION_HEADER] = served.version
+    return response
+
+
 def plain_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
     """The two endpoints over whatever version `ref` serves when each request starts."""
     router = APIRouter()
 
-    async def answer(request: Request, render: Callable[[Question | FunnelQuestion, Result], Response]) -> Response:
-        served = ref.current  # read once: this request answers from this version to the end
-        try:
-            question, result = await run_blocking(partial(ask, served.layer, request.query_params), slots,
-                                                  request.is_disconnected)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
-            response = error_response(exc, slots.retry_after_s)
-        else:
-            response = render(question, result)
-            response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
-            data_version = getattr(result, "data_version", None)
-            if data_version is not None:
-                response.headers[DATA_VERSION_HEADER] = str(data_version)
-        response.headers[VERSION_HEADER] = served.version
-        return response
-
     @router.get(f"{PREFIX}.csv", include_in_schema=False)
     async def query_csv(request: Request) -> Response:
-        return await answer(request, csv_response)
+        return await respond(request, ref.current, slots, partial(escape_choice, request))
 
     @router.get(f"{PREFIX}.json", include_in_schema=False)
     async def query_json(request: Request) -> Response:
-        return await answer(request, json_response)
+        return await respond(request, ref.current, slots, lambda: (request.query_params, None))
 
     return router

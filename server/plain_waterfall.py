@@ -8,7 +8,6 @@ same error shape and statuses. An unknown or doubled parameter is an error, neve
 from __future__ import annotations
 
 import threading
-from typing import Callable
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import QueryParams
@@ -18,7 +17,7 @@ from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.result import Result
 from semantic.waterfall import waterfall_question
-from server.plain_http import TRUNCATED_HEADER, csv_file, error_response, json_file
+from server.plain_http import TRUNCATED_HEADER, csv_file, error_response, escape_choice, json_file
 from server.questions import QuestionSlots, run_blocking
 from server.router import VERSION_HEADER
 from server.state import ServedRef
@@ -51,10 +50,6 @@ def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> R
     return layer.waterfall(question, cancel)
 
 
-def as_csv(result: Result) -> Response:
-    return csv_file(result, "waterfall")
-
-
 def as_json(result: Result) -> Response:
     return json_file(result, with_data_version=False)
 
@@ -62,25 +57,26 @@ def as_json(result: Result) -> Response:
 def waterfall_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
     router = APIRouter()
 
-    async def answer(request: Request, render: Callable[[Result], Response]) -> Response:
+    async def answer(request: Request, as_csv: bool) -> Response:
         served = ref.current  # read once: this request answers from this version to the end
         try:
-            result = await run_blocking(lambda cancel: ask(served.layer, request.query_params, cancel), slots,
+            params, escape = escape_choice(request) if as_csv else (request.query_params, False)
+            result = await run_blocking(lambda cancel: ask(served.layer, params, cancel), slots,
                                         request.is_disconnected)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
             response = error_response(exc, slots.retry_after_s)
         else:
-            response = render(result)
+            response = csv_file(result, "waterfall", escape) if as_csv else as_json(result)
             response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
         response.headers[VERSION_HEADER] = served.version
         return response
 
     @router.get(f"{PREFIX}.csv", include_in_schema=False)
     async def waterfall_csv(request: Request) -> Response:
-        return await answer(request, as_csv)
+        return await answer(request, as_csv=True)
 
     @router.get(f"{PREFIX}.json", include_in_schema=False)
     async def waterfall_json(request: Request) -> Response:
-        return await answer(request, as_json)
+        return await answer(request, as_csv=False)
 
     return router

@@ -6,9 +6,10 @@ Precedence: built-in default < environment variable < CLI flag.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from semantic.share_links import check_secret
 from semantic.settings import LIBRARY_SETTINGS, ExecutionSettings, Setting, parse_cli_settings, resolve_values
 
 __all__ = ["SETTINGS", "BY_NAME", "ServerSettings", "Setting", "parse_cli_settings"]
@@ -33,6 +34,11 @@ SETTINGS: tuple[Setting, ...] = LIBRARY_SETTINGS + (
                                     "(E_REQUEST_TIMEOUT).", 0.1, 600),
     Setting("reload_settle_s", 2.0, "`--watch` loads a change only once the files have not changed for this "
                                     "long.", 0, 60),
+    Setting("csv_escape_formulas", True, "Write CSV text cells starting with =, +, -, @, tab or CR with a leading "
+                                         "single quote, so spreadsheets show them as text instead of running them."),
+    Setting("link_secret", "", "Secret that signs share links to saved queries (32 characters or more); empty turns "
+                               "signed links off; changing it revokes every link."),
+    Setting("link_max_days", 30, "Longest lifetime, in days, of a signed share link.", 1, 366),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
@@ -58,11 +64,15 @@ class ServerSettings:
     max_questions_per_request: int = 5
     body_timeout_s: float = 10.0
     reload_settle_s: float = 2.0
+    csv_escape_formulas: bool = True
+    link_secret: str = field(default="", repr=False)  # never in a log line or a traceback
+    link_max_days: int = 30
 
     def __post_init__(self) -> None:
         """Bounds are checked however the settings were made (environment, CLI flag or code)."""
         for setting in SETTINGS:
             setting.check(getattr(self, setting.name))
+        check_secret(self.link_secret)
 
     def execution(self) -> ExecutionSettings:
         """The part of the settings the library itself enforces."""

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
+from semantic.csv_safety import escape_formula
 from semantic.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
@@ -35,7 +36,8 @@ AsOfEach = Enum("AsOfEach", {name: name for name in get_args(AsOfEachLiteral)}, 
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
-    csv = "csv"
+    csv = "csv"  # text a spreadsheet would run as a formula gets a leading ' (semantic/csv_safety.py)
+    csv_raw = "csv-raw"  # text exactly as stored, for programs rather than spreadsheets
 
 
 MetricsArg = typer.Argument(None, help="Metric names, e.g. win_rate bookings.", show_default=False)
@@ -241,10 +243,11 @@ def emit(result: Result, output: OutputFormat) -> None:
                    "params": json_params(result.params), "warnings": [w.__dict__ for w in result.warnings],
                    "freshness": result.freshness.as_json() if result.freshness else None}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-    elif output is OutputFormat.csv:
+    elif output in (OutputFormat.csv, OutputFormat.csv_raw):
         writer = csv.DictWriter(sys.stdout, fieldnames=[c.name for c in result.columns], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(result.rows)
+        escape = output is OutputFormat.csv
+        writer.writerows({k: escape_formula(v) for k, v in row.items()} if escape else row for row in result.rows)
     else:
         out.print(_table(result))
     for warning in result.warnings:

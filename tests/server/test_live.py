@@ -1,8 +1,6 @@
-"""A real uvicorn server on loopback, queried with the gql client (schema from introspection) and ours."""
+"""A real uvicorn server on loopback, queried with the gql client (schema from introspection); our own client is
+tested in tests/client."""
 from __future__ import annotations
-
-import csv
-from pathlib import Path
 
 import pytest
 from gql import Client, GraphQLRequest, gql
@@ -10,7 +8,6 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 from graphql import GraphQLEnumType
 
-from clients.python_client import ApiError, SemanticClient
 from tests.server.live import LiveServer
 from tests.server.tiny_ledger import hand_sql
 
@@ -39,19 +36,3 @@ def test_gql_client_sees_error_codes(live: LiveServer) -> None:
         with pytest.raises(TransportQueryError) as raised:
             session.execute(gql('{ query(metrics: [bookings], dimensions: ["account.sgment"]) { rows } }'))
     assert raised.value.errors[0]["extensions"]["code"] == "E_UNKNOWN_DIMENSION"
-
-
-def test_python_client_query_and_csv(live: LiveServer, ledger_url: str, tmp_path: Path) -> None:
-    with SemanticClient(live.url) as client:
-        rows = client.query(["bookings"], ["account.segment"], order_by=[{"column": "account.segment"}])
-        answer = client.ask(["bookings"], grain="quarter", start="2024-01-01", end="2024-06-30")
-        with pytest.raises(ApiError) as raised:
-            client.query(["bokings"])
-    hand = hand_sql(ledger_url, """select a.segment, sum(o.amount) from opportunities o join accounts a
-        using (account_id) where o.is_won group by 1 order by 1""")
-    assert rows == [{"account.segment": s, "bookings": float(b)} for s, b in hand]
-    assert [r["period"] for r in answer.rows] == ["2024-01-01", "2024-04-01"] and answer.version
-    assert raised.value.code == "E_UNKNOWN_METRIC" and "bookings" in raised.value.message
-    path = SemanticClient.to_csv(rows, tmp_path / "out.csv")
-    with path.open() as handle:
-        assert list(csv.DictReader(handle)) == [{"account.segment": s, "bookings": str(float(b))} for s, b in hand]
