@@ -19,10 +19,12 @@ run: $(STAMP)
 	$(BIN)/semantic serve --demo-if-missing
 
 test: $(STAMP)
+	$(BIN)/semantic test
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
+	$(BIN)/semantic test
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m pytest -m "not slow"
 
