@@ -13,9 +13,10 @@ from rich.table import Table
 
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
+from semantic.cli.diff_markdown import markdown_report
 from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
-from semantic.governance.diff import definition_changes, metric_changes
+from semantic.governance.diff import MetricChange, definition_changes, metric_changes
 from semantic.governance.revisions import checkout_definitions
 from semantic.layer import SemanticLayer
 
@@ -23,6 +24,7 @@ from semantic.layer import SemanticLayer
 class DiffFormat(str, Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 def _change_text(base: Any, new: Any, fmt: str) -> str:
@@ -83,6 +85,12 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
         }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
+    period = relative or (f"{start or '...'} to {end or '...'}" if start or end else "all time")
+    rows = [_row(m, new.definitions.metrics[m.name].format) for m in (metrics if show_all else moved)]
+    if output is DiffFormat.markdown:
+        sys.stdout.write(markdown_report(base, old.version.content, new.version.content, changes,
+                                         rows if numbers else None, period, len(moved), len(metrics)))
+        return
     out.print(f"definitions: {base} ({old.version.content}) -> working tree ({new.version.content})",
               highlight=False)
     for change in changes:
@@ -91,17 +99,19 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
         out.print("  no definition changed", highlight=False)
     if not numbers:
         return
-    if not moved and not show_all:
+    if not rows:
         out.print(f"no metric value moves ({len(metrics)} compared)", highlight=False)
         return
-    period = relative or (f"{start or '...'} to {end or '...'}" if start or end else "all time")
     table = Table(title=f"metric values, base -> new ({period})", title_justify="left")
     for column in ("metric", "base", "new", "change", "why"):
         table.add_column(column, justify="right" if column in ("base", "new", "change") else "left")
-    for m in metrics if show_all else moved:
-        fmt = new.definitions.metrics[m.name].format
-        why = m.error or "; ".join(m.reasons) or "data only"
-        table.add_row(m.name, format_value(m.base, fmt), format_value(m.new, fmt), _change_text(m.base, m.new, fmt),
-                      why)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
     out.print(f"{len(moved)} of {len(metrics)} metrics move", highlight=False)
+
+
+def _row(change: MetricChange, fmt: str) -> tuple[str, str, str, str, str]:
+    """One metric's line of the report: name, both values, the change, and the definitions behind it."""
+    return (change.name, format_value(change.base, fmt), format_value(change.new, fmt),
+            _change_text(change.base, change.new, fmt), change.error or "; ".join(change.reasons) or "data only")
