@@ -9,6 +9,7 @@ those MQL leads.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -144,8 +145,7 @@ def test_markdown_report_for_a_pull_request_comment(project, ledger):
     result = diff(project, ledger, "--from", "2025-01-01", "--to", "2025-06-30", "--format", "markdown")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("### Definitions: `HEAD` (") and lines[0].endswith(") → this branch ("
-                                                                                 f"{lines[0].split('(')[-1]}")
+    assert re.fullmatch(r"### Definitions: `HEAD` \([0-9a-f]{12}\) → this branch \([0-9a-f]{12}\)", lines[0])
     assert "- changed term 'mql' (filter)" in lines
     header = lines.index("| metric | base | new | change | why |")
     assert lines[header + 1] == "| --- | ---: | ---: | ---: | --- |"
