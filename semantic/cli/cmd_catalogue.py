@@ -33,7 +33,7 @@ class ListFormat(str, Enum):
     json = "json"
 
 
-def _definitions(project: Path) -> Definitions:
+def valid_definitions(project: Path) -> Definitions:
     try:
         return require_valid(project)
     except DefinitionsInvalid as exc:
@@ -57,7 +57,7 @@ def list_command(kind: Kind = typer.Argument(..., help="What to list."),
                  output: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table or json."),
                  project: Path = ProjectOption) -> None:
     """List the metrics, dimensions, terms, saved queries or entities the definitions hold."""
-    rows = listing(_definitions(project), kind.value)
+    rows = listing(valid_definitions(project), kind.value)
     if output is ListFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
@@ -78,7 +78,7 @@ def explain_command(metric: str = typer.Argument(..., help="Metric name, e.g. wi
                     database: Optional[str] = typer.Option(None, "--database", "-d", help="Database URL; only "
                                                            "its dialect is used (nothing is executed).")) -> None:
     """What a metric means: description, formula, terms, measures, entities and the SQL it compiles to."""
-    defs = _definitions(project)
+    defs = valid_definitions(project)
     try:
         about = explanation(defs, metric)
         layer = SemanticLayer(defs, database_url(database, project), VersionInfo(defs.version))
