@@ -1,15 +1,19 @@
-"""What a project defines, as rows a person or a script can read: the home of `semantic list` and `explain`.
+"""What a project defines, as rows a person or a script can read: `semantic list`, `explain`, `--version`.
 
 The API's catalogue, the CLI and the pull-request tools describe a metric the same way (its formula as a
 reader would write it, its lineage from semantic/definitions/lineage.py), so the words never disagree.
 """
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, Callable
 
+from semantic.definitions import load_project
 from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
+from semantic.layer import VersionInfo, git_version
 
 Row = dict[str, Any]
 
@@ -99,3 +103,25 @@ def explanation(defs: Definitions, name: str) -> Row:
                   for t in lin.terms if t in defs.terms],
         "entities": sorted(lin.entities | lin.also_reads), "time_axes": list(lin.time_axes),
     }
+
+
+DISTRIBUTION = "revenue-semantic-layer"
+
+
+def package_version() -> str:
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # run from a source checkout that was never installed
+        return "unknown (not installed)"
+
+
+def versions_text(project: Path) -> str:
+    """`semantic X.Y.Z`, then the definitions version stamp of `project` (as answers carry it) or why none."""
+    loaded = load_project(project)
+    defs = loaded.definitions
+    if not defs.files:
+        return f"semantic {package_version()}\ndefinitions: none in {project.resolve()}"
+    commit, dirty = git_version(project, defs.files)
+    stamp = str(VersionInfo(defs.version, commit, dirty))
+    state = f" (invalid: {len(loaded.errors)} errors, run semantic validate)" if loaded.errors else ""
+    return f"semantic {package_version()}\ndefinitions {stamp}{state} in {project.resolve()}"

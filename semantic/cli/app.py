@@ -72,7 +72,7 @@ def _print_version(asked: bool) -> None:
     stamped with), so a bug report names both."""
     if not asked:
         return
-    from semantic.versions import versions_text
+    from semantic.catalogue import versions_text
 
     out.print(versions_text(Path(".")), highlight=False, markup=False)
     raise typer.Exit(0)

@@ -1,4 +1,8 @@
-"""`semantic diff`: the preview a definitions pull request needs: what changed, which numbers move, why."""
+"""`semantic diff`: the preview a definitions pull request needs: what changed, which numbers move, why.
+
+As text for a terminal, JSON for a script, or GitHub-flavoured Markdown for a pull-request comment (the same
+rows; Markdown cells are escaped, since an error message may hold `|` or a newline).
+"""
 from __future__ import annotations
 
 import json
@@ -13,10 +17,9 @@ from rich.table import Table
 
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
-from semantic.cli.diff_markdown import markdown_report
 from semantic.cli.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
-from semantic.governance.diff import MetricChange, definition_changes, metric_changes
+from semantic.governance.diff import DefinitionChange, MetricChange, definition_changes, metric_changes
 from semantic.governance.revisions import checkout_definitions
 from semantic.layer import SemanticLayer
 
@@ -25,6 +28,35 @@ class DiffFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+
+
+Row = tuple[str, str, str, str, str]  # metric, base, new, change, why
+
+
+def cell(text: str) -> str:
+    """One Markdown table cell: one line, `|` escaped, backticks made quotes (no code span opens)."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'")
+
+
+def markdown_report(base: str, base_version: str, new_version: str, changes: list[DefinitionChange],
+                    rows: list[Row] | None, period: str, moved: int, compared: int) -> str:
+    """`rows` is None when numbers were not computed (--no-numbers)."""
+    lines = [f"### Definitions: `{cell(base)}` ({base_version}) → this branch ({new_version})", ""]
+    if changes:
+        lines += [f"- {cell(change.describe())}" for change in changes]
+    else:
+        lines.append("No definition changed.")
+    if rows is None:
+        return "\n".join(lines) + "\n"
+    lines.append("")
+    if not rows:
+        lines.append(f"No metric value moves ({compared} compared, {cell(period)}).")
+        return "\n".join(lines) + "\n"
+    lines += [f"**Metric values, base → new** ({cell(period)})", "",
+              "| metric | base | new | change | why |", "| --- | ---: | ---: | ---: | --- |"]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    lines += ["", f"{moved} of {compared} metrics move."]
+    return "\n".join(lines) + "\n"
 
 
 def _change_text(base: Any, new: Any, fmt: str) -> str:
@@ -111,7 +143,7 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
     out.print(f"{len(moved)} of {len(metrics)} metrics move", highlight=False)
 
 
-def _row(change: MetricChange, fmt: str) -> tuple[str, str, str, str, str]:
+def _row(change: MetricChange, fmt: str) -> Row:
     """One metric's line of the report: name, both values, the change, and the definitions behind it."""
     return (change.name, format_value(change.base, fmt), format_value(change.new, fmt),
             _change_text(change.base, change.new, fmt), change.error or "; ".join(change.reasons) or "data only")

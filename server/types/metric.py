@@ -9,11 +9,11 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
+from semantic.catalogue import formula_text
 from semantic.definitions import Definitions
 from semantic.definitions.lineage import lineages
 from semantic.errors import SemanticError
 from semantic.governance.history import metric_history
-from server.catalogue import formula_text
 from server.types.entity import Dimension, Measure
 from server.types.history import MetricChange
 from server.types.term import Term

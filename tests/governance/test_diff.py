@@ -154,7 +154,7 @@ def test_markdown_report_for_a_pull_request_comment(project, ledger):
 
 
 def test_markdown_without_numbers_and_cells_escaped(project, ledger):
-    from semantic.cli.diff_markdown import cell
+    from semantic.cli.cmd_diff import cell
 
     result = diff(project, ledger, "--no-numbers", "--format", "markdown")
     assert result.exit_code == 0, result.output
