@@ -20,7 +20,7 @@ from semantic.governance.definition_tests import TESTS_FOLDER, run_definition_te
 from semantic.governance.expectations import Verdict
 
 
-class TestFormat(str, Enum):
+class ReportFormat(str, Enum):
     text = "text"
     json = "json"
 
@@ -28,7 +28,7 @@ class TestFormat(str, Enum):
 @app.command("test")
 def test_command(project: Path = ProjectOption,
                  verbose: bool = typer.Option(False, "--verbose", "-v", help="List passing tests too."),
-                 output: TestFormat = typer.Option(TestFormat.text, "--format", "-f", help="text or json.")) -> None:
+                 output: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text or json.")) -> None:
     """Run the definition tests: expected metric values and invariants on small fixture ledgers."""
     try:
         defs = require_valid(project)
@@ -40,7 +40,7 @@ def test_command(project: Path = ProjectOption,
     if not report.files:
         raise fail(f"[E_NO_DEFINITION_TESTS] no test files in {project / TESTS_FOLDER}",
                    "write definition_tests/<name>.yaml (docs/governance.md shows one)")
-    if output is TestFormat.json:
+    if output is ReportFormat.json:
         payload = {"ok": report.ok, "files": list(report.files),
                    "issues": [i.to_dict() for i in report.issues],
                    "tests": [{"test": o.test, "verdict": o.verdict.value, "message": o.message,

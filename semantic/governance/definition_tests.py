@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from sqlalchemy.exc import SQLAlchemyError
 
 from semantic.definitions import Definitions
 from semantic.definitions.model_types import Model, Name
 from semantic.definitions.schema_check import parse_item
 from semantic.definitions.yaml_source import SourceMap, load_yaml_file
-from semantic.errors import IssueList, Position, SemanticError, first_line
+from semantic.errors import Issue, IssueList, Position, SemanticError, first_line
 from semantic.execute import execute_compiled, json_rows
 from semantic.governance.expectations import Outcome, Verdict, check_expected_rows, check_invariants
 from semantic.governance.fixture_ledger import load_fixture_ledger
@@ -59,7 +59,7 @@ class DefinitionTest(Model):
         return self
 
 
-class TestFile(Model):
+class DefinitionTestFile(Model):
     ledger: str = Field(description="The fixture ledger's YAML file, relative to this file.")
     today: date = Field(description="The day relative ranges (this_quarter ...) and hygiene are judged on.")
     tests: dict[Name, DefinitionTest] = Field(min_length=1)
@@ -68,7 +68,7 @@ class TestFile(Model):
 @dataclass(frozen=True)
 class Report:
     outcomes: tuple[Outcome, ...]
-    issues: tuple  # problems with the test files or fixtures themselves (file:line:col, code, hint)
+    issues: tuple[Issue, ...]  # problems with the test files or fixtures themselves (file:line:col, code, hint)
     files: tuple[str, ...]
 
     @property
@@ -76,19 +76,19 @@ class Report:
         return not self.issues and bool(self.outcomes) and all(o.verdict is Verdict.passed for o in self.outcomes)
 
 
-def test_files(project: Path) -> list[Path]:
+def definition_test_files(project: Path) -> list[Path]:
     folder = project / TESTS_FOLDER
     return sorted(p for p in folder.glob("*.y*ml") if p.is_file()) if folder.is_dir() else []
 
 
 def run_definition_tests(project: Path, defs: Definitions) -> Report:
     """Run every test of every file; a broken file is reported as issues and the other files still run."""
-    issues, outcomes, files = IssueList(), [], test_files(project)
+    issues, outcomes, files = IssueList(), [], definition_test_files(project)
     for path in files:
         shown = path.relative_to(project).as_posix()
         smap = SourceMap()
         data = load_yaml_file(path, shown, smap, issues)
-        parsed = parse_item(TestFile, data, shown, (), smap, issues) if data is not None else None
+        parsed = parse_item(DefinitionTestFile, data, shown, (), smap, issues) if data is not None else None
         if parsed is None:
             continue
         ledger_path = path.parent / parsed.ledger
@@ -108,7 +108,7 @@ def run_definition_tests(project: Path, defs: Definitions) -> Report:
     return Report(tuple(outcomes), tuple(issues.sorted()), tuple(p.relative_to(project).as_posix() for p in files))
 
 
-def _run_one(defs: Definitions, engine: sa.Engine, file: TestFile, name: str, test: DefinitionTest, shown: str,
+def _run_one(defs: Definitions, engine: sa.Engine, file: DefinitionTestFile, name: str, test: DefinitionTest, shown: str,
              smap: SourceMap) -> list[Outcome]:
     def at(*path: Any) -> Position:
         return smap.value(shown, ("tests", name, *path)) or Position(shown, 1, 1)
@@ -134,8 +134,11 @@ def _run_one(defs: Definitions, engine: sa.Engine, file: TestFile, name: str, te
             outcomes += check_invariants(name, answer, question, test.invariants, test.tolerance, ask, at)
     except SemanticError as exc:
         return [Outcome(name, asked_at, Verdict.error, f"[{exc.code}] {exc}")]
+    except ValidationError as exc:  # a saved query whose fields no longer make a question
+        return [Outcome(name, asked_at, Verdict.error, f"[E_BAD_REQUEST] {exc.errors()[0]['msg']}")]
     except SQLAlchemyError as exc:
-        return [Outcome(name, asked_at, Verdict.error, f"[E_QUERY_FAILED] {first_line(exc)}")]
+        return [Outcome(name, asked_at, Verdict.error, f"[E_QUERY_FAILED] {first_line(exc)} (does the fixture "
+                        "ledger hold every table and column the question reads?)")]
     return outcomes or [Outcome(name, named_at, Verdict.passed, "")]
 
 

@@ -195,3 +195,11 @@ def test_a_wrong_starter_expectation_fails_with_its_line(repo_root, tmp_path):
     assert result.exit_code == 1
     assert f"definition_tests/starter.yaml:{line_of(text, 'bookings: 45500')}:19: FAILED outcomes_first_half: " \
            "bookings expected 45500, got 45000" in result.output
+
+
+def test_a_fixture_without_the_table_a_question_reads_is_an_error(tmp_path):
+    result = run(write_project(tmp_path, ledger="tables:\n  other:\n    - {x: 1}\n"))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if " ERROR " in line]
+    assert len(errors) == 3 and all("[E_QUERY_FAILED]" in line and "deals" in line for line in errors)
+    assert "does the fixture ledger hold every table and column the question reads?" in errors[0]
