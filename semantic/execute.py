@@ -22,7 +22,7 @@ from semantic.dberrors import Reason, cancelled_error, connect_error, query_erro
 from semantic.engines import EngineLimits, backend_of, database_for, dispose_engines, engine_for
 from semantic.result import Result
 
-__all__ = ["dialect_of_url", "dispose_engines", "engine_for", "fetch", "run_compiled"]
+__all__ = ["dialect_of_url", "dispose_engines", "engine_for", "execute_compiled", "fetch", "json_rows", "run_compiled"]
 
 POLL_S = 0.05  # how often a cancel event is looked at while a statement runs
 log = logging.getLogger("semantic.execute")
