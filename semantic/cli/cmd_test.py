@@ -55,7 +55,8 @@ def test_command(project: Path = ProjectOption,
                 out.print(outcome.render(), highlight=False, markup=False)
         tests = {(o.position.file, o.test) for o in report.outcomes}
         failed = {(o.position.file, o.test) for o in report.outcomes if o.verdict is not Verdict.passed}
-        summary = f"{len(tests) - len(failed)} passed, {len(failed)} failed in {len(report.files)} files"
+        files = f"{len(report.files)} file" + ("" if len(report.files) == 1 else "s")
+        summary = f"{len(tests) - len(failed)} passed, {len(failed)} failed in {files}"
         if report.issues:
             summary += f"; {len(report.issues)} problems in the test files or fixtures"
         out.print(summary, highlight=False, markup=False)

@@ -84,7 +84,7 @@ def test_hand_counted_expectations_pass(tmp_path):
     result = run(write_project(tmp_path), "-v")
     assert result.exit_code == 0, result.output
     assert result.output.count("PASSED") == 3
-    assert result.output.splitlines()[-1] == "3 passed, 0 failed in 1 files"
+    assert result.output.splitlines()[-1] == "3 passed, 0 failed in 1 file"
 
 
 def test_a_wrong_expectation_fails_with_its_file_and_line(tmp_path):
@@ -95,7 +95,7 @@ def test_a_wrong_expectation_fails_with_its_file_and_line(tmp_path):
     col = wrong.splitlines()[line - 1].index("401") + 1
     assert f"definition_tests/deals.yaml:{line}:{col}: FAILED by_region: total expected 401, got 400 " \
            "(deal.region=EU)" in result.output
-    assert "2 passed, 1 failed in 1 files" in result.output
+    assert "2 passed, 1 failed in 1 file" in result.output
 
 
 def test_missing_and_unexpected_rows_fail(tmp_path):

@@ -37,3 +37,16 @@ def test_the_example_definition_test_passes(repo_root, tmp_path):
     result = CliRunner().invoke(app, ["test", "-p", str(tmp_path), "-v"])
     assert result.exit_code == 0, result.output
     assert result.output.count("PASSED") == 3
+
+
+def test_the_failure_sample_is_what_semantic_test_prints(repo_root, tmp_path):
+    text = (repo_root / "docs" / "governance.md").read_text(encoding="utf-8")
+    sample = re.search(r"a rep named Bob\):\n```\n(.*?)```", text, flags=re.S).group(1)
+    for name in ("metrics.yaml", "glossary.yaml"):
+        shutil.copy(repo_root / name, tmp_path / name)
+    shutil.copytree(repo_root / "definition_tests", tmp_path / "definition_tests")
+    starter = tmp_path / "definition_tests" / "starter.yaml"
+    starter.write_text(starter.read_text().replace("      - bookings: 45000 ", "      - bookings: 45500 ")
+                       .replace("{rep.name: Bo, quota: 15000", "{rep.name: Bob, quota: 15000"))
+    result = CliRunner().invoke(app, ["test", "-p", str(tmp_path)])
+    assert result.exit_code == 1 and result.output == sample
