@@ -74,8 +74,8 @@ def _columns(file: str, table: str, rows: Rows, declared: dict[str, Any], smap: 
             elif frozenset({before, kind}) in WIDER:
                 seen[column] = WIDER[frozenset({before, kind})]
             else:
-                issues.add("E_FIXTURE_TYPE", f"column '{column}' of table '{table}' holds a {kind} here and a "
-                           f"{before} in an earlier row", smap.value(file, ("tables", table, i, column)),
+                issues.add("E_FIXTURE_TYPE", f"column '{column}' of table '{table}' holds a {kind} value here and "
+                           f"{before} values before", smap.value(file, ("tables", table, i, column)),
                            f"write every value of '{column}' as a {before}, or declare its type under `types:`")
     columns = dict(declared)
     for row in rows:

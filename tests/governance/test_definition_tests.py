@@ -155,7 +155,7 @@ def test_fixture_problems_are_coded_with_positions(tmp_path):
     assert result.exit_code == 1
     col = mixed.splitlines()[3].index("lots") + 1
     assert f"definition_tests/ledgers/deals.yaml:4:{col}: error[E_FIXTURE_TYPE] column 'amount' of table " \
-           "'deals' holds a text here and a integer in an earlier row" in result.output
+           "'deals' holds a text value here and integer values before" in result.output
     shutil.rmtree(tmp_path / "definition_tests" / "ledgers")
     result = run(tmp_path)
     assert result.exit_code == 1 and "definition_tests/deals.yaml:1:9: error[E_FIXTURE_MISSING]" in result.output

@@ -128,3 +128,13 @@ def test_graphql_history_outside_git_is_a_coded_error(tmp_path):
     server = create_app(tmp_path, None, ServerSettings(), auth=TokenAuth())
     error = post(server, "{ metric(name: bookings) { history { commit } } }").json()["errors"][0]
     assert error["extensions"]["code"] == "E_NOT_GIT" and "git init" in error["extensions"]["hint"]
+
+
+def test_a_project_in_a_subfolder_of_the_repository(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "revenue").mkdir()
+    (tmp_path / "metrics.yaml").write_text("not: the project's\n", encoding="utf-8")  # outside --project: ignored
+    sha = commit(tmp_path, "Cy", "2025-05-06", "Definitions in a subfolder", {"revenue/metrics.yaml": FIRST})
+    commit(tmp_path, "Cy", "2025-05-07", "Another folder's file", {"metrics.yaml": "still: not it\n"})
+    result = history(tmp_path / "revenue", "bookings", "--format", "json")
+    assert [(e["commit"], e["message"]) for e in json.loads(result.output)] == [(sha, "Definitions in a subfolder")]
