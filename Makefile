@@ -19,12 +19,14 @@ run: $(STAMP)
 	$(BIN)/semantic serve --demo-if-missing
 
 test: $(STAMP)
+	$(BIN)/semantic test
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-libreoffice.sh
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
+	$(BIN)/semantic test
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-libreoffice.sh

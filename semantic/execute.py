@@ -22,7 +22,7 @@ from semantic.dberrors import Reason, cancelled_error, connect_error, query_erro
 from semantic.engines import EngineLimits, backend_of, database_for, dispose_engines, engine_for
 from semantic.result import Result
 
-__all__ = ["dialect_of_url", "dispose_engines", "engine_for", "fetch", "run_compiled"]
+__all__ = ["dialect_of_url", "dispose_engines", "engine_for", "execute_compiled", "fetch", "json_rows", "run_compiled"]
 
 POLL_S = 0.05  # how often a cancel event is looked at while a statement runs
 log = logging.getLogger("semantic.execute")
@@ -114,12 +114,20 @@ def _json_value(value: Any) -> Any:
 def run_compiled(url: str | None, compiled: Any, version: str, settings: Any,
                  cancel: threading.Event | None = None) -> Result:
     """Execute a CompiledQuery; rows come back JSON-ready (floats, ISO dates), capped at max_rows."""
-    def execute(conn: sa.Connection, engine: Any) -> Any:
-        text, args = compiled.driver_sql(engine.dialect)
-        return conn.exec_driver_sql(text, args) if args else conn.execute(compiled.statement)
-
-    fetched, data_version = fetch(url, settings, cancel, execute, settings.max_rows + 1)
-    names = [c.name for c in compiled.columns]
+    fetched, data_version = fetch(url, settings, cancel, lambda conn, _engine: execute_compiled(conn, compiled),
+                                  settings.max_rows + 1)
     truncated = len(fetched) > settings.max_rows
-    rows = [dict(zip(names, (_json_value(v) for v in row))) for row in fetched[: settings.max_rows]]
-    return Result(compiled.columns, rows, version, truncated, compiled, data_version)
+    return Result(compiled.columns, json_rows(compiled, fetched[: settings.max_rows]), version, truncated, compiled,
+                  data_version)
+
+
+def execute_compiled(conn: sa.Connection, compiled: Any) -> Any:
+    """The cursor of a CompiledQuery run on a connection (bound values in the driver's own style)."""
+    text, args = compiled.driver_sql(conn.engine.dialect)
+    return conn.exec_driver_sql(text, args) if args else conn.execute(compiled.statement)
+
+
+def json_rows(compiled: Any, fetched: Any) -> list[dict[str, Any]]:
+    """Rows keyed by column name with JSON-ready values (floats, ISO dates): what every consumer receives."""
+    names = [c.name for c in compiled.columns]
+    return [dict(zip(names, (_json_value(v) for v in row))) for row in fetched]

@@ -76,8 +76,9 @@ class DimensionInfo:
 
 class SemanticLayer:
     def __init__(self, definitions: Definitions, database_url: str | None, version: VersionInfo,
-                 settings: ExecutionSettings | None = None) -> None:
+                 settings: ExecutionSettings | None = None, project_dir: Path | None = None) -> None:
         self.definitions = definitions
+        self.project_dir = project_dir  # where the definitions were read (their git history), if from a folder
         self.database_url = database_url
         self.version = version
         self.settings = settings or ExecutionSettings()
@@ -92,7 +93,7 @@ class SemanticLayer:
         root = Path(project_dir)
         defs = require_valid(root)
         commit, dirty = git_version(root, defs.files)
-        return cls(defs, database_url, VersionInfo(defs.version, commit, dirty), settings)
+        return cls(defs, database_url, VersionInfo(defs.version, commit, dirty), settings, root)
 
     # --- catalogue ----------------------------------------------------------------------------------------
     def metric(self, name: str) -> Any:

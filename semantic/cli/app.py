@@ -67,6 +67,19 @@ def fail(message: str, hint: str = "", code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _print_version(asked: bool) -> None:
+    """`semantic --version`: the package, and the definitions in the current directory (what answers are
+    stamped with), so a bug report names both."""
+    if not asked:
+        return
+    from semantic.catalogue import versions_text
+
+    out.print(versions_text(Path(".")), highlight=False, markup=False)
+    raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                       help="Print the package version and the definitions version of the "
+                                            "current directory, then exit.")) -> None:
     """Revenue semantic layer: validate definitions, compile and run metric questions, serve the API."""

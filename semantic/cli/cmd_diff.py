@@ -1,4 +1,8 @@
-"""`semantic diff`: the preview a definitions pull request needs: what changed, which numbers move, why."""
+"""`semantic diff`: the preview a definitions pull request needs: what changed, which numbers move, why.
+
+As text for a terminal, JSON for a script, or GitHub-flavoured Markdown for a pull-request comment (the same
+rows; Markdown cells are escaped, since an error message may hold `|` or a newline).
+"""
 from __future__ import annotations
 
 import json
@@ -15,7 +19,7 @@ from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, Toda
                               execution_settings, fail, out)
 from semantic.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
-from semantic.governance.diff import definition_changes, metric_changes
+from semantic.governance.diff import DefinitionChange, MetricChange, definition_changes, metric_changes
 from semantic.governance.revisions import checkout_definitions
 from semantic.layer import SemanticLayer
 
@@ -23,6 +27,36 @@ from semantic.layer import SemanticLayer
 class DiffFormat(str, Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+
+
+Row = tuple[str, str, str, str, str]  # metric, base, new, change, why
+
+
+def cell(text: str) -> str:
+    """One Markdown table cell: one line, `|` escaped, backticks made quotes (no code span opens)."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'")
+
+
+def markdown_report(base: str, base_version: str, new_version: str, changes: list[DefinitionChange],
+                    rows: list[Row] | None, period: str, moved: int, compared: int) -> str:
+    """`rows` is None when numbers were not computed (--no-numbers)."""
+    lines = [f"### Definitions: `{cell(base)}` ({base_version}) → this branch ({new_version})", ""]
+    if changes:
+        lines += [f"- {cell(change.describe())}" for change in changes]
+    else:
+        lines.append("No definition changed.")
+    if rows is None:
+        return "\n".join(lines) + "\n"
+    lines.append("")
+    if not rows:
+        lines.append(f"No metric value moves ({compared} compared, {cell(period)}).")
+        return "\n".join(lines) + "\n"
+    lines += [f"**Metric values, base → new** ({cell(period)})", "",
+              "| metric | base | new | change | why |", "| --- | ---: | ---: | ---: | --- |"]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    lines += ["", f"{moved} of {compared} metrics move."]
+    return "\n".join(lines) + "\n"
 
 
 def _change_text(base: Any, new: Any, fmt: str) -> str:
@@ -83,6 +117,12 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
         }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
+    period = relative or (f"{start or '...'} to {end or '...'}" if start or end else "all time")
+    rows = [_row(m, new.definitions.metrics[m.name].format) for m in (metrics if show_all else moved)]
+    if output is DiffFormat.markdown:
+        sys.stdout.write(markdown_report(base, old.version.content, new.version.content, changes,
+                                         rows if numbers else None, period, len(moved), len(metrics)))
+        return
     out.print(f"definitions: {base} ({old.version.content}) -> working tree ({new.version.content})",
               highlight=False)
     for change in changes:
@@ -91,17 +131,19 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
         out.print("  no definition changed", highlight=False)
     if not numbers:
         return
-    if not moved and not show_all:
+    if not rows:
         out.print(f"no metric value moves ({len(metrics)} compared)", highlight=False)
         return
-    period = relative or (f"{start or '...'} to {end or '...'}" if start or end else "all time")
     table = Table(title=f"metric values, base -> new ({period})", title_justify="left")
     for column in ("metric", "base", "new", "change", "why"):
         table.add_column(column, justify="right" if column in ("base", "new", "change") else "left")
-    for m in metrics if show_all else moved:
-        fmt = new.definitions.metrics[m.name].format
-        why = m.error or "; ".join(m.reasons) or "data only"
-        table.add_row(m.name, format_value(m.base, fmt), format_value(m.new, fmt), _change_text(m.base, m.new, fmt),
-                      why)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
     out.print(f"{len(moved)} of {len(metrics)} metrics move", highlight=False)
+
+
+def _row(change: MetricChange, fmt: str) -> Row:
+    """One metric's line of the report: name, both values, the change, and the definitions behind it."""
+    return (change.name, format_value(change.base, fmt), format_value(change.new, fmt),
+            _change_text(change.base, change.new, fmt), change.error or "; ".join(change.reasons) or "data only")

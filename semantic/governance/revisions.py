@@ -1,7 +1,7 @@
 """The definitions files as they were at a git revision, written to a scratch folder to load from there.
 
 Only the definitions files are taken (glossary.yaml, metrics.yaml, definitions/**), so a pull request's
-base can be loaded with exactly the same code as the working tree.
+base (or any commit of a metric's history) is loaded with exactly the same code as the working tree.
 """
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from pathlib import Path
 from semantic.definitions.project import ROOT_FILES
 from semantic.errors import SemanticError
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's tree with nothing in it: "before the first commit"
 
-def _git(project: Path, *args: str) -> bytes:
+
+def git_output(project: Path, *args: str) -> bytes:
+    """Standard output of a git command run in `project`; any failure is E_GIT with the first line of git's."""
     try:
         done = subprocess.run(["git", "-C", str(project), *args], capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -26,18 +29,30 @@ def _git(project: Path, *args: str) -> bytes:
     return done.stdout
 
 
+def git_top(project: Path) -> Path:
+    """The top folder of the repository holding `project`; E_NOT_GIT when there is none."""
+    try:
+        return Path(git_output(project, "rev-parse", "--show-toplevel").decode().strip())
+    except SemanticError as exc:
+        if "not a git repository" not in exc.message:
+            raise
+        raise SemanticError("E_NOT_GIT", f"{project} is not in a git repository, so it has no history to read",
+                            "keep the definitions in git (git init; git add glossary.yaml metrics.yaml; "
+                            "git commit) and changes will be traced from then on") from None
+
+
 def checkout_definitions(project: Path, revision: str) -> Path:
     """A temporary folder holding the project's definitions files as of `revision`."""
     project = project.resolve()
-    top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
+    top = git_top(project)
     prefix = project.relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    listing = _git(top, "ls-tree", "-r", "--name-only", revision, "--", f"{prefix}.").decode().splitlines()
+    listing = git_output(top, "ls-tree", "-r", "--name-only", revision, "--", f"{prefix}.").decode().splitlines()
     wanted = [p for p in listing if p[len(prefix):] in ROOT_FILES
               or (p[len(prefix):].startswith("definitions/") and p.endswith((".yaml", ".yml")))]
     target = Path(tempfile.mkdtemp(prefix="semantic-base-"))
     for path in wanted:
         dest = target / path[len(prefix):]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(_git(top, "show", f"{revision}:{path}"))
+        dest.write_bytes(git_output(top, "show", f"{revision}:{path}"))
     return target

@@ -12,8 +12,14 @@ from strawberry.types import Info
 from semantic.definitions import Definitions
 from semantic.definitions.lineage import lineages
 from semantic.definitions.formula_text import formula_text
+from semantic.errors import SemanticError
+from semantic.governance.history import metric_history
 from server.types.entity import Dimension, Measure
+from server.types.history import MetricChange
 from server.types.term import Term
+
+
+MAX_HISTORY = 100  # each commit examined loads two versions of the definitions
 
 
 @strawberry.type(description="A KPI with one canonical definition.")
@@ -51,6 +57,19 @@ class Metric:
     async def sql(self, info: Info, dialect: str | None = None) -> str:
         layer = info.context.layer
         return await run_in_threadpool(layer.metric_sql, self.name, dialect)
+
+    @strawberry.field(description="Commits (newest first) that changed this metric or anything its number "
+                                  "depends on, read from the project's git history.")
+    async def history(self, info: Info, limit: int = 10) -> list[MetricChange]:
+        layer = info.context.layer
+        if layer.project_dir is None:
+            raise SemanticError("E_NOT_GIT", "these definitions were not read from a folder, so they have no history",
+                                "serve a project folder kept in git")
+        if not 1 <= limit <= MAX_HISTORY:
+            raise SemanticError("E_BAD_REQUEST", f"limit must be between 1 and {MAX_HISTORY}",
+                                f"ask for 1 to {MAX_HISTORY} commits")
+        entries = await run_in_threadpool(metric_history, layer.project_dir, self.name, limit)
+        return [MetricChange.from_domain(e) for e in entries]
 
     @classmethod
     def from_domain(cls, name: str, defs: Definitions) -> "Metric":

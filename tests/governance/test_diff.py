@@ -9,6 +9,7 @@ those MQL leads.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -137,3 +138,25 @@ def test_a_history_change_moves_the_metrics_of_rows_generated_from_it(repo_root:
     assert {("entities", "stage_change"), ("entities", "opportunity"), ("stages", "")} <= \
         dependencies(defs, "avg_days_in_stage")
     assert ("entities", "activity") in dependencies(defs, "stale_deals")
+
+
+def test_markdown_report_for_a_pull_request_comment(project, ledger):
+    """The H1 2025 MQLs of the text report above (5 -> 6), as a Markdown table a pull request can show."""
+    result = diff(project, ledger, "--from", "2025-01-01", "--to", "2025-06-30", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert re.fullmatch(r"### Definitions: `HEAD` \([0-9a-f]{12}\) → this branch \([0-9a-f]{12}\)", lines[0])
+    assert "- changed term 'mql' (filter)" in lines
+    header = lines.index("| metric | base | new | change | why |")
+    assert lines[header + 1] == "| --- | ---: | ---: | ---: | --- |"
+    assert "| mqls | 5 | 6 | +1 (+20.0%) | changed term 'mql' (filter) |" in lines[header + 2:]
+    assert lines[-1].endswith("metrics move.")
+
+
+def test_markdown_without_numbers_and_cells_escaped(project, ledger):
+    from semantic.cli.cmd_diff import cell
+
+    result = diff(project, ledger, "--no-numbers", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["", "- changed term 'mql' (filter)"]
+    assert cell("a | b\n`c`") == "a \\| b 'c'"
