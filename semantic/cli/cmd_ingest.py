@@ -78,7 +78,7 @@ def ingest(
         out.print(f"{total.rejected:,} rejected record(s) are in the table ingest_rejects (file, record = line or "
                   "record number, reason, raw); fix them in the export and ingest the file again", highlight=False)
     if linked:
-        out.print(f"linked {linked[0]:,} new or changed activities by the rules of linking.yaml "
+        out.print(f"linked {linked[0]:,} activities by the rules of linking.yaml "
                   f"(definitions {version}; `semantic link` shows the coverage)", highlight=False)
 
 

@@ -61,6 +61,7 @@ def activity_row(record: ActivityRecord) -> dict[str, Any]:
         direction=record.direction, occurred_at=record.occurred_at, duration_seconds=record.duration_seconds,
         subject=record.subject, source_id=record.source_id, status=record.status, thread_id=record.thread_id,
         rep_id=_ref_id(record.owner) if record.owner else None,
+        declared_rep_id=_ref_id(record.owner) if record.owner else None,
         declared_account_id=_ref_id(record.declared_account) if record.declared_account else None,
         declared_opportunity_id=_ref_id(record.declared_opportunity) if record.declared_opportunity else None,
     )

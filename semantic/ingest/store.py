@@ -137,8 +137,8 @@ def _write(conn: Connection, changed: list[Prepared]) -> None:
             upsert(conn, table, rows)
             if table is opportunity_stage_history:
                 _restate_from_stage(conn, rows)
+            linking.note(conn, table, rows)
             if table is activities:
-                linking.note(conn, rows)
                 people = [person for p in by_table[table.name] for person in p.participants]
                 with staged(conn, activity_participants, people) as people_rows:
                     upsert(conn, activity_participants, people_rows)

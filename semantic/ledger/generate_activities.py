@@ -98,6 +98,7 @@ def make_activities(rng: np.random.Generator, clock: Clock, scale: float, reps: 
         "thread_id": pa.nulls(n, pa.string()),
         "declared_account_id": pa.nulls(n, pa.int64()),
         "declared_opportunity_id": pa.nulls(n, pa.int64()),
+        "declared_rep_id": pa.nulls(n, pa.int64()),
         "contact_rule": labels(("generated",), np.zeros(n, np.int64), contact_linked[order]),
         "account_rule": labels(("generated",), np.zeros(n, np.int64), account_linked[order]),
         "opportunity_rule": labels(("generated",), np.zeros(n, np.int64), opp_linked[order]),

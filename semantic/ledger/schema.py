@@ -127,6 +127,7 @@ activities = Table(
     Column("thread_id", String),
     _id("declared_account_id"),  # no FK: a source may name a CRM record that is ingested later or never
     _id("declared_opportunity_id"),
+    _id("declared_rep_id"),  # the owner the source names (a Salesforce Task's OwnerId)
     Column("contact_rule", String),
     Column("account_rule", String),
     Column("opportunity_rule", String),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement, Select
 
 from semantic.definitions.linking_models import Linking
-from semantic.ledger.schema import accounts, activities, opportunities
+from semantic.ledger.schema import accounts, activities, opportunities, reps
 
 ACTING_ROLES = ("from", "organizer", "host", "caller")
 """Roles of the person who acted (sent, organised, hosted, called): the activity's rep is the internal
@@ -47,6 +47,7 @@ def activity_links(rules: Linking, scope: Select, staged: sa.Table) -> Select:
 
     a = activities.alias("a")
     declared_account, declared_deal = accounts.alias("declared_account"), opportunities.alias("declared_deal")
+    declared_rep = reps.alias("declared_rep")
     internal_only = sa.and_(sa.func.coalesce(people.c.participants, 0) > 0,
                             people.c.internal == people.c.participants)
     cancelled = sa.func.coalesce(sa.func.lower(a.c.status), "") == "cancelled"
@@ -57,7 +58,7 @@ def activity_links(rules: Linking, scope: Select, staged: sa.Table) -> Select:
 
     account_id = sa.func.coalesce(declared_account.c.account_id, account.c.account_id)
     return (
-        sa.select(a.c.activity_id, rep.c.rep_id,
+        sa.select(a.c.activity_id, sa.func.coalesce(declared_rep.c.rep_id, rep.c.rep_id).label("rep_id"),
                   when_linkable(contact.c.contact_id).label("contact_id"),
                   when_linkable(account_id).label("account_id"),
                   when_linkable(declared_deal.c.opportunity_id).label("opportunity_id"),
@@ -72,5 +73,6 @@ def activity_links(rules: Linking, scope: Select, staged: sa.Table) -> Select:
                      .outerjoin(account, account.c.activity_id == a.c.activity_id)
                      .outerjoin(people, people.c.activity_id == a.c.activity_id)
                      .outerjoin(declared_account, declared_account.c.account_id == a.c.declared_account_id)
-                     .outerjoin(declared_deal, declared_deal.c.opportunity_id == a.c.declared_opportunity_id))
+                     .outerjoin(declared_deal, declared_deal.c.opportunity_id == a.c.declared_opportunity_id)
+                     .outerjoin(declared_rep, declared_rep.c.rep_id == a.c.declared_rep_id))
         .where(a.c.activity_id.in_(scope)))

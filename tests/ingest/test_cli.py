@@ -29,7 +29,7 @@ def test_prints_counts_per_file_and_in_total(tmp_path: Path, repo_root: Path) ->
         "total: read 6, new 5, updated 0, unchanged 0, rejected 1",
         "1 rejected record(s) are in the table ingest_rejects (file, record = line or record number, reason, raw); "
         "fix them in the export and ingest the file again",
-        f"linked 3 new or changed activities by the rules of linking.yaml (definitions {version}; `semantic link` "
+        f"linked 3 activities by the rules of linking.yaml (definitions {version}; `semantic link` "
         "shows the coverage)",
     ]
     again = _ingest("salesforce", str(tasks), "--database", database, "--project", str(repo_root))

@@ -18,7 +18,7 @@ DESIGN_COLUMNS = {
                                  "source_id",
     "activities": "activity_id, source_system, activity_type, direction, occurred_at, rep_id, contact_id, "
                   "account_id, opportunity_id, duration_seconds, subject, source_id, status, thread_id, "
-                  "declared_account_id, declared_opportunity_id, contact_rule, account_rule, opportunity_rule",
+                  "declared_account_id, declared_opportunity_id, declared_rep_id, contact_rule, account_rule, opportunity_rule",
     "activity_participants": "activity_id, position, role, email, name, response_status, declared_contact_id, "
                              "declared_lead_id, is_internal, rep_id, contact_id, lead_id, account_id, match_rule",
     "opportunity_contact_roles": "opportunity_id, contact_id, role, is_primary",
