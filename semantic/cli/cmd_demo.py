@@ -6,12 +6,17 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, err, fail, out
+from semantic.definitions import load_project
+from semantic.errors import SemanticError
+from semantic.ingest.demo import write_demo_via_exports
 from semantic.ledger import LedgerError, check_replaceable, generate, write_ledger
 from semantic.ledger.guard import DemoOrigin
+from semantic.ledger.schema import metadata
 
 
 def _as_of(value: str | None) -> date | None:
@@ -30,6 +35,11 @@ def demo(
     as_of: str = typer.Option(None, "--as-of", help="Last day of the data, YYYY-MM-DD (default: today)."),
     force: bool = typer.Option(False, "--force", help="Replace the ledger tables even in a database the demo "
                                                       "did not write (they are dropped)."),
+    via_exports: bool = typer.Option(False, "--via-exports", help="Build the activities the real way: write them "
+                                     "as Gmail, Calendar, Zoom, call-log and Salesforce exports, ingest and link "
+                                     "them by linking.yaml (docs/ingest.md)."),
+    exports_dir: Path = typer.Option(None, "--exports-dir", help="Where --via-exports writes the export files "
+                                     "(default: data/exports in the project)."),
     database: str = DatabaseOption,
     project: Path = ProjectOption,
 ) -> None:
@@ -43,9 +53,14 @@ def demo(
     try:
         if not force:
             check_replaceable(url)  # before generating: refusing takes a moment, generating may take minutes
-        tables = _generate_and_load(url, scale, seed, day, force)
+        if via_exports:
+            tables = _via_exports(url, project, exports_dir or project / "data" / "exports", scale, seed, day, force)
+        else:
+            tables = _generate_and_load(url, scale, seed, day, force)
     except LedgerError as exc:
         raise fail(str(exc), exc.hint) from None
+    except SemanticError as exc:  # an ingest failure (IngestError), with its code
+        raise fail(f"[{exc.code}] {exc.message}", exc.hint) from None
     counts = ", ".join(f"{name} {rows:,}" for name, rows in tables.items())
     out.print(f"demo ledger written to {_safe(url)} in {time.perf_counter() - started:.1f}s: {counts}",
               highlight=False, markup=False)
@@ -68,6 +83,29 @@ def _generate_and_load(url: str, scale: float, seed: int, day: date, force: bool
 
         write_ledger(url, tables, report, replace=force, origin=DemoOrigin(seed, scale, day))
     return {name: table.num_rows for name, table in tables.items()}
+
+
+def _via_exports(url: str, project: Path, folder: Path, scale: float, seed: int, day: date,
+                 force: bool) -> dict[str, int]:
+    """The demo with its activities ingested from export files and linked by the project's rules."""
+    loaded = load_project(project)
+    if loaded.errors or loaded.definitions.linking is None:
+        raise fail("--via-exports links the activities by the project's linking rules, and there are none valid "
+                   f"in {project}", "run `semantic validate`; linking.yaml is described in docs/linking.md")
+    with err.status("generating") as status:
+        write_demo_via_exports(url, loaded.definitions.linking, folder, scale=scale, seed=seed, as_of=day,
+                               replace=force, on_step=status.update)
+    return _row_counts(url)
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in metadata.sorted_tables}
+    finally:
+        engine.dispose()
 
 
 def _safe(url: str) -> str:

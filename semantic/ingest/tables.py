@@ -8,24 +8,15 @@ refused up front with a coded error: ingest goes into a database of its own.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, MetaData, Table, inspect, literal_column, select
+from sqlalchemy import Connection, inspect, literal_column, select
 from sqlalchemy import table as sql_table
 
 from semantic.ingest.errors import FOREIGN_KEYS, TABLE_SHAPE, IngestError
 from semantic.ledger.guard import tables_with_foreign_keys
-from semantic.ledger.schema import bookkeeping, metadata
+from semantic.ledger.schema import bookkeeping, metadata, without_foreign_keys
 
 
-def _unenforced(tables: list[Table]) -> MetaData:
-    """Copies of `tables` with their keys and nullability but without foreign-key constraints."""
-    copy = MetaData()
-    for table in tables:
-        Table(table.name, copy, *[Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
-                                         autoincrement=False) for c in table.columns])
-    return copy
-
-
-INGEST_TABLES = _unenforced([*metadata.sorted_tables, *bookkeeping.sorted_tables])
+INGEST_TABLES = without_foreign_keys([*metadata.sorted_tables, *bookkeeping.sorted_tables])
 
 
 def prepare(conn: Connection) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from semantic.errors import first_line
 from semantic.ledger.demo import generate
 from semantic.ledger.guard import DemoOrigin, LedgerError, mark, refuse_foreign
-from semantic.ledger.schema import bookkeeping, metadata
+from semantic.ledger.schema import bookkeeping, metadata, without_foreign_keys
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(table_name, rows_written_so_far, rows_in_table) after every chunk."""
@@ -31,9 +31,10 @@ BULK_BACKENDS = ("duckdb", "postgresql")
 
 
 def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progress | None = None, *,
-                 replace: bool = False, origin: DemoOrigin | None = None) -> None:
+                 replace: bool = False, origin: DemoOrigin | None = None, foreign_keys: bool = True) -> None:
     """Drop and recreate the canonical tables, then bulk-load `tables` (keyed by table name).
 
+    Without `foreign_keys` the tables are created as ingest creates them, so exports can be ingested on top.
     Refuses (LedgerError) when the database holds canonical tables the demo did not write, unless `replace`.
     """
     url = parse_url(database_url)
@@ -44,7 +45,7 @@ def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progr
                 refuse_foreign(conn, shown_url(url))
             metadata.drop_all(conn)
             bookkeeping.drop_all(conn)  # ingest's keys would otherwise claim rows the replaced tables no longer hold
-            metadata.create_all(conn)
+            (metadata if foreign_keys else without_foreign_keys(metadata.sorted_tables)).create_all(conn)
             for name in metadata.tables:
                 if name in tables:
                     _load_table(conn, name, tables[name], progress)

@@ -195,3 +195,13 @@ ingest_rejects = Table(
     Column("raw", String),
     Column("rejected_at", DateTime, nullable=False),
 )
+
+
+def without_foreign_keys(tables: list[Table]) -> MetaData:
+    """Copies of `tables` with their keys and nullability but no foreign-key constraints: the shape ingest
+    creates (sources name records that arrive later or never; docs/ingest.md)."""
+    copy = MetaData()
+    for table in tables:
+        Table(table.name, copy, *[Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
+                                         autoincrement=False) for c in table.columns])
+    return copy
