@@ -144,7 +144,8 @@ class Reloader:
             if served.layer.definitions.metrics:
                 self.seen, self.pending = before, None
                 self.ref.swap(served)
-                check_keys(served.layer)
+                # probing the keys reads the database: never keep the watcher from seeing the next edit
+                threading.Thread(target=check_keys, args=(served.layer,), name="key-check", daemon=True).start()
                 return True
             issues = [EMPTY_PROJECT]
         if self.signature() == before:
