@@ -7,7 +7,7 @@
 WITH `activity_by_occurred_at` AS /* read activity rows for activity.occurred_at */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count, meeting_count per week of activity.occurred_at, each measure counting the rows that meet its terms and filters */ 
-(SELECT DATE_ADD(DATE_TRUNC(CAST(DATE_ADD(CAST(activity.occurred_at AS DATE), INTERVAL 1 DAY) AS DATE), WEEK(MONDAY)), INTERVAL -1 DAY) AS `period`, count(*) AS `activity_count`, count(CASE WHEN (activity.activity_type = 'meeting') THEN 1 END) AS `meeting_count` 
+(SELECT DATE_ADD(DATE_TRUNC(CAST(DATE_ADD(CAST(activity.occurred_at AS DATE), INTERVAL 1 DAY) AS DATE), WEEK(MONDAY)), INTERVAL -1 DAY) AS `period`, count(*) AS `activity_count`, count(CASE WHEN (activity.activity_type = 'meeting' AND COALESCE(activity.status, '') <> 'cancelled') THEN 1 END) AS `meeting_count` 
 FROM `activities` AS `activity` 
 WHERE CAST(activity.occurred_at AS DATETIME) >= @param_1 AND CAST(activity.occurred_at AS DATETIME) < @param_2 GROUP BY 1), 
 `spine` AS /* the 4 week periods of the time range */ 

@@ -7,7 +7,7 @@
 WITH activity_by_occurred_at AS /* read activity rows for activity.occurred_at */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count, meeting_count per week of activity.occurred_at, each measure counting the rows that meet its terms and filters */ 
-(SELECT CAST(CAST(date_trunc('week', CAST(CAST(activity.occurred_at AS DATE) + INTERVAL '1 day' AS DATE)) AS DATE) + INTERVAL '-1 day' AS DATE) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting')) AS meeting_count 
+(SELECT CAST(CAST(date_trunc('week', CAST(CAST(activity.occurred_at AS DATE) + INTERVAL '1 day' AS DATE)) AS DATE) + INTERVAL '-1 day' AS DATE) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting' AND COALESCE(activity.status, '') <> 'cancelled')) AS meeting_count 
 FROM activities AS activity 
 WHERE activity.occurred_at >= $1::DATE AND activity.occurred_at < $2::DATE GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 

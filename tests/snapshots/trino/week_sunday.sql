@@ -7,7 +7,7 @@
 WITH activity_by_occurred_at AS /* read activity rows for activity.occurred_at */
 /* keep activity rows meeting occurred_at in the time range */
 /* aggregate activity_count, meeting_count per week of activity.occurred_at, each measure counting the rows that meet its terms and filters */ 
-(SELECT date_add('day', -1, CAST(date_trunc('week', date_add('day', 1, CAST(activity.occurred_at AS DATE))) AS DATE)) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting')) AS meeting_count 
+(SELECT date_add('day', -1, CAST(date_trunc('week', date_add('day', 1, CAST(activity.occurred_at AS DATE))) AS DATE)) AS period, count(*) AS activity_count, count(*) FILTER (WHERE (activity.activity_type = 'meeting' AND COALESCE(activity.status, '') <> 'cancelled')) AS meeting_count 
 FROM activities AS activity 
 WHERE activity.occurred_at >= ? AND activity.occurred_at < ? GROUP BY 1), 
 spine AS /* the 4 week periods of the time range */ 
