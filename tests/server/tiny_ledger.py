@@ -55,6 +55,7 @@ insert into activities values
   (1000, 'gmail', 'email', 'outbound', '2024-02-01 10:00', 1, null, 10, 100, null, 'hello'),
   (1001, 'zoom', 'meeting', 'outbound', '2024-02-05 11:00', 1, null, 10, 100, 1800, 'demo'),
   (1002, 'truly', 'call', 'inbound', '2024-05-02 09:30', 2, null, 11, null, 300, 'call');
+alter table activities add column status varchar;  -- what a source says (cancelled...): null, as in the demo
 """
 
 
