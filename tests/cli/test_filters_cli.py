@@ -2,53 +2,34 @@
 small ledger (tests/fixtures/ledger_small.py; numbers on both engines: tests/correctness/)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner
 
-from semantic.cli import app
 from semantic.execute import engine_for
-from tests.fixtures.ledger_small import load_ledger
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.cli.small_ledger_cli import run_csv
 
 
-@pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"duckdb:///{tmp_path_factory.mktemp('cli_filters') / 'ledger.duckdb'}"
-    load_ledger(url)
-    return url
-
-
-def _run(database: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, [*args, "--project", str(REPO), "--database", database, "--today", "2025-11-15",
-                                      "--format", "csv"])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def _hand(database: str, sql: str) -> list[tuple]:
-    with engine_for(database).connect() as conn:
+def _hand(small_ledger: str, sql: str) -> list[tuple]:
+    with engine_for(small_ledger).connect() as conn:
         return [tuple(row) for row in conn.execute(sa.text(sql))]
 
 
-def test_where_with_or_and_a_metric_condition(database: str) -> None:
-    code, stdout, _ = _run(database, "query", "won_deals", "--by", "opportunity.product", "--where",
+def test_where_with_or_and_a_metric_condition(small_ledger: str) -> None:
+    code, stdout, _ = run_csv(small_ledger, "query", "won_deals", "--by", "opportunity.product", "--where",
                            "(account.segment = 'SMB' or opportunity.amount >= 10000) and won_deals >= 2")
-    hand = _hand(database, """select o.product, count(*) from opportunities o left join accounts a
+    hand = _hand(small_ledger, """select o.product, count(*) from opportunities o left join accounts a
         on a.account_id = o.account_id where o.is_won and (a.segment = 'SMB' or o.amount >= 10000)
         group by 1 having count(*) >= 2 order by 1""")
     assert code == 0 and hand and stdout.splitlines() == ["opportunity.product,won_deals"] + \
         [f"{product},{count}" for product, count in hand]
 
 
-def test_metric_range(database: str) -> None:
-    code, stdout, _ = _run(database, "query", "won_deals", "activities", "--metric-range",
+def test_metric_range(small_ledger: str) -> None:
+    code, stdout, _ = run_csv(small_ledger, "query", "won_deals", "activities", "--metric-range",
                            "won_deals=2025-01-01..2025-06-30")
-    [(won,)] = _hand(database, "select count(*) from opportunities where is_won and closed_at >= '2025-01-01' "
+    [(won,)] = _hand(small_ledger, "select count(*) from opportunities where is_won and closed_at >= '2025-01-01' "
                                "and closed_at < '2025-07-01'")
-    [(activities,)] = _hand(database, "select count(*) from activities")
+    [(activities,)] = _hand(small_ledger, "select count(*) from activities")
     assert code == 0 and stdout.splitlines() == ["won_deals,activities", f"{won},{activities}"]
 
 
@@ -57,6 +38,6 @@ def test_metric_range(database: str) -> None:
     (("--metric-range", "won_deals=last_7_days", "--grain", "month"), "E_METRIC_RANGE"),
     (("--where", "won_deals > 1 or account.segment = 'SMB'"), "E_BAD_FILTER"),
 ])
-def test_refusals_are_one_coded_line(database: str, args: tuple[str, ...], code: str) -> None:
-    exit_code, _, stderr = _run(database, "query", "won_deals", *args)
+def test_refusals_are_one_coded_line(small_ledger: str, args: tuple[str, ...], code: str) -> None:
+    exit_code, _, stderr = run_csv(small_ledger, "query", "won_deals", *args)
     assert exit_code == 1 and f"[{code}]" in stderr and "Traceback" not in stderr

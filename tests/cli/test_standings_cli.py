@@ -2,33 +2,14 @@
 tests/correctness/test_shares_and_ranks.py and test_date_parts.py, on tests/fixtures/ledger_small.py)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from typer.testing import CliRunner
 
-from semantic.cli import app
-from tests.fixtures.ledger_small import load_ledger
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.cli.small_ledger_cli import run_csv
 
 
-@pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"duckdb:///{tmp_path_factory.mktemp('cli_standings') / 'ledger.duckdb'}"
-    load_ledger(url)
-    return url
-
-
-def _run(database: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, [*args, "--project", str(REPO), "--database", database, "--today", "2025-11-15",
-                                      "--format", "csv"])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def test_share_of_total_and_top_reps_per_team(database: str) -> None:
+def test_share_of_total_and_top_reps_per_team(small_ledger: str) -> None:
     """Ada 35k and Cy 3k in East (38k), Bo 32k in West; top 1 per team keeps Ada and Bo."""
-    code, stdout, _ = _run(database, "query", "bookings", "--by", "rep.team", "--by", "rep.name", "--share-of",
+    code, stdout, _ = run_csv(small_ledger, "query", "bookings", "--by", "rep.team", "--by", "rep.name", "--share-of",
                            "rep.team", "--rank-by", "bookings", "--rank-within", "rep.team", "--top", "1")
     assert code == 0, stdout
     lines = stdout.splitlines()
@@ -38,23 +19,23 @@ def test_share_of_total_and_top_reps_per_team(database: str) -> None:
     assert float(lines[1].split(",")[3]) == pytest.approx(35 / 38)
 
 
-def test_share_of_total_cannot_take_dimensions_too(database: str) -> None:
-    code, _, stderr = _run(database, "query", "bookings", "--by", "rep.team", "--share-of", "total",
+def test_share_of_total_cannot_take_dimensions_too(small_ledger: str) -> None:
+    code, _, stderr = run_csv(small_ledger, "query", "bookings", "--by", "rep.team", "--share-of", "total",
                            "--share-of", "rep.team")
     assert code == 2 and "cannot be combined" in stderr
 
 
-def test_refusals_are_one_coded_line(database: str) -> None:
-    code, _, stderr = _run(database, "query", "win_rate", "--by", "rep.name", "--share-of", "total")
+def test_refusals_are_one_coded_line(small_ledger: str) -> None:
+    code, _, stderr = run_csv(small_ledger, "query", "win_rate", "--by", "rep.name", "--share-of", "total")
     assert code == 1 and "[E_BAD_REQUEST] a share of 'win_rate' is not meaningful" in stderr
     assert "Traceback" not in stderr
-    code, _, stderr = _run(database, "query", "bookings", "--by", "rep.name", "--top", "3")
+    code, _, stderr = run_csv(small_ledger, "query", "bookings", "--by", "rep.name", "--top", "3")
     assert code == 1 and "[E_BAD_REQUEST] top and rank_within need rank_by" in stderr
 
 
-def test_day_of_week(database: str) -> None:
+def test_day_of_week(small_ledger: str) -> None:
     """Won deals by ISO weekday of closed_at: Monday 109; Wednesday 110; Thursday 105; Saturday 102, 104;
     Sunday 101, 107."""
-    code, stdout, _ = _run(database, "query", "won_deals", "--by", "opportunity.closed_at.day_of_week")
+    code, stdout, _ = run_csv(small_ledger, "query", "won_deals", "--by", "opportunity.closed_at.day_of_week")
     assert code == 0 and stdout.splitlines() == ["opportunity.closed_at.day_of_week,won_deals", "1,1", "3,1", "4,1",
                                                  "6,2", "7,2"]

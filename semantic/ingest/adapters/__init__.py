@@ -78,12 +78,18 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def open_text(path: Path, options: AdapterOptions, *, newline: str | None = None) -> IO[str]:
+def open_text(path: Path, options: AdapterOptions, *, newline: str | None = None,
+              errors: str = "strict") -> IO[str]:
     """Open a UTF-8 text export for streaming (reporting progress to options.on_bytes); unreadable -> IngestError.
 
-    A leading byte order mark (Excel writes one) is skipped; invalid UTF-8 surfaces later as a UnicodeDecodeError,
-    which adapters turn into `unreadable(...)`.
+    A leading byte order mark (Excel writes one) is skipped; with `errors="strict"` invalid UTF-8 surfaces later
+    as a UnicodeDecodeError, which adapters turn into `unreadable(...)` (JSON and CSV readers replace it instead).
     """
+    return io.TextIOWrapper(open_binary(path, options), encoding="utf-8-sig", newline=newline, errors=errors)
+
+
+def open_binary(path: Path, options: AdapterOptions) -> io.BufferedReader:
+    """Open an export as bytes for streaming, reporting progress to options.on_bytes; unreadable -> IngestError."""
     try:
         raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the returned wrapper
     except IsADirectoryError:
@@ -93,5 +99,4 @@ def open_text(path: Path, options: AdapterOptions, *, newline: str | None = None
     except OSError as exc:
         raise unreadable(path, exc.strerror or str(exc)) from None
     binary: io.RawIOBase = raw if options.on_bytes is None else _CountingReader(raw, options.on_bytes)
-    buffered = io.BufferedReader(binary, buffer_size=1 << 16)
-    return io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=newline)
+    return io.BufferedReader(binary, buffer_size=1 << 16)

@@ -31,7 +31,7 @@ def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
         raise IngestError("E_CALL_LOG_MAPPING", "the call-log adapter needs a column mapping",
                           "pass --mapping FILE (a YAML file; see docs/ingest.md, 'Call log')")
     mapping = load_mapping(options.mapping)
-    rows = csv_rows(path)
+    rows = csv_rows(path, options)
     header = next(rows, None)
     if header is None or header.error is not None:
         raise IngestError("E_CALL_LOG_COLUMN", f"{path} has no readable header row",

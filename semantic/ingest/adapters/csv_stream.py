@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from semantic.ingest.adapters.json_stream import open_text
+from semantic.ingest.adapters import AdapterOptions, open_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +23,8 @@ class CsvRow:
     error: str | None = None   # why the row could not be read; cells are then empty
 
 
-def csv_rows(path: Path) -> Iterator[CsvRow]:
-    with open_text(path) as stream:
+def csv_rows(path: Path, options: AdapterOptions = AdapterOptions()) -> Iterator[CsvRow]:
+    with open_text(path, options, newline="", errors="replace") as stream:
         lines: list[str] = []
         reader = csv.reader(_recorded(stream, lines))
         while True:

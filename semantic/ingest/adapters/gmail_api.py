@@ -26,7 +26,7 @@ ADDRESS_ROLES = (("From", "from"), ("To", "to"), ("Cc", "cc"), ("Bcc", "bcc"))
 
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
-    for raw in json_records(path, array_key="messages"):
+    for raw in json_records(path, array_key="messages", options=options):
         if raw.error is not None:
             yield Reject(str(path), raw.number, raw.error, raw.text)
             continue

@@ -27,7 +27,7 @@ STATUSES = ("confirmed", "tentative", "cancelled")
 
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
-    for raw in json_records(path, array_key="items"):
+    for raw in json_records(path, array_key="items", options=options):
         if raw.error is not None:
             yield Reject(str(path), raw.number, raw.error, raw.text)
             continue

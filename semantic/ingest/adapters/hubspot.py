@@ -31,7 +31,7 @@ _HEADER_ROLES = (("from", "from"), ("to", "to"), ("cc", "cc"), ("bcc", "bcc"))
 
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
-    for raw in json_records(path, array_key="results"):
+    for raw in json_records(path, array_key="results", options=options):
         if raw.error is not None:
             yield Reject(str(path), raw.number, raw.error, raw.text)
             continue

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from semantic.ingest.errors import unreadable
+from semantic.ingest.adapters import AdapterOptions, open_text
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 _CHUNK = 1 << 16
@@ -39,16 +39,10 @@ class RawRecord:
     error: str | None = None
 
 
-def open_text(path: Path) -> TextIO:
-    try:
-        return path.open("r", encoding="utf-8-sig", errors="replace", newline="")
-    except OSError as exc:
-        raise unreadable(path, str(exc.strerror or exc)) from exc
-
-
-def json_records(path: Path, array_key: str | None = None) -> Iterator[RawRecord]:
+def json_records(path: Path, array_key: str | None = None,
+                 options: AdapterOptions = AdapterOptions()) -> Iterator[RawRecord]:
     """The records of `path` in file order (see the module docstring for the layouts)."""
-    with open_text(path) as stream:
+    with open_text(path, options, newline="", errors="replace") as stream:
         if path.suffix.lower() in JSON_LINES_SUFFIXES:
             yield from _lines(stream)
         else:

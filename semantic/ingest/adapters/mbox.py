@@ -20,10 +20,9 @@ from email.parser import HeaderParser
 from email.policy import compat32
 from pathlib import Path
 
-from semantic.ingest.adapters import AdapterOptions
+from semantic.ingest.adapters import AdapterOptions, open_binary
 from semantic.ingest.adapters.fields import BadField, address_participants, mail_date, message_ids, thread_root
 from semantic.ingest.adapters.gmail_api import ADDRESS_ROLES, SOURCE_SYSTEM
-from semantic.ingest.errors import unreadable
 from semantic.ingest.records import ActivityRecord, Record, Reject
 
 SOURCE = "mbox"
@@ -35,7 +34,7 @@ _NOT_MBOX = "text before the first 'From ' line: this is not an mbox file, or it
 
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
-    for number, header_block, reason in _header_blocks(path):
+    for number, header_block, reason in _header_blocks(path, options):
         raw = header_block.decode("utf-8", "replace")
         if reason is not None:
             yield Reject(str(path), number, reason, raw)
@@ -91,13 +90,9 @@ def _hex(decimal: str | None) -> str | None:
         return None
 
 
-def _header_blocks(path: Path) -> Iterator[tuple[int, bytes, str | None]]:
+def _header_blocks(path: Path, options: AdapterOptions) -> Iterator[tuple[int, bytes, str | None]]:
     """(From-line number, header bytes, reason it is unusable or None) for each message of the file."""
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise unreadable(path, str(exc.strerror or exc)) from exc
-    with stream:
+    with open_binary(path, options) as stream:
         start, block, in_headers, too_big, previous_blank = 0, bytearray(), False, False, True
         stray: tuple[int, bytes] | None = None  # the first line of text before any message, if there is one
         saw_stray = False

@@ -26,9 +26,9 @@ SOURCE = "zoom"
 
 def read(path: Path, options: AdapterOptions) -> Iterator[Record]:
     if path.suffix.lower() == ".csv":
-        yield from read_csv(path)
+        yield from read_csv(path, options)
         return
-    for raw in json_records(path):
+    for raw in json_records(path, options=options):
         if raw.error is not None:
             yield Reject(str(path), raw.number, raw.error, raw.text)
             continue

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from semantic.ingest.adapters import AdapterOptions
 from semantic.ingest.adapters.fields import BadField, email_address, naive_utc
 from semantic.ingest.adapters.csv_stream import CsvRow, csv_rows
 from semantic.ingest.adapters.zoom_report import Attendance, Meeting, meeting_record
@@ -33,9 +34,9 @@ _FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%
 _PARENTHESISED = re.compile(r"\([^)]*\)")
 
 
-def read_csv(path: Path) -> Iterator[Record]:
+def read_csv(path: Path, options: AdapterOptions) -> Iterator[Record]:
     sections = _Sections(str(path))
-    for row in csv_rows(path):
+    for row in csv_rows(path, options):
         if row.error is not None:
             yield Reject(str(path), row.line, row.error, row.text)
         else:
