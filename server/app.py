@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import BearerAuth, TokenAuth
 from server.catalog_route import catalog_router
-from server.context import RequestContext
+from server.context import RequestContext, caller_of
 from server.failures import LastResort
 from server.http_errors import PATH_HINTS, api_path_errors
 from server.limits import BodySizeLimit
@@ -73,7 +73,7 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
         served = ref.current  # read once: this request answers from this version to the end
         request.state.semantic_version = served.version
         response.headers[VERSION_HEADER] = served.version
-        return RequestContext(served, settings, slots)
+        return RequestContext(served, settings, slots, caller_of(request.scope))
 
     app = FastAPI(title="Revenue semantic layer", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)

@@ -2,8 +2,11 @@
 query slots shared by every request of the app."""
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from strawberry.fastapi import BaseContext
 
+from semantic.access import Caller
 from semantic.layer import SemanticLayer
 from server.questions import QuestionSlots
 from server.settings import ServerSettings
@@ -13,12 +16,23 @@ from server.state import Served
 class RequestContext(BaseContext):
     """Holds one `Served` for the whole request, so every resolver answers from the same version."""
 
-    def __init__(self, served: Served, settings: ServerSettings, slots: QuestionSlots) -> None:
+    def __init__(self, served: Served, settings: ServerSettings, slots: QuestionSlots,
+                 caller: Caller | None = None) -> None:
         super().__init__()
         self.served = served
         self.settings = settings
         self.slots = slots
+        self.caller = caller if caller is not None else Caller.unrestricted()
 
     @property
     def layer(self) -> SemanticLayer:
         return self.served.layer
+
+
+CALLER_STATE = "caller"  # where the authentication middleware leaves the request's Caller (scope["state"])
+
+
+def caller_of(scope: Mapping[str, Any]) -> Caller:
+    """The Caller the authentication middleware identified; without authentication, everyone is unrestricted."""
+    caller = (scope.get("state") or {}).get(CALLER_STATE)
+    return caller if isinstance(caller, Caller) else Caller.unrestricted()
