@@ -1,0 +1,196 @@
+"""Throughput benchmark: `semantic serve` against a bare strawberry + FastAPI app, same runner, same load.
+
+Builds a demo ledger in a temporary folder, then for each case starts a server in a subprocess (uvicorn,
+one process unless the case says otherwise), warms it with one request, checks the answer carries no
+GraphQL error, and drives it with wrk (1 thread, 32 connections by default) for `--seconds`. The bare app
+(bench/bare_app.py) answering `{ hello }` is measured first and last; ratios are to the mean of the two,
+so drift in a shared machine's load shows up instead of hiding in a ratio.
+
+Cases: `{ version { content } }`; the catalogue `{ metrics { name description } }`; the canonical
+`bookings, win_rate` total asked the same way every time (cached once a result cache exists) and with a
+different `limit` on every request (a new question each time: never cached, same SQL work); the same two
+metrics by segment per quarter; and with `--workers N` the cached total again on N worker processes.
+
+    .venv/bin/python -m bench.bench_throughput [--scale 1] [--seconds 10] [--connections 32] [--workers 2]
+
+Needs `wrk` on PATH (Debian: `apt-get install wrk`). Failures are non-200 answers or bodies with "errors".
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+TOTAL = "{ query(metrics: [bookings, win_rate]) { rows version } }"
+UNCACHED_TOTAL = "{ query(metrics: [bookings, win_rate], limit: %d) { rows version } }"  # %d: a new number each time
+BY_SEGMENT_QUARTER = ('{ query(metrics: [bookings, win_rate], dimensions: ["account.segment"], grain: quarter) '
+                      '{ rows version } }')
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    document: str
+    server: str = "semantic"  # or "bare"
+    workers: int = 1
+    varying: bool = False  # the document holds %d, replaced by a counter on every request
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    failures: int
+
+
+CHECKS = """
+failures = 0
+response = function(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then failures = failures + 1 end
+end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("failures") end
+  io.write(string.format("FAILURES %d\\n", total))
+end
+"""
+
+
+def lua_script(case: Case) -> str:
+    body = json.dumps({"query": case.document})
+    if not case.varying:
+        return (f'wrk.method = "POST"\nwrk.body = [==[{body}]==]\n'
+                f'wrk.headers["Content-Type"] = "application/json"\n' + CHECKS)
+    return (f'counter = 0\nlocal template = [==[{body}]==]\n'
+            'request = function()\n  counter = counter + 1\n'
+            '  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json"}, '
+            'string.format(template, 1000 + counter))\nend\n' + CHECKS)
+
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
+    """requests/s, p50 ms, p99 ms, requests, failures from `wrk --latency` output and our done() line."""
+    def latency(percent: str) -> float:
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+        return float(value) * UNITS_MS[unit]
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    failures = int(re.search(r"FAILURES (\d+)", output).group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    failures += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return rate, latency("50"), latency("99"), requests, failures
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(case: Case, database: str, port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SEMANTIC_JWT", "SEMANTIC_API_TOKENS"))}
+    if case.server == "bare":
+        command = [sys.executable, "-m", "bench.bare_app", "--port", str(port)]
+    else:
+        command = [sys.executable, "-m", "semantic", "serve", "--project", str(REPO), "--database", database,
+                   "--host", "127.0.0.1", "--port", str(port)]
+        if case.workers > 1:
+            command += ["--workers", str(case.workers)]
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit(f"{case.name}: the server did not start within 60 s")
+
+
+def measure(case: Case, database: str, seconds: float, connections: int, folder: Path) -> Outcome:
+    port = free_port()
+    process = start(case, database, port)
+    try:
+        url = f"http://127.0.0.1:{port}/graphql"
+        warm = case.document % 1 if case.varying else case.document
+        for _ in range(3 * case.workers):  # warm every worker (engine, schema caches, result cache)
+            answer = httpx.post(url, json={"query": warm}, timeout=60).json()
+            if "errors" in answer:
+                raise SystemExit(f"{case.name}: the server answered with errors: {answer['errors']}")
+        script = folder / "case.lua"
+        script.write_text(lua_script(case))
+        result = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "--latency", "-s",
+                                 str(script), url], capture_output=True, text=True, check=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    return Outcome(case, *parse_wrk(result.stdout))
+
+
+def cases(workers: int) -> list[Case]:
+    listed = [Case("bare { hello }", "{ hello }", server="bare"),
+              Case("{ version { content } }", "{ version { content } }"),
+              Case("catalogue { metrics { name description } }", "{ metrics { name description } }"),
+              Case("bookings, win_rate total (same question)", TOTAL),
+              Case("bookings, win_rate total (new question each time)", UNCACHED_TOTAL, varying=True),
+              Case("by segment per quarter (same question)", BY_SEGMENT_QUARTER)]
+    if workers > 1:
+        listed.append(Case(f"total (same question), --workers {workers}", TOTAL, workers=workers))
+    return listed + [Case("bare { hello } (again)", "{ hello }", server="bare")]
+
+
+def report(outcomes: list[Outcome]) -> None:
+    bare = [o.requests_per_s for o in outcomes if o.case.server == "bare"]
+    reference = sum(bare) / len(bare)
+    print(f"{'case':<52} {'requests/s':>10} {'/ bare':>7} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}")
+    for o in outcomes:
+        print(f"{o.case.name:<52} {o.requests_per_s:>10,.0f} {o.requests_per_s / reference:>7.2f} "
+              f"{o.p50_ms:>8.2f} {o.p99_ms:>8.2f} {o.failures:>7}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="also run the cached total on this many workers "
+                                                              "(0 or 1: skip)")
+    args = parser.parse_args()
+    from semantic.ledger.load import write_demo
+
+    with tempfile.TemporaryDirectory(prefix="bench-throughput-") as name:
+        folder = Path(name)
+        database = f"duckdb:///{folder}/ledger.duckdb"
+        write_demo(database, scale=args.scale)
+        print(f"demo ledger scale {args.scale}; wrk -t1 -c{args.connections} -d{args.seconds:g}s; "
+              f"load average before {os.getloadavg()[0]:.2f}", flush=True)
+        outcomes = []
+        for case in cases(args.workers):
+            outcomes.append(measure(case, database, args.seconds, args.connections, folder))
+            print(f"  measured {case.name}: {outcomes[-1].requests_per_s:,.0f}/s", flush=True)
+        print(f"load average after {os.getloadavg()[0]:.2f}")
+    report(outcomes)
+
+
+if __name__ == "__main__":
+    main()
