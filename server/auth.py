@@ -1,16 +1,15 @@
-"""Optional bearer-token authentication.
+"""Optional bearer authentication: static tokens (server/static_tokens.py) and signed JWTs (server/jwt_auth.py).
 
-Tokens come from a file (one per line; `sha256:<hex>` lines store only the hash, so the file need not hold
-secrets) and/or from SEMANTIC_API_TOKENS (comma-separated). Only SHA-256 digests are kept in memory and a
-presented token is hashed and compared with `hmac.compare_digest` against every known digest, so the time
-taken does not reveal how much of a token matched or which entry it was.
+A presented token is hashed and compared with `hmac.compare_digest` against every known digest, so the time
+taken does not reveal how much of a token matched or which entry it was. A token that is no static token and
+looks like a JWT (three dot-separated parts) is verified as one when JWTs are configured. Either way the
+result is a `Caller`, left in `scope["state"]["caller"]` for the GraphQL context and the plain routes.
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qs
@@ -18,70 +17,73 @@ from urllib.parse import parse_qs
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from semantic.access import Caller
+from semantic.errors import SemanticError
+from server.context import CALLER_STATE
 from server.http_errors import send_error
+from server.jwt_auth import JwtConfig, JwtVerifier
+from server.static_tokens import StaticToken, token_digest, tokens_from_env, tokens_from_file
 
+__all__ = ["BearerAuth", "TokenAuth", "token_digest"]
 ENV_TOKENS = "SEMANTIC_API_TOKENS"
-HASH_PREFIX = "sha256:"
+BEARER_HINT = "send the header 'Authorization: Bearer <token>'"
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _unknown_token() -> SemanticError:
+    return SemanticError("E_UNAUTHORIZED", "missing or invalid bearer token", BEARER_HINT)
 
 
 @dataclass(frozen=True)
 class TokenAuth:
-    """The accepted token digests; an empty set means authentication is off."""
+    """The accepted static token digests (with what each grants) and the JWT verifier; neither means auth is off."""
 
     digests: frozenset[str] = frozenset()
+    grants: Mapping[str, StaticToken] = field(default_factory=dict)  # a digest not in it: unrestricted
+    jwt: JwtVerifier | None = None
 
     @property
     def enabled(self) -> bool:
-        return bool(self.digests)
+        return bool(self.digests) or self.jwt is not None
+
+    def identify(self, authorization: str | None) -> Caller:
+        """The caller behind an Authorization header; raises SemanticError (E_UNAUTHORIZED, E_TOKEN_*) if none."""
+        if not self.enabled:
+            return Caller.unrestricted()
+        scheme, _, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise _unknown_token()
+        presented = token_digest(token)
+        matched = None
+        for digest in self.digests:  # no early exit: every entry is compared
+            if hmac.compare_digest(presented, digest):
+                matched = digest
+        if matched is not None:
+            return self.grants.get(matched, StaticToken(matched)).caller()
+        if self.jwt is not None and token.count(".") == 2:
+            return self.jwt.caller(token)
+        raise _unknown_token()
 
     def allows(self, authorization: str | None) -> bool:
-        """True when auth is off, or the Authorization header carries a known bearer token."""
-        if not self.enabled:
-            return True
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        """True when auth is off, or the Authorization header identifies a caller."""
+        try:
+            self.identify(authorization)
+        except SemanticError:
             return False
-        presented = token_digest(token.strip())
-        matched = False
-        for digest in self.digests:  # no early exit: every entry is compared
-            matched |= hmac.compare_digest(presented, digest)
-        return matched
+        return True
 
     @classmethod
-    def load(cls, tokens_file: str | Path | None = None,
-             environ: Mapping[str, str] | None = None) -> "TokenAuth":
-        """Tokens from the file and the environment; raises ValueError for an unreadable or bad file."""
+    def load(cls, tokens_file: str | Path | None = None, environ: Mapping[str, str] | None = None,
+             jwt: JwtConfig | None = None) -> "TokenAuth":
+        """Tokens from the file and the environment, JWTs as configured (default: SEMANTIC_JWT_* variables).
+
+        Raises ValueError for an unreadable or bad file, or a bad JWT configuration."""
         env = os.environ if environ is None else environ
-        digests = {token_digest(t.strip()) for t in env.get(ENV_TOKENS, "").split(",") if t.strip()}
+        grants = tokens_from_env(env.get(ENV_TOKENS, ""))
         if tokens_file is not None:
-            digests |= _digests_from_file(Path(tokens_file))
-        return cls(frozenset(digests))
-
-
-def _digests_from_file(path: Path) -> set[str]:
-    try:
-        lines = path.read_text().splitlines()
-    except OSError as exc:
-        raise ValueError(f"cannot read tokens file {path}: {exc.strerror}") from None
-    digests = set()
-    for number, line in enumerate(lines, start=1):
-        entry = line.strip()
-        if not entry or entry.startswith("#"):
-            continue
-        if entry.startswith(HASH_PREFIX):
-            digest = entry[len(HASH_PREFIX):].lower()
-            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-                raise ValueError(f"{path}:{number}: '{HASH_PREFIX}' must be followed by 64 hex digits")
-            digests.add(digest)
-        else:
-            digests.add(token_digest(entry))
-    if not digests:
-        raise ValueError(f"tokens file {path} holds no token; remove --tokens-file to serve without auth")
-    return digests
+            grants |= tokens_from_file(Path(tokens_file))
+        config = jwt if jwt is not None else JwtConfig.from_env(env)
+        return cls(frozenset(grants), grants, JwtVerifier(config) if config.enabled else None)
 
 
 class BearerAuth:
@@ -111,13 +113,25 @@ class BearerAuth:
             await send({"type": "websocket.close", "code": 1008, "reason": "not supported"})
             return
         headers = Headers(scope=scope)
-        ide_page = scope["path"] == self.ide_path and _is_ide_page(scope, headers)
-        if ide_page or self.auth.allows(headers.get("authorization")):
+        authorization = headers.get("authorization")
+        if scope["path"] == self.ide_path and _is_ide_page(scope, headers):
             await self.app(scope, receive, send)
             return
-        await send_error(send, 401, "missing or invalid bearer token",
-                         "send the header 'Authorization: Bearer <token>'",
-                         headers=((b"www-authenticate", b'Bearer realm="semantic"'),))
+        try:
+            caller = self.auth.identify(authorization)
+        except SemanticError as refusal:
+            await send_error(send, 401, refusal.message, refusal.hint, code=refusal.code,
+                             headers=((b"www-authenticate", challenge(refusal.code, authorization)),))
+            return
+        scope.setdefault("state", {})[CALLER_STATE] = caller
+        await self.app(scope, receive, send)
+
+
+def challenge(code: str, authorization: str | None) -> bytes:
+    """RFC 6750: no error attribute when no credentials came; `invalid_token` for every credential refused."""
+    if not authorization:
+        return b'Bearer realm="semantic"'
+    return f'Bearer realm="semantic", error="invalid_token", error_description="{code}"'.encode()
 
 
 OPERATION_PARAMETERS = frozenset({"query", "variables", "operationName", "extensions"})
