@@ -1,5 +1,5 @@
 """The app factory: FastAPI + strawberry at /graphql, /query.csv and /query.json, signed links (/shared-links,
-/shared/NAME.csv), /health and /ready, auth, limits and optional reload.
+/shared/NAME.csv), /health and /ready, /metrics, auth, limits, request ids and optional reload.
 
 The open routes (/health, /ready, and the GraphiQL page) tell nothing about the definitions or the server:
 reload errors name metrics and measures, so /health shows only when and how many, and the details are at
@@ -24,6 +24,8 @@ from server.context import RequestContext, caller_of
 from server.failures import LastResort
 from server.http_errors import PATH_HINTS, api_path_errors
 from server.limits import BodySizeLimit
+from server.metrics import exposition
+from server.observe import Observe
 from server.plain_http import PATH_HINTS as PLAIN_PATH_HINTS
 from server.plain_http import PREFIX as PLAIN_PREFIX
 from server.plain_http import plain_router
@@ -42,6 +44,7 @@ from server.static_files import STATIC_PREFIX, static_files
 
 log = logging.getLogger("semantic.server")
 RELOAD_PATH = "/health/reload"
+METRICS_PATH = "/metrics"
 
 
 def create_app(project_dir: str | Path, database_url: str | None, settings: ServerSettings | None = None,
@@ -118,12 +121,19 @@ def create_app(project_dir: str | Path, database_url: str | None, settings: Serv
         """Readiness: the database answers a trivial query quickly (503 E_DATABASE_UNAVAILABLE otherwise)."""
         return await readiness(ref.current.layer)
 
+    @app.get(METRICS_PATH, include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        """Prometheus text format, every worker's samples (behind the token when auth is on)."""
+        return exposition()
+
     app.state.served = ref
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_body_bytes=settings.max_body_bytes,
                        body_timeout_s=settings.body_timeout_s)
     app.add_middleware(LastResort)
     app.add_middleware(BearerAuth, auth=auth,
-                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH, MINT_PATH),
-                       ide_path="/graphql")  # outermost: refuse before reading
+                       protected_prefixes=("/graphql", PLAIN_PREFIX, WATERFALL_PREFIX, RELOAD_PATH, MINT_PATH,
+                                           METRICS_PATH),
+                       ide_path="/graphql")  # refuse before reading
+    app.add_middleware(Observe)  # outermost: request id, access line and metrics for every answer, refusals too
     return app

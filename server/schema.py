@@ -22,6 +22,7 @@ from server import resolvers
 from server.dimension_names import dimension_enum
 from server.document_limits import max_questions_rule
 from server.errors import ApiErrors
+from server.observe import OperationLabel
 from server.settings import ServerSettings
 from server.types.entity import Dimension, Entity
 from server.types.inputs import AsOfEach, Compare, FilterInput, Grain, MetricRangeInput, OrderByInput, TimeRangeInput
@@ -184,5 +185,6 @@ def request_extensions(settings: ServerSettings) -> list:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        OperationLabel,  # before ApiErrors: it reads the codes ApiErrors gives
         ApiErrors,
     ]
