@@ -68,16 +68,6 @@ def unexpected(exc: BaseException, where: str, deep_code: str = "E_VALUE_TOO_DEE
     return Failure("E_INTERNAL", f"internal error (reference {reference})", BUG_HINT, 500)
 
 
-class ShortAccessLines(logging.Filter):
-    """Cuts the request target in the server's access log: a 6 KB hostile URL must not make a 6 KB line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str) and len(args[2]) > MESSAGE_CHARS:
-            record.args = (*args[:2], args[2][:MESSAGE_CHARS] + "...", *args[3:])
-        return True
-
-
 class LastResort:
     """ASGI middleware: an exception that escaped every handler still gets a coded JSON answer and one log
     line, instead of Starlette's plain-text 500 plus the server's full traceback."""

@@ -5,7 +5,7 @@ well-formed names a process sees, then "other"; unnamed operations are "anonymou
 template; a path no route matches is "unmatched". Error codes come from the server's own code list.
 
 With several worker processes, PROMETHEUS_MULTIPROC_DIR must name an empty folder before the workers start
-(`semantic serve --workers N` makes one): each process writes its samples there and `/metrics`, whichever
+(`semantic serve --workers N` makes one: server/asgi.py, `multiprocess_dir`): each process writes its samples there and `/metrics`, whichever
 worker answers it, reads them all. Counters and histograms only: they need no cleanup when a worker exits.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client import multiprocess
 from starlette.responses import Response
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+from server.asgi import MULTIPROC_ENV
+
 MAX_OPERATION_NAMES = 50
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 CODE = re.compile(r"[EW]_[A-Z0-9_]{1,40}")
@@ -131,3 +132,4 @@ def exposition() -> Response:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
