@@ -139,8 +139,9 @@ def measure(case: Case, database: str, seconds: float, connections: int, folder:
                 raise SystemExit(f"{case.name}: the server answered with errors: {answer['errors']}")
         script = folder / "case.lua"
         script.write_text(lua_script(case))
-        result = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "--latency", "-s",
-                                 str(script), url], capture_output=True, text=True, check=True)
+        command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "--latency", "-s",
+                   str(script), url]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
     finally:
         process.terminate()
         process.wait(timeout=20)

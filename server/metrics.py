@@ -17,8 +17,8 @@ import time
 from typing import Any, Callable, Mapping
 
 import sqlalchemy as sa
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import multiprocess
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, multiprocess
+from prometheus_client import generate_latest
 from starlette.responses import Response
 
 from server.asgi import MULTIPROC_ENV

@@ -5,6 +5,9 @@ context (read once from `ServedRef`), so a reload swaps schema and layer togethe
 validates against one version and resolves against another. Each response names its version both in
 `extensions.version` and in the `X-Semantic-Version` header.
 
+Catalogue-only operations are answered from the answer kept for their version when there is one
+(server/catalogue_answers.py).
+
 It also answers request-level problems (bad JSON, no query...) as JSON errors with a code and a hint
 rather than strawberry's plain text, and offers no WebSocket endpoint: the schema has no subscriptions,
 and a socket would be a second way in that neither the auth nor the limits middleware was written for.
@@ -15,7 +18,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from fastapi.routing import APIWebSocketRoute
-from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import OperationDefinitionNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import MissingQueryError
@@ -26,8 +29,11 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
+from server.catalogue_answers import answer_key, answers_of, catalogue_operation
 from server.context import RequestContext
+from server.documents import parsed_or_none
 from server.http_errors import SHAPE, RequestError, error_response
+from server.observe import OPERATION_STATE, OperationLabel
 from server.static_files import graphiql_page
 
 VERSION_HEADER = "X-Semantic-Version"
@@ -37,12 +43,12 @@ JSON_KINDS = {str: "string", int: "number", float: "number", bool: "boolean", ty
 
 def _several_operations(query: Any, context: RequestContext) -> bool:
     """GraphQL requires operationName when a document defines several operations; strawberry would run the
-    first. Only documents that could hold two are parsed (bounded by max_tokens, like validation)."""
+    first. Only documents that could hold two are parsed (bounded by max_tokens, like validation), once per
+    text (server/documents.py)."""
     if not isinstance(query, str) or query.count("{") < 2:
         return False
-    try:
-        document = parse(query, max_tokens=context.settings.max_tokens)
-    except GraphQLError:
+    document = parsed_or_none(query, context.settings.max_tokens)
+    if document is None:
         return False  # the schema's own parse reports it with its usual code
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
 
@@ -84,8 +90,13 @@ class VersionedGraphQLRouter(GraphQLRouter):
         if request_data.operation_name is None and _several_operations(request_data.query, context):
             raise RequestError(400, "the document defines several operations and operationName does not say "
                                "which one to run", 'add "operationName": "<name>" to the request')
+        key = answer_key(context, request_data.query, request_data.operation_name, request_data.variables)
+        if key is not None and (kept := answers_of(context.layer.definitions).get(key)) is not None:
+            _, name = catalogue_operation(request_data.query, request_data.operation_name, context.settings.max_tokens)
+            request.scope.setdefault("state", {})[OPERATION_STATE] = OperationLabel.names.label(name)
+            return kept
         try:
-            return await context.served.schema.execute(
+            result = await context.served.schema.execute(
                 request_data.query, variable_values=request_data.variables, context_value=context,
                 root_value=root_value, operation_name=request_data.operation_name,
                 allowed_operation_types=allowed, operation_extensions=request_data.extensions,
@@ -97,6 +108,9 @@ class VersionedGraphQLRouter(GraphQLRouter):
         except MissingQueryError as exc:
             raise RequestError(400, "no GraphQL query found in the request",
                                'POST {"query": "{ version { stamp } }"}, or GET /graphql?query=...') from exc
+        if key is not None and not result.errors:
+            answers_of(context.layer.definitions).put(key, result)
+        return result
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)

@@ -21,8 +21,10 @@ from semantic.question import FunnelQuestion, Question
 from server import resolvers
 from server.dimension_names import dimension_enum
 from server.document_limits import max_questions_rule
+from server.documents import ParsedDocuments
 from server.errors import ApiErrors
 from server.observe import OperationLabel
+from server.per_version import per_version
 from server.settings import ServerSettings
 from server.types.entity import Dimension, Entity
 from server.types.inputs import AsOfEach, Compare, FilterInput, Grain, MetricRangeInput, OrderByInput, TimeRangeInput
@@ -64,18 +66,21 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
         @strawberry.field(description="Every metric, in name order.")
         def metrics(self, info: Info) -> list[Metric]:
             defs = info.context.layer.definitions
-            return [Metric.from_domain(name, defs) for name in sorted(defs.metrics)]
+            return per_version(defs, "metrics",
+                               lambda: [Metric.from_domain(name, defs) for name in sorted(defs.metrics)])
 
         @strawberry.field(description="One metric with its formula, terms, dimensions and SQL.")
         def metric(self, info: Info, name: MetricName) -> Metric:
-            layer = info.context.layer
-            layer.metric(resolvers.name_of(name))
-            return Metric.from_domain(resolvers.name_of(name), layer.definitions)
+            layer, metric_name = info.context.layer, resolvers.name_of(name)
+            layer.metric(metric_name)  # an unknown name: E_UNKNOWN_METRIC with did-you-mean
+            return per_version(layer.definitions, ("metric", metric_name),
+                               lambda: Metric.from_domain(metric_name, layer.definitions))
 
         @strawberry.field(description="The glossary: every term, in name order.")
         def glossary(self, info: Info) -> list[Term]:
             defs = info.context.layer.definitions
-            return [Term.from_domain(name, defs.terms[name], defs) for name in sorted(defs.terms)]
+            return per_version(defs, "glossary",
+                               lambda: [Term.from_domain(name, defs.terms[name], defs) for name in sorted(defs.terms)])
 
         @strawberry.field(description="One glossary term, by name or synonym.")
         def term(self, info: Info, name: str) -> Term:
@@ -84,21 +89,25 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
         @strawberry.field(description="Opportunity stages in pipeline order.")
         def stages(self, info: Info) -> list[Stage]:
             defs = info.context.layer.definitions
-            return [Stage.from_domain(i, s) for i, s in enumerate(defs.stages, start=1)]
+            return per_version(defs, "stages",
+                               lambda: [Stage.from_domain(i, s) for i, s in enumerate(defs.stages, start=1)])
 
         @strawberry.field(description="Entities with their dimensions, measures and joins.")
         def entities(self, info: Info) -> list[Entity]:
             defs = info.context.layer.definitions
-            return [Entity.from_domain(name, defs.entities[name]) for name in sorted(defs.entities)]
+            return per_version(defs, "entities", lambda: [Entity.from_domain(name, defs.entities[name])
+                                                          for name in sorted(defs.entities)])
 
         @strawberry.field(description="Saved questions; run one with savedQuery(name: ...).")
         def saved_queries(self, info: Info) -> list[SavedQuery]:
             defs = info.context.layer.definitions
-            return [SavedQuery.from_domain(n, defs.saved_queries[n]) for n in sorted(defs.saved_queries)]
+            return per_version(defs, "saved_queries", lambda: [SavedQuery.from_domain(n, defs.saved_queries[n])
+                                                               for n in sorted(defs.saved_queries)])
 
         @strawberry.field(description="The definitions version being served.")
         def version(self, info: Info) -> Version:
-            return Version.from_domain(info.context.layer.version)
+            layer = info.context.layer
+            return per_version(layer.definitions, "version", lambda: Version.from_domain(layer.version))
 
         @strawberry.field(description="Dimensions every one of the metrics can be sliced by.")
         async def dimensions(self, info: Info, metrics: list[MetricName]) -> list[Dimension]:
@@ -183,6 +192,7 @@ def request_extensions(settings: ServerSettings) -> list:
              max_questions_rule(settings.max_questions_per_request)]
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        ParsedDocuments,  # after MaxTokensLimiter: a remembered parse is keyed by the token limit too
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OperationLabel,  # before ApiErrors: it reads the codes ApiErrors gives
