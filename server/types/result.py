@@ -53,9 +53,6 @@ class AnswerWarning:
 class QueryResult:
     columns: list[Column]
     rows: list[JSON] = strawberry.field(description="One JSON object per row, keyed by column name.")
-    sql: str = strawberry.field(description="The SQL that was run, in the database's own placeholders ($1, :1, "
-                                            "@param_1 or ?): paste it with `params` bound.")
-    params: JSON = strawberry.field(description="The bound values of the SQL, keyed by placeholder.")
     version: str = strawberry.field(description="Stamp of the definitions version that produced it.")
     truncated: bool = strawberry.field(description="True when more rows existed than max_rows allows.")
     data_version: str | None = strawberry.field(description="Stamp of the data that answered (changes when "
@@ -65,6 +62,16 @@ class QueryResult:
     freshness: JSON | None = strawberry.field(default=None, description=(
         "How fresh the data read is: `oldest` (the stalest newest row of the entities read, ISO) and `entities` "
         "(each entity's `freshness` column and its newest value); null when no entity read declares one."))
+    answer: strawberry.Private[Result | None] = None
+
+    @strawberry.field(description="The SQL that was run, in the database's own placeholders ($1, :1, @param_1 or "
+                                  "?): paste it with `params` bound.")
+    def sql(self) -> str:
+        return self.answer.sql  # rendered only when asked for: it costs as much as compiling a small question
+
+    @strawberry.field(description="The bound values of the SQL, keyed by placeholder.")
+    def params(self) -> JSON:
+        return to_json(dict(self.answer.params))
 
     @classmethod
     def from_domain(cls, result: Result) -> "QueryResult":
@@ -72,10 +79,10 @@ class QueryResult:
             columns=[Column(name=c.name, type=c.type, format=c.format, label=c.label, note=c.note)
                      for c in result.columns],
             rows=[{k: to_json(v) for k, v in row.items()} for row in result.rows],
-            sql=result.sql, params=to_json(dict(result.params)), version=result.version,
+            version=result.version,
             truncated=result.truncated, data_version=_stamp(getattr(result, "data_version", None)),
             warnings=[AnswerWarning(code=w.code, message=w.message, hint=w.hint) for w in result.warnings],
-            freshness=result.freshness.as_json() if getattr(result, "freshness", None) else None,
+            freshness=result.freshness.as_json() if getattr(result, "freshness", None) else None, answer=result,
         )
 
 
