@@ -31,32 +31,28 @@ dialect_of_url = backend_of
 
 class Watchdog:
     """Interrupts one connection's statement on cancel or timeout, never after the statement has ended
-    (the connection may by then be running someone else's query)."""
+    (the connection may by then be running someone else's query). Every watchdog is watched by one shared
+    thread (`WATCHER`): starting a thread per statement cost more than a small question's whole SQL."""
 
     def __init__(self, interrupt: Callable[[], Any] | None, timeout_s: float,
                  cancel: threading.Event | None) -> None:
         self.reason: Reason = None
         self._interrupt = interrupt
-        self._deadline = time.monotonic() + timeout_s
-        self._cancel = cancel
-        self._done = threading.Event()
+        self.deadline = time.monotonic() + timeout_s
+        self.cancel = cancel
+        self._done = False
         self._lock = threading.Lock()
         if interrupt is not None:
-            threading.Thread(target=self._watch, name="semantic-watchdog", daemon=True).start()
+            WATCHER.add(self)
 
-    def _watch(self) -> None:
-        while True:
-            if self._cancel is not None and self._cancel.is_set():
-                reason: Reason = "cancelled"
-                break
-            remaining = self._deadline - time.monotonic()
-            if remaining <= 0:
-                reason = "timeout"
-                break
-            if self._done.wait(remaining if self._cancel is None else min(remaining, POLL_S)):
-                return
+    def due(self, now: float) -> Reason:
+        if self.cancel is not None and self.cancel.is_set():
+            return "cancelled"
+        return "timeout" if now >= self.deadline else None
+
+    def fire(self, reason: Reason) -> None:
         with self._lock:
-            if self._done.is_set():
+            if self._done:
                 return
             self.reason = reason
             try:
@@ -66,7 +62,48 @@ class Watchdog:
 
     def stop(self) -> None:
         with self._lock:
-            self._done.set()
+            self._done = True
+        WATCHER.discard(self)
+
+
+class Watcher:
+    """One daemon thread that wakes at the earliest deadline (every POLL_S while a watched statement has a
+    cancel event) and fires the watchdogs that are due, each in a thread of its own: an interrupt can block
+    (PostgreSQL's cancel request waits for the server) and must not delay the others."""
+
+    def __init__(self) -> None:
+        self._watched: set[Watchdog] = set()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, dog: Watchdog) -> None:
+        with self._changed:
+            self._watched.add(dog)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="semantic-watchdog", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def discard(self, dog: Watchdog) -> None:
+        with self._changed:
+            self._watched.discard(dog)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                now = time.monotonic()
+                due = [(dog, reason) for dog in self._watched if (reason := dog.due(now)) is not None]
+                self._watched.difference_update(dog for dog, _ in due)
+                wait = min((dog.deadline - now for dog in self._watched), default=None)
+                if any(dog.cancel is not None for dog in self._watched):
+                    wait = POLL_S if wait is None else min(wait, POLL_S)
+                if not due:
+                    self._changed.wait(wait)
+            for dog, reason in due:
+                threading.Thread(target=dog.fire, args=(reason,), name="semantic-interrupt", daemon=True).start()
+
+
+WATCHER = Watcher()
 
 
 def _interrupter(conn: sa.Connection, backend: str) -> Callable[[], Any] | None:
