@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from semantic.cli import app
 from tests.server.conftest import REPO
 
-REQUESTS = 60
+BATCH = 30
 
 
 def free_port() -> int:
@@ -52,19 +52,24 @@ def test_two_workers_answer_and_metrics_add_up(ledger_url: str, tmp_path: Path) 
         def ask(_: int) -> int:
             return httpx.post(f"{url}/graphql", json=query, headers=auth, timeout=30).status_code
 
+        sent = 0
         with ThreadPoolExecutor(8) as pool:
-            assert set(pool.map(ask, range(REQUESTS))) == {200}
-        counted_by = {p.name for p in samples.glob("counter_*.db")}  # one file per process that counted requests
+            while sent < 20 * BATCH:  # the kernel hands connections to whichever worker accepts first
+                assert set(pool.map(ask, range(BATCH))) == {200}
+                sent += BATCH
+                counted_by = {p.name for p in samples.glob("counter_*.db")}  # one file per process that counted
+                if len(counted_by) == 2:
+                    break
         assert len(counted_by) == 2, f"requests counted by {counted_by}"  # both workers answered some
         for _ in range(4):  # whichever worker answers /metrics counts every worker's requests
             text = httpx.get(f"{url}/metrics", headers=auth, timeout=10).text
             line = re.search(r'^semantic_requests_total\{operation="WorkerCheck",status="200"\} (\S+)$', text, re.M)
-            assert line and float(line.group(1)) == REQUESTS
+            assert line and float(line.group(1)) == sent
     finally:
         server.send_signal(signal.SIGINT)
         _, stderr = server.communicate(timeout=30)
     access = [line for line in stderr.splitlines() if '"semantic.access"' in line and "WorkerCheck" in line]
-    assert len(access) == REQUESTS and all('"request_id": "' in line for line in access)
+    assert len(access) == sent and all('"request_id": "' in line for line in access)
 
 
 def test_bad_jwt_key_file_exits_2(project_dir: Path, ledger_url: str, tmp_path: Path) -> None:
