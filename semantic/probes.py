@@ -74,8 +74,8 @@ class DataProbes:
         self.defs = defs
         self.dialect = dialect
         self.interval_s = interval_s
-        self.declared: dict[str, DataProbe] = {n: e.data_probe for n, e in defs.entities.items()
-                                               if e.data_probe is not None}
+        self.declared: dict[str, DataProbe] = {n: e.freshness for n, e in defs.entities.items()
+                                               if e.freshness is not None}
         wants_metadata = any(p.probe == "table_metadata" for p in self.declared.values())
         own_rows = [n for n, e in defs.entities.items() if e.from_history is None]
         # without a file identity, the reading alone must see every change

@@ -9,7 +9,7 @@ again, and least recently used entries make room. Without a data version nothing
 
 The bound is in bytes: each entry counts its rows serialised as JSON (what a client receives), which also
 keeps one huge answer from holding the whole cache. One cache serves every layer on a database URL, so a
-server's requests share it across reloads. Cached rows are tuples of read-only dicts: a caller that tries to
+server's requests share it across reloads. Cached rows are read-only lists of read-only dicts: a caller that tries to
 change an answer another request will receive gets a TypeError instead.
 """
 from __future__ import annotations
@@ -38,9 +38,19 @@ class FrozenRow(dict):
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore
 
 
+class FrozenRows(list):
+    """The rows of a cached answer: a list (equal to one, JSON-encodable as one) that refuses changes."""
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> NoReturn:
+        raise TypeError("cached answer rows are read-only; copy with list(rows) to change them")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse  # type: ignore
+
+
 def frozen(result: Result) -> Result:
     """The result with rows nobody can change (one shallow copy, made when it is stored)."""
-    return replace(result, rows=tuple(FrozenRow(row) for row in result.rows))  # type: ignore[arg-type]
+    return replace(result, rows=FrozenRows(FrozenRow(row) for row in result.rows))
 
 
 def answer_key(compiled: Any, definitions_version: str, data_version: str, caller_key: str,

@@ -153,9 +153,9 @@ def check_freshness_column(defs: Definitions, issues: IssueList) -> None:
         known = raw_columns.get(name)
         if column is None or known is None or column in known:
             continue
-        path = ("entities", name, "freshness") + (() if isinstance(entity.freshness, str) else ("column",))
+        position = defs.where_value("entities", name, "freshness", "column")  # None for the shorthand
         report_unknown(issues, "E_UNKNOWN_COLUMN", "column", f"entity '{name}' freshness", column, sorted(known),
-                       defs.where_value(*path),
+                       position or defs.where_value("entities", name, "freshness"),
                        "name a raw column holding a load or change time (a time dimension without `expr`, or a "
                        "column listed under `columns:`)")
 
