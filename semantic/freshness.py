@@ -103,7 +103,7 @@ def stalest(stamps: Iterable[str | None]) -> str | None:
 
 def freshness_of(defs: Definitions, entities: tuple[str, ...], reading: Reading) -> Freshness | None:
     """Freshness of these entities (those `entities_read` found) from a probe reading; None when there are none."""
-    if not entities:
+    if not entities or reading.failed:
         return None
     parts = tuple(EntityFreshness(e, defs.entities[e].freshness_column or "", reading.latest.get(e))
                   for e in entities)

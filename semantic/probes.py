@@ -23,6 +23,7 @@ own declares a probe the database can answer.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,9 +34,11 @@ import sqlalchemy as sa
 
 from semantic.definitions.models import DataProbe
 from semantic.definitions.project import Definitions
+from semantic.errors import SemanticError
 from semantic.sql.tables import entity_source, qualified
 
 WAL_COLUMN = "wal_position"
+log = logging.getLogger("semantic.probes")
 
 
 def _wal_position() -> sa.ColumnElement:
@@ -61,6 +64,7 @@ class Reading:
     latest: Mapping[str, str | None] = field(default_factory=dict)
     counts: Mapping[str, int] = field(default_factory=dict)
     metadata: str | None = None
+    failed: bool = False  # the database refused the probe (a declared table missing, say): nothing is known
 
     def digest(self, file_stamp: str | None) -> str:
         payload = repr((file_stamp, sorted(self.latest.items()), sorted(self.counts.items()), self.metadata))
@@ -118,13 +122,20 @@ class DataProbes:
         statement = self.statement()
         if statement is None:
             return Reading()
-        row = dict(zip((c.name for c in statement.selected_columns), run(statement)[0]))
+        try:
+            row = dict(zip((c.name for c in statement.selected_columns), run(statement)[0]))
+        except SemanticError as exc:
+            if exc.code != "E_QUERY_FAILED":
+                raise  # cancelled, timed out, database down: the question would fail the same way
+            log.warning("data probe refused (%s): answers are neither cached nor stamped with freshness until it "
+                        "succeeds; run `semantic validate --database URL`", exc.message)
+            return Reading(failed=True)
         latest = {n: _iso(row[f"{n}__latest"]) for n, p in self.declared.items() if p.column is not None}
         counts = {n: int(row[f"{n}__rows"]) for n, p in self.declared.items() if p.probe == "row_count"}
         return Reading(latest, counts, row.get(WAL_COLUMN))
 
     def data_version(self, reading: Reading, file_stamp: str | None) -> str | None:
         """The stamp answers read under this reading carry, or None when it cannot see every change."""
-        if file_stamp is None and not self.complete:
+        if reading.failed or (file_stamp is None and not self.complete):
             return None
         return reading.digest(file_stamp)

@@ -241,6 +241,7 @@ def emit(result: Result, output: OutputFormat) -> None:
         payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
                    "version": result.version, "truncated": result.truncated, "sql": result.sql,
                    "params": json_params(result.params), "warnings": [w.__dict__ for w in result.warnings],
+                   "data_version": result.data_version,
                    "freshness": result.freshness.as_json() if result.freshness else None}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif output in (OutputFormat.csv, OutputFormat.csv_raw):
@@ -257,10 +258,22 @@ def emit(result: Result, output: OutputFormat) -> None:
         err.print(f"note: {note}", highlight=False, markup=False)
     if result.truncated:
         err.print(f"note: only the first {len(result.rows)} rows are shown (row limit)")
+    if output in (OutputFormat.csv, OutputFormat.csv_raw) and result.freshness is not None:  # JSON and tables
+        err.print(data_as_of(result), highlight=False, markup=False)  # carry it themselves
+
+
+def data_as_of(result: Result) -> str:
+    """`data as of <oldest newest row>` over the entities read, each entity's own newest row after it."""
+    freshness = result.freshness
+    if freshness is None:
+        return "data freshness: not declared for the tables read"
+    rows = ", ".join(f"{e.entity}.{e.column} {e.latest or 'no rows'}" for e in freshness.entities)
+    return f"data as of {freshness.oldest or 'unknown'} (newest rows: {rows})"
 
 
 def _table(result: Result) -> Table:
-    table = Table(caption=f"definitions version {result.version}", caption_justify="left")
+    caption = f"definitions version {result.version}\n{data_as_of(result)}"
+    table = Table(caption=caption, caption_justify="left")
     for col in result.columns:
         table.add_column(col.name, justify="right" if col.format else "left")
     for row in result.rows:
