@@ -175,7 +175,7 @@ class SemanticLayer:
         data_version = self._probes.data_version(reading, stamp)
         freshness = freshness_of(self.definitions, entities, reading)
         key = None
-        if data_version is not None and self.settings.result_cache_mb > 0:
+        if data_version is not None and self.settings.result_cache_mb > 0 and self._shareable:
             who = (caller or Caller.unrestricted()).cache_key()
             key = answer_key(compiled, str(self.version), data_version, who, self.settings)
             cached = self.result_cache.get(key)
@@ -220,6 +220,11 @@ class SemanticLayer:
         stamp = self._file_stamp()
         reading = self._probes.read(lambda statement: self._probe_rows(statement, cancel), stamp)
         return self._probes.data_version(reading, stamp)
+
+    @cached_property
+    def _shareable(self) -> bool:
+        """Whether answers may be reused: an in-memory DuckDB is another database on every connection."""
+        return bool(self.database_url) and not (self.dialect == "duckdb" and database_for(self.database_url).path is None)
 
     @cached_property
     def _probes(self) -> DataProbes:

@@ -134,12 +134,14 @@ _lock = threading.Lock()
 
 
 def result_cache_for(url: str | None, max_mb: float) -> ResultCache:
-    """The one cache of a database URL (every layer on it shares it); a later, different size resizes it."""
+    """The one cache of a database URL (every layer on it shares it); a later, different size resizes it (the
+    next store evicts down to it), except 0: a layer with the cache off leaves the others' cache alone."""
     with _lock:
         cache = _caches.get(url or "")
         if cache is None:
             cache = _caches[url or ""] = ResultCache(int(max_mb * MB))
-        cache.max_bytes = int(max_mb * MB)
+        elif max_mb > 0:
+            cache.max_bytes = int(max_mb * MB)
         return cache
 
 
