@@ -3,7 +3,8 @@
 An answer changes only when the SQL, its bound values, the definitions, the data or who asks change, so the
 key is a digest of exactly those: the compiled statement text and parameters, the dialect, the definitions
 version, the data version (semantic/probes.py), the caller's access context (`Caller.cache_key()`) and the
-settings that shape an answer (max_rows; max_periods and max_cells, since a hit skips the cost check). A
+settings that shape an answer (max_rows; max_periods and max_cells, since a hit skips the cost check; whether
+key checks are on, since they decide the answer's warnings). A
 reload or a data change is therefore never answered from an old entry: the old key is simply not asked for
 again, and least recently used entries make room. Without a data version nothing is cached.
 
@@ -58,7 +59,7 @@ def answer_key(compiled: Any, definitions_version: str, data_version: str, calle
     """The digest an answer is stored under (the statement text is rendered once per compiled question)."""
     parts = [compiled.dialect, compiled.sql, sorted((k, repr(v)) for k, v in compiled.params.items()),
              definitions_version, data_version, caller_key,
-             (settings.max_rows, settings.max_periods, settings.max_cells)]
+             (settings.max_rows, settings.max_periods, settings.max_cells, settings.key_check_max_age_s > 0)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 

@@ -56,7 +56,7 @@ def test_the_key_separates_callers_versions_and_settings():
     assert key == answer_key(compiled, **base)
     for change in ({"definitions_version": "d2"}, {"data_version": "x2"},
                    {"caller_key": Caller("ada", frozenset({"rep"}), {"region": "NA"}).cache_key()},
-                   {"settings": ExecutionSettings(max_rows=5)}):
+                   {"settings": ExecutionSettings(max_rows=5)}, {"settings": ExecutionSettings(key_check_max_age_s=0)}):
         assert answer_key(compiled, **{**base, **change}) != key, change
     other_value = SimpleNamespace(dialect="duckdb", sql=compiled.sql, params={"$1": 6})
     assert answer_key(other_value, **base) != key
