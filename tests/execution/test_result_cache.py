@@ -141,3 +141,37 @@ def test_a_cache_set_to_zero_keeps_nothing(repo_root, tmp_path):
                                ExecutionSettings(result_cache_mb=0))
     assert layer.query(BOOKINGS).rows == layer.query(BOOKINGS).rows == [{"bookings": TINY_BOOKINGS}]
     assert layer.result_cache.stats().entries == 0 and counts(layer) == (0, 0)
+
+
+def test_row_count_probes_see_a_postgresql_insert(repo_root, tmp_path, pg_ledger):
+    project = project_copy(repo_root, tmp_path / "project")
+    metrics = project / "metrics.yaml"
+    metrics.write_text(metrics.read_text().replace("probe: table_metadata", "probe: row_count"))
+    layer = SemanticLayer.open(project, pg_ledger, FAST)
+    first = layer.query(BOOKINGS)
+    assert first.rows == [{"bookings": TINY_BOOKINGS}] and first.data_version is not None
+    writer = sa.create_engine(pg_ledger)
+    try:
+        with writer.begin() as conn:
+            conn.exec_driver_sql(EXTRA_WON_DEAL)
+    finally:
+        writer.dispose()
+    time.sleep(PROBE_S + 0.05)
+    after = layer.query(BOOKINGS)
+    assert after.rows == [{"bookings": TINY_BOOKINGS + 99}] and after.data_version != first.data_version
+
+
+def test_a_refused_probe_leaves_answers_unstamped_and_uncached(repo_root, tmp_path):
+    """A table the definitions declare but the ledger lacks (leads) fails the probe, not the questions that do not
+    read it: they are answered, without a data version, freshness or a cache entry."""
+    import duckdb
+
+    path = tmp_path / "ledger.duckdb"
+    write_tiny_ledger(path)
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("drop table leads")
+    layer = SemanticLayer.open(repo_root, f"duckdb:///{path}", FAST)
+    answer = layer.query(BOOKINGS)
+    assert answer.rows == [{"bookings": TINY_BOOKINGS}]
+    assert answer.data_version is None and answer.freshness is None
+    assert layer.result_cache.stats().entries == 0
