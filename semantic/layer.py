@@ -168,8 +168,8 @@ class SemanticLayer:
         """The answer from the cache when the same statement was answered under the same definitions, data
         version and access context; else run it (after the cost check when `priced`) and keep it.
 
-        The data version is read before the statement runs, so an entry never claims data older than it
-        holds; an answer read from a file replaced meanwhile is returned but not kept."""
+        The data version is read before the statement runs, so an entry never holds data older than its
+        version says; an answer read from a file replaced meanwhile is returned but not kept."""
         stamp = self._file_stamp()
         reading = self._probes.read(lambda statement: self._probe_rows(statement, cancel), stamp)
         data_version = self._probes.data_version(reading, stamp)
@@ -224,7 +224,9 @@ class SemanticLayer:
     @cached_property
     def _shareable(self) -> bool:
         """Whether answers may be reused: an in-memory DuckDB is another database on every connection."""
-        return bool(self.database_url) and not (self.dialect == "duckdb" and database_for(self.database_url).path is None)
+        if not self.database_url:
+            return False
+        return not (self.dialect == "duckdb" and database_for(self.database_url).path is None)
 
     @cached_property
     def _probes(self) -> DataProbes:
