@@ -175,3 +175,17 @@ def test_a_refused_probe_leaves_answers_unstamped_and_uncached(repo_root, tmp_pa
     assert answer.rows == [{"bookings": TINY_BOOKINGS}]
     assert answer.data_version is None and answer.freshness is None
     assert layer.result_cache.stats().entries == 0
+
+
+def test_many_distinct_answers_stay_within_the_byte_bound(repo_root, tmp_path):
+    bound_mb = 0.0005  # 524 bytes: a few small answers
+    layer = SemanticLayer.open(repo_root, write_tiny_ledger(tmp_path / "ledger.duckdb"),
+                               ExecutionSettings(result_cache_mb=bound_mb))
+    for amount in range(40):  # forty different questions (the bound value differs), each kept when answered
+        layer.query(Question(metrics=["bookings"], dimensions=["account.segment"],
+                             filters=[{"dimension": "opportunity.amount", "op": "gt", "value": amount}]))
+        stats = layer.result_cache.stats()
+        assert stats.bytes <= stats.max_bytes == int(bound_mb * 1024 * 1024)
+    stats = layer.result_cache.stats()
+    assert stats.misses == 40 and stats.entries >= 1
+    assert stats.evictions == 40 - stats.entries  # every answer was kept, and each one gone was evicted
