@@ -90,6 +90,15 @@ def _stamped_entities(defs: Definitions, found: set[str]) -> tuple[str, ...]:
     return tuple(sorted({s for s in (_stamped(defs, e) for e in found) if s}))
 
 
+def as_of_text(freshness: dict[str, Any] | None) -> str:
+    """`data as of <oldest> (newest rows: entity.column <latest>, ...)`, as the CLI and slide footnotes say it;
+    takes `Freshness.as_json()` (what an API answer carries too)."""
+    if not freshness or not freshness.get("entities"):
+        return "data freshness: not declared for the tables read"
+    parts = ", ".join(f"{e['entity']}.{e['column']} {e['latest'] or 'no rows'}" for e in freshness["entities"])
+    return f"data as of {freshness.get('oldest') or 'unknown'} (newest rows: {parts})"
+
+
 def _instant(text: str) -> datetime:
     """Dates and timestamps compared on one axis (a date is its midnight; zones are dropped: one ledger)."""
     return datetime.fromisoformat(text).replace(tzinfo=None)

@@ -17,6 +17,7 @@ from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, Toda
                               execution_settings, fail, out)
 from semantic.csv_safety import escape_formula
 from semantic.formatting import format_value
+from semantic.freshness import as_of_text
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
@@ -264,11 +265,7 @@ def emit(result: Result, output: OutputFormat) -> None:
 
 def data_as_of(result: Result) -> str:
     """`data as of <oldest newest row>` over the entities read, each entity's own newest row after it."""
-    freshness = result.freshness
-    if freshness is None:
-        return "data freshness: not declared for the tables read"
-    rows = ", ".join(f"{e.entity}.{e.column} {e.latest or 'no rows'}" for e in freshness.entities)
-    return f"data as of {freshness.oldest or 'unknown'} (newest rows: {rows})"
+    return as_of_text(result.freshness.as_json() if result.freshness else None)
 
 
 def _table(result: Result) -> Table:
