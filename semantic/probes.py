@@ -26,6 +26,7 @@ import hashlib
 import logging
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
@@ -89,6 +90,7 @@ class DataProbes:
         self._reading: Reading | None = None
         self._read_at = -float("inf")
         self._file_stamp: str | None = None
+        self._pending: Future | None = None  # the probe under way, which other callers wait for
         self._lock = threading.Lock()
 
     def statement(self) -> sa.Select | None:
@@ -109,14 +111,42 @@ class DataProbes:
 
     def read(self, run: Callable[[sa.Select], list[Any]], file_stamp: str | None = None) -> Reading:
         """The reading, probed again once `interval_s` has passed or the file was replaced; `run` executes a
-        statement and returns its rows. Concurrent callers wait for one probe rather than each running their own."""
+        statement and returns its rows.
+
+        One caller probes while the others wait for its outcome: its reading, or its error (a database that
+        does not answer fails them all after one connect timeout, not one after another). Only a
+        cancellation stays the canceller's own: the others then probe themselves."""
+        while True:
+            with self._lock:
+                started = time.monotonic()
+                if (self._reading is not None and file_stamp == self._file_stamp
+                        and started - self._read_at <= self.interval_s):
+                    return self._reading
+                pending, leading = self._pending, self._pending is None
+                if leading:
+                    pending = self._pending = Future()
+            if leading:
+                return self._lead(pending, run, file_stamp, started)
+            try:
+                return pending.result()
+            except SemanticError as exc:
+                if exc.code != "E_QUERY_CANCELLED":
+                    raise
+
+    def _lead(self, pending: Future, run: Callable[[sa.Select], list[Any]], file_stamp: str | None,
+              started: float) -> Reading:
+        try:
+            reading = self._probe(run)
+        except BaseException as exc:
+            with self._lock:
+                self._pending = None
+            pending.set_exception(exc)
+            raise
         with self._lock:
-            started = time.monotonic()
-            if self._reading is None or file_stamp != self._file_stamp or started - self._read_at > self.interval_s:
-                self._reading = self._probe(run)
-                self._read_at = started  # a reading is as old as the moment its probe began
-                self._file_stamp = file_stamp
-            return self._reading
+            self._reading, self._read_at, self._file_stamp = reading, started, file_stamp  # as old as its start
+            self._pending = None
+        pending.set_result(reading)
+        return reading
 
     def _probe(self, run: Callable[[sa.Select], list[Any]]) -> Reading:
         statement = self.statement()

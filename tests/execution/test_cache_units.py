@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from types import SimpleNamespace
 
 from semantic.access import Caller
@@ -101,3 +102,60 @@ def test_a_row_count_probe_counts_rows(tmp_path):
     without.mkdir()
     (without / "metrics.yaml").write_text(DEALS.format(probe=""))
     assert not DataProbes(require_valid(without), "postgresql", 2.0).complete
+
+
+def test_concurrent_readers_share_one_probe_and_its_failure(repo_root):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from semantic.errors import SemanticError
+
+    probes = DataProbes(require_valid(repo_root), "duckdb", 2.0)
+    calls: list[int] = []
+
+    def down(_statement):
+        calls.append(1)
+        time.sleep(0.3)
+        raise SemanticError("E_DATABASE_UNAVAILABLE", "the database did not answer", "")
+
+    def read(_):
+        try:
+            return probes.read(down)
+        except SemanticError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(read, range(8)))
+    assert outcomes == ["E_DATABASE_UNAVAILABLE"] * 8 and len(calls) < 8  # waiters took the leader's failure
+
+
+def test_a_cancelled_probe_is_not_the_others_cancellation(repo_root):
+    from semantic.errors import SemanticError
+
+    probes = DataProbes(require_valid(repo_root), "duckdb", 2.0)
+    leader_started, release = threading.Event(), threading.Event()
+    columns = len(probes.statement().selected_columns)
+
+    def cancelled(_statement):
+        leader_started.set()
+        release.wait(5)
+        raise SemanticError("E_QUERY_CANCELLED", "cancelled", "")
+
+    outcome: dict = {}
+    leader = threading.Thread(target=lambda: outcome.update(leader=_code(lambda: probes.read(cancelled))))
+    leader.start()
+    leader_started.wait(5)
+    waiter = threading.Thread(target=lambda: outcome.update(waiter=probes.read(lambda _s: [(None,) * columns])))
+    waiter.start()
+    release.set()
+    leader.join(5)
+    waiter.join(5)
+    assert outcome["leader"] == "E_QUERY_CANCELLED" and outcome["waiter"].latest  # the waiter probed for itself
+
+
+def _code(work):
+    from semantic.errors import SemanticError
+
+    try:
+        return work()
+    except SemanticError as exc:
+        return exc.code
