@@ -139,10 +139,11 @@ class Database:
         return _stamp(self._identity) if self._identity else None
 
     @contextmanager
-    def lease(self, limits: EngineLimits) -> Iterator[tuple[Engine, str | None]]:
+    def lease(self, limits: EngineLimits, check_interval_s: float = CHECK_INTERVAL_S
+              ) -> Iterator[tuple[Engine, str | None]]:
         """The engine to run one query on and the stamp of the data it reads, held for the query's length."""
         with self._cond:
-            self._follow_file(limits.pool_timeout_s)
+            self._follow_file(limits.pool_timeout_s, check_interval_s)
             engine = self.engine(limits)
             version = self.data_version
             self._in_flight += 1
@@ -159,13 +160,14 @@ class Database:
             engine = self._engines[limits] = _create(self.url, limits)
         return engine
 
-    def current_version(self, limits: EngineLimits) -> str | None:
-        """The stamp the next query would carry (the file is looked at if a second has passed)."""
+    def current_version(self, limits: EngineLimits, check_interval_s: float = CHECK_INTERVAL_S) -> str | None:
+        """The stamp the next query would carry (the file is looked at if `check_interval_s`, at most a second,
+        has passed)."""
         with self._cond:
-            self._follow_file(limits.pool_timeout_s)
+            self._follow_file(limits.pool_timeout_s, check_interval_s)
             return self.data_version
 
-    def _follow_file(self, wait_s: float) -> None:
+    def _follow_file(self, wait_s: float, check_interval_s: float = CHECK_INTERVAL_S) -> None:
         """Reopen when the file was replaced; called with the lock held.
 
         Every caller waits (at most `wait_s`) while queries on the old file drain; one that waits longer
@@ -174,7 +176,7 @@ class Database:
         if self.path is None:
             return
         if not self._replaced:
-            if time.monotonic() - self._checked < CHECK_INTERVAL_S:
+            if time.monotonic() - self._checked < min(check_interval_s, CHECK_INTERVAL_S):
                 return
             identity = _identity(self.path)
             self._checked = time.monotonic()

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from semantic.dberrors import Reason, cancelled_error, connect_error, query_error
-from semantic.engines import EngineLimits, backend_of, database_for, dispose_engines, engine_for
+from semantic.engines import CHECK_INTERVAL_S, EngineLimits, backend_of, database_for, dispose_engines, engine_for
 from semantic.result import Result
 
 __all__ = ["dialect_of_url", "dispose_engines", "engine_for", "execute_compiled", "fetch", "json_rows", "run_compiled"]
@@ -121,7 +121,8 @@ def fetch(url: str | None, settings: Any, cancel: threading.Event | None,
     if cancel is not None and cancel.is_set():
         raise cancelled_error()
     limits = EngineLimits.of(settings)
-    with database_for(url).lease(limits) as (engine, data_version):
+    check_interval_s = getattr(settings, "data_probe_interval_s", CHECK_INTERVAL_S)
+    with database_for(url).lease(limits, check_interval_s) as (engine, data_version):
         try:
             conn = engine.connect()
         except (SQLAlchemyError, OSError) as exc:

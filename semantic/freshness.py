@@ -2,26 +2,20 @@
 
 An answer is only as fresh as the stalest table it reads, so `oldest` is the minimum over the entities the
 question reads (through its metrics' lineage, its dimensions and its filters). A generated entity (`from_history`)
-without a column of its own is as fresh as the change log it is built from. The probe is one statement with one
-max() per entity, and its values are kept a few seconds per definitions version (a layer), so a dashboard of
-twenty questions costs one probe.
+without a column of its own is as fresh as the change log it is built from. The values come from the data
+probes (semantic/probes.py: one statement for every entity, kept a few seconds per definitions version), so a
+dashboard of twenty questions costs one probe.
 """
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
-
-import sqlalchemy as sa
+from typing import Any, Iterable
 
 from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
 from semantic.graph import split_dimension_ref
-from semantic.sql.tables import entity_source, qualified
-
-CACHE_SECONDS = 5.0
+from semantic.probes import Reading
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,7 @@ def _stamped(defs: Definitions, name: str) -> str | None:
     while name in defs.entities and name not in seen:
         seen.add(name)
         entity = defs.entities[name]
-        if entity.freshness:
+        if entity.freshness_column:
             return name
         if entity.from_history is None:
             return None
@@ -79,15 +73,30 @@ def entities_read(defs: Definitions, metrics: Iterable[str], dimension_refs: Ite
     found |= {e for e in (_dimension_entity(defs, ref) for ref in dimension_refs) if e}
     if as_of:
         found |= {name for name, e in defs.entities.items() if e.history is not None and e.history.of in found}
+    return _stamped_entities(defs, found)
+
+
+def entities_planned(defs: Definitions, plan: Any, change_logs: bool = False) -> tuple[str, ...]:
+    """Entities with a freshness column that a plan's steps read (a funnel or waterfall has no metric lineage);
+    `change_logs` adds the change logs of those entities (a waterfall replays them)."""
+    found = {e for e in (getattr(step, "entity", None) for step in plan.steps) if isinstance(e, str)}
+    found &= set(defs.entities)
+    if change_logs:
+        found |= {name for name, e in defs.entities.items() if e.history is not None and e.history.of in found}
+    return _stamped_entities(defs, found)
+
+
+def _stamped_entities(defs: Definitions, found: set[str]) -> tuple[str, ...]:
     return tuple(sorted({s for s in (_stamped(defs, e) for e in found) if s}))
 
 
-def _iso(value: Any) -> str | None:
-    if isinstance(value, str) or value is None:
-        return value
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value)
+def as_of_text(freshness: dict[str, Any] | None) -> str:
+    """`data as of <oldest> (newest rows: entity.column <latest>, ...)`, as the CLI and slide footnotes say it;
+    takes `Freshness.as_json()` (what an API answer carries too)."""
+    if not freshness or not freshness.get("entities"):
+        return "data freshness: not declared for the tables read"
+    parts = ", ".join(f"{e['entity']}.{e['column']} {e['latest'] or 'no rows'}" for e in freshness["entities"])
+    return f"data as of {freshness.get('oldest') or 'unknown'} (newest rows: {parts})"
 
 
 def _instant(text: str) -> datetime:
@@ -101,38 +110,10 @@ def stalest(stamps: Iterable[str | None]) -> str | None:
     return min(known, key=_instant) if known else None
 
 
-class FreshnessProbe:
-    """Newest row per entity of one definitions version, probed in one statement, cached CACHE_SECONDS."""
-
-    def __init__(self, defs: Definitions, dialect: str) -> None:
-        self.defs = defs
-        self.dialect = dialect
-        self._cache: dict[str, tuple[float, str | None]] = {}
-        self._lock = threading.Lock()
-
-    def statement(self, entities: Iterable[str]) -> sa.Select:
-        """SELECT (SELECT max(col) FROM entity_1) AS e0, ... -- one scalar subquery per entity."""
-        columns = []
-        for i, name in enumerate(entities):
-            column = self.defs.entities[name].freshness or ""
-            source = entity_source(self.defs, name, "fresh", self.dialect)
-            newest = sa.select(sa.func.max(qualified("fresh", column, self.dialect))).select_from(source)
-            columns.append(newest.scalar_subquery().label(f"e{i}"))
-        return sa.select(*columns)
-
-    def freshness(self, entities: tuple[str, ...], run: Callable[[sa.Select], list[Any]]) -> Freshness | None:
-        """Freshness of these entities; `run` executes a statement and returns its rows (the layer's fetch)."""
-        if not entities:
-            return None
-        now = time.monotonic()
-        with self._lock:
-            stale = [e for e in entities if e not in self._cache or now - self._cache[e][0] > CACHE_SECONDS]
-        if stale:
-            row = run(self.statement(stale))[0]
-            with self._lock:
-                for name, value in zip(stale, row):
-                    self._cache[name] = (now, _iso(value))
-        with self._lock:
-            latest = {e: self._cache[e][1] for e in entities}
-        parts = tuple(EntityFreshness(e, self.defs.entities[e].freshness or "", latest[e]) for e in entities)
-        return Freshness(stalest(p.latest for p in parts), parts)
+def freshness_of(defs: Definitions, entities: tuple[str, ...], reading: Reading) -> Freshness | None:
+    """Freshness of these entities (those `entities_read` found) from a probe reading; None when there are none."""
+    if not entities or reading.failed:
+        return None
+    parts = tuple(EntityFreshness(e, defs.entities[e].freshness_column or "", reading.latest.get(e))
+                  for e in entities)
+    return Freshness(stalest(p.latest for p in parts), parts)

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from semantic.access import Caller
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.lineage import lineages
 from semantic.definitions.models import RankMetric, SavedQuery, ShareMetric
@@ -21,7 +22,7 @@ from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
 from semantic.execute import dialect_of_url, fetch, run_compiled
 from semantic.filter_tree import dimension_refs
-from semantic.freshness import Freshness, FreshnessProbe, entities_read
+from semantic.freshness import Freshness, entities_planned, entities_read, freshness_of
 from semantic.graph import SemanticGraph
 from semantic.keys.answers import answer_warnings
 from semantic.plan.calendar import today_in
@@ -29,8 +30,10 @@ from semantic.plan.formulas import lookup_metric
 from semantic.plan.funnel import build_funnel_plan
 from semantic.plan.resolve import build_plan
 from semantic.plan.waterfall import build_waterfall_plan
+from semantic.probes import DataProbes
 from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
+from semantic.result_cache import ResultCache, answer_key, result_cache_for
 from semantic.settings import ExecutionSettings
 from semantic.sql.compiler import CompiledQuery, compile_plan
 from semantic.waterfall import WaterfallQuestion
@@ -148,23 +151,44 @@ class SemanticLayer:
                 self._compiled[key] = compiled
         return compiled
 
-    def query(self, question: Question, cancel: threading.Event | None = None) -> Result:
+    def query(self, question: Question, cancel: threading.Event | None = None,
+              caller: Caller | None = None) -> Result:
         """Compile, check against the cost budget and run a question (blocking; servers call it from a worker
-        thread). Setting `cancel` while it runs interrupts the database work: E_QUERY_CANCELLED."""
-        settings = self.settings
-        check_spine(question, self._today(), self.definitions.calendar, settings.max_periods)
+        thread), or answer it from the result cache. Setting `cancel` while it runs interrupts the database
+        work: E_QUERY_CANCELLED."""
+        check_spine(question, self._today(), self.definitions.calendar, self.settings.max_periods)
         compiled = self.compile(question)
-
-        def probe(statement: Any) -> list[Any]:
-            return fetch(self.database_url, settings, cancel, lambda conn, _engine: conn.execute(statement), 1)[0]
-
-        stamp = database_for(self.database_url).current_version(EngineLimits.of(settings)) \
-            if self.database_url else None
-        self._budget.check(compiled.plan, probe, stamp)
-        result = self._run(compiled, cancel)
         refs = [*question.dimensions, *dimension_refs(question.filters)]
         as_of = question.as_of is not None or question.as_of_each is not None
-        return replace(result, freshness=self.freshness(question.metrics, refs, as_of, cancel))
+        entities = entities_read(self.definitions, question.metrics, refs, as_of)
+        return self._answer(compiled, entities, cancel, caller, priced=True)
+
+    def _answer(self, compiled: CompiledQuery, entities: tuple[str, ...], cancel: threading.Event | None,
+                caller: Caller | None, priced: bool = False) -> Result:
+        """The answer from the cache when the same statement was answered under the same definitions, data
+        version and access context; else run it (after the cost check when `priced`) and keep it.
+
+        The data version is read before the statement runs, so an entry never holds data older than its
+        version says; an answer read from a file replaced meanwhile is returned but not kept."""
+        stamp = self._file_stamp()
+        reading = self._probes.read(lambda statement: self._probe_rows(statement, cancel), stamp)
+        data_version = self._probes.data_version(reading, stamp)
+        freshness = freshness_of(self.definitions, entities, reading)
+        key = None
+        if data_version is not None and self.settings.result_cache_mb > 0 and self._shareable:
+            who = (caller or Caller.unrestricted()).cache_key()
+            key = answer_key(compiled, str(self.version), data_version, who, self.settings)
+            cached = self.result_cache.get(key)
+            if cached is not None:
+                return replace(cached, freshness=freshness)
+        if priced:
+            self._budget.check(compiled.plan, lambda statement: self._probe_rows(statement, cancel), stamp)
+        result = self._run(compiled, cancel)
+        read_under = self._probes.data_version(reading, result.data_version)  # the file the lease really read
+        result = replace(result, data_version=read_under, freshness=freshness)
+        if key is not None and read_under == data_version:
+            result = self.result_cache.put(key, result)
+        return result
 
     def _run(self, compiled: CompiledQuery, cancel: threading.Event | None) -> Result:
         """Run compiled SQL; the answer carries a warning for every doubtful key it rests on (docs/api.md)."""
@@ -172,28 +196,56 @@ class SemanticLayer:
         result = run_compiled(self.database_url, compiled, str(self.version), self.settings, cancel)
         return replace(result, warnings=warnings) if warnings else result
 
+    def _probe_rows(self, statement: Any, cancel: threading.Event | None) -> list[Any]:
+        """Rows of a small probe statement (data probes, cost estimates), with the questions' limits."""
+        return fetch(self.database_url, self.settings, cancel, lambda conn, _engine: conn.execute(statement), 1)[0]
+
+    def _file_stamp(self) -> str | None:
+        """The DuckDB file's identity stamp (None for other databases), looked at as often as data is probed."""
+        if not self.database_url:
+            return None
+        return database_for(self.database_url).current_version(EngineLimits.of(self.settings),
+                                                               self.settings.data_probe_interval_s)
+
     def freshness(self, metrics: tuple[str, ...] | list[str], dimension_refs: list[str] | tuple[str, ...] = (),
                   as_of: bool = False, cancel: threading.Event | None = None) -> Freshness | None:
-        """How fresh the data behind these metrics and dimensions is (None when no entity read declares
-        `freshness:`); probed at most every few seconds per definitions version."""
-        def run(statement: Any) -> list[Any]:
-            return fetch(self.database_url, self.settings, cancel, lambda conn, _engine: conn.execute(statement),
-                         1)[0]
+        """How fresh the data behind these metrics and dimensions is (None when no entity read declares a
+        `freshness:` column); probed at most every data_probe_interval_s per definitions version."""
+        reading = self._probes.read(lambda statement: self._probe_rows(statement, cancel), self._file_stamp())
+        return freshness_of(self.definitions, entities_read(self.definitions, metrics, dimension_refs, as_of),
+                            reading)
 
-        entities = entities_read(self.definitions, metrics, dimension_refs, as_of)
-        return self._freshness_probe.freshness(entities, run)
+    def data_version(self, cancel: threading.Event | None = None) -> str | None:
+        """The data version answers asked now would carry (None: unknown, so nothing is cached)."""
+        stamp = self._file_stamp()
+        reading = self._probes.read(lambda statement: self._probe_rows(statement, cancel), stamp)
+        return self._probes.data_version(reading, stamp)
 
     @cached_property
-    def _freshness_probe(self) -> FreshnessProbe:
-        return FreshnessProbe(self.definitions, self.dialect)
+    def _shareable(self) -> bool:
+        """Whether answers may be reused: an in-memory DuckDB is another database on every connection."""
+        if not self.database_url:
+            return False
+        return not (self.dialect == "duckdb" and database_for(self.database_url).path is None)
+
+    @cached_property
+    def _probes(self) -> DataProbes:
+        return DataProbes(self.definitions, self.dialect, self.settings.data_probe_interval_s)
+
+    @cached_property
+    def result_cache(self) -> ResultCache:
+        """The answers cache of this layer's database, shared with every other layer on it (`.stats()`)."""
+        return result_cache_for(self.database_url, self.settings.result_cache_mb)
 
     def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None) -> CompiledQuery:
         """The SQL of a funnel question (memoised like `compile`)."""
         return self._memoised("funnel", question, dialect, build_funnel_plan)
 
-    def funnel(self, question: FunnelQuestion, cancel: threading.Event | None = None) -> Result:
+    def funnel(self, question: FunnelQuestion, cancel: threading.Event | None = None,
+               caller: Caller | None = None) -> Result:
         """Run a funnel: one row per step (a handful of cells, so no cost budget beyond the engine limits)."""
-        return self._run(self.compile_funnel(question), cancel)
+        compiled = self.compile_funnel(question)
+        return self._answer(compiled, entities_planned(self.definitions, compiled.plan), cancel, caller)
 
     @cached_property
     def _budget(self) -> CostBudget:
@@ -207,9 +259,12 @@ class SemanticLayer:
         like `compile`."""
         return self._memoised("waterfall", question, dialect, build_waterfall_plan)
 
-    def waterfall(self, question: WaterfallQuestion, cancel: threading.Event | None = None) -> Result:
+    def waterfall(self, question: WaterfallQuestion, cancel: threading.Event | None = None,
+                  caller: Caller | None = None) -> Result:
         """Run a pipeline waterfall: bucket totals, or the deals of one bucket."""
-        return self._run(self.compile_waterfall(question), cancel)
+        compiled = self.compile_waterfall(question)
+        entities = entities_planned(self.definitions, compiled.plan, change_logs=True)
+        return self._answer(compiled, entities, cancel, caller)
 
     def metric_sql(self, name: str, dialect: str | None = None) -> str:
         """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year, and a share

@@ -34,7 +34,8 @@ class Result:
     version: str
     truncated: bool
     compiled: Any  # the CompiledQuery; its SQL text is rendered only if a client asks for it
-    data_version: str | None = None  # DuckDB file: changes when the file is replaced or rewritten; else None
+    data_version: str | None = None  # the file identity and data probes it was read under (semantic/probes.py);
+    # None when the database cannot tell (then the answer is not cached)
     warnings: tuple[AnswerWarning, ...] = ()
     freshness: Freshness | None = None  # newest row of each entity read, and the oldest of those (metric questions)
 

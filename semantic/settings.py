@@ -72,6 +72,13 @@ LIBRARY_SETTINGS: tuple[Setting, ...] = (
     Setting("key_check_max_age_s", 3600.0, "Seconds a check of primary keys and joins stays trusted for the same "
                                            "data; an answer resting on an older or missing check runs it first. "
                                            "0 turns checks off (answers carry W_KEYS_UNVERIFIED).", 0, 31_536_000),
+    Setting("data_probe_interval_s", 2.0, "Seconds a reading of the entities' `freshness:` probes (the data version "
+                                          "and freshness of answers) is reused before the database is probed "
+                                          "again; a write is answered from the cache at most this long. 0 probes "
+                                          "for every answer.", 0, 3600),
+    Setting("result_cache_mb", 64.0, "Megabytes of answers (rows as JSON) kept per database for identical "
+                                     "questions under the same definitions, data version and access; least "
+                                     "recently used go first. 0 turns the cache off.", 0, 65_536),
 )
 
 
@@ -118,6 +125,8 @@ class ExecutionSettings:
     db_threads: int = 2  # DuckDB threads
     pool_timeout_s: float = 5.0  # longest wait for a database connection, then E_DATABASE_BUSY
     key_check_max_age_s: float = 3600.0  # how long a key check counts as verified (semantic/keys/registry.py)
+    data_probe_interval_s: float = 2.0  # how long a data-version probe reading is reused (semantic/probes.py)
+    result_cache_mb: float = 64.0  # answers kept per database URL (semantic/result_cache.py); 0: off
     today: date | None = None  # fixed 'today' for relative ranges (reproducible previews and tests)
 
     @classmethod

@@ -18,7 +18,7 @@ from semantic.layer import SemanticLayer
 from server.catalog_charts import Series, sparkline
 from semantic.definitions.formula_text import formula_text
 
-FRESHNESS_NOT_MEASURED = "not measured by this server yet"
+FRESHNESS_NOT_MEASURED = "not declared for the tables read (docs/definitions.md, Data freshness)"
 
 
 def _link(kind: str, name: str) -> str:

@@ -54,9 +54,12 @@ def _refused(request: Request, root: str, refused: bool = False) -> Response:
                     status_code=401, media_type="application/json", headers=CHALLENGE)
 
 
-def _render(served: Served, charts: ChartCache, freshness: str | None, root: str, graphiql: bool,
-            cancel: threading.Event) -> str:
-    """Blocking: the charts (cached, or the batched question, cancelled if the client hangs up) and the page."""
+def _render(served: Served, charts: ChartCache, root: str, graphiql: bool, cancel: threading.Event) -> str:
+    """Blocking: the charts (cached, or the batched question, cancelled if the client hangs up), the data's
+    freshness over every metric (the data probes' reading, shared with answers) and the page."""
+    fresh = served.layer.freshness(tuple(served.layer.definitions.metrics), cancel=cancel)
+    stalest = next((e.entity for e in fresh.entities if e.latest == fresh.oldest), None) if fresh else None
+    freshness = f"{fresh.oldest} ({stalest})" if fresh is not None and fresh.oldest else None
     page = Catalog(served.layer, charts.get(served.layer, cancel), freshness)
     return page.html(root + STATIC_PREFIX, root + "/graphql" if graphiql else None)
 
@@ -78,8 +81,7 @@ def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots, graphi
         if not allowed(request):
             return _refused(request, root)
         served = ref.current  # read once: the whole page describes this version
-        # Data freshness: semantic/freshness.py (issue #10/#11) is wired here when it lands; until then None.
-        render = partial(_render, served, charts, None, root, graphiql)
+        render = partial(_render, served, charts, root, graphiql)
         try:
             page = await run_blocking(render, slots, request.is_disconnected)
         except SemanticError as exc:  # every query slot taken (E_SERVER_BUSY): the API's 503 with Retry-After

@@ -23,6 +23,7 @@ class RequestContext(BaseContext):
         self.settings = settings
         self.slots = slots
         self.caller = caller if caller is not None else Caller.unrestricted()
+        self.answers: list[Any] = []  # every answer given so far: their data version and freshness headers
 
     @property
     def layer(self) -> SemanticLayer:

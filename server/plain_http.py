@@ -32,7 +32,7 @@ from server.failures import DATABASE_CODES, unexpected
 from server.http_errors import error_body
 from server.plain_query import EXAMPLE, question_from_params
 from server.questions import QuestionSlots, accepts_cancel, run_blocking
-from server.router import DATA_VERSION_HEADER, VERSION_HEADER
+from server.router import VERSION_HEADER, stamp_data
 from server.state import Served, ServedRef
 from server.types.result import to_json
 
@@ -121,14 +121,15 @@ def json_response(_: Question | FunnelQuestion, result: Result) -> Response:
 
 
 def json_file(result: Result, with_data_version: bool) -> Response:
-    """Columns with their types and formats, rows keyed by column name, the definitions version, the SQL that ran
-    with its parameters, and the answer's warnings."""
+    """Columns with their types and formats, rows keyed by column name, the definitions version, the data's
+    freshness, the SQL that ran with its parameters, and the answer's warnings."""
     body: dict[str, Any] = {"columns": [{"name": c.name, "type": c.type, "format": c.format, "label": c.label,
                                          "note": c.note} for c in result.columns],
                             "rows": [{k: to_json(v) for k, v in row.items()} for row in result.rows],
                             "version": result.version}
     if with_data_version:
         body["data_version"] = getattr(result, "data_version", None)
+    body["freshness"] = result.freshness.as_json() if getattr(result, "freshness", None) else None
     body["truncated"] = result.truncated
     body["sql"] = result.sql
     body["params"] = to_json(dict(result.params))
@@ -170,9 +171,7 @@ async def respond(request: Request, served: Served, slots: QuestionSlots, choose
     else:
         response = json_response(question, result) if escape is None else csv_response(question, result, escape)
         response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
-        data_version = getattr(result, "data_version", None)
-        if data_version is not None:
-            response.headers[DATA_VERSION_HEADER] = str(data_version)
+        stamp_data(response.headers, [result])
     response.headers[VERSION_HEADER] = served.version
     return response
 

@@ -19,7 +19,7 @@ from semantic.result import Result
 from semantic.waterfall import waterfall_question
 from server.plain_http import TRUNCATED_HEADER, csv_file, error_response, escape_choice, json_file
 from server.questions import QuestionSlots, run_blocking
-from server.router import VERSION_HEADER
+from server.router import VERSION_HEADER, stamp_data
 from server.state import ServedRef
 
 PREFIX = "/waterfall"  # /waterfall.csv, /waterfall.json: behind the token like /query.*
@@ -68,6 +68,7 @@ def waterfall_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
         else:
             response = csv_file(result, "waterfall", escape) if as_csv else as_json(result)
             response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+            stamp_data(response.headers, [result])
         response.headers[VERSION_HEADER] = served.version
         return response
 

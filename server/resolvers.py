@@ -12,8 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
+from semantic.result import Result
 from semantic.waterfall import WaterfallQuestion
 from server.questions import run_blocking, run_funnel, run_query
+from server.router import stamp_data
 from server.types.entity import Dimension
 from server.types.inputs import FilterInput, MetricRangeInput, OrderByInput, TimeRangeInput
 from server.types.result import QueryResult
@@ -69,7 +71,7 @@ async def run_question(context: RequestContext, question: Question) -> QueryResu
     request = context.request
     disconnected = request.is_disconnected if request is not None else None
     result = await run_query(context.layer, question, context.slots, disconnected)
-    return QueryResult.from_domain(result)
+    return QueryResult.from_domain(answered(context, result))
 
 
 async def run_saved(context: RequestContext, name: str, time_range: TimeRangeInput | None,
@@ -88,7 +90,8 @@ async def run_funnel_question(context: RequestContext, question: FunnelQuestion)
     """A funnel's step rows, under a query slot like any question."""
     request = context.request
     disconnected = request.is_disconnected if request is not None else None
-    return QueryResult.from_domain(await run_funnel(context.layer, question, context.slots, disconnected))
+    result = await run_funnel(context.layer, question, context.slots, disconnected)
+    return QueryResult.from_domain(answered(context, result))
 
 
 async def run_waterfall(context: RequestContext, data: dict[str, Any]) -> WaterfallResult:
@@ -98,7 +101,15 @@ async def run_waterfall(context: RequestContext, data: dict[str, Any]) -> Waterf
     disconnected = request.is_disconnected if request is not None else None
     result = await run_blocking(lambda cancel: context.layer.waterfall(question, cancel), context.slots,
                                 disconnected)
-    return WaterfallResult.from_domain(result)
+    return WaterfallResult.from_domain(answered(context, result))
+
+
+def answered(context: RequestContext, result: Result) -> Result:
+    """Note an answer for the response's data headers (X-Semantic-Data-Version, X-Semantic-Data-Freshness)."""
+    context.answers.append(result)
+    if context.response is not None:
+        stamp_data(context.response.headers, context.answers)
+    return result
 
 
 async def dimensions_for(layer: SemanticLayer, metrics: list[Any]) -> list[Dimension]:

@@ -3,7 +3,8 @@
 The stock router executes on the one schema it was built with; ours takes the schema from the request's
 context (read once from `ServedRef`), so a reload swaps schema and layer together and a request never
 validates against one version and resolves against another. Each response names its version both in
-`extensions.version` and in the `X-Semantic-Version` header.
+`extensions.version` and in the `X-Semantic-Version` header, and the data its answers read in
+`X-Semantic-Data-Version` and `X-Semantic-Data-Freshness` (`stamp_data`, shared with the plain endpoints).
 
 Catalogue-only operations are answered from the answer kept for their version when there is one
 (server/catalogue_answers.py).
@@ -14,7 +15,7 @@ and a socket would be a second way in that neither the auth nor the limits middl
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, MutableMapping
 
 from cross_web import HTTPException
 from fastapi.routing import APIWebSocketRoute
@@ -29,6 +30,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
+from semantic.freshness import stalest
 from server.catalogue_answers import answer_key, answers_of, catalogue_operation
 from server.context import RequestContext
 from server.documents import parsed_or_none
@@ -38,6 +40,7 @@ from server.static_files import graphiql_page
 
 VERSION_HEADER = "X-Semantic-Version"
 DATA_VERSION_HEADER = "X-Semantic-Data-Version"
+FRESHNESS_HEADER = "X-Semantic-Data-Freshness"  # ISO instant: the stalest newest row of the entities read
 JSON_KINDS = {str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
@@ -51,6 +54,20 @@ def _several_operations(query: Any, context: RequestContext) -> bool:
     if document is None:
         return False  # the schema's own parse reports it with its usual code
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
+
+
+def stamp_data(headers: MutableMapping[str, str], answers: Iterable[Any]) -> None:
+    """The data headers of a response holding these answers: the data version while they all agree (absent
+    when unknown or mixed) and the freshness of the stalest one (absent when no entity read declares one)."""
+    answers = list(answers)
+    versions = {getattr(a, "data_version", None) for a in answers}
+    if len(versions) == 1 and None not in versions:
+        headers[DATA_VERSION_HEADER] = str(versions.pop())
+    elif DATA_VERSION_HEADER in headers:
+        del headers[DATA_VERSION_HEADER]
+    oldest = stalest(a.freshness.oldest for a in answers if getattr(a, "freshness", None) is not None)
+    if oldest is not None:
+        headers[FRESHNESS_HEADER] = oldest
 
 
 class VersionedGraphQLRouter(GraphQLRouter):

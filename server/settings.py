@@ -53,6 +53,8 @@ class ServerSettings:
     db_threads: int = 2
     pool_timeout_s: float = 5.0
     key_check_max_age_s: float = 3600.0
+    data_probe_interval_s: float = 2.0
+    result_cache_mb: float = 64.0
     max_body_bytes: int = 1_048_576
     max_query_depth: int = 10
     max_aliases: int = 20

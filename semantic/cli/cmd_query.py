@@ -17,6 +17,7 @@ from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, Toda
                               execution_settings, fail, out)
 from semantic.csv_safety import escape_formula
 from semantic.formatting import format_value
+from semantic.freshness import as_of_text
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
 from semantic.plan.calendar import GRAINS
@@ -241,6 +242,7 @@ def emit(result: Result, output: OutputFormat) -> None:
         payload = {"columns": [c.__dict__ for c in result.columns], "rows": result.rows,
                    "version": result.version, "truncated": result.truncated, "sql": result.sql,
                    "params": json_params(result.params), "warnings": [w.__dict__ for w in result.warnings],
+                   "data_version": result.data_version,
                    "freshness": result.freshness.as_json() if result.freshness else None}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif output in (OutputFormat.csv, OutputFormat.csv_raw):
@@ -257,10 +259,18 @@ def emit(result: Result, output: OutputFormat) -> None:
         err.print(f"note: {note}", highlight=False, markup=False)
     if result.truncated:
         err.print(f"note: only the first {len(result.rows)} rows are shown (row limit)")
+    if output in (OutputFormat.csv, OutputFormat.csv_raw) and result.freshness is not None:  # JSON and tables
+        err.print(data_as_of(result), highlight=False, markup=False)  # carry it themselves
+
+
+def data_as_of(result: Result) -> str:
+    """`data as of <oldest newest row>` over the entities read, each entity's own newest row after it."""
+    return as_of_text(result.freshness.as_json() if result.freshness else None)
 
 
 def _table(result: Result) -> Table:
-    table = Table(caption=f"definitions version {result.version}", caption_justify="left")
+    caption = f"definitions version {result.version}\n{data_as_of(result)}"
+    table = Table(caption=caption, caption_justify="left")
     for col in result.columns:
         table.add_column(col.name, justify="right" if col.format else "left")
     for row in result.rows:

@@ -9,6 +9,7 @@ from typing import Any
 
 from semantic.formatting import format_value
 from semantic.deck.answers import Answer, MetricNote
+from semantic.freshness import as_of_text
 
 CHANGE_SUFFIX = "__change_pct"
 PREVIOUS_SUFFIX = "__previous"
@@ -70,12 +71,7 @@ def _metric_line(note: MetricNote) -> str:
 
 def stamp_line(version: str, freshness: dict[str, Any] | None) -> str:
     """Definitions version and data freshness, as every slide states them."""
-    if not freshness or not freshness.get("entities"):
-        fresh = "data freshness: not declared for the tables read"
-    else:
-        parts = ", ".join(f"{e['entity']}.{e['column']} {e['latest'] or 'no rows'}" for e in freshness["entities"])
-        fresh = f"data as of {freshness.get('oldest') or 'unknown'} (newest rows: {parts})"
-    return f"Definitions version {version}; {fresh}."
+    return f"Definitions version {version}; {as_of_text(freshness)}."
 
 
 def metric_columns(answer: Answer) -> dict[str, dict[str, Any]]:

@@ -56,7 +56,8 @@ class QueryResult:
     version: str = strawberry.field(description="Stamp of the definitions version that produced it.")
     truncated: bool = strawberry.field(description="True when more rows existed than max_rows allows.")
     data_version: str | None = strawberry.field(description="Stamp of the data that answered (changes when "
-                                                            "the ledger is replaced or rewritten), when known.")
+                                                            "the ledger file is replaced or the entities' data "
+                                                            "probes see a write), when known.")
     warnings: list[AnswerWarning] = strawberry.field(description="Doubtful keys the numbers rest on (a primary key "
                                                                  "that repeats multiplies them); empty when none.")
     freshness: JSON | None = strawberry.field(default=None, description=(

@@ -52,6 +52,10 @@ class WaterfallResult:
     sql: str = strawberry.field(description="The one SQL statement that was run (values as bound parameters).")
     version: str = strawberry.field(description="Stamp of the definitions version that produced it.")
     truncated: bool
+    data_version: str | None = strawberry.field(default=None, description="Stamp of the data that answered, "
+                                                "when known (docs/operations.md).")
+    freshness: JSON | None = strawberry.field(default=None, description=(
+        "How fresh the deals and their change log are: `oldest` and `entities` as on a query's answer."))
 
     @classmethod
     def from_domain(cls, result: Result) -> "WaterfallResult":
@@ -72,4 +76,5 @@ class WaterfallResult:
         columns = [Column(name=c.name, type=c.type, format=c.format, label=c.label, note=c.note)
                    for c in result.columns]
         return cls(buckets=buckets, deals=deals, columns=columns, sql=result.sql, version=result.version,
-                   truncated=result.truncated)
+                   truncated=result.truncated, data_version=result.data_version,
+                   freshness=result.freshness.as_json() if result.freshness else None)

@@ -8,8 +8,9 @@ from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from semantic.cli import app as cli
-from semantic.freshness import FreshnessProbe
+from semantic.freshness import freshness_of
 from semantic.layer import SemanticLayer
+from semantic.probes import DataProbes
 from tests.deck.conftest import REPO, TODAY
 from tests.deck.helpers import AUTH
 from tests.server.conftest import data, post
@@ -46,25 +47,26 @@ def test_generated_rows_are_as_fresh_as_their_change_log_and_undeclared_tables_a
     assert quota["freshness"] is None
 
 
-def test_the_probe_is_one_statement_kept_a_few_seconds(library_layer: SemanticLayer, monkeypatch) -> None:
-    probe = FreshnessProbe(library_layer.definitions, "duckdb")
+def test_the_probe_is_one_statement_kept_for_the_probe_interval(library_layer: SemanticLayer, monkeypatch) -> None:
+    probes = DataProbes(library_layer.definitions, "duckdb", interval_s=5.0)
+    declared = [n for n, e in library_layer.definitions.entities.items() if e.freshness_column]
     statements: list[str] = []
 
     def run(statement):
         statements.append(str(statement))
-        return [("2024-05-01", "2024-05-02")]
+        return [tuple(f"2024-05-0{i + 1}" for i in range(len(declared)))]
 
     clock = [1000.0]
-    monkeypatch.setattr("semantic.freshness.time.monotonic", lambda: clock[0])
-    first = probe.freshness(("activity", "opportunity"), run)
-    assert first is not None and first.oldest == "2024-05-01"
-    assert len(statements) == 1 and statements[0].count("max(") == 2
+    monkeypatch.setattr("semantic.probes.time.monotonic", lambda: clock[0])
+    first = freshness_of(library_layer.definitions, ("activity", "opportunity"), probes.read(run))
+    assert first is not None and first.oldest == min(first.entities[0].latest, first.entities[1].latest)
+    assert len(statements) == 1 and statements[0].count("max(") == len(declared) == 4  # every entity, once
     clock[0] += 2
-    probe.freshness(("opportunity",), run)
-    assert len(statements) == 1  # still cached
+    probes.read(run)
+    assert len(statements) == 1  # still kept
     clock[0] += 10
-    probe.freshness(("opportunity",), lambda s: statements.append(str(s)) or [("2024-06-01",)])
-    assert len(statements) == 2 and statements[1].count("max(") == 1
+    probes.read(run)
+    assert len(statements) == 2
 
 
 def test_cli_json_shows_freshness(deck_ledger: str) -> None:

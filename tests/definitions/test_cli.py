@@ -81,6 +81,6 @@ def test_database_missing_tables_and_columns(repo_root: Path, tmp_path: Path) ->
     issues = json.loads(result.output)["issues"]
     columns = [i for i in issues if i["code"] == "E_DB_COLUMN"]
     assert [(i["message"], i["line"]) for i in columns] == [
-        ("entity 'account': column 'created_at' does not exist in table 'accounts'", 66)]
+        ("entity 'account': column 'created_at' does not exist in table 'accounts'", 69)]
     tables = {i["message"].split("'")[3] for i in issues if i["code"] == "E_DB_TABLE"}
     assert tables == {"contacts", "leads", "opportunities", "opportunity_stage_history", "activities", "quotas"}

@@ -73,9 +73,10 @@ def test_a_file_rewritten_in_place_between_queries_changes_the_stamp(repo_root, 
     assert bookings(layer)[1] != version
 
 
-def test_databases_without_a_file_have_no_data_version(repo_root, pg_tiny_url):
+def test_postgresql_has_a_data_version_from_the_probes(repo_root, pg_tiny_url):
+    """The starter declares table_metadata on every entity: PostgreSQL's write position (docs/operations.md)."""
     result = SemanticLayer.open(repo_root, pg_tiny_url).query(BOOKINGS)
-    assert result.rows == [{"bookings": TINY_BOOKINGS}] and result.data_version is None
+    assert result.rows == [{"bookings": TINY_BOOKINGS}] and result.data_version and len(result.data_version) == 16
 
 
 def test_the_reopen_waits_for_queries_still_reading_the_old_file(repo_root, tmp_path: Path, monkeypatch):

@@ -43,7 +43,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def layer(project: Path, url: str, **settings: float) -> SemanticLayer:
-    return SemanticLayer.open(project, url, ExecutionSettings(**settings))
+    """A layer that runs every question: these tests count key checks, which a cached answer would skip."""
+    return SemanticLayer.open(project, url, ExecutionSettings(**{"result_cache_mb": 0, **settings}))
 
 
 def by_code(project: Path, url: str) -> dict[str, str]:

@@ -5,7 +5,9 @@ in four pieces with pauses longer than the poll interval (but shorter than reloa
 at metric boundaries, so every partial file is valid YAML and a valid project that merely lacks the metrics
 still to come: only the settle window can keep it from being served. Every response must succeed, name one
 version in the body and the header, and that version must be the content hash of a complete file: the
-initial one or one of the 20 the writer finished.
+initial one or one of the 20 the writer finished. The last metric is bookings times the cycle's number, so every
+answer's numbers must also be those of the version it names (answers are cached per definitions version: an
+entry of another version would show here), and the data headers must match the body's data version.
 """
 from __future__ import annotations
 
@@ -31,14 +33,17 @@ PAUSE_S = 0.15  # > reload_interval_s, < reload_settle_s
 # a slot per client: this test is about reload; E_SERVER_BUSY under CPU contention is tested elsewhere
 SETTINGS = ServerSettings(reload_interval_s=0.05, reload_settle_s=0.5, max_concurrent_queries=CLIENTS,
                           queue_timeout_s=30)
-QUESTION = {"query": "{ query(metrics: [bookings, extra_d]) { rows version } metrics { name } }"}
+QUESTION = {"query": "{ query(metrics: [bookings, extra_d]) { rows version dataVersion } metrics { name } }"}
+TINY_BOOKINGS = 1000.5 + 2000 + 700  # the tiny ledger's three won deals
 
 
 def extra_pieces(cycle: int) -> list[str]:
     """definitions/extra.yaml of one cycle, as the pieces the writer writes (each ends a metric)."""
     header = f"# edit {cycle}\nmetrics:\n"
+    kind = {name: "type: simple\n    measure: won_amount" for name in PIECES}
+    kind["d"] = f"type: derived\n    expr: bookings * {cycle + 1}"  # its number tells the cycle
     return [(header if name == "a" else "") +
-            f"  extra_{name}:\n    type: simple\n    measure: won_amount\n    label: Extra {name}\n"
+            f"  extra_{name}:\n    {kind[name]}\n    label: Extra {name}\n"
             f"    description: Written in cycle {cycle}.\n    owner: tests\n    format: currency\n"
             for name in PIECES]
 
@@ -70,9 +75,12 @@ def test_slow_writers_never_get_partial_files_served(tmp_path: Path, ledger_url:
     extra.write_text("".join(extra_pieces(0)))
     versions = complete_versions(project, tmp_path / "scratch")
     allowed = set(versions)
+    multiple = {version: cycle + 1 for cycle, version in enumerate(versions)}
     assert len(allowed) == CYCLES + 1
     app = create_app(project, ledger_url, SETTINGS, auth=TokenAuth(), watch=True)
-    results: list[tuple[int, object, object, object]] = []
+    cache = app.state.served.current.layer.result_cache  # one per database: it outlives every reload
+    hits_before = cache.stats().hits
+    results: list[tuple[int, object, object, object, object, object]] = []
     stop = threading.Event()
 
     def client(url: str) -> None:
@@ -82,7 +90,8 @@ def test_slow_writers_never_get_partial_files_served(tmp_path: Path, ledger_url:
                 body = response.json() if response.status_code == 200 else {}
                 answer = (body.get("data") or {}).get("query") or {}
                 results.append((response.status_code, body.get("errors"), answer.get("version"),
-                                (body.get("extensions") or {}).get("version")))
+                                (body.get("extensions") or {}).get("version"), answer.get("rows"),
+                                (answer.get("dataVersion"), response.headers.get("X-Semantic-Data-Version"))))
 
     started = time.monotonic()
     with LiveServer(app) as live, httpx.Client(base_url=live.url) as http:
@@ -103,11 +112,18 @@ def test_slow_writers_never_get_partial_files_served(tmp_path: Path, ledger_url:
     elapsed = time.monotonic() - started
     failed = [r for r in results if r[0] != 200 or r[1]]
     mixed = [r for r in results if r[2] != r[3]]
+    wrong_numbers = [r for r in results if r[4] != [{"bookings": TINY_BOOKINGS,
+                                                     "extra_d": TINY_BOOKINGS * multiple.get(r[2], 0)}]]
+    wrong_data = [r for r in results if r[5][0] is None or r[5][0] != r[5][1]]
     served = {r[2] for r in results}
-    print(f"{len(results)} responses, {len(served)} versions served, {elapsed:.1f} s")
+    hits = cache.stats().hits - hits_before
+    print(f"{len(results)} responses, {len(served)} versions served, {hits} from the cache, {elapsed:.1f} s")
     assert len(results) > 500
     assert failed == [], failed[:3]
     assert mixed == []
+    assert wrong_numbers == [], wrong_numbers[:3]
+    assert wrong_data == [], wrong_data[:3]
+    assert hits > len(results) // 2  # most answers came from the cache, and none from another version's entry
     assert served <= allowed, served - allowed  # no partial file was ever served
     assert loaded == CYCLES and health["reloads"] == CYCLES  # each complete file once, nothing else
     assert elapsed < 90

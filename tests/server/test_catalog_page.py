@@ -22,7 +22,8 @@ from server.catalog_page import Catalog
 from server.catalog_route import catalog_router
 from server.questions import QuestionSlots
 from server.settings import ServerSettings
-from tests.server.conftest import get
+from tests.server.conftest import app, get  # noqa: F401 - fixture
+from tests.server.tiny_ledger import hand_sql
 
 PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "projects" / "catalog"
 MONTHS = ("2023-12-01", "2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01")
@@ -146,7 +147,15 @@ def test_version_and_the_place_for_freshness(layer: SemanticLayer) -> None:
     assert '<span id="data-freshness">2024-06-15T08:00:00Z (opportunity)</span>' in page
     assert '<a href="/graphql">GraphiQL</a>' in page
     without_ide = Catalog(layer, {}, None).html("/static", None)
-    assert "not measured by this server yet" in without_ide and "GraphiQL" not in without_ide
+    assert "not declared for the tables read" in without_ide and "GraphiQL" not in without_ide
+
+
+def test_the_served_page_shows_the_stalest_newest_row(app: FastAPI, ledger_url: str) -> None:
+    """The starter over the tiny ledger: its last deal was created 2024-05-01, its last activity on 2024-05-02
+    (hand-written SQL agrees), and it has no leads or stage history to be stale by."""
+    assert hand_sql(ledger_url, "select max(created_at) from opportunities")[0][0].isoformat() == "2024-05-01T00:00:00"
+    page = get(app, "/catalog", HTML).text
+    assert '<span id="data-freshness">2024-05-01T00:00:00 (opportunity)</span>' in page
 
 
 def test_every_free_text_field_is_escaped(open_app: FastAPI) -> None:

@@ -52,7 +52,8 @@ def test_csv_by_dimension_matches_hand_sql(app: FastAPI, ledger_url: str) -> Non
 def test_json_with_grain_and_dates(app: FastAPI, ledger_url: str) -> None:
     response = ask(app, "json", metrics="bookings", grain="month", **{"from": "2024-01-01", "to": "2024-06-30"})
     body = response.json()
-    assert set(body) == {"columns", "rows", "version", "data_version", "truncated", "sql", "params", "warnings"}
+    assert set(body) == {"columns", "rows", "version", "data_version", "freshness", "truncated", "sql", "params",
+                         "warnings"}
     assert body["truncated"] is False and body["warnings"] == []
     assert [c["name"] for c in body["columns"]] == ["period", "bookings"]
     assert body["version"] == response.headers["x-semantic-version"]

@@ -149,12 +149,13 @@ def check_freshness_column(defs: Definitions, issues: IssueList) -> None:
     its data's age (semantic/freshness.py) cannot fail at query time on a typo."""
     raw_columns = context(defs).raw_columns
     for name, entity in defs.entities.items():
-        column = entity.freshness
+        column = entity.freshness_column
         known = raw_columns.get(name)
         if column is None or known is None or column in known:
             continue
+        position = defs.where_value("entities", name, "freshness", "column")  # None for the shorthand
         report_unknown(issues, "E_UNKNOWN_COLUMN", "column", f"entity '{name}' freshness", column, sorted(known),
-                       defs.where_value("entities", name, "freshness"),
+                       position or defs.where_value("entities", name, "freshness"),
                        "name a raw column holding a load or change time (a time dimension without `expr`, or a "
                        "column listed under `columns:`)")
 
