@@ -133,3 +133,12 @@ def test_a_database_down_is_503_and_its_log_line_carries_the_request_id(tmp_path
     warning = next(line for line in lines(json_log) if line["level"] == "WARNING")
     assert warning["request_id"] == "ready-probe-1" and "not ready" in warning["message"]
     assert sample(down, "semantic_errors_total", code="E_DATABASE_UNAVAILABLE") >= 1
+
+
+def test_result_cache_hits_and_misses_are_counted(guarded: FastAPI) -> None:
+    hits = sample(guarded, "semantic_result_cache_lookups_total", result="hit")
+    misses = sample(guarded, "semantic_result_cache_lookups_total", result="miss")
+    for _ in range(3):  # a question no other test asks: one miss, then two hits
+        post(guarded, "{ query(metrics: [bookings], limit: 4242) { rows } }", headers=AUTH)
+    assert sample(guarded, "semantic_result_cache_lookups_total", result="hit") - hits == 2
+    assert sample(guarded, "semantic_result_cache_lookups_total", result="miss") - misses == 1
