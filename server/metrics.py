@@ -21,11 +21,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client import generate_latest
 from starlette.responses import Response
 
+from semantic.result_cache import all_cache_stats
 from server.asgi import MULTIPROC_ENV
 
 MAX_OPERATION_NAMES = 50
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 CODE = re.compile(r"[EW]_[A-Z0-9_]{1,40}")
+SYNC_INTERVAL_S = 1.0
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 REQUESTS = Counter("semantic_requests_total", "HTTP requests answered, by operation and status.",
@@ -68,32 +70,27 @@ def record(operation: str, status: int, duration_s: float, codes: list[str]) -> 
     LATENCY.labels(operation).observe(duration_s)
     for code in codes:
         ERRORS.labels(error_label(code)).inc()
-    CACHE_COUNTS.sync()
-
-
-def _no_cache_stats() -> Mapping[str, Any]:
-    return {}
-
-
-def cache_stats_source() -> Callable[[], Mapping[str, Any]]:
-    """HOOK for the result cache: a function giving per-database stats objects with `hits` and `misses` counts
-    (cumulative in this process). Without a result cache in the library there is nothing to count."""
-    try:
-        from semantic.result_cache import all_cache_stats  # type: ignore[import-not-found]
-    except ImportError:
-        return _no_cache_stats
-    return all_cache_stats
+    CACHE_COUNTS.sync_soon()
 
 
 class CacheCounts:
-    """Moves the cache's own cumulative counts into Prometheus counters (which multiprocess mode aggregates)."""
+    """Moves the result cache's own cumulative counts into Prometheus counters (which multiprocess mode adds
+    up across workers): at most every `interval_s` after a request, and always before this process answers
+    a scrape, so a scrape is never older than its own process's lookups."""
 
-    def __init__(self, source: Callable[[], Mapping[str, Any]]) -> None:
+    def __init__(self, source: Callable[[], Mapping[str, Any]], interval_s: float = SYNC_INTERVAL_S) -> None:
         self.source = source
+        self.interval_s = interval_s
         self.hits = self.misses = 0
+        self.synced_at = 0.0
         self._lock = threading.Lock()
 
+    def sync_soon(self) -> None:
+        if time.monotonic() - self.synced_at >= self.interval_s:
+            self.sync()
+
     def sync(self) -> None:
+        self.synced_at = time.monotonic()
         stats = self.source().values()
         hits, misses = sum(s.hits for s in stats), sum(s.misses for s in stats)
         with self._lock:
@@ -105,7 +102,7 @@ class CacheCounts:
             CACHE_LOOKUPS.labels("miss").inc(new_misses)
 
 
-CACHE_COUNTS = CacheCounts(cache_stats_source())
+CACHE_COUNTS = CacheCounts(all_cache_stats)
 
 
 def _before_execute(conn: Any, cursor: Any, statement: Any, parameters: Any, context: Any, executemany: Any) -> None:
@@ -127,6 +124,7 @@ def time_database_statements() -> None:
 
 def exposition() -> Response:
     """The `/metrics` answer: this process's metrics, or every worker's in multiprocess mode."""
+    CACHE_COUNTS.sync()
     registry = REGISTRY
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()

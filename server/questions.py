@@ -18,7 +18,7 @@ import inspect
 import math
 import threading
 import time
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -76,8 +76,14 @@ def busy(limit: int, waited_s: float) -> SemanticError:
 
 def accepts_cancel(query: Callable[..., Any]) -> bool:
     """Whether this layer's `query` takes a `cancel` event (libraries without it still run, uncancellable)."""
+    return _takes_cancel(getattr(query, "__func__", query))
+
+
+@lru_cache(maxsize=64)
+def _takes_cancel(function: Callable[..., Any]) -> bool:
+    """Read once per function: a signature costs more than answering a cached question."""
     try:
-        return "cancel" in inspect.signature(query).parameters
+        return "cancel" in inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
 
