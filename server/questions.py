@@ -6,7 +6,8 @@ everywhere:
 - At most `max_concurrent_queries` questions run at once. A request that finds every slot taken waits at
   most `queue_timeout_s`, then gets E_SERVER_BUSY: the machine degrades into quick refusals, not into
   memory exhaustion. Slots are counted with a lock rather than an asyncio semaphore because one app may be
-  driven by several event loops (tests do), and an asyncio primitive belongs to one loop.
+  driven by several event loops (tests do), and an asyncio primitive belongs to one loop; a released slot
+  wakes one waiter through its own loop.
 - A question whose client hangs up (or whose request task is cancelled) is told to stop: the layer's
   `cancel` event is set, which interrupts the database work. A slot is only given back when the worker
   thread has really finished, so an abandoned query still counts until the database lets go of it.
@@ -18,6 +19,7 @@ import inspect
 import math
 import threading
 import time
+from collections import deque
 from functools import lru_cache, partial
 from typing import Any, Awaitable, Callable
 
@@ -29,16 +31,25 @@ from semantic.question import FunnelQuestion, Question
 from semantic.result import Result
 
 DISCONNECT_POLL_S = 0.1  # how often a waiting request checks whether its client is still there
-SLOT_POLL_S = 0.01
+WAKE_FALLBACK_S = 0.05  # a waiter looks for a free slot at least this often, woken or not
+
+
+def _resolve(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class QuestionSlots:
-    """A counter of running questions with a cap; `acquire` waits (without blocking the loop) up to a limit."""
+    """A counter of running questions with a cap; `acquire` waits (without blocking the loop) up to a limit.
+
+    A waiter is woken when a slot is released (on whichever event loop it waits), and looks again at least
+    every WAKE_FALLBACK_S regardless; woken, it competes for the slot like any newcomer."""
 
     def __init__(self, limit: int, queue_timeout_s: float) -> None:
         self.limit = limit
         self.queue_timeout_s = queue_timeout_s
         self.running = 0
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = deque()
         self._lock = threading.Lock()
 
     def try_acquire(self) -> bool:
@@ -51,15 +62,48 @@ class QuestionSlots:
     def release(self) -> None:
         with self._lock:
             self.running -= 1
+        self._wake_one()
+
+    def _slot_or_waiter(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future | None:
+        """A slot (None), or a future set when one is released: both decided under the lock, so no release
+        falls between looking and queueing."""
+        with self._lock:
+            if self.running < self.limit:
+                self.running += 1
+                return None
+            while self._waiters and self._waiters[0][1].done():  # left by waiters that timed out or went away
+                self._waiters.popleft()
+            waiter = loop.create_future()
+            self._waiters.append((loop, waiter))
+            return waiter
+
+    def _wake_one(self) -> None:
+        with self._lock:
+            while self._waiters:
+                loop, waiter = self._waiters.popleft()
+                if not waiter.done():
+                    break
+            else:
+                return
+        loop.call_soon_threadsafe(_resolve, waiter)
 
     async def acquire(self) -> None:
         """Take a slot, or raise E_SERVER_BUSY after `queue_timeout_s`."""
         deadline = time.monotonic() + self.queue_timeout_s
-        while not self.try_acquire():
+        loop = asyncio.get_running_loop()
+        while (waiter := self._slot_or_waiter(loop)) is not None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                waiter.cancel()
                 raise busy(self.limit, self.queue_timeout_s)
-            await asyncio.sleep(min(SLOT_POLL_S, remaining))
+            try:
+                await asyncio.wait_for(waiter, min(WAKE_FALLBACK_S, remaining))
+            except asyncio.TimeoutError:
+                pass
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake_one()  # this wake-up is not used: pass it on
+                raise
 
     @property
     def retry_after_s(self) -> int:

@@ -119,3 +119,18 @@ def test_a_client_that_hangs_up_cancels_its_question(project_dir: Path, ledger_u
         stand_in.release.set()
     assert len(stand_in.cancelled) == 1, "the question was not cancelled"
     assert noticed < 1.0  # polled every 0.1 s
+
+
+def test_a_released_slot_wakes_a_waiter_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("server.questions.WAKE_FALLBACK_S", 5.0)  # only a wake-up can be quick
+
+    async def run() -> float:
+        slots = QuestionSlots(limit=1, queue_timeout_s=2.0)
+        await slots.acquire()
+        waiting = asyncio.ensure_future(slots.acquire())
+        await asyncio.sleep(0.02)  # the waiter is queued
+        released = time.monotonic()
+        slots.release()
+        await waiting
+        return time.monotonic() - released
+    assert asyncio.run(run()) < 1.0
