@@ -1,0 +1,59 @@
+"""Every name a question, funnel or waterfall uses, checked against what the caller sees before it is planned.
+
+Checked first, so a restricted caller's misspelling is answered with suggestions drawn only from the names
+they see (the planner's own suggestions come from every name, hidden ones included).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from semantic.access.resolve import Access
+from semantic.definitions.query_models import Filter
+from semantic.filter_tree import FilterGroup, MetricFilter
+from semantic.question import FunnelQuestion, Question
+from semantic.waterfall import WaterfallQuestion
+
+
+def check_filters(access: Access, nodes: Any) -> None:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FilterGroup):
+            stack += node.parts
+        elif isinstance(node, MetricFilter):
+            access.require_metric(node.metric)
+        elif isinstance(node, Filter):
+            access.require_dimension(node.dimension)
+
+
+def check_question(access: Access, q: Question) -> None:
+    access.require_any_role()
+    if not access.restricted:
+        return
+    for name in (*q.metrics, *(r.metric for r in q.metric_ranges), *((q.rank_by,) if q.rank_by else ())):
+        access.require_metric(name)
+    for ref in (*q.dimensions, *(q.share_of or ()), *q.rank_within,
+                *((q.time_dimension,) if q.time_dimension else ())):
+        access.require_dimension(ref)
+    check_filters(access, q.filters)
+    # order_by names output columns only (the planner refuses others), which are checked above
+
+
+def check_funnel(access: Access, q: FunnelQuestion) -> None:
+    access.require_any_role()
+    check_filters(access, q.filters)
+
+
+def check_waterfall(access: Access, q: WaterfallQuestion) -> None:
+    access.require_any_role()
+    for ref in q.dimensions:
+        access.require_dimension(ref)
+    check_filters(access, q.filters)
+
+
+def checker(question: Any):  # noqa: ANN201 - one of the three above
+    if isinstance(question, Question):
+        return check_question
+    if isinstance(question, FunnelQuestion):
+        return check_funnel
+    return check_waterfall
