@@ -17,10 +17,12 @@ from urllib.parse import parse_qs, quote, unquote
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from semantic.access import Caller
 from semantic.errors import SemanticError
 from server.auth import TokenAuth
 from server.catalog_charts import ChartCache
 from server.catalog_page import Catalog
+from server.context import caller_of
 from server.http_errors import error_body
 from server.plain_http import error_response
 from server.questions import QuestionSlots, run_blocking
@@ -55,9 +57,11 @@ def _refused(request: Request, root: str, refused: bool = False) -> Response:
 
 
 def _render(served: Served, charts: ChartCache, freshness: str | None, root: str, graphiql: bool,
-            cancel: threading.Event) -> str:
-    """Blocking: the charts (cached, or the batched question, cancelled if the client hangs up) and the page."""
-    page = Catalog(served.layer, charts.get(served.layer, cancel), freshness)
+            caller: Caller, cancel: threading.Event) -> str:
+    """Blocking: the charts (cached, or the batched question, cancelled if the client hangs up) and the page.
+    A restricted caller's page has no charts: they are drawn from every row, once per version."""
+    restricted = served.layer.access(caller).restricted
+    page = Catalog(served.layer, {} if restricted else charts.get(served.layer, cancel), freshness, caller)
     return page.html(root + STATIC_PREFIX, root + "/graphql" if graphiql else None)
 
 
@@ -79,7 +83,7 @@ def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots, graphi
             return _refused(request, root)
         served = ref.current  # read once: the whole page describes this version
         # Data freshness: semantic/freshness.py (issue #10/#11) is wired here when it lands; until then None.
-        render = partial(_render, served, charts, None, root, graphiql)
+        render = partial(_render, served, charts, None, root, graphiql, caller_of(request.scope))
         try:
             page = await run_blocking(render, slots, request.is_disconnected)
         except SemanticError as exc:  # every query slot taken (E_SERVER_BUSY): the API's 503 with Retry-After

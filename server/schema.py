@@ -62,23 +62,24 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
     class Query:
         @strawberry.field(description="Every metric, in name order.")
         def metrics(self, info: Info) -> list[Metric]:
-            defs = info.context.layer.definitions
-            return [Metric.from_domain(name, defs) for name in sorted(defs.metrics)]
+            layer = info.context.layer
+            names = sorted(layer.metric_names(info.context.caller))
+            return [Metric.from_domain(name, layer.definitions) for name in names]
 
         @strawberry.field(description="One metric with its formula, terms, dimensions and SQL.")
         def metric(self, info: Info, name: MetricName) -> Metric:
             layer = info.context.layer
-            layer.metric(resolvers.name_of(name))
+            layer.metric(resolvers.name_of(name), info.context.caller)  # a hidden one: as unknown
             return Metric.from_domain(resolvers.name_of(name), layer.definitions)
 
         @strawberry.field(description="The glossary: every term, in name order.")
         def glossary(self, info: Info) -> list[Term]:
-            defs = info.context.layer.definitions
-            return [Term.from_domain(name, defs.terms[name], defs) for name in sorted(defs.terms)]
+            layer = info.context.layer
+            return [resolvers.term_for(layer, name, info.context.caller) for name in sorted(layer.definitions.terms)]
 
         @strawberry.field(description="One glossary term, by name or synonym.")
         def term(self, info: Info, name: str) -> Term:
-            return resolvers.find_term(info.context.layer, name)
+            return resolvers.find_term(info.context.layer, name, info.context.caller)
 
         @strawberry.field(description="Opportunity stages in pipeline order.")
         def stages(self, info: Info) -> list[Stage]:
@@ -87,13 +88,15 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
 
         @strawberry.field(description="Entities with their dimensions, measures and joins.")
         def entities(self, info: Info) -> list[Entity]:
-            defs = info.context.layer.definitions
-            return [Entity.from_domain(name, defs.entities[name]) for name in sorted(defs.entities)]
+            layer = info.context.layer
+            return [resolvers.visible_entity(layer, name, info.context.caller)
+                    for name in sorted(layer.definitions.entities)]
 
         @strawberry.field(description="Saved questions; run one with savedQuery(name: ...).")
         def saved_queries(self, info: Info) -> list[SavedQuery]:
-            defs = info.context.layer.definitions
-            return [SavedQuery.from_domain(n, defs.saved_queries[n]) for n in sorted(defs.saved_queries)]
+            layer = info.context.layer
+            return [SavedQuery.from_domain(n, layer.definitions.saved_queries[n])
+                    for n in sorted(layer.saved_query_names(info.context.caller))]
 
         @strawberry.field(description="The definitions version being served.")
         def version(self, info: Info) -> Version:
@@ -101,7 +104,7 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
 
         @strawberry.field(description="Dimensions every one of the metrics can be sliced by.")
         async def dimensions(self, info: Info, metrics: list[MetricName]) -> list[Dimension]:
-            return await resolvers.dimensions_for(info.context.layer, metrics)
+            return await resolvers.dimensions_for(info.context.layer, metrics, info.context.caller)
 
         @strawberry.field(description="Run a metric question.")
         async def query(
