@@ -43,8 +43,9 @@ def _check_dimensions_only(node: FilterNode) -> None:
         for part in node.parts:
             _check_dimensions_only(part)
     elif isinstance(node, MetricFilter):
-        raise SemanticError("E_POLICY_WHERE", f"a row rule compares dimensions only, not metric '{node.metric}'",
-                            "write entity.dimension op value, e.g. rep.region = {claims.region}")
+        raise SemanticError("E_POLICY_WHERE", f"a row rule compares dimensions (entity.dimension), not '{node.metric}'",
+                            "write entity.dimension op value, e.g. rep.region = {claims.region}; a metric cannot "
+                            "decide which rows a role sees")
 
 
 def claim_names(nodes: list[FilterNode] | tuple[FilterNode, ...]) -> list[str]:

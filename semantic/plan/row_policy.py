@@ -31,7 +31,7 @@ def resolve_rule(defs: Definitions, node: FilterNode) -> RowFilter:
 
 def policy_rows(defs: Definitions, graph: SemanticGraph, entity: str, rules: tuple[RowFilter, ...]) -> Filter:
     """The Filter step whose rows are the entity's rows the rules let through (the rules ANDed)."""
-    uses = [(leaf.dimension, f"row rule on '{entity}'") for leaf in filter_leaves(rules)]
+    uses = [(leaf.dimension, f"dimension '{leaf.dimension.ref}'") for leaf in filter_leaves(rules)]
     joins, aliases = aliased_joins(graph, entity, [(u.ref, join_path(graph, entity, u, why)) for u, why in uses])
     alias_of = dict(aliases)
     columns: dict[str, dict[str, ReadColumn]] = {entity: {}, **{j.target_alias: {} for j in joins}}

@@ -110,7 +110,7 @@ def _check_covered(defs: Definitions, issues: IssueList, role: str, filtered: di
                 issues.add("E_POLICY_UNCOVERED", f"role '{role}' filters '{entity}' but not '{other}', whose rows "
                            f"come from {entity} rows: questions on '{other}' would show every row",
                            defs.where_value("roles", role, "rows", i, "entity"),
-                           f"add a row rule on '{other}' (e.g. through its join to '{entity}')")
+                           f"add a row rule on '{other}' keeping the rows of the {entity} rows the role sees")
 
 
 RULES = (check_roles,)
