@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from semantic.access import Access, Caller, access_for
-from semantic.access.questions import checker
+from semantic.access.questions import checker, sees_saved_query
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.lineage import lineages
 from semantic.definitions.models import RankMetric, SavedQuery, ShareMetric
@@ -133,17 +133,7 @@ class SemanticLayer:
 
     def saved_query_names(self, caller: Caller | None = None) -> list[str]:
         access = self.access(caller)
-        if not access.restricted:
-            return list(self.definitions.saved_queries)
-        out = []
-        for name, saved in self.definitions.saved_queries.items():
-            try:
-                asked = Question.from_saved(saved) if saved.funnel is None else FunnelQuestion.from_saved(saved)
-                checker(asked)(access, asked)
-            except SemanticError:
-                continue
-            out.append(name)
-        return out
+        return [name for name, saved in self.definitions.saved_queries.items() if sees_saved_query(access, saved)]
 
     def dimensions_for(self, metrics: list[str] | tuple[str, ...], caller: Caller | None = None
                        ) -> list[DimensionInfo]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from semantic.access.resolve import Access
-from semantic.definitions.query_models import Filter
+from semantic.definitions.query_models import Filter, SavedQuery
+from semantic.errors import SemanticError
 from semantic.filter_tree import FilterGroup, MetricFilter
 from semantic.question import FunnelQuestion, Question
 from semantic.waterfall import WaterfallQuestion
@@ -49,6 +50,18 @@ def check_waterfall(access: Access, q: WaterfallQuestion) -> None:
     for ref in q.dimensions:
         access.require_dimension(ref)
     check_filters(access, q.filters)
+
+
+def sees_saved_query(access: Access, saved: SavedQuery) -> bool:
+    """Whether every name the saved query uses is one the caller sees (else it is unknown to them)."""
+    if not access.restricted:
+        return True
+    try:
+        asked = Question.from_saved(saved) if saved.funnel is None else FunnelQuestion.from_saved(saved)
+        checker(asked)(access, asked)
+    except SemanticError:
+        return False
+    return True
 
 
 def checker(question: Any):  # noqa: ANN201 - one of the three above
