@@ -101,11 +101,11 @@ def _claim_of(value: Any) -> str | None:
 
 def _leaves(nodes: Any) -> list[Filter]:
     out: list[Filter] = []
-    stack = list(nodes)
+    stack = list(reversed(nodes))
     while stack:
         node = stack.pop()
         if isinstance(node, FilterGroup):
-            stack += node.parts
+            stack += reversed(node.parts)
         elif isinstance(node, Filter):
             out.append(node)
     return out
