@@ -5,7 +5,7 @@ they see (the planner's own suggestions come from every name, hidden ones includ
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from semantic.access.resolve import Access
 from semantic.definitions.query_models import Filter, SavedQuery
@@ -64,7 +64,8 @@ def sees_saved_query(access: Access, saved: SavedQuery) -> bool:
     return True
 
 
-def checker(question: Any):  # noqa: ANN201 - one of the three above
+def checker(question: Any) -> Callable[[Access, Any], None]:
+    """The check for this kind of question."""
     if isinstance(question, Question):
         return check_question
     if isinstance(question, FunnelQuestion):

@@ -9,7 +9,6 @@ an answer never confirms that a hidden metric or dimension exists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 from semantic.access.caller import Caller
