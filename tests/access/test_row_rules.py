@@ -141,3 +141,22 @@ def test_the_waterfall_splits_by_region(layer: SemanticLayer) -> None:
         assert (parts[0][bucket][0] + parts[1][bucket][0], (parts[0][bucket][1] or 0) + (parts[1][bucket][1] or 0)) \
             == (count, amount or 0), bucket
     assert parts[0] != whole and parts[1] != whole
+
+
+def test_rows_generated_from_the_stage_history(layer: SemanticLayer) -> None:
+    """Stage spells come from the change log, a deal with no change being one spell in its current stage: NA
+    deals 101 (prospecting, proposal, closed_won) and 111 (prospecting, proposal, negotiation) enter 6 stages,
+    102 105 106 109 110 113 114 one each: 13; EMEA 103 (2) and 115 (2), 104 107 108 112 one each: 8."""
+    assert total(layer, "stage_entries") == 13
+    assert total(layer, "stage_entries", "EMEA") == 8
+    assert layer.query(Question(metrics=("stage_entries",))).rows == [{"stage_entries": 21}]
+
+
+def test_a_metric_per_deal_in_a_filter_counts_only_the_regions_rows(layer: SemanticLayer) -> None:
+    """Open NA deals with no activity in all time: 111 has 15 16 23, 113 has 18, 114 has 19, so none; for EMEA,
+    112 has 17 and 24, 115 has 20, so none either. Deals with at most one activity: NA 113 and 114 (24 000)."""
+    where = [{"metric": "activities", "by": "opportunity", "op": "lte", "value": 1}]
+    assert ask(layer, metrics=["open_deals", "open_pipeline"], filters=where) == [
+        {"open_deals": 2, "open_pipeline": 24_000}]
+    none = [{"metric": "activities", "by": "opportunity", "op": "eq", "value": 0}]
+    assert ask(layer, metrics=["open_deals"], filters=none) == [{"open_deals": 0}]

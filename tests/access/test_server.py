@@ -123,3 +123,16 @@ def test_a_restricted_caller_cannot_mint_a_signed_link(app: Any) -> None:
     refused = call(app, rep(), "POST", "/shared-links", json={"saved": "pipeline_share_by_deal_type"})
     assert http_code(refused) == (403, "E_ACCESS_DENIED")
     assert call(app, None, "POST", "/shared-links", json={"saved": "pipeline_share_by_deal_type"}).status_code == 200
+
+
+def test_a_metrics_sql_and_the_waterfall_answer_as_the_caller(app: Any) -> None:
+    sql = graphql(app, rep("EMEA"), "{ metric(name: bookings) { sql } }")["data"]["metric"]["sql"]
+    assert "row policy" in sql and "EMEA" not in sql
+    assert "row policy" not in graphql(app, None, "{ metric(name: bookings) { sql } }")["data"]["metric"]["sql"]
+    query = '{ waterfall(from: "2025-07-01", to: "2025-11-15", closeRange: {from: "2025-07-01", to: "2025-12-31"}) ' \
+            '{ buckets { bucket count amount } } }'
+    answers = [{b["bucket"]: b for b in graphql(app, c, query)["data"]["waterfall"]["buckets"]}
+               for c in (None, rep("NA"), rep("EMEA"))]
+    for bucket, whole in answers[0].items():  # every deal's owner is in NA or EMEA
+        assert whole["count"] == answers[1][bucket]["count"] + answers[2][bucket]["count"], bucket
+    assert answers[1] != answers[0]
