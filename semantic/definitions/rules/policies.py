@@ -14,10 +14,9 @@ from sqlglot import exp
 from semantic.definitions import models as m
 from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
-from semantic.definitions.rules.context import report_unknown
+from semantic.definitions.rules.context import context, report_unknown
 from semantic.errors import IssueList, SemanticError
 from semantic.filter_tree import FilterGroup
-from semantic.graph import SemanticGraph
 from semantic.plan.dimensions import dimension_use
 from semantic.plan.row_policy import policy_rows, resolve_rule
 
@@ -28,7 +27,9 @@ def check_roles(defs: Definitions, issues: IssueList) -> None:
     from semantic.access.claims import parse_rule_where  # the access package imports the definitions stage
     from semantic.access.visibility import all_dimensions
 
-    graph = SemanticGraph(defs)
+    if not defs.roles:
+        return
+    graph = context(defs).graph  # the join graph the other rules already built
     for name, role in defs.roles.items():
         _check_names(defs, issues, name, "metrics", role.metrics, list(defs.metrics), "E_UNKNOWN_METRIC", "metric")
         _check_names(defs, issues, name, "dimensions", role.dimensions, all_dimensions(defs), "E_UNKNOWN_DIMENSION",
