@@ -9,6 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable
 
+from semantic.access import Access
+from semantic.access.questions import sees_saved_query
 from semantic.definitions import load_project
 from semantic.definitions.formula_text import formula_text
 from semantic.definitions.lineage import lineages
@@ -60,13 +62,24 @@ LISTINGS: dict[str, Callable[[Definitions], list[Row]]] = {
 }
 
 
-def listing(defs: Definitions, kind: str) -> list[Row]:
-    """One row per item of a kind (`LISTINGS`' keys), in name order."""
-    return LISTINGS[kind](defs)
+def listing(defs: Definitions, kind: str, access: Access | None = None) -> list[Row]:
+    """One row per item of a kind (`LISTINGS`' keys), in name order; with `access`, only what it sees."""
+    rows = LISTINGS[kind](defs)
+    if access is None or not access.restricted:
+        return rows
+    if kind == "metrics":
+        return [r for r in rows if access.sees_metric(r["name"])]
+    if kind == "dimensions":
+        return [r for r in rows if r["name"] in (access.dimensions or ())]
+    if kind == "saved-queries":
+        return [r for r in rows if sees_saved_query(access, defs.saved_queries[r["name"]])]
+    return rows
 
 
-def explanation(defs: Definitions, name: str) -> Row:
+def explanation(defs: Definitions, name: str, access: Access | None = None) -> Row:
     """Everything a reader needs to trust one metric: its words, its formula and what it is built from."""
+    if access is not None:
+        access.require_metric(name)  # a hidden metric: as unknown
     metric = defs.metrics.get(name)
     if metric is None:
         raise SemanticError("E_UNKNOWN_METRIC", f"unknown metric '{name}'" + did_you_mean(name, defs.metrics),

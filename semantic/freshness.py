@@ -9,7 +9,7 @@ dashboard of twenty questions costs one probe.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Iterable
 
 from semantic.definitions.lineage import lineages

@@ -13,7 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from semantic.access import Caller
+from semantic.access import Access, Caller, access_for
+from semantic.access.questions import checker, sees_saved_query
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.lineage import lineages
 from semantic.definitions.models import RankMetric, SavedQuery, ShareMetric
@@ -87,6 +88,7 @@ class SemanticLayer:
         self.settings = settings or ExecutionSettings()
         self.graph = SemanticGraph(definitions)
         self._compiled: dict[tuple, CompiledQuery] = {}
+        self._access: dict[str, Access] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -98,23 +100,51 @@ class SemanticLayer:
         commit, dirty = git_version(root, defs.files)
         return cls(defs, database_url, VersionInfo(defs.version, commit, dirty), settings, root)
 
+    # --- access -------------------------------------------------------------------------------------------
+    def access(self, caller: Caller | None = None) -> Access:
+        """What the caller may see in this version (None: everything); claims bound once per caller context."""
+        if caller is None or caller.unrestricted_access:
+            return access_for(self.definitions, None)
+        key = caller.cache_key()
+        found = self._access.get(key)
+        if found is None:
+            found = access_for(self.definitions, caller)
+            with self._lock:
+                if len(self._access) >= COMPILE_CACHE_SIZE:
+                    self._access.pop(next(iter(self._access)))
+                self._access[key] = found
+        return found
+
     # --- catalogue ----------------------------------------------------------------------------------------
-    def metric(self, name: str) -> Any:
+    def metric(self, name: str, caller: Caller | None = None) -> Any:
+        self.access(caller).require_metric(name)
         return lookup_metric(self.definitions, name)
 
-    def saved_query(self, name: str) -> SavedQuery:
+    def metric_names(self, caller: Caller | None = None) -> list[str]:
+        """The metrics the caller sees, in definition order."""
+        return self.access(caller).visible_metrics(self.definitions.metrics)
+
+    def saved_query(self, name: str, caller: Caller | None = None) -> SavedQuery:
+        """The saved query; for a restricted caller only one whose every name they see (else: unknown)."""
         saved = self.definitions.saved_queries.get(name)
-        if saved is None:
-            known = self.definitions.saved_queries
+        known = self.saved_query_names(caller)
+        if saved is None or name not in known:
             raise SemanticError("E_UNKNOWN_SAVED_QUERY", f"unknown saved query '{name}'" + did_you_mean(name, known),
                                 known_names_hint("saved queries", known))
         return saved
 
-    def dimensions_for(self, metrics: list[str] | tuple[str, ...]) -> list[DimensionInfo]:
-        """Dimensions every one of the metrics can be sliced by (reachable many-to-one from all of them)."""
+    def saved_query_names(self, caller: Caller | None = None) -> list[str]:
+        access = self.access(caller)
+        return [name for name, saved in self.definitions.saved_queries.items() if sees_saved_query(access, saved)]
+
+    def dimensions_for(self, metrics: list[str] | tuple[str, ...], caller: Caller | None = None
+                       ) -> list[DimensionInfo]:
+        """Dimensions every one of the metrics can be sliced by (reachable many-to-one from all of them) that
+        the caller sees."""
+        access = self.access(caller)
         common: set[str] | None = None
         for name in metrics:
-            self.metric(name)
+            self.metric(name, caller)
             entities: set[str] = set()
             for entity in lineages(self.definitions).of(name).entities:
                 entities |= set(self.graph.reachable(entity))
@@ -122,6 +152,8 @@ class SemanticLayer:
         out = []
         for entity_name in sorted(common or ()):
             for dim_name, dim in self.definitions.entities[entity_name].dimensions.items():
+                if access.dimensions is not None and f"{entity_name}.{dim_name}" not in access.dimensions:
+                    continue
                 out.append(DimensionInfo(f"{entity_name}.{dim_name}", dim.type, dim.label, dim.description))
         return out
 
@@ -130,20 +162,26 @@ class SemanticLayer:
         return dialect_of_url(self.database_url)
 
     # --- questions ----------------------------------------------------------------------------------------
-    def compile(self, question: Question, dialect: str | None = None) -> CompiledQuery:
+    def compile(self, question: Question, dialect: str | None = None, caller: Caller | None = None) -> CompiledQuery:
         """The SQL for a question in a dialect (default: the database's); nothing is executed.
 
         Memoised per (question, dialect, today): a layer is immutable, and dashboards ask the same
         questions over and over.
         """
-        return self._memoised("query", question, dialect, build_plan)
+        return self._memoised("query", question, dialect, build_plan, caller)
 
-    def _memoised(self, kind: str, question: Any, dialect: str | None, build: Any) -> CompiledQuery:
-        """The compiled SQL of any kind of question (`build` plans it), kept in one bounded memo."""
-        key = (kind, question.model_dump_json(), dialect or self.dialect, self._today())
+    def _memoised(self, kind: str, question: Any, dialect: str | None, build: Any,
+                  caller: Caller | None) -> CompiledQuery:
+        """The compiled SQL of any kind of question (`build` plans it) as the caller may see it, kept in one
+        bounded memo: the caller's names are checked first, and its row policies are read instead of tables."""
+        access = self.access(caller)
+        checker(question)(access, question)
+        key = (kind, question.model_dump_json(), dialect or self.dialect, self._today(), access.key)
         compiled = self._compiled.get(key)
         if compiled is None:
             plan = build(self.definitions, self.graph, question, key[3])
+            if access.rules:
+                plan = replace(plan, row_policies=access.row_policies(self.graph))
             compiled = compile_plan(self.definitions, plan, key[2])
             with self._lock:
                 if len(self._compiled) >= COMPILE_CACHE_SIZE:
@@ -157,7 +195,7 @@ class SemanticLayer:
         thread), or answer it from the result cache. Setting `cancel` while it runs interrupts the database
         work: E_QUERY_CANCELLED."""
         check_spine(question, self._today(), self.definitions.calendar, self.settings.max_periods)
-        compiled = self.compile(question)
+        compiled = self.compile(question, caller=caller)
         refs = [*question.dimensions, *dimension_refs(question.filters)]
         as_of = question.as_of is not None or question.as_of_each is not None
         entities = entities_read(self.definitions, question.metrics, refs, as_of)
@@ -237,14 +275,15 @@ class SemanticLayer:
         """The answers cache of this layer's database, shared with every other layer on it (`.stats()`)."""
         return result_cache_for(self.database_url, self.settings.result_cache_mb)
 
-    def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None) -> CompiledQuery:
+    def compile_funnel(self, question: FunnelQuestion, dialect: str | None = None, caller: Caller | None = None
+                       ) -> CompiledQuery:
         """The SQL of a funnel question (memoised like `compile`)."""
-        return self._memoised("funnel", question, dialect, build_funnel_plan)
+        return self._memoised("funnel", question, dialect, build_funnel_plan, caller)
 
     def funnel(self, question: FunnelQuestion, cancel: threading.Event | None = None,
                caller: Caller | None = None) -> Result:
         """Run a funnel: one row per step (a handful of cells, so no cost budget beyond the engine limits)."""
-        compiled = self.compile_funnel(question)
+        compiled = self.compile_funnel(question, caller=caller)
         return self._answer(compiled, entities_planned(self.definitions, compiled.plan), cancel, caller)
 
     @cached_property
@@ -254,27 +293,28 @@ class SemanticLayer:
     def _today(self) -> date:
         return self.settings.today or today_in(self.definitions.calendar)
 
-    def compile_waterfall(self, question: WaterfallQuestion, dialect: str | None = None) -> CompiledQuery:
+    def compile_waterfall(self, question: WaterfallQuestion, dialect: str | None = None,
+                          caller: Caller | None = None) -> CompiledQuery:
         """The one SQL statement of a pipeline waterfall (docs/waterfall.md); nothing is executed, memoised
         like `compile`."""
-        return self._memoised("waterfall", question, dialect, build_waterfall_plan)
+        return self._memoised("waterfall", question, dialect, build_waterfall_plan, caller)
 
     def waterfall(self, question: WaterfallQuestion, cancel: threading.Event | None = None,
                   caller: Caller | None = None) -> Result:
         """Run a pipeline waterfall: bucket totals, or the deals of one bucket."""
-        compiled = self.compile_waterfall(question)
+        compiled = self.compile_waterfall(question, caller=caller)
         entities = entities_planned(self.definitions, compiled.plan, change_logs=True)
         return self._answer(compiled, entities, cancel, caller)
 
-    def metric_sql(self, name: str, dialect: str | None = None) -> str:
+    def metric_sql(self, name: str, dialect: str | None = None, caller: Caller | None = None) -> str:
         """The SQL of a metric on its own; comparisons need a range, so theirs is shown for this year, and a share
         or rank within dimensions is sliced by them."""
-        metric = self.metric(name)
+        metric = self.metric(name, caller)
         within = metric.within if isinstance(metric, (ShareMetric, RankMetric)) else ()
         try:
-            return self.compile(Question(metrics=(name,), dimensions=within), dialect).sql
+            return self.compile(Question(metrics=(name,), dimensions=within), dialect, caller).sql
         except SemanticError as exc:
             if exc.code != "E_BAD_REQUEST":
                 raise
             return self.compile(Question(metrics=(name,), dimensions=within, time_range={"relative": "this_year"}),
-                                dialect).sql
+                                dialect, caller).sql

@@ -12,6 +12,7 @@ from html import escape
 from typing import Iterable
 
 from semantic.formatting import format_value
+from semantic.access import Caller
 from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
 from semantic.layer import SemanticLayer
@@ -43,8 +44,12 @@ def _row(*cells: str) -> str:
 class Catalog:
     """One page over one version: its reverse lineage computed once."""
 
-    def __init__(self, layer: SemanticLayer, charts: dict[str, Series], freshness: str | None) -> None:
+    def __init__(self, layer: SemanticLayer, charts: dict[str, Series], freshness: str | None,
+                 caller: Caller | None = None) -> None:
+        """`caller`: only the metrics and saved queries it sees are shown (and named in the lineage)."""
         self.defs: Definitions = layer.definitions
+        self.shown_metrics = frozenset(layer.metric_names(caller))
+        self.shown_saved = frozenset(layer.saved_query_names(caller))
         self.version = str(layer.version)
         self.charts = charts
         self.freshness = freshness
@@ -52,9 +57,13 @@ class Catalog:
         self.metrics_of_term: dict[str, list[str]] = defaultdict(list)
         self.saved_of_metric: dict[str, list[str]] = defaultdict(list)
         for name in self.defs.metrics:
+            if name not in self.shown_metrics:
+                continue
             for term in self.lineage.of(name).terms:
                 self.metrics_of_term[term].append(name)
         for saved_name, saved in self.defs.saved_queries.items():
+            if saved_name not in self.shown_saved:
+                continue
             for metric in dict.fromkeys(saved.metrics):
                 self.saved_of_metric[metric].append(saved_name)
 
@@ -76,7 +85,8 @@ class Catalog:
                 f'<a href="#saved-queries">Saved queries ({len(self.defs.saved_queries)})</a></nav></header>')
 
     def _metrics(self) -> str:
-        rows = "".join(self._metric(name, metric) for name, metric in sorted(self.defs.metrics.items()))
+        rows = "".join(self._metric(name, metric) for name, metric in sorted(self.defs.metrics.items())
+                       if name in self.shown_metrics)
         return ('<section id="metrics"><h2>Metrics</h2><p class="how">Lineage reads left to right: glossary terms '
                 'filter measures, measures make metrics, saved queries show metrics. Charts: each month from '
                 'six months ago to this month so far; hover a point for its value.</p><table><thead><tr>'
@@ -138,6 +148,6 @@ class Catalog:
             f'<tr id="saved-{escape(name)}"><td>{_named(saved.label, name)}</td>'
             f'<td>{escape(saved.description or "")}</td>'
             f'<td>{_links("metric", dict.fromkeys(saved.metrics)) if saved.metrics else escape(saved.funnel or "")}'
-            f'</td></tr>' for name, saved in sorted(self.defs.saved_queries.items()))
+            f'</td></tr>' for name, saved in sorted(self.defs.saved_queries.items()) if name in self.shown_saved)
         return ('<section id="saved-queries"><h2>Saved queries</h2><table><thead><tr><th>Saved query</th>'
                 f'<th>What</th><th>Metrics (or funnel)</th></tr></thead><tbody>{rows}</tbody></table></section>')

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, quote, unquote
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from semantic.access import Caller
 from semantic.errors import SemanticError
 from server.auth import TokenAuth
 from server.catalog_charts import ChartCache
@@ -54,13 +55,16 @@ def _refused(request: Request, root: str, refused: bool = False) -> Response:
                     status_code=401, media_type="application/json", headers=CHALLENGE)
 
 
-def _render(served: Served, charts: ChartCache, root: str, graphiql: bool, cancel: threading.Event) -> str:
+def _render(served: Served, charts: ChartCache, root: str, graphiql: bool, caller: Caller,
+            cancel: threading.Event) -> str:
     """Blocking: the charts (cached, or the batched question, cancelled if the client hangs up), the data's
-    freshness over every metric (the data probes' reading, shared with answers) and the page."""
+    freshness over every metric (the data probes' reading, shared with answers) and the page. A restricted
+    caller's page has no charts: they are drawn from every row, once per version."""
     fresh = served.layer.freshness(tuple(served.layer.definitions.metrics), cancel=cancel)
     stalest = next((e.entity for e in fresh.entities if e.latest == fresh.oldest), None) if fresh else None
     freshness = f"{fresh.oldest} ({stalest})" if fresh is not None and fresh.oldest else None
-    page = Catalog(served.layer, charts.get(served.layer, cancel), freshness)
+    restricted = served.layer.access(caller).restricted
+    page = Catalog(served.layer, {} if restricted else charts.get(served.layer, cancel), freshness, caller)
     return page.html(root + STATIC_PREFIX, root + "/graphql" if graphiql else None)
 
 
@@ -69,19 +73,26 @@ def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots, graphi
     router = APIRouter()
     charts = ChartCache()
 
-    def allowed(request: Request) -> bool:
-        if auth.allows(request.headers.get("authorization")):
-            return True
+    def identified(request: Request) -> Caller | None:
+        """The caller behind the Authorization header or the sign-in cookie (the page is outside the API's
+        middleware, so it identifies its caller itself); None when neither identifies one."""
         cookie = request.cookies.get(COOKIE)
-        return cookie is not None and auth.allows("Bearer " + unquote(cookie))
+        for authorization in (request.headers.get("authorization"),
+                              "Bearer " + unquote(cookie) if cookie is not None else None):
+            try:
+                return auth.identify(authorization)
+            except SemanticError:
+                continue
+        return None
 
     @router.get(CATALOG_PATH, include_in_schema=False)
     async def catalog(request: Request) -> Response:
         root = request.scope.get("root_path", "")
-        if not allowed(request):
+        caller = identified(request)
+        if caller is None:
             return _refused(request, root)
         served = ref.current  # read once: the whole page describes this version
-        render = partial(_render, served, charts, root, graphiql)
+        render = partial(_render, served, charts, root, graphiql, caller)
         try:
             page = await run_blocking(render, slots, request.is_disconnected)
         except SemanticError as exc:  # every query slot taken (E_SERVER_BUSY): the API's 503 with Retry-After

@@ -14,6 +14,7 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
+from semantic.access import Caller
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.filter_tree import NODE_TAGS
@@ -26,25 +27,27 @@ GRAINS = ", ".join(Grain.__args__)
 Classified = tuple[str, str, str]  # code, message, hint
 
 
-def _unknown(kind: str, code: str, names: Callable[[SemanticLayer], object]):
-    def classify(match: re.Match, layer: SemanticLayer | None) -> Classified:
+def _unknown(kind: str, code: str, names: Callable[[SemanticLayer, Caller | None], list[str]]):
+    """Suggestions only from the names the caller sees, so a hidden name is never suggested."""
+    def classify(match: re.Match, layer: SemanticLayer | None, caller: Caller | None) -> Classified:
         value = match.group("value")
-        known = list(names(layer)) if layer else []
+        known = names(layer, caller) if layer else []
         return code, f"unknown {kind} '{value}'" + did_you_mean(value, known), known_names_hint(f"{kind}s", known)
     return classify
 
 
 def _fixed(code: str, hint: str):
-    def classify(match: re.Match, layer: SemanticLayer | None) -> Classified:
+    def classify(match: re.Match, layer: SemanticLayer | None, caller: Caller | None) -> Classified:
         return code, match.string, hint
     return classify
 
 
-VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | None], Classified]], ...] = (
+VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | None, Caller | None], Classified]],
+                        ...] = (
     (re.compile(r"Value '(?P<value>.*)' does not exist in 'MetricName' enum"),
-     _unknown("metric", "E_UNKNOWN_METRIC", lambda layer: layer.definitions.metrics)),
+     _unknown("metric", "E_UNKNOWN_METRIC", lambda layer, caller: layer.metric_names(caller))),
     (re.compile(r"Value '(?P<value>.*)' does not exist in 'SavedQueryName' enum"),
-     _unknown("saved query", "E_UNKNOWN_SAVED_QUERY", lambda layer: layer.definitions.saved_queries)),
+     _unknown("saved query", "E_UNKNOWN_SAVED_QUERY", lambda layer, caller: layer.saved_query_names(caller))),
     (re.compile(r"'Grain' enum|Grain.*cannot represent"),
      _fixed("E_BAD_GRAIN", f"supported grains: {GRAINS}")),
     (re.compile(r"'FilterOp' enum|FilterOp.*cannot represent"),
@@ -67,11 +70,11 @@ VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | No
 )
 
 
-def classify_validation(message: str, layer: SemanticLayer | None) -> Classified:
+def classify_validation(message: str, layer: SemanticLayer | None, caller: Caller | None = None) -> Classified:
     for pattern, classify in VALIDATION_RULES:
         match = pattern.search(message)
         if match:
-            return classify(match, layer)
+            return classify(match, layer, caller)
     return "E_GRAPHQL_VALIDATION", message, "the schema (GraphiQL's docs panel at /graphql) lists every field " \
                                             "and argument"
 
@@ -116,7 +119,7 @@ def describe_validation(exc: ValidationError) -> str:
     return "invalid question: " + "; ".join(parts)
 
 
-def to_api_error(error: GraphQLError, layer: SemanticLayer | None) -> GraphQLError:
+def to_api_error(error: GraphQLError, layer: SemanticLayer | None, caller: Caller | None = None) -> GraphQLError:
     original = error.original_error
     if isinstance(original, SemanticError):
         code, message, hint = original.code, original.message, original.hint
@@ -124,7 +127,7 @@ def to_api_error(error: GraphQLError, layer: SemanticLayer | None) -> GraphQLErr
     elif isinstance(original, ValidationError):
         code, message, hint = "E_BAD_REQUEST", describe_validation(original), question_hint(original)
     elif original is None or isinstance(original, GraphQLError):
-        code, message, hint = classify_validation(error.message, layer)
+        code, message, hint = classify_validation(error.message, layer, caller)
     else:
         failure = unexpected(original, ".".join(map(str, error.path or ())) or "a GraphQL request")
         code, message, hint = failure.code, failure.message, failure.hint
@@ -142,4 +145,5 @@ class ApiErrors(SchemaExtension):
             return
         context = self.execution_context.context
         layer = getattr(context, "layer", None)
-        result.errors = [to_api_error(e, layer) for e in result.errors]
+        caller = getattr(context, "caller", None)
+        result.errors = [to_api_error(e, layer, caller) for e in result.errors]

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from semantic.access import Caller
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
@@ -28,6 +29,7 @@ from semantic.result import Result
 from semantic.csv_safety import escape_formula
 from server.errors import describe_validation, question_hint
 from semantic.dberrors import sanitize
+from server.context import caller_of
 from server.failures import DATABASE_CODES, unexpected
 from server.http_errors import error_body
 from server.plain_query import EXAMPLE, question_from_params
@@ -43,19 +45,20 @@ PATH_HINTS: dict[int, str] = {404: f"the plain HTTP endpoints are /query.csv and
 # Library codes that are not the caller's fault; every other SemanticError is a bad question (400).
 STATUS_BY_CODE: dict[str, int] = {"E_DATABASE_UNAVAILABLE": 503, "E_NO_DATABASE": 503, "E_BAD_DATABASE_URL": 503,
                                   "E_DATABASE_BUSY": 503, "E_SERVER_BUSY": 503, "E_QUERY_CANCELLED": 503,
-                                  "E_QUERY_TIMEOUT": 504, "E_QUERY_FAILED": 502, "E_QUERY_TOO_COSTLY": 400}
+                                  "E_QUERY_TIMEOUT": 504, "E_QUERY_FAILED": 502, "E_QUERY_TOO_COSTLY": 400,
+                                  "E_ACCESS_DENIED": 403, "E_ACCESS_CLAIM": 403}
 ESCAPE_PARAMETER = "escape_formulas"  # CSV only: true|false, overriding the csv_escape_formulas setting
 RETRY_CODES = frozenset({"E_SERVER_BUSY", "E_DATABASE_BUSY"})  # worth retrying soon: answered with Retry-After
 
 
-def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> tuple[Question | FunnelQuestion,
-                                                                                    Result]:
-    """Build and run the question (blocking: parsing `where`, compiling and the database call)."""
-    question = question_from_params(layer, params)
+def ask(layer: SemanticLayer, params: QueryParams, caller: Caller, cancel: threading.Event
+        ) -> tuple[Question | FunnelQuestion, Result]:
+    """Build and run the question as `caller` (blocking: parsing `where`, compiling and the database call)."""
+    question = question_from_params(layer, params, caller)
     if isinstance(question, FunnelQuestion):  # a saved funnel query
-        return question, layer.funnel(question, cancel=cancel)
+        return question, layer.funnel(question, cancel=cancel, caller=caller)
     if accepts_cancel(layer.query):
-        return question, layer.query(question, cancel=cancel)
+        return question, layer.query(question, cancel=cancel, caller=caller)
     return question, layer.query(question)
 
 
@@ -161,11 +164,12 @@ async def respond(request: Request, served: Served, slots: QuestionSlots, choose
     """One answer from `served`: CSV (escaping formulas or not) or JSON, as `choose` says; it may refuse.
 
     Callers pass `ref.current` read once, so the request answers from that version to the end. Shared by
-    /query.* and signed links, so both run under the same slots, headers and error shapes.
+    /query.* and signed links, so both run under the same slots, headers and error shapes. The question
+    runs as the request's caller (a signed link's path has no authentication: unrestricted, see shared_links).
     """
     try:
         params, escape = choose()
-        question, result = await run_blocking(partial(ask, served.layer, params), slots, request.is_disconnected)
+        question, result = await run_blocking(partial(ask, served.layer, params, caller_of(request.scope)), slots, request.is_disconnected)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
         response = error_response(exc, slots.retry_after_s)
     else:

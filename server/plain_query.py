@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
+from semantic.access import Caller
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
@@ -118,7 +119,8 @@ def _standings(params: QueryParams) -> dict[str, Any]:
             "top": int(top) if top is not None else None}
 
 
-def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question | FunnelQuestion:
+def question_from_params(layer: SemanticLayer, params: QueryParams, caller: Caller | None = None
+                         ) -> Question | FunnelQuestion:
     """The question the parameters ask; `saved` starts from a saved query and the others override it.
 
     As with `semantic query --saved`, a time range replaces the saved one and `where` filters are ANDed
@@ -127,7 +129,7 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question 
     _check_names(params)
     metrics = _values(params, "metrics")
     for name in metrics:
-        layer.metric(name)  # E_UNKNOWN_METRIC with did-you-mean, before anything else is looked at
+        layer.metric(name, caller)  # E_UNKNOWN_METRIC with did-you-mean, before anything else is looked at
     filters = _filters(_values(params, "where"))
     start, end, relative = _single(params, "from"), _single(params, "to"), _single(params, "range")
     overrides: dict[str, Any] = {
@@ -147,7 +149,7 @@ def question_from_params(layer: SemanticLayer, params: QueryParams) -> Question 
     }
     saved_name = _single(params, "saved")
     if saved_name is not None:
-        saved = layer.saved_query(saved_name)
+        saved = layer.saved_query(saved_name, caller)
         if filters:
             overrides["filters"] = [f.model_dump() for f in saved.filters] + filters
         if saved.funnel:  # its rows are the funnel's steps: only the range and filters apply

@@ -13,10 +13,12 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from semantic.access import Caller
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.result import Result
 from semantic.waterfall import waterfall_question
+from server.context import caller_of
 from server.plain_http import TRUNCATED_HEADER, csv_file, error_response, escape_choice, json_file
 from server.questions import QuestionSlots, run_blocking
 from server.router import VERSION_HEADER, stamp_data
@@ -41,13 +43,13 @@ def _params(params: QueryParams) -> dict[str, list[str]]:
     return out
 
 
-def ask(layer: SemanticLayer, params: QueryParams, cancel: threading.Event) -> Result:
+def ask(layer: SemanticLayer, params: QueryParams, caller: Caller, cancel: threading.Event) -> Result:
     p = _params(params)
     one = {name: (p[name] or [None])[0] for name in SINGLE}
     question = waterfall_question(one["from"], one["to"], one["close_range"], one["close_from"], one["close_to"],
                                   p["by"], p["where"], one["deals"], one["history"], one["amount"],
                                   one["close_date"])
-    return layer.waterfall(question, cancel)
+    return layer.waterfall(question, cancel, caller)
 
 
 def as_json(result: Result) -> Response:
@@ -61,7 +63,7 @@ def waterfall_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
         served = ref.current  # read once: this request answers from this version to the end
         try:
             params, escape = escape_choice(request) if as_csv else (request.query_params, False)
-            result = await run_blocking(lambda cancel: ask(served.layer, params, cancel), slots,
+            result = await run_blocking(lambda cancel: ask(served.layer, params, caller_of(request.scope), cancel), slots,
                                         request.is_disconnected)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error, never a traceback
             response = error_response(exc, slots.retry_after_s)

@@ -25,6 +25,7 @@ from typing import Any, Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 
+from semantic.access import Caller
 from semantic.errors import SemanticError
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
@@ -133,21 +134,25 @@ def _takes_cancel(function: Callable[..., Any]) -> bool:
 
 
 async def run_query(layer: SemanticLayer, question: Question, slots: QuestionSlots,
-                    disconnected: Callable[[], Awaitable[bool]] | None = None) -> Result:
-    """Run `layer.query(question)` in a worker thread under a slot; cancel it if the client goes away."""
-    return await run_blocking(partial(_query, layer, question), slots, disconnected)
+                    disconnected: Callable[[], Awaitable[bool]] | None = None, caller: Caller | None = None
+                    ) -> Result:
+    """Run `layer.query(question)` as `caller` in a worker thread under a slot; cancel it if the client goes
+    away."""
+    return await run_blocking(partial(_query, layer, question, caller), slots, disconnected)
 
 
-def _query(layer: SemanticLayer, question: Question, cancel: threading.Event) -> Result:
+def _query(layer: SemanticLayer, question: Question, caller: Caller | None, cancel: threading.Event) -> Result:
     if accepts_cancel(layer.query):
-        return layer.query(question, cancel=cancel)
-    return layer.query(question)
+        return layer.query(question, cancel=cancel, caller=caller)
+    return layer.query(question)  # a stand-in layer of a test: no policies
 
 
 async def run_funnel(layer: SemanticLayer, question: FunnelQuestion, slots: QuestionSlots,
-                     disconnected: Callable[[], Awaitable[bool]] | None = None) -> Result:
+                     disconnected: Callable[[], Awaitable[bool]] | None = None, caller: Caller | None = None
+                     ) -> Result:
     """Run `layer.funnel(question)` like a question: under a slot, cancelled if the client goes away."""
-    return await run_blocking(lambda cancel: layer.funnel(question, cancel=cancel), slots, disconnected)
+    return await run_blocking(lambda cancel: layer.funnel(question, cancel=cancel, caller=caller), slots,
+                              disconnected)
 
 
 async def run_blocking(work: Callable[[threading.Event], Any], slots: QuestionSlots,

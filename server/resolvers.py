@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
+from semantic.access import Caller
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
@@ -16,7 +17,7 @@ from semantic.result import Result
 from semantic.waterfall import WaterfallQuestion
 from server.questions import run_blocking, run_funnel, run_query
 from server.router import stamp_data
-from server.types.entity import Dimension
+from server.types.entity import Dimension, Entity
 from server.types.inputs import FilterInput, MetricRangeInput, OrderByInput, TimeRangeInput
 from server.types.result import QueryResult
 from server.types.term import Term
@@ -70,14 +71,14 @@ async def run_question(context: RequestContext, question: Question) -> QueryResu
     """Under a query slot, cancelled if the client hangs up before the answer is ready."""
     request = context.request
     disconnected = request.is_disconnected if request is not None else None
-    result = await run_query(context.layer, question, context.slots, disconnected)
+    result = await run_query(context.layer, question, context.slots, disconnected, context.caller)
     return QueryResult.from_domain(answered(context, result))
 
 
 async def run_saved(context: RequestContext, name: str, time_range: TimeRangeInput | None,
                     filters: list[FilterInput] | None) -> QueryResult:
     """A saved question; a given time range replaces the saved one, given filters are ANDed to its own."""
-    saved = context.layer.saved_query(name)
+    saved = context.layer.saved_query(name, context.caller)  # runs under the caller's policy
     extra = [f.to_domain() for f in filters or ()]
     overrides: dict[str, Any] = {"time_range": time_range.to_domain() if time_range else None,
                                  "filters": [f.model_dump() for f in saved.filters] + extra if extra else None}
@@ -90,7 +91,7 @@ async def run_funnel_question(context: RequestContext, question: FunnelQuestion)
     """A funnel's step rows, under a query slot like any question."""
     request = context.request
     disconnected = request.is_disconnected if request is not None else None
-    result = await run_funnel(context.layer, question, context.slots, disconnected)
+    result = await run_funnel(context.layer, question, context.slots, disconnected, context.caller)
     return QueryResult.from_domain(answered(context, result))
 
 
@@ -99,7 +100,8 @@ async def run_waterfall(context: RequestContext, data: dict[str, Any]) -> Waterf
     question = WaterfallQuestion.model_validate({k: v for k, v in data.items() if v is not None})
     request = context.request
     disconnected = request.is_disconnected if request is not None else None
-    result = await run_blocking(lambda cancel: context.layer.waterfall(question, cancel), context.slots,
+    result = await run_blocking(lambda cancel: context.layer.waterfall(question, cancel, context.caller),
+                                context.slots,
                                 disconnected)
     return WaterfallResult.from_domain(answered(context, result))
 
@@ -112,18 +114,34 @@ def answered(context: RequestContext, result: Result) -> Result:
     return result
 
 
-async def dimensions_for(layer: SemanticLayer, metrics: list[Any]) -> list[Dimension]:
-    found = await run_in_threadpool(layer.dimensions_for, [name_of(m) for m in metrics])
+async def dimensions_for(layer: SemanticLayer, metrics: list[Any], caller: Caller) -> list[Dimension]:
+    found = await run_in_threadpool(layer.dimensions_for, [name_of(m) for m in metrics], caller)
     return [Dimension.from_domain(d) for d in found]
 
 
-def find_term(layer: SemanticLayer, name: str) -> Term:
+def find_term(layer: SemanticLayer, name: str, caller: Caller) -> Term:
     """A term by name or by one of its synonyms (case-insensitive): people ask for 'pipeline' too."""
     terms = layer.definitions.terms
     wanted = name.strip().lower()
     for term_name, term in terms.items():
         if term_name == wanted or wanted in (s.lower() for s in term.synonyms):
-            return Term.from_domain(term_name, term, layer.definitions)
+            return term_for(layer, term_name, caller)
     candidates = list(terms) + [s for t in terms.values() for s in t.synonyms]
     raise SemanticError("E_UNKNOWN_TERM", f"unknown term '{name}'" + did_you_mean(wanted, candidates),
                         known_names_hint("terms", terms))
+
+
+def term_for(layer: SemanticLayer, name: str, caller: Caller) -> Term:
+    """The term, naming only the metrics the caller sees among those that use it."""
+    term = Term.from_domain(name, layer.definitions.terms[name], layer.definitions)
+    term.metrics = layer.access(caller).visible_metrics(term.metrics)
+    return term
+
+
+def visible_entity(layer: SemanticLayer, name: str, caller: Caller) -> Entity:
+    """The entity with only the dimensions the caller sees."""
+    entity, access = layer.definitions.entities[name], layer.access(caller)
+    if access.dimensions is not None:
+        entity = entity.model_copy(update={"dimensions": {d: v for d, v in entity.dimensions.items()
+                                                          if f"{name}.{d}" in access.dimensions}})
+    return Entity.from_domain(name, entity)

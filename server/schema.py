@@ -16,6 +16,7 @@ from strawberry.extensions import (AddValidationRules, MaxAliasesLimiter, MaxTok
                                    ValidationCache)
 from strawberry.types import Info
 
+from semantic.access import Caller
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
 from server import resolvers
@@ -54,6 +55,13 @@ class ApiSchema(strawberry.Schema):
         """Logging happens in `ApiErrors`, which knows which errors are the client's and which are bugs."""
 
 
+def _view(layer: SemanticLayer, caller: Caller) -> tuple[bool, tuple[str, ...]]:
+    """What a catalogue listing depends on: which names a caller sees follows from its known roles alone
+    (claims only bind row rules), so callers with the same roles share one listing per version."""
+    access = layer.access(caller)
+    return access.restricted, access.roles
+
+
 def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.Schema:
     defs = layer.definitions
     MetricName = names_enum("MetricName", defs.metrics, "A metric defined in metrics.yaml.")
@@ -65,26 +73,29 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
     class Query:
         @strawberry.field(description="Every metric, in name order.")
         def metrics(self, info: Info) -> list[Metric]:
-            defs = info.context.layer.definitions
-            return per_version(defs, "metrics",
-                               lambda: [Metric.from_domain(name, defs) for name in sorted(defs.metrics)])
+            layer, caller = info.context.layer, info.context.caller
+            defs = layer.definitions
+            return per_version(defs, ("metrics", _view(layer, caller)), lambda: [per_version(defs, ("metric", n), lambda n=n: Metric
+                                                                             .from_domain(n, defs))
+                                                                 for n in sorted(layer.metric_names(caller))])
 
         @strawberry.field(description="One metric with its formula, terms, dimensions and SQL.")
         def metric(self, info: Info, name: MetricName) -> Metric:
             layer, metric_name = info.context.layer, resolvers.name_of(name)
-            layer.metric(metric_name)  # an unknown name: E_UNKNOWN_METRIC with did-you-mean
+            layer.metric(metric_name, info.context.caller)  # unknown or hidden: E_UNKNOWN_METRIC with did-you-mean
             return per_version(layer.definitions, ("metric", metric_name),
                                lambda: Metric.from_domain(metric_name, layer.definitions))
 
         @strawberry.field(description="The glossary: every term, in name order.")
         def glossary(self, info: Info) -> list[Term]:
-            defs = info.context.layer.definitions
-            return per_version(defs, "glossary",
-                               lambda: [Term.from_domain(name, defs.terms[name], defs) for name in sorted(defs.terms)])
+            layer, caller = info.context.layer, info.context.caller
+            return per_version(layer.definitions, ("glossary", _view(layer, caller)),
+                               lambda: [resolvers.term_for(layer, name, caller)
+                                        for name in sorted(layer.definitions.terms)])
 
         @strawberry.field(description="One glossary term, by name or synonym.")
         def term(self, info: Info, name: str) -> Term:
-            return resolvers.find_term(info.context.layer, name)
+            return resolvers.find_term(info.context.layer, name, info.context.caller)
 
         @strawberry.field(description="Opportunity stages in pipeline order.")
         def stages(self, info: Info) -> list[Stage]:
@@ -94,15 +105,18 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
 
         @strawberry.field(description="Entities with their dimensions, measures and joins.")
         def entities(self, info: Info) -> list[Entity]:
-            defs = info.context.layer.definitions
-            return per_version(defs, "entities", lambda: [Entity.from_domain(name, defs.entities[name])
-                                                          for name in sorted(defs.entities)])
+            layer, caller = info.context.layer, info.context.caller
+            return per_version(layer.definitions, ("entities", _view(layer, caller)),
+                               lambda: [resolvers.visible_entity(layer, name, caller)
+                                        for name in sorted(layer.definitions.entities)])
 
         @strawberry.field(description="Saved questions; run one with savedQuery(name: ...).")
         def saved_queries(self, info: Info) -> list[SavedQuery]:
-            defs = info.context.layer.definitions
-            return per_version(defs, "saved_queries", lambda: [SavedQuery.from_domain(n, defs.saved_queries[n])
-                                                               for n in sorted(defs.saved_queries)])
+            layer, caller = info.context.layer, info.context.caller
+            defs = layer.definitions
+            return per_version(defs, ("saved_queries", _view(layer, caller)),
+                               lambda: [SavedQuery.from_domain(n, defs.saved_queries[n])
+                                        for n in sorted(layer.saved_query_names(caller))])
 
         @strawberry.field(description="The definitions version being served.")
         def version(self, info: Info) -> Version:
@@ -111,7 +125,7 @@ def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.S
 
         @strawberry.field(description="Dimensions every one of the metrics can be sliced by.")
         async def dimensions(self, info: Info, metrics: list[MetricName]) -> list[Dimension]:
-            return await resolvers.dimensions_for(info.context.layer, metrics)
+            return await resolvers.dimensions_for(info.context.layer, metrics, info.context.caller)
 
         @strawberry.field(description="Run a metric question.")
         async def query(

@@ -4,7 +4,8 @@ Opening a link needs no header: the signature is the credential (semantic/share_
 is outside the bearer-token check, and it grants exactly the saved query it names, as CSV, nothing else:
 no other parameter is accepted, not even the CSV opt-out (formulas are escaped as the server's setting
 says). Minting is a POST behind the same token as every query, so only a caller who may already read
-the saved query can hand out a link to it; with authentication off anyone could read it anyway.
+the saved query can hand out a link to it; with authentication off anyone could read it anyway. A link
+runs unrestricted (it carries no caller), so a caller restricted by a role may not mint one.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from starlette.responses import Response
 
 from semantic.errors import SemanticError
 from semantic.share_links import lifetime, mint, verify
+from server.context import caller_of
 from server.http_errors import error_body
 from server.plain_http import respond
 from server.questions import QuestionSlots
@@ -27,7 +29,7 @@ MINT_PATH = "/shared-links"
 LINK_PREFIX = "/shared/"
 LINK_PARAMETERS = frozenset({"expires", "signature"})
 DEFAULT_LIFETIME = "7d"
-STATUS_BY_CODE = {"E_LINK_EXPIRED": 401, "E_LINK_INVALID": 403, "E_LINKS_DISABLED": 404}
+STATUS_BY_CODE = {"E_LINK_EXPIRED": 401, "E_LINK_INVALID": 403, "E_LINKS_DISABLED": 404, "E_ACCESS_DENIED": 403}
 MINT_EXAMPLE = '{"saved": "forecast_this_quarter", "expires_in": "7d"}'
 PATH_HINTS: dict[int, str] = {404: "a signed link is /shared/<saved query>.csv?expires=...&signature=...",
                               405: f"mint a link with POST {MINT_PATH} {MINT_EXAMPLE}; open one with GET"}
@@ -61,6 +63,10 @@ def shared_links_router(ref: ServedRef, slots: QuestionSlots) -> APIRouter:
         served = ref.current
         try:
             saved, expires_in = await _mint_request(request)
+            if served.layer.access(caller_of(request.scope)).restricted:
+                raise SemanticError("E_ACCESS_DENIED", "a caller restricted by a role cannot mint signed links: "
+                                    "a link is opened without a token and would show every row",
+                                    "ask someone whose token sees everything (no role restriction) to mint it")
             served.layer.saved_query(saved)  # E_UNKNOWN_SAVED_QUERY with did-you-mean
             link = mint(settings.link_secret, saved, lifetime(expires_in, settings.link_max_days),
                         datetime.now(timezone.utc))

@@ -14,6 +14,8 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
+from semantic.access import access_for
+from semantic.cli.preview import AsRoleOption, ClaimOption, preview_caller
 from semantic.catalogue import LISTINGS, explanation, listing
 from semantic.cli.app import ProjectOption, app, database_url, err, fail, out
 from semantic.definitions import Definitions, require_valid
@@ -55,9 +57,16 @@ def _cell(value: Any) -> str:
 @app.command("list")
 def list_command(kind: Kind = typer.Argument(..., help="What to list."),
                  output: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table or json."),
+                 as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption,
                  project: Path = ProjectOption) -> None:
-    """List the metrics, dimensions, terms, saved queries or entities the definitions hold."""
-    rows = listing(valid_definitions(project), kind.value)
+    """List the metrics, dimensions, terms, saved queries or entities the definitions hold (with --as-role:
+    those the role sees)."""
+    caller = preview_caller(as_role, claim)
+    defs = valid_definitions(project)
+    try:
+        rows = listing(defs, kind.value, access_for(defs, caller) if caller else None)
+    except SemanticError as exc:
+        raise fail(f"[{exc.code}] {exc.message}", exc.hint) from None
     if output is ListFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
@@ -76,13 +85,15 @@ def explain_command(metric: str = typer.Argument(..., help="Metric name, e.g. wi
                     dialect: Optional[str] = typer.Option(None, help="SQL dialect (default: the database's)."),
                     project: Path = ProjectOption,
                     database: Optional[str] = typer.Option(None, "--database", "-d", help="Database URL; only "
-                                                           "its dialect is used (nothing is executed).")) -> None:
+                                                           "its dialect is used (nothing is executed)."),
+                    as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption) -> None:
     """What a metric means: description, formula, terms, measures, entities and the SQL it compiles to."""
+    caller = preview_caller(as_role, claim)
     defs = valid_definitions(project)
     try:
-        about = explanation(defs, metric)
+        about = explanation(defs, metric, access_for(defs, caller) if caller else None)
         layer = SemanticLayer(defs, database_url(database, project), VersionInfo(defs.version))
-        about["sql"] = layer.metric_sql(metric, dialect)
+        about["sql"] = layer.metric_sql(metric, dialect, caller)
     except SemanticError as exc:
         raise fail(f"[{exc.code}] {exc.message}", exc.hint) from None
     if output is ListFormat.json:

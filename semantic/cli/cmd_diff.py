@@ -17,6 +17,7 @@ from rich.table import Table
 
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
+from semantic.cli.preview import AsRoleOption, ClaimOption, preview_caller
 from semantic.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.governance.diff import DefinitionChange, MetricChange, definition_changes, metric_changes
@@ -80,8 +81,11 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
                  numbers: bool = typer.Option(True, "--numbers/--no-numbers", help="Compute metric values."),
                  output: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f"),
                  setting: list[str] = SettingOption,
+                 as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption,
                  project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
-    """Compare the definitions with a git revision: changed definitions, and metric numbers before/after."""
+    """Compare the definitions with a git revision: changed definitions, and metric numbers before/after
+    (with --as-role: the numbers that role sees, each version under its own roles)."""
+    caller = preview_caller(as_role, claim)
     settings, url = execution_settings(setting, today), database_url(database, project)
     try:
         new = SemanticLayer.open(project, url, settings)
@@ -97,7 +101,7 @@ def diff_command(base: str = typer.Option("HEAD", "--base", help="Git revision t
         question: dict[str, Any] = {}
         if start or end or relative:
             question["time_range"] = {"from": start, "to": end, "relative": relative}
-        metrics = metric_changes(old, new, question, changes) if numbers else []
+        metrics = metric_changes(old, new, question, changes, caller) if numbers else []
     except DefinitionsInvalid:
         raise fail(f"the definitions at {base} are invalid, so there is nothing sound to compare with",
                    "compare with another revision (--base)") from None

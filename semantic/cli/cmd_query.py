@@ -13,8 +13,10 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from semantic.access import Caller
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
+from semantic.cli.preview import AsRoleOption, ClaimOption, preview_caller
 from semantic.csv_safety import escape_formula
 from semantic.formatting import format_value
 from semantic.freshness import as_of_text
@@ -93,7 +95,7 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
               time_dimension: str | None, order_by: list[str], limit: int | None, saved: str | None,
               compare: Compare | None = None, whole_periods: bool = False, as_of: str | None = None,
               as_of_each: AsOfEach | None = None, extra: dict[str, Any] | None = None,
-              metric_ranges: list[str] | None = None) -> Question:
+              metric_ranges: list[str] | None = None, caller: Caller | None = None) -> Question:
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     order = [_order(o) for o in order_by]
@@ -105,7 +107,7 @@ def _question(layer: SemanticLayer, metrics: list[str] | None, by: list[str], gr
                                  "as_of_each": as_of_each.value if as_of_each else None, **(extra or {}),
                                  "metric_ranges": [metric_range_from_text(t) for t in metric_ranges or ()] or None}
     if saved:
-        query = layer.saved_query(saved)
+        query = layer.saved_query(saved, caller)
         if metrics:
             overrides["metrics"] = metrics
         if filters:
@@ -156,18 +158,21 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                                                  "step is one CTE of the SQL) instead of the SQL."),
                     literals: bool = typer.Option(False, "--literals", help="Write every parameter into the SQL "
                                                   "as a literal of the dialect, so it runs as pasted."),
+                    as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption,
                     project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Print the SQL a question compiles to, or its plan (nothing is executed)."""
+    caller = preview_caller(as_role, claim)
     layer = _open(project, database, today, [])
 
     def run() -> None:
-        if saved and layer.saved_query(saved).funnel:
-            compiled = layer.compile_funnel(funnel_question(layer, saved, start, end, relative, where), dialect)
+        if saved and layer.saved_query(saved, caller).funnel:
+            compiled = layer.compile_funnel(funnel_question(layer, saved, start, end, relative, where, caller),
+                                            dialect, caller)
         else:
             compiled = layer.compile(_question(layer, metrics, by, grain, start, end, relative, where,
                                                time_dimension, order_by, limit, saved, compare, whole_periods,
                                                as_of, as_of_each, standings(share_of, rank_by, rank_within, top),
-                                               metric_range), dialect)
+                                               metric_range, caller), dialect, caller)
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
@@ -210,25 +215,27 @@ def query_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = ByO
                   metric_range: list[str] = MetricRangeOption,
                   output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
                   setting: list[str] = SettingOption,
+                  as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption,
                   project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Answer a question: metrics by dimensions, per period, over a time range."""
+    caller = preview_caller(as_role, claim)
     layer = _open(project, database, today, setting)
 
     def run() -> Result:
-        if saved and layer.saved_query(saved).funnel:  # a saved funnel: its steps' rows
-            return layer.funnel(funnel_question(layer, saved, start, end, relative, where))
+        if saved and layer.saved_query(saved, caller).funnel:  # a saved funnel: its steps' rows
+            return layer.funnel(funnel_question(layer, saved, start, end, relative, where, caller), caller=caller)
         question = _question(layer, metrics, by, grain, start, end, relative, where, time_dimension, order_by,
                              limit, saved, compare, whole_periods, as_of, as_of_each,
-                             standings(share_of, rank_by, rank_within, top), metric_range)
-        return layer.query(question)
+                             standings(share_of, rank_by, rank_within, top), metric_range, caller)
+        return layer.query(question, caller=caller)
 
     emit(_guard(run), output)
 
 
 def funnel_question(layer: SemanticLayer, saved: str, start: str | None, end: str | None, relative: str | None,
-                    where: list[str]) -> FunnelQuestion:
+                    where: list[str], caller: Caller | None = None) -> FunnelQuestion:
     """A saved funnel query with the command line's range and extra filters."""
-    query = layer.saved_query(saved)
+    query = layer.saved_query(saved, caller)
     filters = [f.model_dump() for text in where for f in parse_where(text)]
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
     return FunnelQuestion.from_saved(query, time_range=time_range,

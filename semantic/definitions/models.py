@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from semantic.definitions.deck_models import Deck, Slide
 from semantic.definitions.linking_models import Linking
+from semantic.definitions.policy_models import Role, RowRule, Visibility
 from semantic.definitions.metric_models import (ADDITIVE_BY_DAY, METRIC_TYPES, PLANNED_METRIC_TYPES,
                                                 ConversionEvent, ConversionMetric, CumulativeMetric, DerivedMetric,
                                                 Metric, MetricBase, PeriodOverPeriodMetric, RankMetric,
@@ -26,9 +27,10 @@ __all__ = [  # the glossary and entity models below, and every definitions model
     "Entity", "Filter", "FilterOp",
     "ForecastCategory", "Format", "FromHistory", "Funnel", "FunnelStep", "Grain", "History", "HistoryRowKind",
     "Join", "Linking", "MAX_VALUE_DEPTH", "MAX_VALUE_ITEMS", "METRIC_TYPES", "Measure", "Metric", "MetricBase",
-    "Model", "Name", "OrderBy", "ProbeKind", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "RankMetric", "RatioMetric",
+    "Model", "Name", "OrderBy", "PLANNED_METRIC_TYPES", "PeriodOverPeriodMetric", "ProbeKind", "RankMetric",
+    "RatioMetric", "Role", "RowRule",
     "SUPPORTED_VERSIONS", "SavedQuery", "ShareMetric", "SimpleMetric", "Slide", "Stage", "Term", "TimeRange",
-    "check_value_shape",
+    "Visibility", "check_value_shape",
 ]
 
 # --- glossary ---------------------------------------------------------------------------------------------
@@ -215,3 +217,5 @@ class DefinitionsFile(Model):
     decks: dict[Name, Deck] = {}
     linking: Linking | None = Field(None, description="How activities are linked to reps, contacts, accounts and "
                                                       "deals (usually in linking.yaml; docs/linking.md).")
+    roles: dict[Name, Role] = Field({}, description="Access roles: the metrics, dimensions and rows each may "
+                                    "see (usually in policies.yaml; docs/access.md).")

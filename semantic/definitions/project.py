@@ -1,4 +1,4 @@
-"""Load a project directory (glossary.yaml, metrics.yaml, linking.yaml, definitions/*.yaml) into one `Definitions`.
+"""Load a project directory (glossary, metrics, linking, policies .yaml; definitions/*.yaml) into one `Definitions`.
 
 Files are merged by name; a name defined in two places is an error naming both. Items that fail their
 schema are left out but remembered as `broken`, so references to them do not also report 'unknown'.
@@ -18,7 +18,7 @@ from semantic.definitions.schema_check import SCALAR_SECTIONS, SECTION_TYPES, pa
 from semantic.definitions.yaml_source import SourceMap, load_yaml_file
 from semantic.errors import IssueList, Position, did_you_mean
 
-ROOT_FILES = ("glossary.yaml", "metrics.yaml", "decks.yaml", "linking.yaml")
+ROOT_FILES = ("glossary.yaml", "metrics.yaml", "decks.yaml", "linking.yaml", "policies.yaml")
 SECTIONS = tuple(SCALAR_SECTIONS) + tuple(SECTION_TYPES)
 _NAME: TypeAdapter = TypeAdapter(m.Name)
 
@@ -43,6 +43,7 @@ class Definitions:
     funnels: Mapping[str, m.Funnel] = field(default_factory=dict)
     decks: Mapping[str, m.Deck] = field(default_factory=dict)
     linking: m.Linking | None = None  # None: no `linking:` section (semantic link refuses to guess the rules)
+    roles: Mapping[str, m.Role] = field(default_factory=dict)  # access roles (semantic/access/)
 
     def where(self, section: str, name: str, *sub: Any) -> Position | None:
         """Position of a named item's key (or of a key inside it)."""
@@ -200,4 +201,5 @@ def load_definitions(project_dir: str | Path, issues: IssueList) -> Definitions:
         funnels=MappingProxyType(merged["funnels"]),
         decks=MappingProxyType(merged["decks"]),
         linking=linking,
+        roles=MappingProxyType(merged["roles"]),
     )

@@ -22,6 +22,7 @@ SECTION_TYPES: dict[str, Any] = {
     "saved_queries": m.SavedQuery,
     "funnels": m.Funnel,
     "decks": m.Deck,
+    "roles": m.Role,
 }
 SCALAR_SECTIONS: dict[str, Any] = {"version": int, "calendar": m.Calendar, "stages": tuple[m.Stage, ...],
                                    "linking": m.Linking}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from semantic.access import Caller
 from semantic.definitions.history_rows import source_entities
 from semantic.definitions.lineage import lineages
 from semantic.definitions.project import Definitions
@@ -126,24 +127,26 @@ def _reasons(base: Definitions, new: Definitions, name: str, changes: list[Defin
     return tuple(changed[d].describe() for d in sorted(deps) if d in changed)
 
 
-def _values(layer: SemanticLayer, names: list[str], question: dict[str, Any]) -> dict[str, Any]:
+def _values(layer: SemanticLayer, names: list[str], question: dict[str, Any], caller: Caller | None = None
+            ) -> dict[str, Any]:
     """Each metric's total, in as few questions as the metric limit allows (MAX_METRICS per question)."""
     out: dict[str, Any] = {}
     for start in range(0, len(names), MAX_METRICS):
-        out.update(_batch_values(layer, names[start:start + MAX_METRICS], question))
+        out.update(_batch_values(layer, names[start:start + MAX_METRICS], question, caller))
     return out
 
 
-def _batch_values(layer: SemanticLayer, names: list[str], question: dict[str, Any]) -> dict[str, Any]:
+def _batch_values(layer: SemanticLayer, names: list[str], question: dict[str, Any], caller: Caller | None
+                  ) -> dict[str, Any]:
     """One query for the batch, or one per metric when a metric fails (to name it)."""
     try:
-        row = layer.query(Question.model_validate({**question, "metrics": names})).rows
+        row = layer.query(Question.model_validate({**question, "metrics": names}), caller=caller).rows
         return row[0] if row else {n: None for n in names}
     except SemanticError:
         out: dict[str, Any] = {}
         for name in names:
             try:
-                rows = layer.query(Question.model_validate({**question, "metrics": [name]})).rows
+                rows = layer.query(Question.model_validate({**question, "metrics": [name]}), caller=caller).rows
                 out[name] = rows[0][name] if rows else None
             except SemanticError as exc:
                 if exc.code in DATABASE_CODES:
@@ -153,10 +156,11 @@ def _batch_values(layer: SemanticLayer, names: list[str], question: dict[str, An
 
 
 def metric_changes(base: SemanticLayer, new: SemanticLayer, question: dict[str, Any],
-                   changes: list[DefinitionChange]) -> list[MetricChange]:
-    """Every metric both versions define, computed by both on the new layer's database."""
-    names = sorted(set(base.definitions.metrics) & set(new.definitions.metrics))
-    old_values, new_values = _values(base, names, question), _values(new, names, question)
+                   changes: list[DefinitionChange], caller: Caller | None = None) -> list[MetricChange]:
+    """Every metric both versions define (and show `caller`, each under its own roles), computed by both on
+    the new layer's database, as `caller` (None: unrestricted)."""
+    names = sorted(set(base.metric_names(caller)) & set(new.metric_names(caller)))
+    old_values, new_values = _values(base, names, question, caller), _values(new, names, question, caller)
     out = []
     for name in names:
         old, now = old_values.get(name), new_values.get(name)

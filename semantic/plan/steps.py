@@ -286,6 +286,7 @@ class Plan:
     final: Compute
     columns: tuple[Column, ...]
     today: date | None = None  # the day relative ranges and `current_date` in definitions are judged on
+    row_policies: tuple[Filter, ...] = ()  # per entity, the rows the caller may see, read instead of its table
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -310,6 +311,7 @@ class Plan:
                 visit(child, depth + 1)
 
         visit(self.final, 0)
+        lines += [f"wherever {p.entity} is read: {p.describe()}" for p in self.row_policies]
         return "\n".join(lines)
 
 

@@ -90,7 +90,7 @@ def _comments(step: Step) -> str:
 
 
 def compile_plan(defs: Definitions, plan: Plan, dialect: str) -> CompiledQuery:
-    ctx = Context(defs, normalize(dialect), plan.today)
+    ctx = Context(defs, normalize(dialect), plan.today, {p.entity: p for p in plan.row_policies})
     *steps, final = [s for s in plan.steps if not isinstance(s, ROW_STEPS)]
     ctes = [RENDERERS[type(step)](ctx, step).cte(step.name).prefix_with(_comments(step)) for step in steps]
     statement = RENDERERS[type(final)](ctx, final).prefix_with(_comments(final))

@@ -17,7 +17,7 @@ from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.history import (AS_OF_PERIOD, KEY, RANK, VALID_FROM, VALID_TO, ChangeLog, Changes, Intervals,
                                    StateAt, StateEach)
 from semantic.sql.render import render
-from semantic.sql.tables import entity_source, qualified
+from semantic.sql.tables import qualified
 from semantic.sql.timefns import ShiftDate
 
 if TYPE_CHECKING:
@@ -48,13 +48,13 @@ def _at_edge(ctx: Context, log: ChangeLog, values: dict[str, str], bound: Column
     history = log.history
     edge_key, edge_at = qualified(EDGE, history.key, ctx.dialect), qualified(EDGE, history.changed_at, ctx.dialect)
     edge = sa.select(edge_key.label(KEY), (sa.func.max if latest else sa.func.min)(edge_at).label("edge_at")) \
-        .select_from(entity_source(ctx.defs, log.log, EDGE, ctx.dialect)).group_by(edge_key)
+        .select_from(ctx.source(log.log, EDGE)).group_by(edge_key)
     edge = edge.where(edge_at < bound) if latest else edge.having(sa.func.min(edge_at) >= bound)
     edges = edge.subquery(f"{name}_at")
     key, changed = qualified(LOG, history.key, ctx.dialect), qualified(LOG, history.changed_at, ctx.dialect)
     rank = sa.func.row_number().over(partition_by=key, order_by=_order(ctx, log, latest, with_time=False))
     cols = [key.label(KEY)] + [_log_sql(ctx, log, text).label(n) for n, text in values.items()]
-    frame = entity_source(ctx.defs, log.log, LOG, ctx.dialect) \
+    frame = ctx.source(log.log, LOG) \
         .join(edges, sa.and_(edges.c[KEY] == key, edges.c.edge_at == changed))
     return sa.select(*cols, rank.label(RANK)).select_from(frame).subquery(name)
 
@@ -68,7 +68,7 @@ def state_at(ctx: Context, step: StateAt) -> sa.Select:
     log, history = step.log, step.log.history
     bound = sa.literal(step.before, sa.DateTime)
     latest = _at_edge(ctx, log, dict(history.fields), bound, True, "latest")
-    rows = entity_source(ctx.defs, log.entity, ROW, ctx.dialect)
+    rows = ctx.source(log.entity, ROW)
     pk = qualified(ROW, ctx.defs.entities[log.entity].primary_key or "", ctx.dialect)
     frame = rows.outerjoin(latest, sa.and_(latest.c[KEY] == pk, latest.c[RANK] == 1))
     following = None
@@ -90,7 +90,7 @@ def _since_edge(ctx: Context, log: ChangeLog, since: datetime) -> sa.Subquery:
     """Per key with a change before `since`, the time of its last one: its earlier changes are left out."""
     key, changed = qualified(EDGE, log.history.key, ctx.dialect), qualified(EDGE, log.history.changed_at, ctx.dialect)
     return sa.select(key.label(KEY), sa.func.max(changed).label("edge_at")) \
-        .select_from(entity_source(ctx.defs, log.log, EDGE, ctx.dialect)) \
+        .select_from(ctx.source(log.log, EDGE)) \
         .where(changed < sa.literal(since, sa.DateTime)).group_by(key).subquery("earlier")
 
 
@@ -104,7 +104,7 @@ def changes(ctx: Context, step: Changes) -> sa.Select:
     values = [_log_sql(ctx, log, t).label(f"after__{c}") for c, t in history.fields.items()]
     values += [_log_sql(ctx, log, t).label(f"before__{c}") for c, t in history.before.items()]
     changed = qualified(LOG, history.changed_at, ctx.dialect)
-    frame: sa.FromClause = entity_source(ctx.defs, log.log, LOG, ctx.dialect)
+    frame: sa.FromClause = ctx.source(log.log, LOG)
     recent: list[ColumnElement] = []
     if step.since is not None:
         earlier = _since_edge(ctx, log, step.since)
@@ -134,14 +134,14 @@ def intervals(ctx: Context, step: Intervals) -> sa.CompoundSelect:
             out.append(value.label(column))
         return out
 
-    rows = entity_source(ctx.defs, log.entity, ROW, ctx.dialect)
+    rows = ctx.source(log.entity, ROW)
     initial = sa.select(*columns(True), sa.cast(sa.null(), sa.DateTime).label(VALID_FROM),
                         spans.c[VALID_FROM].label(VALID_TO)) \
         .select_from(rows.outerjoin(spans, sa.and_(spans.c[KEY] == pk, spans.c[RANK] == 1)))
     if step.input.since is not None:  # a first change kept before `since` is a row's last one before it
         initial = initial.where(sa.or_(spans.c[KEY].is_(None), spans.c[VALID_FROM] >= sa.literal(step.input.since,
                                                                                                   sa.DateTime)))
-    rows = entity_source(ctx.defs, log.entity, ROW, ctx.dialect)
+    rows = ctx.source(log.entity, ROW)
     later = sa.select(*columns(False), spans.c[VALID_FROM], spans.c[VALID_TO]) \
         .select_from(rows.join(spans, spans.c[KEY] == pk))
     return sa.union_all(initial, later)

@@ -10,9 +10,9 @@ parameter.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Callable, Union
+from typing import Callable, Mapping, Union
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -35,7 +35,7 @@ from semantic.sql.filters import answer_filter_sql, row_filter_sql, within_days
 from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.history import changes, intervals, state_at, state_each
 from semantic.sql.render import render, render_formula
-from semantic.sql.tables import entity_source, qualified as _qualified
+from semantic.sql.tables import entity_source, every_column, qualified as _qualified
 from semantic.sql.timefns import ShiftDate, period_start
 from semantic.sql.waterfall import WATERFALL_RENDERERS
 from semantic.sql.window import window
@@ -57,6 +57,17 @@ class Context:
     defs: Definitions
     dialect: str
     today: date | None = None  # what `current_date` in a definition means (the plan's today)
+    policies: Mapping[str, Filter] = field(default_factory=dict)  # entity -> the rows the caller may see
+
+    def source(self, entity: str, alias: str) -> sa.FromClause:
+        """The entity's rows under `alias`: its table, or only the rows its row policy lets through (the
+        policy's own joins read the tables unfiltered: a rule is judged on the data as it is)."""
+        policy = self.policies.get(entity)
+        if policy is None:
+            return entity_source(self.defs, entity, alias, self.dialect, self.today)
+        rows = replace(self, policies={}).rows(policy)
+        return sa.select(every_column(entity, self.dialect)).select_from(rows.source).where(*rows.where) \
+            .prefix_with(f"/* row policy: {policy.describe()} */").subquery(alias)
 
     def rows(self, step: Step) -> Rows:
         rows = RENDERERS[type(step)](self, step)
@@ -82,7 +93,7 @@ def _read_column(ctx: Context, step: Read, column: ReadColumn) -> ColumnElement:
 def read(ctx: Context, step: Read) -> Rows:
     """The entity's table, or the step it is read from instead (its rows as of an instant)."""
     source = ctx.table(step.source).alias(step.alias) if step.source is not None else \
-        entity_source(ctx.defs, step.entity, step.alias, ctx.dialect, ctx.today)
+        ctx.source(step.entity, step.alias)
     return Rows(source,
                 {c.name: _read_column(ctx, step, c) for c in step.columns}, ())
 

@@ -31,6 +31,11 @@ def qualified(alias: str, column: str, dialect: str) -> ColumnElement:
     return sa.literal_column(_qualified_text(alias, column, dialect))
 
 
+def every_column(alias: str, dialect: str) -> ColumnElement:
+    """`alias.*`, the alias quoted as `qualified` quotes it."""
+    return sa.literal_column(_qualified_text(alias, "x", dialect)[:-1] + "*")
+
+
 def entity_source(defs: Definitions, entity_name: str, alias: str, dialect: str,
                   today: date | None = None) -> sa.FromClause:
     """The entity's rows: its table, or its SELECT as a subquery (`current_date` in it as `today` when given)."""

@@ -49,14 +49,14 @@ class Metric:
     @strawberry.field(description="Dimensions the metric can be sliced and filtered by.")
     async def dimensions(self, info: Info) -> list[Dimension]:
         layer = info.context.layer
-        found = await run_in_threadpool(layer.dimensions_for, [self.name])
+        found = await run_in_threadpool(layer.dimensions_for, [self.name], info.context.caller)
         return [Dimension.from_domain(d) for d in found]
 
     @strawberry.field(description="The SQL the metric compiles to on its own (default: the database's "
                                   "dialect; e.g. `postgres`, `snowflake`, `bigquery`).")
     async def sql(self, info: Info, dialect: str | None = None) -> str:
         layer = info.context.layer
-        return await run_in_threadpool(layer.metric_sql, self.name, dialect)
+        return await run_in_threadpool(layer.metric_sql, self.name, dialect, info.context.caller)
 
     @strawberry.field(description="Commits (newest first) that changed this metric or anything its number "
                                   "depends on, read from the project's git history.")

@@ -22,7 +22,7 @@ def run(*args: str):
 def test_valid_project_exits_0_with_a_summary(repo_root: Path) -> None:
     result = run("validate", "--project", str(repo_root))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("valid: 0 errors, 0 warnings in 4 files")
+    assert result.output.startswith("valid: 0 errors, 0 warnings in 5 files")
 
 
 def test_invalid_project_exits_1_with_one_line_per_issue() -> None:

@@ -34,7 +34,7 @@ class BlockingQuery:
         self.started = threading.Semaphore(0)
         self.cancelled: list[float] = []
 
-    def __call__(self, question, cancel: threading.Event | None = None):
+    def __call__(self, question, cancel: threading.Event | None = None, caller=None):  # noqa: ANN001
         self.started.release()
         began = time.monotonic()
         while not self.release.is_set():

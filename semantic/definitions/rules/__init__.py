@@ -9,8 +9,8 @@ from typing import Callable
 
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules import (conversions, decks, entities, expressions, funnels, glossary, history,
-                                        history_rows, metrics, names, quality, recorded_grains, saved_queries,
-                                        stages, standings)
+                                        history_rows, metrics, names, policies, quality, recorded_grains,
+                                        saved_queries, stages, standings)
 from semantic.errors import IssueList
 
 Rule = Callable[[Definitions, IssueList], None]
@@ -31,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     *recorded_grains.RULES,
     *funnels.RULES,
     *decks.RULES,
+    *policies.RULES,
 )
 
 __all__ = ["RULES", "Rule"]
