@@ -22,6 +22,7 @@ from semantic.errors import SemanticError
 from server.auth import TokenAuth
 from server.catalog_charts import ChartCache
 from server.catalog_page import Catalog
+from server.context import CALLER_STATE, caller_of
 from server.http_errors import error_body
 from server.plain_http import error_response
 from server.questions import QuestionSlots, run_blocking
@@ -75,7 +76,9 @@ def catalog_router(ref: ServedRef, auth: TokenAuth, slots: QuestionSlots, graphi
 
     def identified(request: Request) -> Caller | None:
         """The caller behind the Authorization header or the sign-in cookie (the page is outside the API's
-        middleware, so it identifies its caller itself); None when neither identifies one."""
+        middleware, so it identifies its caller itself, unless one already did); None when none is found."""
+        if CALLER_STATE in (request.scope.get("state") or {}):
+            return caller_of(request.scope)
         cookie = request.cookies.get(COOKIE)
         for authorization in (request.headers.get("authorization"),
                               "Bearer " + unquote(cookie) if cookie is not None else None):
