@@ -52,6 +52,7 @@ class ServerSettings:
     db_memory_limit_mb: int = 2048
     db_threads: int = 2
     pool_timeout_s: float = 5.0
+    max_bytes_billed: int = 0
     key_check_max_age_s: float = 3600.0
     max_body_bytes: int = 1_048_576
     max_query_depth: int = 10

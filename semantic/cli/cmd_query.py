@@ -16,6 +16,7 @@ from rich.table import Table
 from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, TodayOption, app, database_url, err,
                               execution_settings, fail, out)
 from semantic.csv_safety import escape_formula
+from semantic.dialects import facts
 from semantic.formatting import format_value
 from semantic.errors import DefinitionsInvalid, SemanticError
 from semantic.layer import SemanticLayer
@@ -154,9 +155,15 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
                                                  "step is one CTE of the SQL) instead of the SQL."),
                     literals: bool = typer.Option(False, "--literals", help="Write every parameter into the SQL "
-                                                  "as a literal of the dialect, so it runs as pasted."),
+                                                  "as a literal of the dialect, so it runs as pasted (the "
+                                                  "default for snowflake, bigquery and trino)."),
+                    params: bool = typer.Option(False, "--params", help="Print the driver's form: the dialect's "
+                                                "own parameter markers, their values on a comment line (the "
+                                                "default for duckdb and postgresql)."),
                     project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Print the SQL a question compiles to, or its plan (nothing is executed)."""
+    if literals and params:
+        raise typer.BadParameter("--literals and --params ask for two different forms; give one")
     layer = _open(project, database, today, [])
 
     def run() -> None:
@@ -170,14 +177,15 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
-        print_sql(compiled, literals)
+        print_sql(compiled, True if literals else False if params else None)
 
     _guard(run)
 
 
-def print_sql(compiled: CompiledQuery, literals: bool = False) -> None:
-    """The SQL as the database runs it and a `-- parameters:` line of its values, or (literals) inlined."""
-    if literals:
+def print_sql(compiled: CompiledQuery, literals: bool | None = None) -> None:
+    """The SQL as the database runs it and a `-- parameters:` line of its values, or (literals) inlined.
+    By default, the form its console runs as pasted: literals where the console binds no parameters."""
+    if literals if literals is not None else facts(compiled.dialect).console_literals:
         out.print(compiled.literal_sql, highlight=False, markup=False, soft_wrap=True)
         return
     out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)
