@@ -46,7 +46,6 @@ def facts_of(sqlalchemy_name: str) -> DialectFacts | None:
 
 
 @lru_cache(maxsize=None)
-@lru_cache(maxsize=None)
 def dialect_for(name: str) -> Dialect:
     """A SQLAlchemy dialect object, for compiling to warehouses the layer may not be connected to."""
     found = facts(name)

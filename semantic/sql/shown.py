@@ -3,7 +3,7 @@
 Drivers with a `format`/`pyformat` paramstyle (psycopg, duckdb-engine's default, Snowflake, BigQuery) make
 SQLAlchemy double every `%` of the text, so `strftime(d, '%Y')` compiled for them reads `'%%Y'`: pasted into
 a console it runs and answers something else. The shown text is therefore compiled with the placeholder
-style each database reads natively, where a `%` stays a `%`:
+style each database reads natively (its facts in semantic/dialects/), where a `%` stays a `%`:
 
 | dialect | placeholders | why it is what ran |
 | --- | --- | --- |
@@ -13,9 +13,11 @@ style each database reads natively, where a `%` stays a `%`:
 | bigquery | `@param_1, ...` | BigQuery's named query parameters |
 | trino | `?` | `EXECUTE ... USING` |
 
-The literal form (`semantic compile --literals`) inlines every value with the dialect's quoting: strings
-through SQLAlchemy's literal processors (quotes doubled, BigQuery's backslash escapes), dates and
-timestamps as typed `DATE '...'` / `TIMESTAMP '...'` literals so they compare as dates everywhere. Values
+The literal form (`semantic compile --literals`, the default for consoles that bind no parameters:
+docs/warehouses.md) inlines every value with the dialect's quoting: strings through SQLAlchemy's literal
+processors (quotes doubled, Snowflake's backslashes doubled) or the dialect's own (BigQuery's backslash
+escapes), dates and timestamps as typed `DATE '...'` / `TIMESTAMP '...'` literals so they compare as dates
+everywhere. Values
 are the layer's bound parameters, never SQL text a user typed, so inlining them cannot change the SQL.
 """
 from __future__ import annotations
