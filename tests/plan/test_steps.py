@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 
 from semantic.cli import app
 from semantic.definitions.models import METRIC_TYPES, Metric
+from semantic.dialects import DIALECTS, facts
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.plan.metric_types import MODULES
 from semantic.plan.sources import MAX_NAME, unique_name
 from semantic.plan.steps import Aggregate, Combine, Spine, Step
 from semantic.question import Question
 from semantic.sql.compiler import comment
-from semantic.dialects import DIALECTS, facts
 from tests.sql.placeholders import inline, literal
 
 TODAY = date(2025, 11, 15)

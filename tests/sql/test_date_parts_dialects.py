@@ -9,8 +9,8 @@ import pytest
 import sqlglot
 
 from semantic.definitions.date_parts import DATE_PARTS
-from semantic.question import Question
 from semantic.dialects import facts
+from semantic.question import Question
 from tests.sql.cases import DIALECTS, open_layer
 from tests.sql.placeholders import header, inline, read_header
 

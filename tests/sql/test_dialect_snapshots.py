@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from semantic.layer import SemanticLayer
 from semantic.dialects import facts
+from semantic.layer import SemanticLayer
 from tests.sql.cases import CASES, CUSTOM_CALENDAR, DIALECTS, STARTER, custom_calendar_project, open_layer, question
 from tests.sql.placeholders import header, inline, read_header
 

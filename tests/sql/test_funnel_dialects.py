@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from semantic.question import FunnelQuestion
 from semantic.dialects import facts
+from semantic.question import FunnelQuestion
 from tests.sql.cases import DIALECTS, open_layer
 from tests.sql.placeholders import header, inline, read_header
 

@@ -8,8 +8,8 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from semantic.question import Question
 from semantic.dialects import facts
+from semantic.question import Question
 from tests.sql.cases import DIALECTS, open_layer
 from tests.sql.placeholders import header, inline, read_header
 
