@@ -1,8 +1,8 @@
 """The shape of what the layer knows about one SQL dialect (filled in by each dialect's module).
 
-Three groups of facts: how SQL is written for it (the SQL stage), how its console and driver show
-parameters and literals (`semantic compile`), and how a connection is opened read-only with a timeout
-(execution). A fact is data where it can be (a flag, a keyword) and a small function where the dialect
+Four groups of facts: how SQL is written for it (the SQL stage), how its console and driver show
+parameters and literals (`semantic compile`), how a connection is opened read-only with a timeout
+(execution), and, where the layer writes (the demo ledger, ingest, linking), how batches are written. A fact is data where it can be (a flag, a keyword) and a small function where the dialect
 spells a construct its own way (date truncation, shifts, the weekday).
 """
 from __future__ import annotations
