@@ -21,9 +21,11 @@ DIALECTS = tuple(_REGISTRY)
 ALIASES = {"postgres": "postgresql", "pg": "postgresql"}
 _BY_SQLALCHEMY_NAME = {alias: f for f in _REGISTRY.values() for alias in f.sqlalchemy_names}
 DRIVER_ERROR_MODULES = frozenset().union(*(f.driver_error_modules for f in _REGISTRY.values()))
+TIMEOUT_MESSAGES = tuple(m for f in _REGISTRY.values() for m in f.timeout_messages)
+BYTES_CAP_MESSAGES = tuple(m for f in _REGISTRY.values() for m in f.bytes_cap_messages)
 DEFAULT = _REGISTRY["duckdb"]  # how SQL is written when no known dialect compiles it (`str(statement)`)
 
-__all__ = ["DIALECTS", "DRIVER_ERROR_MODULES", "DateSQL", "DialectFacts", "Limits", "Session", "dialect_for", "facts", "facts_of",
+__all__ = ["BYTES_CAP_MESSAGES", "DIALECTS", "DRIVER_ERROR_MODULES", "TIMEOUT_MESSAGES", "DateSQL", "DialectFacts", "Limits", "Session", "dialect_for", "facts", "facts_of",
            "normalize"]
 
 

@@ -62,4 +62,6 @@ FACTS = DialectFacts(
     like_escape=False, dotted_column_names=False, array_literal="[{}]", timestamp_keyword="DATETIME",
     placeholder_style="named", named_marker="@", console_literals=True, string_literal=string_literal,
     session=_session,
+    # "Query exceeded limit for bytes billed: 1000. 10485760 or higher required." (bytesBilledLimitExceeded)
+    bytes_cap_messages=("limit for bytes billed", "bytesbilledlimitexceeded"),
 )

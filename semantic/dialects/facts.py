@@ -69,6 +69,9 @@ class DialectFacts:
     session: Callable[[URL, Limits], Session] = lambda _url, _limits: Session()
     interrupter: Callable[[Any], Callable[[], Any] | None] = lambda _raw: None  # driver connection -> stop it
     data_file: Callable[[URL], str | None] = lambda _url: None  # a file whose identity stamps the data version
+    # lower-case fragments of its errors: its own time limit ended the statement; its bytes cap refused it
+    timeout_messages: tuple[str, ...] = ()
+    bytes_cap_messages: tuple[str, ...] = ()
     # writing (the demo ledger, ingest, linking): only where the layer writes at all
     bulk_write: str = ""  # how a batch of Arrow rows is staged: arrow (registered), copy (COPY ... FROM STDIN)
     driver_error_modules: frozenset[str] = frozenset()  # top-level modules of its driver's exceptions

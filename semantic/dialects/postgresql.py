@@ -46,5 +46,6 @@ FACTS = DialectFacts(
     placeholder_style="numeric_dollar", named_marker=":", console_literals=False,
     functions=frozenset({"age", "btrim", "date_part", "now", "to_date"}),
     session=_session, interrupter=_interrupter,
+    timeout_messages=("statement timeout",),  # "canceling statement due to statement timeout"
     bulk_write="copy", driver_error_modules=frozenset({"psycopg"}), analyze_temporary_tables=True,
 )

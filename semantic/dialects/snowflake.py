@@ -46,4 +46,6 @@ FACTS = DialectFacts(
     placeholder_style="numeric", named_marker=":", console_literals=True,
     functions=frozenset({"date_part", "nullifzero", "to_date"}),
     session=_session,
+    # 000630: "Statement reached its statement or warehouse timeout of 30 second(s) and was canceled."
+    timeout_messages=("statement or warehouse timeout",),
 )

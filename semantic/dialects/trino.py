@@ -43,4 +43,6 @@ FACTS = DialectFacts(
     like_escape=True, dotted_column_names=True, array_literal="ARRAY[{}]", timestamp_keyword="TIMESTAMP",
     placeholder_style="qmark", named_marker=":", console_literals=True, functions=frozenset({"now"}),
     session=_session,
+    # TrinoUserError(type=USER_ERROR, name=EXCEEDED_TIME_LIMIT, message="Query exceeded the maximum execution ...")
+    timeout_messages=("exceeded_time_limit", "maximum execution time"),
 )
