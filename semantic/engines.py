@@ -87,8 +87,7 @@ def _create(url: str, limits: EngineLimits) -> Engine:
     try:
         session = found.session(make_url(url), limits) if found is not None else Session(
             engine_options={"pool_pre_ping": True, "pool_timeout": limits.pool_timeout_s})
-        engine = sa.create_engine(url, **({"connect_args": dict(session.connect_args)} if session.connect_args
-                                          else {}), **session.engine_options)
+        engine = sa.create_engine(url, connect_args=dict(session.connect_args), **session.engine_options)
     except NoSuchModuleError:
         raise SemanticError("E_BAD_DATABASE_URL", f"no SQLAlchemy driver for '{url}'",
                             "install the driver package for this database") from None
