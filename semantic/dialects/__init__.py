@@ -25,8 +25,8 @@ TIMEOUT_MESSAGES = tuple(m for f in _REGISTRY.values() for m in f.timeout_messag
 BYTES_CAP_MESSAGES = tuple(m for f in _REGISTRY.values() for m in f.bytes_cap_messages)
 DEFAULT = _REGISTRY["duckdb"]  # how SQL is written when no known dialect compiles it (`str(statement)`)
 
-__all__ = ["BYTES_CAP_MESSAGES", "DIALECTS", "DRIVER_ERROR_MODULES", "TIMEOUT_MESSAGES", "DateSQL", "DialectFacts", "Limits", "Session", "dialect_for", "facts", "facts_of",
-           "normalize"]
+__all__ = ["BYTES_CAP_MESSAGES", "DIALECTS", "DRIVER_ERROR_MODULES", "TIMEOUT_MESSAGES", "DateSQL", "DialectFacts",
+           "Limits", "Session", "dialect_for", "facts", "facts_of", "normalize"]
 
 
 def normalize(name: str) -> str:

@@ -2,8 +2,9 @@
 
 Four groups of facts: how SQL is written for it (the SQL stage), how its console and driver show
 parameters and literals (`semantic compile`), how a connection is opened read-only with a timeout
-(execution), and, where the layer writes (the demo ledger, ingest, linking), how batches are written. A fact is data where it can be (a flag, a keyword) and a small function where the dialect
-spells a construct its own way (date truncation, shifts, the weekday).
+(execution), and, where the layer writes (the demo ledger, ingest, linking), how batches are written.
+A fact is data where it can be (a flag, a keyword) and a small function where the dialect spells a
+construct its own way (date truncation, shifts, the weekday).
 """
 from __future__ import annotations
 

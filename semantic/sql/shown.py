@@ -17,8 +17,8 @@ The literal form (`semantic compile --literals`, the default for consoles that b
 docs/warehouses.md) inlines every value with the dialect's quoting: strings through SQLAlchemy's literal
 processors (quotes doubled, Snowflake's backslashes doubled) or the dialect's own (BigQuery's backslash
 escapes), dates and timestamps as typed `DATE '...'` / `TIMESTAMP '...'` literals so they compare as dates
-everywhere. Values
-are the layer's bound parameters, never SQL text a user typed, so inlining them cannot change the SQL.
+everywhere. Values are the layer's bound parameters, never SQL text a user typed, so inlining them cannot
+change the SQL.
 """
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 `date_trunc('quarter', x)` is right on DuckDB, PostgreSQL, Snowflake and Trino but wrong on BigQuery
 (`DATE_TRUNC(x, QUARTER)`); date arithmetic differs everywhere. Each construct compiles through the
-dialect's `DateSQL` (semantic/dialects/), so the compiler stays dialect-free. Fiscal periods are built from the same two
-pieces: shift back by the fiscal offset, truncate, shift forward.
+dialect's `DateSQL` (semantic/dialects/), so the compiler stays dialect-free. Fiscal periods are built from
+the same two pieces: shift back by the fiscal offset, truncate, shift forward.
 """
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # where dialect knowledge used to be spread as branches; only semantic/dialects/ may name a dialect now
 USERS = ["semantic/sql", "semantic/execute.py", "semantic/engines.py", "semantic/keys", "semantic/freshness.py",
          "semantic/budget.py", "semantic/link", "semantic/ingest", "semantic/ledger", "server"]
-BRANCH = re.compile(r"""(==|!=|\bin)\s*[\(\[{]?\s*["'](duckdb|postgresql|postgres|snowflake|bigquery|trino|spark|databricks)["']""")
+NAMES = "duckdb|postgresql|postgres|snowflake|bigquery|trino|spark|databricks"
+BRANCH = re.compile(rf"""(==|!=|\bin)\s*[\(\[{{]?\s*["']({NAMES})["']""")
 
 
 @pytest.mark.parametrize("module", registry.MODULES)
