@@ -70,6 +70,7 @@ class DialectFacts:
     session: Callable[[URL, Limits], Session] = lambda _url, _limits: Session()
     interrupter: Callable[[Any], Callable[[], Any] | None] = lambda _raw: None  # driver connection -> stop it
     data_file: Callable[[URL], str | None] = lambda _url: None  # a file whose identity stamps the data version
+    reflects_columns: bool = True  # its SQLAlchemy dialect reads a table's columns from the catalogue
     # lower-case fragments of its errors: its own time limit ended the statement; its bytes cap refused it
     timeout_messages: tuple[str, ...] = ()
     bytes_cap_messages: tuple[str, ...] = ()

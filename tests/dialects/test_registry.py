@@ -16,7 +16,8 @@ from semantic.errors import SemanticError
 ROOT = Path(__file__).resolve().parents[2]
 # where dialect knowledge used to be spread as branches; only semantic/dialects/ may name a dialect now
 USERS = ["semantic/sql", "semantic/execute.py", "semantic/engines.py", "semantic/keys", "semantic/freshness.py",
-         "semantic/budget.py", "semantic/link", "semantic/ingest", "semantic/ledger", "server"]
+         "semantic/budget.py", "semantic/link", "semantic/ingest", "semantic/ledger", "semantic/cli",
+         "semantic/definitions/rules", "server"]
 NAMES = "duckdb|postgresql|postgres|snowflake|bigquery|trino|spark|databricks"
 BRANCH = re.compile(rf"""(==|!=|\bin)\s*[\(\[{{]?\s*["']({NAMES})["']""")
 
