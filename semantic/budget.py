@@ -30,7 +30,7 @@ from semantic.plan.conversion import Conversion
 from semantic.plan.window import Window
 from semantic.question import Question
 from semantic.sql.steps import entity_source  # the entity's FROM exactly as questions read it
-from semantic.sql.dialects import normalize
+from semantic.dialects import normalize
 from semantic.sql.render import render
 
 NO_STAMP_TTL_S = 600.0  # databases without a data stamp (PostgreSQL) are probed again this often

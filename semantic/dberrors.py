@@ -12,6 +12,7 @@ from typing import Any, Literal
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from semantic.dialects import BYTES_CAP_MESSAGES, TIMEOUT_MESSAGES
 from semantic.errors import SemanticError, first_line
 
 Reason = Literal["cancelled", "timeout"] | None
@@ -62,9 +63,15 @@ def query_error(exc: SQLAlchemyError, reason: Reason, settings: Any) -> Semantic
         return cancelled_error()
     message = driver_message(exc)
     lowered = message.lower()
-    if reason == "timeout" or "statement timeout" in lowered or "interrupt" in lowered:
+    if reason == "timeout" or any(fragment in lowered for fragment in TIMEOUT_MESSAGES):
         return SemanticError("E_QUERY_TIMEOUT", f"the query ran longer than {settings.statement_timeout_s:g} s",
                              "narrow the time range or dimensions, or raise the statement timeout")
+    if any(fragment in lowered for fragment in BYTES_CAP_MESSAGES):  # refused before it ran: nothing billed
+        cap = settings.max_bytes_billed
+        limit = f"the limit of {cap:,} (setting max_bytes_billed)" if cap else "the project's default limit"
+        return SemanticError("E_QUERY_TOO_COSTLY", f"the query would bill more bytes than {limit}",
+                             "narrow the time range, use a coarser grain or fewer dimensions, or raise "
+                             + ("max_bytes_billed" if cap else "the project's maximum bytes billed"))
     if "out of memory" in lowered:
         return SemanticError("E_QUERY_TOO_COSTLY", "the query needed more database memory than the limit of "
                              f"{settings.db_memory_limit_mb} MB (setting db_memory_limit_mb)",

@@ -1,8 +1,9 @@
 """One pooled engine per database and limits, with the database's own resource limits and a data stamp.
 
-DuckDB connections get `memory_limit` and `threads` from the settings and no temporary directory (a query
-that needs more memory fails with a coded error instead of growing or spilling next to the ledger).
-PostgreSQL connections are read-only with `work_mem` and a server-side statement timeout as a backstop.
+Each connection is opened as its dialect's facts say (semantic/dialects/: driver arguments and statements run
+on connect): DuckDB read-only with `memory_limit` and `threads` from the settings and no temporary directory,
+PostgreSQL read-only with `work_mem` and a server-side statement timeout as a backstop, the warehouses with
+their own statement timeouts (docs/warehouses.md).
 
 A DuckDB file's data version is a hash of its identity (inode, size, mtime), checked at most once a
 second. When the file was replaced (a new file renamed over it: docs/operations.md), the engines are
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from semantic.dialects import Session, facts_of
 from semantic.errors import SemanticError
 from semantic.settings import ExecutionSettings
 
@@ -40,22 +42,13 @@ class EngineLimits:
     threads: int
     pool_timeout_s: float
     statement_timeout_s: float
+    max_bytes_billed: int
 
     @classmethod
     def of(cls, settings: Any = None) -> "EngineLimits":
         settings = settings if settings is not None else ExecutionSettings()
         return cls(int(settings.db_memory_limit_mb), int(settings.db_threads), float(settings.pool_timeout_s),
-                   float(settings.statement_timeout_s))
-
-    @property
-    def work_mem_mb(self) -> int:
-        """PostgreSQL work_mem: each sort or hash of each connection may use this much, so a fraction."""
-        return max(4, min(self.memory_limit_mb // 32, 2048))
-
-    @property
-    def connect_timeout_s(self) -> int:
-        """libpq counts whole seconds and treats anything under 2 as 2."""
-        return max(2, math.ceil(self.pool_timeout_s))
+                   float(settings.statement_timeout_s), int(settings.max_bytes_billed))
 
 
 def backend_of(url: str | None) -> str:
@@ -69,9 +62,10 @@ def backend_of(url: str | None) -> str:
                             "postgresql+psycopg://user@host/db") from None
 
 
-def _duckdb_file(url: str) -> str | None:
-    database = make_url(url).database
-    return database if database and database != ":memory:" else None
+def _data_file(url: str) -> str | None:
+    """The file whose identity stamps the data (a DuckDB file), or None where the engine has no such file."""
+    found = facts_of(backend_of(url))
+    return found.data_file(make_url(url)) if found is not None else None
 
 
 def _identity(path: str) -> tuple[int, int, int]:
@@ -88,37 +82,28 @@ def _stamp(identity: tuple[int, int, int]) -> str:
 
 
 def _create(url: str, limits: EngineLimits) -> Engine:
-    backend = backend_of(url)
+    """An engine whose every new connection is set up as its dialect's facts say (read-only, timeout, limits)."""
+    found = facts_of(backend_of(url))
     try:
-        if backend == "duckdb":
-            path = _duckdb_file(url)
-            # no reading of files or URLs from SQL, and no spilling to disk next to the ledger
-            config = {"enable_external_access": False, "temp_directory": ""}
-            pooling = {"pool_timeout": limits.pool_timeout_s} if path else {}  # :memory: is one per thread
-            engine = sa.create_engine(url, connect_args={"read_only": path is not None, "config": config},
-                                      pool_pre_ping=False, **pooling)
-            settings = (f"SET memory_limit = '{int(limits.memory_limit_mb)}MB'", f"SET threads = {int(limits.threads)}")
-
-            @sa.event.listens_for(engine, "connect")
-            def _apply_limits(dbapi_connection: Any, _record: Any) -> None:
-                cursor = dbapi_connection.cursor()
-                for statement in settings:
-                    cursor.execute(statement)
-                cursor.close()
-
-            return engine
-        if backend == "postgresql":
-            backstop_ms = int((limits.statement_timeout_s + 1) * 1000)  # the client cancels first
-            options = (f"-c default_transaction_read_only=on -c statement_timeout={backstop_ms} "
-                       f"-c work_mem={limits.work_mem_mb}MB")
-            return sa.create_engine(url, pool_pre_ping=True, pool_timeout=limits.pool_timeout_s, connect_args={
-                "options": options, "connect_timeout": limits.connect_timeout_s})
-        return sa.create_engine(url, pool_pre_ping=True, pool_timeout=limits.pool_timeout_s)
+        session = found.session(make_url(url), limits) if found is not None else Session(
+            engine_options={"pool_pre_ping": True, "pool_timeout": limits.pool_timeout_s})
+        engine = sa.create_engine(url, connect_args=dict(session.connect_args), **session.engine_options)
     except NoSuchModuleError:
         raise SemanticError("E_BAD_DATABASE_URL", f"no SQLAlchemy driver for '{url}'",
                             "install the driver package for this database") from None
     except ArgumentError as exc:
         raise SemanticError("E_BAD_DATABASE_URL", f"bad database URL: {exc}", "check the URL") from None
+    if session.statements:
+        statements = session.statements
+
+        @sa.event.listens_for(engine, "connect")
+        def _set_up(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            for statement in statements:
+                cursor.execute(statement)
+            cursor.close()
+
+    return engine
 
 
 class Database:
@@ -126,7 +111,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.path = _duckdb_file(url) if backend_of(url) == "duckdb" else None
+        self.path = _data_file(url)
         self._engines: dict[EngineLimits, Engine] = {}
         self._cond = threading.Condition()
         self._in_flight = 0

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from semantic.dberrors import Reason, cancelled_error, connect_error, query_error
+from semantic.dialects import facts_of
 from semantic.engines import CHECK_INTERVAL_S, EngineLimits, backend_of, database_for, dispose_engines, engine_for
 from semantic.result import Result
 
@@ -107,12 +108,9 @@ WATCHER = Watcher()
 
 
 def _interrupter(conn: sa.Connection, backend: str) -> Callable[[], Any] | None:
-    raw = conn.connection.driver_connection
-    if backend == "duckdb":
-        return raw.interrupt
-    if backend == "postgresql":
-        return lambda: raw.cancel_safe(timeout=5.0) if hasattr(raw, "cancel_safe") else raw.cancel()
-    return None
+    """How to stop the connection's statement from another thread (its dialect's facts), or None."""
+    found = facts_of(backend)
+    return found.interrupter(conn.connection.driver_connection) if found is not None else None
 
 
 def fetch(url: str | None, settings: Any, cancel: threading.Event | None,

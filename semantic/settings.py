@@ -69,6 +69,8 @@ LIBRARY_SETTINGS: tuple[Setting, ...] = (
     Setting("db_threads", 2, "Threads the database engine may use per query (DuckDB threads).", 1, 256),
     Setting("pool_timeout_s", 5.0, "Longest wait for a database connection before E_DATABASE_BUSY.",
             0.1, 600),
+    Setting("max_bytes_billed", 0, "Most bytes one BigQuery query may bill (its job's maximum_bytes_billed); "
+                                   "0 leaves it to the project's quotas.", 0, 10**15),
     Setting("key_check_max_age_s", 3600.0, "Seconds a check of primary keys and joins stays trusted for the same "
                                            "data; an answer resting on an older or missing check runs it first. "
                                            "0 turns checks off (answers carry W_KEYS_UNVERIFIED).", 0, 31_536_000),
@@ -124,6 +126,7 @@ class ExecutionSettings:
     db_memory_limit_mb: int = 2048  # DuckDB memory_limit; PostgreSQL work_mem is a fraction of it
     db_threads: int = 2  # DuckDB threads
     pool_timeout_s: float = 5.0  # longest wait for a database connection, then E_DATABASE_BUSY
+    max_bytes_billed: int = 0  # BigQuery's maximum_bytes_billed per query; 0: the project's quotas
     key_check_max_age_s: float = 3600.0  # how long a key check counts as verified (semantic/keys/registry.py)
     data_probe_interval_s: float = 2.0  # how long a data-version probe reading is reused (semantic/probes.py)
     result_cache_mb: float = 64.0  # answers kept per database URL (semantic/result_cache.py); 0: off

@@ -52,6 +52,7 @@ class ServerSettings:
     db_memory_limit_mb: int = 2048
     db_threads: int = 2
     pool_timeout_s: float = 5.0
+    max_bytes_billed: int = 0
     key_check_max_age_s: float = 3600.0
     data_probe_interval_s: float = 2.0
     result_cache_mb: float = 64.0

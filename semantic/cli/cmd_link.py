@@ -13,6 +13,7 @@ from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, e
 from semantic.dberrors import connect_error, driver_message
 from semantic.definitions import load_project
 from semantic.definitions.linking_models import Linking
+from semantic.dialects import facts_of
 from semantic.errors import SemanticError
 from semantic.link import link as link_activities
 from semantic.link.ledger import check_ledger, coverage, rule_counts
@@ -75,8 +76,9 @@ def link(
 def _refuse_missing_file(url: str) -> None:
     """Opening a DuckDB path that does not exist would create an empty file: say there is no ledger instead."""
     parsed = make_url(url)
-    path = parsed.database or ""
-    if parsed.get_backend_name() == "duckdb" and path not in ("", ":memory:") and not Path(path).exists():
+    dialect = facts_of(parsed.get_backend_name())
+    path = dialect.data_file(parsed) if dialect is not None else None
+    if path is not None and not Path(path).exists():
         raise fail(f"[E_DATABASE_UNAVAILABLE] there is no DuckDB ledger at {path}",
                    "create it with `semantic demo` or `semantic ingest`, or pass --database URL")
 

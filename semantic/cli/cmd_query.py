@@ -18,6 +18,7 @@ from semantic.cli.app import (DatabaseOption, ProjectOption, SettingOption, Toda
                               execution_settings, fail, out)
 from semantic.cli.preview import AsRoleOption, ClaimOption, preview_caller
 from semantic.csv_safety import escape_formula
+from semantic.dialects import facts
 from semantic.formatting import format_value
 from semantic.freshness import as_of_text
 from semantic.errors import DefinitionsInvalid, SemanticError
@@ -157,10 +158,16 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
                                                  "step is one CTE of the SQL) instead of the SQL."),
                     literals: bool = typer.Option(False, "--literals", help="Write every parameter into the SQL "
-                                                  "as a literal of the dialect, so it runs as pasted."),
+                                                  "as a literal of the dialect, so it runs as pasted (the "
+                                                  "default for snowflake, bigquery and trino)."),
+                    params: bool = typer.Option(False, "--params", help="Print the driver's form: the dialect's "
+                                                "own parameter markers, their values on a comment line (the "
+                                                "default for duckdb and postgresql)."),
                     as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption,
                     project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Print the SQL a question compiles to, or its plan (nothing is executed)."""
+    if literals and params:
+        raise typer.BadParameter("--literals and --params ask for two different forms; give one")
     caller = preview_caller(as_role, claim)
     layer = _open(project, database, today, [])
 
@@ -176,14 +183,15 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
             return
-        print_sql(compiled, literals)
+        print_sql(compiled, True if literals else False if params else None)
 
     _guard(run)
 
 
-def print_sql(compiled: CompiledQuery, literals: bool = False) -> None:
-    """The SQL as the database runs it and a `-- parameters:` line of its values, or (literals) inlined."""
-    if literals:
+def print_sql(compiled: CompiledQuery, literals: bool | None = None) -> None:
+    """The SQL as the database runs it and a `-- parameters:` line of its values, or (literals) inlined.
+    By default, the form its console runs as pasted: literals where the console binds no parameters."""
+    if literals if literals is not None else facts(compiled.dialect).console_literals:
         out.print(compiled.literal_sql, highlight=False, markup=False, soft_wrap=True)
         return
     out.print(compiled.sql, highlight=False, markup=False, soft_wrap=True)

@@ -14,6 +14,8 @@ import re
 
 from sqlglot import exp
 
+from semantic.dialects import DIALECTS, facts
+
 _FUNCTION_NAMES = (
     # aggregates
     "Sum", "Count", "Avg", "Min", "Max", "Median", "Quantile", "PercentileCont", "PercentileDisc", "ApproxDistinct",
@@ -44,19 +46,12 @@ _FUNCTION_NAMES = (
 ALLOWED_FUNCTIONS: tuple[type[exp.Expression], ...] = tuple(
     getattr(exp, name) for name in _FUNCTION_NAMES if isinstance(getattr(exp, name, None), type))
 # Functions sqlglot does not model are passed through as written, so each runs only where the database has
-# it: the dialects listed (DuckDB and PostgreSQL tested, tests/definitions/test_functions.py; the others from
-# their vendors' references). Compiling one for another dialect is E_FUNCTION_NOT_IN_DIALECT.
+# it: the dialects whose facts list it (semantic/dialects/; DuckDB and PostgreSQL tested,
+# tests/definitions/test_functions.py; the others from their vendors' references). Compiling one for another
+# dialect is E_FUNCTION_NOT_IN_DIALECT.
 PASS_THROUGH: dict[str, frozenset[str]] = {
-    "age": frozenset({"duckdb", "postgresql"}),
-    "btrim": frozenset({"postgresql"}),
-    "date_part": frozenset({"duckdb", "postgresql", "snowflake"}),
-    "datepart": frozenset({"duckdb"}),
-    "hash": frozenset({"duckdb"}),
-    "now": frozenset({"duckdb", "postgresql", "trino"}),
-    "nullifzero": frozenset({"snowflake"}),
-    "to_date": frozenset({"postgresql", "snowflake"}),
-    "try_strptime": frozenset({"duckdb"}),
-}
+    name: frozenset(d for d in DIALECTS if name in facts(d).functions)
+    for name in sorted({name for d in DIALECTS for name in facts(d).functions})}
 FILE_LIKE = re.compile(r"[/\\:]|\.(csv|tsv|parquet|json|jsonl|txt|xlsx?)$", re.IGNORECASE)
 SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "system", "temp"})
 SYSTEM_PREFIXES = ("pg_", "duckdb_", "sqlite_", "pragma_")

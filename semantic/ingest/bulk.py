@@ -18,6 +18,7 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import Column, Connection, MetaData, Table, delete, exists, select
 from sqlalchemy.dialects.postgresql import insert
 
+from semantic.dialects import facts_of
 from semantic.ledger.demo_common import arrow_schema
 
 _names = itertools.count()
@@ -31,7 +32,8 @@ def staged(conn: Connection, like: Table, rows: Sequence[dict[str, Any]]) -> Ite
                   prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
     batch = pa.Table.from_pylist(list(rows), schema=arrow_schema(like))
     raw = conn.connection.driver_connection
-    if conn.dialect.name == "duckdb":
+    dialect = facts_of(conn.dialect.name)
+    if dialect is not None and dialect.bulk_write == "arrow":
         raw.register(name, batch)
         try:
             yield shape

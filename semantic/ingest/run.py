@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from semantic.dialects import DRIVER_ERROR_MODULES
 from semantic.errors import first_line
 from semantic.definitions.linking_models import Linking
 from semantic.ingest import adapters, linking
@@ -105,7 +106,7 @@ def _translated(database_url: str) -> Iterator[None]:
     except SQLAlchemyError as exc:
         raise IngestError(DATABASE, f"{_shown(database_url)}: {first_line(exc)}", DATABASE_HINT) from None
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] in {"duckdb", "psycopg", "_duckdb"}:
+        if type(exc).__module__.split(".")[0] in DRIVER_ERROR_MODULES:
             raise IngestError(DATABASE, f"{_shown(database_url)}: {first_line(exc)}", DATABASE_HINT) from None
         raise
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import BigInteger, Column, Connection, Date, DateTime, Double, MetaData, Table, inspect, text
 
+from semantic.dialects import facts_of
 from semantic.ledger.schema import metadata
 
 MARKER = Table(
@@ -68,9 +69,9 @@ def mark(conn: Connection, origin: DemoOrigin) -> None:
 
 def tables_with_foreign_keys(conn: Connection, names: set[str]) -> list[str]:
     """Which of these tables enforce foreign keys (the demo's do; the tables ingest creates do not)."""
-    if conn.dialect.name == "duckdb":  # duckdb-engine does not reflect constraints; DuckDB lists them itself
-        found = {name for (name,) in conn.execute(text(
-            "select distinct table_name from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"))}
+    dialect = facts_of(conn.dialect.name)
+    if dialect is not None and dialect.foreign_keys_query:  # the driver cannot reflect them; the database lists them
+        found = {name for (name,) in conn.execute(text(dialect.foreign_keys_query))}
     else:
         inspector = inspect(conn)
         found = {name for name in names if inspector.get_foreign_keys(name)}

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from semantic.dialects import DIALECTS, DRIVER_ERROR_MODULES, facts, facts_of
 from semantic.errors import first_line
 from semantic.ledger.demo import generate
 from semantic.ledger.guard import DemoOrigin, LedgerError, mark, refuse_foreign
@@ -27,7 +28,7 @@ Progress = Callable[[str, int, int], None]
 """Called as progress(table_name, rows_written_so_far, rows_in_table) after every chunk."""
 
 CHUNK_ROWS = 250_000
-BULK_BACKENDS = ("duckdb", "postgresql")
+BULK_BACKENDS = tuple(name for name in DIALECTS if facts(name).bulk_write)
 
 
 def write_ledger(database_url: str, tables: dict[str, pa.Table], progress: Progress | None = None, *,
@@ -91,7 +92,7 @@ def _translated(url: URL) -> Iterator[None]:
         raise LedgerError(f"could not write the ledger to {shown_url(url)}: {first_line(exc)}",
                           "check that the database is running and writable") from exc
     except Exception as exc:  # driver errors (duckdb.Error, psycopg.Error) that escape SQLAlchemy wrapping
-        if type(exc).__module__.split(".")[0] in {"duckdb", "psycopg"}:
+        if type(exc).__module__.split(".")[0] in DRIVER_ERROR_MODULES:
             raise LedgerError(f"could not write the ledger: {first_line(exc)}",
                               "check that the database is running and writable") from exc
         raise
@@ -155,9 +156,9 @@ def bulk_engine(url: URL) -> Engine:
 
 
 def _duckdb_file(url: URL) -> Path | None:
-    if url.get_backend_name() != "duckdb" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
+    found = facts_of(url.get_backend_name())
+    path = found.data_file(url) if found is not None else None
+    return Path(path) if path is not None else None
 
 
 def _load_table(conn: Connection, name: str, table: pa.Table, progress: Progress | None) -> None:
@@ -170,14 +171,14 @@ def _load_table(conn: Connection, name: str, table: pa.Table, progress: Progress
     batches = table.to_batches(max_chunksize=CHUNK_ROWS)
     if progress:
         progress(name, 0, table.num_rows)
-    if dialect == "duckdb":
+    if facts_of(dialect).bulk_write == "arrow":  # bulk_engine only admits dialects with a bulk path
         for done, batch in _counted(batches):
             raw.register("ledger_chunk", pa.Table.from_batches([batch], schema=table.schema))
             raw.execute(f"INSERT INTO {quoted} SELECT * FROM ledger_chunk")
             raw.unregister("ledger_chunk")
             if progress:
                 progress(name, done, table.num_rows)
-    else:  # postgresql: _engine only admits BULK_BACKENDS
+    else:  # copy
         columns = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in expected)
         with raw.cursor() as cursor, cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN (FORMAT csv)") as copy:
             for done, batch in _counted(batches):

@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from sqlalchemy.sql import Select
 
 from semantic.definitions.linking_models import Linking
+from semantic.dialects import facts_of
 from semantic.ledger.guard import tables_with_foreign_keys
 from semantic.ledger.schema import activities, activity_participants
 from semantic.link.activities import ACTIVITY_LINKS, activity_links
@@ -87,7 +88,8 @@ def _stage(connection: Connection, rules: Linking, activity_ids: Iterable[int] |
 def _analyze(connection: Connection, *tables: sa.Table) -> None:
     """PostgreSQL never gathers statistics on temporary tables by itself; without them it plans the deal
     search as nested loops (minutes for 20,000 activities instead of a second)."""
-    if connection.dialect.name == "postgresql":
+    dialect = facts_of(connection.dialect.name)
+    if dialect is not None and dialect.analyze_temporary_tables:
         for table in tables:
             connection.exec_driver_sql(f"ANALYZE {table.name}")  # a constant name of ours, never user text
 
@@ -130,7 +132,8 @@ def link(connection: Connection, rules: Linking, activity_ids: Iterable[int] | S
         _staging.create_all(connection, checkfirst=False)
         scope = _stage(connection, rules, activity_ids, relink_generated)
         relinked = connection.execute(sa.select(sa.func.count()).select_from(staged_scope)).scalar_one()
-        if connection.dialect.name == "duckdb" and tables_with_foreign_keys(
+        dialect = facts_of(connection.dialect.name)
+        if dialect is not None and not dialect.updates_under_foreign_keys and tables_with_foreign_keys(
                 connection, {activities.name, activity_participants.name}):
             _rebuild(connection, scope)
         else:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from semantic.definitions.project import Definitions
 from semantic.plan.steps import Plan, Step
 from semantic.result import Column
-from semantic.sql.dialects import normalize
+from semantic.dialects import normalize
 from semantic.sql.shown import ShownSQL, literal_sql, shown_sql
 from semantic.sql.steps import RENDERERS, ROW_STEPS, Context
 

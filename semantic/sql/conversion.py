@@ -15,19 +15,16 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from semantic.dialects import facts
 from semantic.plan.calendar import GRAIN_STEP
 from semantic.plan.conversion import BASE_IF, CONVERSION_IF, CONVERSION_TIME, LINK, SUBJECT, Cohort, Conversion
 from semantic.plan.metric_types.conversion import Within
 from semantic.plan.steps import TIME, internal_name
-from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
 from semantic.sql.filters import row_filter_sql, within_days
 from semantic.sql.timefns import ShiftDate, period_start
 
 if TYPE_CHECKING:
     from semantic.sql.steps import Context
-
-DATE_PLUS_INTEGER = frozenset({"duckdb", "postgresql"})
-
 
 def _day(value: ColumnElement) -> ColumnElement:
     return sa.cast(value, sa.Date)
@@ -40,7 +37,7 @@ def window_end(day: ColumnElement, within: Within, dialect: str) -> ColumnElemen
     if within.unit == "month":
         return ShiftDate(day, within.count, "month")
     days = within.count * (7 if within.unit == "week" else 1)
-    if dialect in DATE_PLUS_INTEGER:
+    if facts(dialect).date_plus_integer:
         return day + sa.literal_column(str(days))
     return ShiftDate(day, days, "day")
 
@@ -77,7 +74,7 @@ def cohort(ctx: Context, step: Cohort) -> sa.Select:
 
 
 def _conditional_count(condition: ColumnElement, dialect: str) -> ColumnElement:
-    if dialect in FILTER_CLAUSE_DIALECTS:
+    if facts(dialect).filter_clause:
         return sa.func.count().filter(condition)
     return sa.func.count(sa.case((condition, sa.literal_column("1"))))
 

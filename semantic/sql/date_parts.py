@@ -2,7 +2,8 @@
 
 `EXTRACT` of month, quarter and hour reads the same everywhere; the weekday does not (PostgreSQL `ISODOW`,
 Snowflake `DAYOFWEEKISO`, BigQuery counts from Sunday = 1, Trino and DuckDB have an ISO function), and
-neither does a count of days between two dates, so those two are constructs with per-dialect renderings.
+neither does a count of days between two dates, so those two are constructs rendered by the dialect's
+`DateSQL` (semantic/dialects/).
 Fiscal parts are the calendar part of the date moved back by the fiscal year's offset in months (a fiscal
 year starting in February makes February month 1), and a week of a quarter counts whole days from the
 quarter's first day, so no part depends on a session's week-start setting.
@@ -17,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from semantic.definitions.models import Calendar
-from semantic.sql.timefns import ShiftDate, period_start
+from semantic.sql.timefns import ShiftDate, dates_of, period_start
 
 
 class IsoWeekday(FunctionElement):
@@ -29,28 +30,8 @@ class IsoWeekday(FunctionElement):
 
 
 @compiles(IsoWeekday)
-def _weekday_default(element: IsoWeekday, compiler: Any, **kw: Any) -> str:  # DuckDB
-    return f"isodow({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(IsoWeekday, "postgresql")
-def _weekday_postgresql(element: IsoWeekday, compiler: Any, **kw: Any) -> str:
-    return f"CAST(EXTRACT(ISODOW FROM {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(IsoWeekday, "snowflake")
-def _weekday_snowflake(element: IsoWeekday, compiler: Any, **kw: Any) -> str:
-    return f"DAYOFWEEKISO({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(IsoWeekday, "bigquery")
-def _weekday_bigquery(element: IsoWeekday, compiler: Any, **kw: Any) -> str:  # DAYOFWEEK: Sunday = 1
-    return f"MOD(EXTRACT(DAYOFWEEK FROM {compiler.process(element.clauses, **kw)}) + 5, 7) + 1"
-
-
-@compiles(IsoWeekday, "trino")
-def _weekday_trino(element: IsoWeekday, compiler: Any, **kw: Any) -> str:
-    return f"day_of_week({compiler.process(element.clauses, **kw)})"
+def _weekday(element: IsoWeekday, compiler: Any, **kw: Any) -> str:
+    return dates_of(compiler).iso_weekday(compiler.process(element.clauses, **kw))
 
 
 class DaysBetween(FunctionElement):
@@ -61,33 +42,10 @@ class DaysBetween(FunctionElement):
     name = "days_between"
 
 
-def _two(element: DaysBetween, compiler: Any, **kw: Any) -> tuple[str, str]:
-    first, second = (compiler.process(c, **kw) for c in element.clauses)
-    return first, second
-
-
 @compiles(DaysBetween)
-def _days_default(element: DaysBetween, compiler: Any, **kw: Any) -> str:  # DuckDB, PostgreSQL: date - date
-    first, second = _two(element, compiler, **kw)
-    return f"({second} - {first})"
-
-
-@compiles(DaysBetween, "snowflake")
-def _days_snowflake(element: DaysBetween, compiler: Any, **kw: Any) -> str:
-    first, second = _two(element, compiler, **kw)
-    return f"DATEDIFF(day, {first}, {second})"
-
-
-@compiles(DaysBetween, "bigquery")
-def _days_bigquery(element: DaysBetween, compiler: Any, **kw: Any) -> str:
-    first, second = _two(element, compiler, **kw)
-    return f"DATE_DIFF({second}, {first}, DAY)"
-
-
-@compiles(DaysBetween, "trino")
-def _days_trino(element: DaysBetween, compiler: Any, **kw: Any) -> str:
-    first, second = _two(element, compiler, **kw)
-    return f"date_diff('day', {first}, {second})"
+def _days(element: DaysBetween, compiler: Any, **kw: Any) -> str:
+    first, second = (compiler.process(c, **kw) for c in element.clauses)
+    return dates_of(compiler).days_between(first, second)
 
 
 def _extract(field: str, expr: ColumnElement) -> ColumnElement:

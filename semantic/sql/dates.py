@@ -14,6 +14,8 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
+from semantic.dialects import facts
+
 
 def _bound(day: date) -> sa.ColumnElement:
     return sa.cast(sa.literal(day, sa.Date), sa.Date)
@@ -21,10 +23,11 @@ def _bound(day: date) -> sa.ColumnElement:
 
 def date_table(columns: Sequence[str], rows: Sequence[Sequence[date]], dialect: str, name: str) -> sa.Select:
     """A SELECT of `rows` (one date per column each) under the column names given."""
-    if dialect == "duckdb":  # one bound list per column, unnested side by side (they have the same length)
+    form = facts(dialect).date_table
+    if form == "unnest":  # one bound list per column, unnested side by side (they have the same length)
         return sa.select(*[sa.func.unnest(sa.bindparam(None, [r[i] for r in rows], sa.ARRAY(sa.Date))).label(c)
                            for i, c in enumerate(columns)])
-    if dialect in ("bigquery", "snowflake"):  # typed dates: no VALUES on BigQuery, untyped on Snowflake
+    if form == "union":  # typed dates: no VALUES on BigQuery, untyped on Snowflake
         selects = [sa.select(*[_bound(d).label(c) for d, c in zip(r, columns)]) for r in rows]
         return sa.select(sa.union_all(*selects).subquery(name)) if len(selects) > 1 else selects[0]
     values = sa.values(*[sa.column(c, sa.Date) for c in columns], name=name).data([tuple(r) for r in rows])

@@ -3,7 +3,7 @@
 `and`/`or`/`not` trees are decided per joined row; `not` keeps a row whose inner condition is unknown
 (NULL), as `neq` keeps a row whose value is missing: "not (segment = 'SMB')" includes accounts with no segment.
 Dates against time dimensions are whole days ([day, day + 1)), whether the column holds dates or
-timestamps. BigQuery will not compare a TIMESTAMP with a DATE, so there both sides become DATETIME.
+timestamps. Where a dialect will not compare a TIMESTAMP with a DATE (BigQuery), both sides become DATETIME.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from semantic.dialects import facts
 from semantic.plan.entity_metric import joined_columns
 from semantic.plan.model import AnswerFilter, EntityMetricUse, FilterUse, MetricCondition, RowFilter
 from semantic.plan.steps import internal_name
@@ -20,11 +21,11 @@ from semantic.sql.render import render_formula
 
 
 def _moment(col: ColumnElement, dialect: str) -> ColumnElement:
-    return sa.cast(col, sa.DateTime) if dialect == "bigquery" else col
+    return col if facts(dialect).compares_timestamp_with_date else sa.cast(col, sa.DateTime)
 
 
 def _day(day: date, dialect: str) -> ColumnElement:
-    if dialect == "bigquery":
+    if not facts(dialect).compares_timestamp_with_date:
         return sa.literal(datetime.combine(day, time()), sa.DateTime)
     return sa.literal(day, sa.Date)
 
@@ -62,7 +63,7 @@ def _day_filter(col: ColumnElement, op: str, days: tuple[date, ...], dialect: st
 
 
 def _contains(col: ColumnElement, text: str, dialect: str) -> ColumnElement:
-    if dialect == "bigquery":  # BigQuery's LIKE has no ESCAPE clause; STRPOS needs no escaping at all
+    if not facts(dialect).like_escape:  # BigQuery's LIKE has no ESCAPE clause; STRPOS needs no escaping at all
         return sa.func.strpos(sa.func.lower(col), sa.func.lower(sa.literal(text))) > sa.literal_column("0")
     return col.icontains(text, autoescape=True)
 

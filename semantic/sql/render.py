@@ -23,7 +23,7 @@ from semantic.definitions.project import Definitions
 from semantic.definitions.sql_policy import dialect_problem
 from semantic.definitions.stage_functions import stage_case
 from semantic.errors import SemanticError
-from semantic.sql.dialects import SQLGLOT_NAMES, dialect_for
+from semantic.dialects import dialect_for, facts
 
 
 ATOMS = (exp.Column, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Case, exp.Cast)
@@ -84,7 +84,7 @@ def _render_text(text: str, alias: str, entity_name: str, defs: Definitions, dia
     require_dialect(tree, dialect, f"entity '{entity_name}' expression `{text}`")
     if not _self_contained(tree):  # `a or b` must stay one operand next to AND, =, IN ...
         tree = exp.Paren(this=tree)
-    return tree.sql(dialect=SQLGLOT_NAMES[dialect])
+    return tree.sql(dialect=facts(dialect).sqlglot_name)
 
 
 def render(text: str, alias: str, entity_name: str, defs: Definitions, dialect: str,
@@ -98,7 +98,7 @@ def render(text: str, alias: str, entity_name: str, defs: Definitions, dialect: 
 def _formula_text(tree: exp.Expression, dialect: str) -> str:
     tree = tree.transform(lambda n: exp.column(n.name, quoted=needs_quotes(n.name, dialect))
                           if isinstance(n, exp.Column) else n)
-    return tree.sql(dialect=SQLGLOT_NAMES[dialect])
+    return tree.sql(dialect=facts(dialect).sqlglot_name)
 
 
 def render_formula(tree: exp.Expression, dialect: str) -> ColumnElement:

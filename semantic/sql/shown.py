@@ -3,7 +3,7 @@
 Drivers with a `format`/`pyformat` paramstyle (psycopg, duckdb-engine's default, Snowflake, BigQuery) make
 SQLAlchemy double every `%` of the text, so `strftime(d, '%Y')` compiled for them reads `'%%Y'`: pasted into
 a console it runs and answers something else. The shown text is therefore compiled with the placeholder
-style each database reads natively, where a `%` stays a `%`:
+style each database reads natively (its facts in semantic/dialects/), where a `%` stays a `%`:
 
 | dialect | placeholders | why it is what ran |
 | --- | --- | --- |
@@ -13,10 +13,12 @@ style each database reads natively, where a `%` stays a `%`:
 | bigquery | `@param_1, ...` | BigQuery's named query parameters |
 | trino | `?` | `EXECUTE ... USING` |
 
-The literal form (`semantic compile --literals`) inlines every value with the dialect's quoting: strings
-through SQLAlchemy's literal processors (quotes doubled, BigQuery's backslash escapes), dates and
-timestamps as typed `DATE '...'` / `TIMESTAMP '...'` literals so they compare as dates everywhere. Values
-are the layer's bound parameters, never SQL text a user typed, so inlining them cannot change the SQL.
+The literal form (`semantic compile --literals`, the default for consoles that bind no parameters:
+docs/warehouses.md) inlines every value with the dialect's quoting: strings through SQLAlchemy's literal
+processors (quotes doubled, Snowflake's backslashes doubled) or the dialect's own (BigQuery's backslash
+escapes), dates and timestamps as typed `DATE '...'` / `TIMESTAMP '...'` literals so they compare as dates
+everywhere. Values are the layer's bound parameters, never SQL text a user typed, so inlining them cannot
+change the SQL.
 """
 from __future__ import annotations
 
@@ -28,28 +30,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from semantic.sql.dialects import dialect_for
+from semantic.dialects import DialectFacts, dialect_for, facts
 
-PLACEHOLDER_STYLE = {"duckdb": "numeric_dollar", "postgresql": "numeric_dollar", "snowflake": "numeric",
-                     "bigquery": "named", "trino": "qmark"}
 _MARKER = {"numeric_dollar": "${}", "numeric": ":{}", "qmark": "?{}"}
 
 
-def _bigquery_string(value: str) -> str:
-    """A GoogleSQL string literal: backslash escapes, not doubled quotes (and no `%` doubling)."""
-    escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
-    return f"'{escaped}'"
-
-
-def _typed_literal(value: Any, name: str) -> str | None:
+def _typed_literal(value: Any, found: DialectFacts) -> str | None:
     """Literals whose default rendering loses the type (a date as a bare string); None: the dialect's own."""
     if isinstance(value, datetime):
-        keyword = "DATETIME" if name == "bigquery" else "TIMESTAMP"
-        return f"{keyword} '{value.isoformat(sep=' ')}'"
+        return f"{found.timestamp_keyword} '{value.isoformat(sep=' ')}'"
     if isinstance(value, date):
         return f"DATE '{value.isoformat()}'"
-    if isinstance(value, str) and name == "bigquery":
-        return _bigquery_string(value)
+    if isinstance(value, str) and found.string_literal is not None:
+        return found.string_literal(value)
     return None
 
 
@@ -57,21 +50,21 @@ def _typed_literal(value: Any, name: str) -> str | None:
 def shown_dialect(name: str) -> Dialect:
     """`name`'s SQLAlchemy dialect with its native placeholders and no `%` doubling."""
     base = type(dialect_for(name))
+    found = facts(name)
 
     class ShownCompiler(base.statement_compiler):  # type: ignore[name-defined,misc]
         def render_literal_value(self, value: Any, type_: Any) -> str:
             if isinstance(value, (list, tuple)):  # a bound list (DuckDB's spine of periods)
-                items = ", ".join(self.render_literal_value(v, type_) for v in value)
-                return f"[{items}]" if name == "duckdb" else f"ARRAY[{items}]"
-            typed = _typed_literal(value, name)
+                return found.array_literal.format(", ".join(self.render_literal_value(v, type_) for v in value))
+            typed = _typed_literal(value, found)
             return typed if typed is not None else super().render_literal_value(value, type_)
 
         def bindparam_string(self, *args: Any, **kwargs: Any) -> str:
             text = super().bindparam_string(*args, **kwargs)
-            return "@" + text[1:] if name == "bigquery" and text.startswith(":") else text
+            return found.named_marker + text[1:] if text.startswith(":") else text
 
     dialect_class = type(f"Shown{base.__name__}", (base,), {"statement_compiler": ShownCompiler})
-    dialect = dialect_class(paramstyle=PLACEHOLDER_STYLE[name])
+    dialect = dialect_class(paramstyle=found.placeholder_style)
     dialect.identifier_preparer._double_percents = False
     return dialect
 
@@ -88,10 +81,10 @@ def shown_sql(statement: sa.Select, name: str) -> ShownSQL:
     compiled = statement.compile(dialect=shown_dialect(name))
     values = compiled.construct_params()
     if compiled.positional:
-        marker = _MARKER[PLACEHOLDER_STYLE[name]]
+        marker = _MARKER[facts(name).placeholder_style]
         params = {marker.format(i): values[key] for i, key in enumerate(compiled.positiontup or (), 1)}
     else:
-        params = {f"@{key}": value for key, value in values.items()}
+        params = {f"{facts(name).named_marker}{key}": value for key, value in values.items()}
     return ShownSQL(str(compiled), params)
 
 

@@ -5,8 +5,7 @@ and WHERE conditions. The step that consumes them (aggregate) renders them as on
 plans one scan-join-filter-aggregate as it would for a hand-written query (the same chain as a CTE per
 row step measured 5-10% slower on DuckDB, which plans every extra projection). Aggregate, spine and
 combine return a SELECT the compiler makes a CTE (window.py renders the Window step); compute returns the final
-statement. Dialect facts stay in dialects.py, timefns.py, dates.py and filters.py; every user value is a bound
-parameter.
+statement. Dialect facts stay in semantic/dialects/; every user value is a bound parameter.
 """
 from __future__ import annotations
 
@@ -30,7 +29,7 @@ from semantic.sql.conversion import cohort, conversion
 from semantic.sql.date_parts import date_part
 from semantic.sql.dates import date_table
 from semantic.sql.entity_metric import entity_values, join_values
-from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
+from semantic.dialects import facts
 from semantic.sql.filters import answer_filter_sql, row_filter_sql, within_days
 from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.history import changes, intervals, state_at, state_each
@@ -139,7 +138,7 @@ def _aggregate(m: AggregateMeasure, c: dict[str, ColumnElement], dialect: str) -
     (DuckDB plans it faster than CASE), else `agg(CASE WHEN c THEN x END)`."""
     value: ColumnElement | None = c[m.value] if m.value else None  # None: count(*) of the rows
     condition = c[m.condition] if m.condition else None
-    use_filter = condition is not None and dialect in FILTER_CLAUSE_DIALECTS and m.agg != "median"
+    use_filter = condition is not None and facts(dialect).filter_clause and m.agg != "median"
     if condition is not None and not use_filter:
         value = sa.case((condition, value if value is not None else sa.literal_column("1")))
     if m.agg == "count":
@@ -203,7 +202,7 @@ def combine(ctx: Context, step: Combine) -> sa.Select:
 
 def compute(ctx: Context, step: Compute) -> sa.Select:
     src = ctx.table(step.input)
-    dotted_ok = ctx.dialect != "bigquery"  # BigQuery column names cannot contain '.'; rows are named by position
+    dotted_ok = facts(ctx.dialect).dotted_column_names  # else rows are named by position (BigQuery)
     outputs = {name: src.c[column].label(name if dotted_ok else column) for name, column in step.keys}
     for m in step.metrics:
         outputs[m.name] = render_formula(m.formula, ctx.dialect).label(m.name)

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from semantic.definitions.expressions import parse_select
 from semantic.definitions.project import Definitions
-from semantic.sql.dialects import SQLGLOT_NAMES
+from semantic.dialects import facts
 from semantic.sql.history_rows import generated_sql
 from semantic.sql.render import needs_quotes, require_dialect, today_literal
 
@@ -22,7 +22,7 @@ from semantic.sql.render import needs_quotes, require_dialect, today_literal
 def _qualified_text(alias: str, column: str, dialect: str) -> str:
     node = exp.column(column, table=exp.to_identifier(alias, quoted=needs_quotes(alias, dialect)),
                       quoted=needs_quotes(column, dialect))
-    return node.sql(dialect=SQLGLOT_NAMES[dialect])
+    return node.sql(dialect=facts(dialect).sqlglot_name)
 
 
 def qualified(alias: str, column: str, dialect: str) -> ColumnElement:
@@ -59,4 +59,4 @@ def _select_text(defs: Definitions, entity_name: str, dialect: str, today: date 
     if today is not None:
         tree = tree.transform(lambda n: today_literal(today) if isinstance(n, exp.CurrentDate) else n)
     require_dialect(tree, dialect, f"derived entity '{entity_name}' sql")
-    return tree.sql(dialect=SQLGLOT_NAMES[dialect]), tuple(columns)
+    return tree.sql(dialect=facts(dialect).sqlglot_name), tuple(columns)

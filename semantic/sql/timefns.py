@@ -1,9 +1,9 @@
 """Time truncation and date shifting as SQLAlchemy constructs compiled per dialect.
 
 `date_trunc('quarter', x)` is right on DuckDB, PostgreSQL, Snowflake and Trino but wrong on BigQuery
-(`DATE_TRUNC(x, QUARTER)`); date arithmetic differs everywhere. Each construct has a default rendering and
-per-dialect overrides, so the compiler stays dialect-free. Fiscal periods are built from the same two
-pieces: shift back by the fiscal offset, truncate, shift forward.
+(`DATE_TRUNC(x, QUARTER)`); date arithmetic differs everywhere. Each construct compiles through the
+dialect's `DateSQL` (semantic/dialects/), so the compiler stays dialect-free. Fiscal periods are built from
+the same two pieces: shift back by the fiscal offset, truncate, shift forward.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from semantic.definitions.models import Calendar
+from semantic.dialects import DEFAULT, DateSQL, facts_of
 
 UNITS = ("day", "week", "month", "quarter", "year")
 
@@ -43,61 +44,26 @@ class ShiftDate(FunctionElement):
         super().__init__(expr, literal_column(str(int(amount))), literal_column(f"'{unit}'"))
 
 
-def _args(element: FunctionElement, compiler: Any, **kw: Any) -> tuple[str, list[str]]:
-    clauses = list(element.clauses)
-    rest = [c.name.strip("'") for c in clauses[1:]]
-    return compiler.process(clauses[0], **kw), rest
+def dates_of(compiler: Any) -> DateSQL:
+    """The date SQL of the dialect being compiled for (DuckDB's for a dialect the layer does not know)."""
+    found = facts_of(compiler.dialect.name)
+    return (found or DEFAULT).dates
+
+
+def _unit(clause: Any) -> str:
+    return clause.name.strip("'")
 
 
 @compiles(TruncDate)
-def _trunc_default(element: TruncDate, compiler: Any, **kw: Any) -> str:
-    expr, (unit,) = _args(element, compiler, **kw)
-    if unit == "day":
-        return f"CAST({expr} AS DATE)"
-    return f"CAST(date_trunc('{unit}', {expr}) AS DATE)"
-
-
-@compiles(TruncDate, "bigquery")
-def _trunc_bigquery(element: TruncDate, compiler: Any, **kw: Any) -> str:
-    expr, (unit,) = _args(element, compiler, **kw)
-    if unit == "day":
-        return f"CAST({expr} AS DATE)"
-    part = "WEEK(MONDAY)" if unit == "week" else unit.upper()
-    return f"DATE_TRUNC(CAST({expr} AS DATE), {part})"
-
-
-@compiles(TruncDate, "snowflake")
-def _trunc_snowflake(element: TruncDate, compiler: Any, **kw: Any) -> str:
-    expr, (unit,) = _args(element, compiler, **kw)
-    if unit == "day":
-        return f"CAST({expr} AS DATE)"
-    if unit == "week":  # DATE_TRUNC('week') follows the session's WEEK_START; ISO weekday does not
-        return f"DATEADD(day, 1 - DAYOFWEEKISO({expr}), CAST({expr} AS DATE))"
-    return f"CAST(DATE_TRUNC('{unit}', {expr}) AS DATE)"
+def _trunc(element: TruncDate, compiler: Any, **kw: Any) -> str:
+    expr, unit = element.clauses
+    return dates_of(compiler).trunc(compiler.process(expr, **kw), _unit(unit))
 
 
 @compiles(ShiftDate)
-def _shift_default(element: ShiftDate, compiler: Any, **kw: Any) -> str:
-    expr, (amount, unit) = _args(element, compiler, **kw)
-    return f"CAST({expr} + INTERVAL '{amount} {unit}' AS DATE)"
-
-
-@compiles(ShiftDate, "snowflake")
-def _shift_snowflake(element: ShiftDate, compiler: Any, **kw: Any) -> str:
-    expr, (amount, unit) = _args(element, compiler, **kw)
-    return f"CAST(DATEADD({unit}, {amount}, {expr}) AS DATE)"
-
-
-@compiles(ShiftDate, "trino")
-def _shift_trino(element: ShiftDate, compiler: Any, **kw: Any) -> str:
-    expr, (amount, unit) = _args(element, compiler, **kw)
-    return f"date_add('{unit}', {amount}, {expr})"
-
-
-@compiles(ShiftDate, "bigquery")
-def _shift_bigquery(element: ShiftDate, compiler: Any, **kw: Any) -> str:
-    expr, (amount, unit) = _args(element, compiler, **kw)
-    return f"DATE_ADD({expr}, INTERVAL {amount} {unit.upper()})"
+def _shift(element: ShiftDate, compiler: Any, **kw: Any) -> str:
+    expr, amount, unit = element.clauses
+    return dates_of(compiler).shift(compiler.process(expr, **kw), int(amount.name), _unit(unit))
 
 
 class ShiftDateBy(FunctionElement):
@@ -114,27 +80,9 @@ class ShiftDateBy(FunctionElement):
 
 
 @compiles(ShiftDateBy)
-def _shift_by_default(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
-    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST({expr} + ({amount}) * INTERVAL '1 {unit.strip(chr(39))}' AS DATE)"
-
-
-@compiles(ShiftDateBy, "snowflake")
-def _shift_by_snowflake(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
-    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(DATEADD({unit.strip(chr(39))}, {amount}, {expr}) AS DATE)"
-
-
-@compiles(ShiftDateBy, "trino")
-def _shift_by_trino(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
-    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
-    return f"date_add({unit}, {amount}, {expr})"
-
-
-@compiles(ShiftDateBy, "bigquery")
-def _shift_by_bigquery(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
-    expr, amount, unit = (compiler.process(c, **kw) for c in element.clauses)
-    return f"DATE_ADD({expr}, INTERVAL ({amount}) {unit.strip(chr(39)).upper()})"
+def _shift_by(element: ShiftDateBy, compiler: Any, **kw: Any) -> str:
+    expr, amount, unit = element.clauses
+    return dates_of(compiler).shift_by(compiler.process(expr, **kw), compiler.process(amount, **kw), _unit(unit))
 
 
 def period_start(expr: ColumnElement, grain: str, calendar: Calendar) -> ColumnElement:

@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from semantic.plan.history import VALID_FROM, VALID_TO
 from semantic.plan.steps import internal_name
 from semantic.plan.waterfall import KEY, BucketDeals, DealStates, WaterfallTotals
-from semantic.sql.dialects import FILTER_CLAUSE_DIALECTS
+from semantic.dialects import facts
 from semantic.sql.filters import within_days
 from semantic.sql.render import render
 from semantic.waterfall import BUCKETS, Bucket
@@ -44,14 +44,14 @@ def _holds(spans: sa.TableClause, bound: ColumnElement) -> ColumnElement:
 def _any(condition: ColumnElement, dialect: str) -> ColumnElement:
     """Whether any span of the deal meets the condition: `count(*) FILTER (WHERE c) > 0` where the dialect
     has FILTER (DuckDB plans it faster than CASE), else `max(CASE ...) = 1` (no bool_or on every engine)."""
-    if dialect in FILTER_CLAUSE_DIALECTS:
+    if facts(dialect).filter_clause:
         return sa.func.count().filter(condition) > ZERO
     return sa.func.max(sa.case((condition, ONE), else_=ZERO)) == ONE
 
 
 def _value_at(condition: ColumnElement, value: ColumnElement, dialect: str) -> ColumnElement:
     """The value of the one span meeting `condition` (NULL when none does)."""
-    if dialect in FILTER_CLAUSE_DIALECTS:
+    if facts(dialect).filter_clause:
         return sa.func.max(value).filter(condition)
     return sa.func.max(sa.case((condition, value)))
 

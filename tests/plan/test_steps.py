@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 
 from semantic.cli import app
 from semantic.definitions.models import METRIC_TYPES, Metric
+from semantic.dialects import DIALECTS, facts
 from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.plan.metric_types import MODULES
 from semantic.plan.sources import MAX_NAME, unique_name
 from semantic.plan.steps import Aggregate, Combine, Spine, Step
 from semantic.question import Question
 from semantic.sql.compiler import comment
-from semantic.sql.dialects import DIALECTS, SQLGLOT_NAMES
 from tests.sql.placeholders import inline, literal
 
 TODAY = date(2025, 11, 15)
@@ -82,7 +82,7 @@ def test_every_step_is_one_comment_and_aggregates_spine_combine_are_ctes(layer: 
         assert sql.count(f"/* {step.describe()} */") == sum(s.describe() == step.describe() for s in steps)
     assert f"SELECT /* {steps[-1].describe()} */" in sql
     tree = sqlglot.parse_one(inline(sql, {k: literal(v) for k, v in compiled.params.items()}),
-                             read=SQLGLOT_NAMES[dialect])
+                             read=facts(dialect).sqlglot_name)
     ctes = [s.name for s in steps if isinstance(s, (Aggregate, Spine, Combine))]
     assert [cte.alias for cte in tree.find_all(sqlglot.exp.CTE)] == ctes
     for aggregate in (s for s in steps if isinstance(s, Aggregate)):  # one scan-join-filter-aggregate

@@ -9,8 +9,8 @@ import pytest
 import sqlglot
 
 from semantic.definitions.date_parts import DATE_PARTS
+from semantic.dialects import facts
 from semantic.question import Question
-from semantic.sql.dialects import SQLGLOT_NAMES
 from tests.sql.cases import DIALECTS, open_layer
 from tests.sql.placeholders import header, inline, read_header
 
@@ -36,7 +36,7 @@ def test_every_date_part_parses(fiscal_project: Path, dialect: str) -> None:
                         filters=[{"dimension": "activity.occurred_at.day_of_week", "op": "in", "values": [6, 7]}])
     compiled = open_layer(fiscal_project).compile(question, dialect)
     text = header(compiled.params) + compiled.sql
-    tree = sqlglot.parse_one(inline(text, read_header(text)), read=SQLGLOT_NAMES[dialect])
+    tree = sqlglot.parse_one(inline(text, read_header(text)), read=facts(dialect).sqlglot_name)
     assert tree.find(sqlglot.exp.Select) is not None
     assert WEEKDAY[dialect] in compiled.sql
     assert DAY_DIFFERENCE.get(dialect, "") in compiled.sql

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlglot
 
+from semantic.dialects import facts
 from semantic.layer import SemanticLayer
-from semantic.sql.dialects import SQLGLOT_NAMES
 from tests.sql.cases import CASES, CUSTOM_CALENDAR, DIALECTS, STARTER, custom_calendar_project, open_layer, question
 from tests.sql.placeholders import header, inline, read_header
 
@@ -57,7 +57,7 @@ def test_snapshot_parses_in_its_dialect(dialect: str, case: str) -> None:
     # sqlglot cannot read every driver's bind markers (`%(param_1)s` in no dialect, `:param_1` not in all),
     # so each marker is replaced by the literal recorded in the snapshot's header before parsing.
     sql = inline(text, read_header(text))
-    tree = sqlglot.parse_one(sql, read=SQLGLOT_NAMES[dialect])
+    tree = sqlglot.parse_one(sql, read=facts(dialect).sqlglot_name)
     assert tree.find(sqlglot.exp.Select) is not None
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import sqlglot
 
+from semantic.dialects import facts
 from semantic.question import FunnelQuestion
-from semantic.sql.dialects import SQLGLOT_NAMES
 from tests.sql.cases import DIALECTS, open_layer
 from tests.sql.placeholders import header, inline, read_header
 
@@ -18,5 +18,5 @@ def test_funnel_sql_parses(repo_root: Path, dialect: str) -> None:
                               filters=[{"dimension": "account.segment", "op": "neq", "value": "SMB"}])
     compiled = open_layer(repo_root).compile_funnel(question, dialect)
     text = header(compiled.params) + compiled.sql
-    tree = sqlglot.parse_one(inline(text, read_header(text)), read=SQLGLOT_NAMES[dialect])
+    tree = sqlglot.parse_one(inline(text, read_header(text)), read=facts(dialect).sqlglot_name)
     assert len(list(tree.find_all(sqlglot.exp.Union))) == 2  # three steps, one row each

@@ -8,8 +8,8 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
+from semantic.dialects import facts
 from semantic.question import Question
-from semantic.sql.dialects import SQLGLOT_NAMES
 from tests.sql.cases import DIALECTS, open_layer
 from tests.sql.placeholders import header, inline, read_header
 
@@ -21,7 +21,7 @@ def test_shares_rank_and_top_parse(repo_root: Path, dialect: str) -> None:
                         rank_by="bookings", rank_within=["rep.region"], top=5)
     compiled = open_layer(repo_root).compile(question, dialect)
     text = header(compiled.params) + compiled.sql
-    tree = sqlglot.parse_one(inline(text, read_header(text)), read=SQLGLOT_NAMES[dialect])
+    tree = sqlglot.parse_one(inline(text, read_header(text)), read=facts(dialect).sqlglot_name)
     windows = list(tree.find_all(exp.Window))
     assert len(windows) == 3  # two shares' totals and one rank
     assert all({c.name for c in w.args["partition_by"]} == {"period", "rep__region"} for w in windows)

@@ -14,14 +14,14 @@ from sqlglot import exp
 from semantic.definitions.expressions import ExpressionError, parse_scalar, parse_select
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import context
+from semantic.dialects import facts_of
 from semantic.errors import IssueList, Position, did_you_mean
 
 
 def _engine(url: str) -> Engine:
     parsed = make_url(url)
-    args = {}
-    if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
-        args["read_only"] = True
+    dialect = facts_of(parsed.get_backend_name())
+    args = {"read_only": True} if dialect is not None and dialect.data_file(parsed) else {}  # a DuckDB file
     return create_engine(parsed, connect_args=args)
 
 
@@ -96,7 +96,8 @@ def _check_table(defs: Definitions, inspector: Inspector, entity: str, table: st
 def _column_names(inspector: Inspector, name: str, schema: str | None) -> set[str]:
     """Columns from the catalogue. duckdb-engine cannot reflect columns under SQLAlchemy 2.1 (its pg_catalog
     emulation lacks pg_collation), so DuckDB reads the names of an empty `select * ... limit 0` instead."""
-    if inspector.bind.dialect.name != "duckdb":
+    dialect = facts_of(inspector.bind.dialect.name)
+    if dialect is None or dialect.reflects_columns:
         try:
             return {c["name"] for c in inspector.get_columns(name, schema=schema)}
         except SQLAlchemyError:
