@@ -13,11 +13,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from semantic.access import Access, Caller, access_for
 from semantic.access.questions import checker, sees_saved_query
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.lineage import lineages
 from semantic.definitions.models import RankMetric, SavedQuery, ShareMetric
+from semantic.dialects import facts
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
@@ -264,7 +267,7 @@ class SemanticLayer:
         """Whether answers may be reused: an in-memory DuckDB is another database on every connection."""
         if not self.database_url:
             return False
-        return not (self.dialect == "duckdb" and database_for(self.database_url).path is None)
+        return not facts(self.dialect).in_memory(make_url(self.database_url))
 
     @cached_property
     def _probes(self) -> DataProbes:

@@ -34,6 +34,7 @@ from typing import Any, Callable, Mapping
 import sqlalchemy as sa
 
 from semantic.definitions.models import DataProbe
+from semantic.dialects import facts
 from semantic.definitions.project import Definitions
 from semantic.errors import SemanticError
 from semantic.sql.tables import entity_source, qualified
@@ -42,13 +43,6 @@ WAL_COLUMN = "wal_position"
 log = logging.getLogger("semantic.probes")
 
 
-def _wal_position() -> sa.ColumnElement:
-    """Where PostgreSQL will write its next log record (on a standby: how far it has replayed the primary's)."""
-    return sa.cast(sa.case((sa.func.pg_is_in_recovery(), sa.func.pg_last_wal_replay_lsn()),
-                           else_=sa.func.pg_current_wal_insert_lsn()), sa.Text)
-
-
-METADATA_PROBES: dict[str, Callable[[], sa.ColumnElement]] = {"postgresql": _wal_position}
 
 
 def _iso(value: Any) -> Any:
@@ -85,8 +79,8 @@ class DataProbes:
         own_rows = [n for n, e in defs.entities.items() if e.from_history is None]
         # without a file identity, the reading alone must see every change
         self.complete = all(n in self.declared for n in own_rows) and (
-            not wants_metadata or dialect in METADATA_PROBES)
-        self._metadata = METADATA_PROBES.get(dialect) if wants_metadata else None
+            not wants_metadata or facts(dialect).write_position is not None)
+        self._metadata = facts(dialect).write_position if wants_metadata else None
         self._reading: Reading | None = None
         self._read_at = -float("inf")
         self._file_stamp: str | None = None

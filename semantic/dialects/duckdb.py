@@ -46,6 +46,7 @@ FACTS = DialectFacts(
     placeholder_style="numeric_dollar", named_marker=":", console_literals=False,
     functions=frozenset({"age", "date_part", "datepart", "hash", "now", "try_strptime"}),
     session=_session, interrupter=_interrupter, data_file=database_file,
+    in_memory=lambda url: database_file(url) is None,
     reflects_columns=False,  # duckdb-engine's pg_catalog emulation lacks pg_collation under SQLAlchemy 2.1
     timeout_messages=("interrupt",),  # "INTERRUPT Error: Interrupted!"
     bulk_write="arrow", driver_error_modules=frozenset({"duckdb", "_duckdb"}),

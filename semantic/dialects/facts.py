@@ -70,6 +70,9 @@ class DialectFacts:
     session: Callable[[URL, Limits], Session] = lambda _url, _limits: Session()
     interrupter: Callable[[Any], Callable[[], Any] | None] = lambda _raw: None  # driver connection -> stop it
     data_file: Callable[[URL], str | None] = lambda _url: None  # a file whose identity stamps the data version
+    in_memory: Callable[[URL], bool] = lambda _url: False  # each connection is a database of its own
+    # where the database will write next (any commit moves it): the `table_metadata` probe (semantic/probes.py)
+    write_position: Callable[[], Any] | None = None
     reflects_columns: bool = True  # its SQLAlchemy dialect reads a table's columns from the catalogue
     # lower-case fragments of its errors: its own time limit ended the statement; its bytes cap refused it
     timeout_messages: tuple[str, ...] = ()

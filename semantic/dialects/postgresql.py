@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
+import sqlalchemy as sa
 from sqlalchemy.engine import URL, Dialect
 
 from semantic.dialects import standard
@@ -36,7 +37,15 @@ def _interrupter(raw: Any) -> Callable[[], Any]:
     return lambda: raw.cancel_safe(timeout=5.0) if hasattr(raw, "cancel_safe") else raw.cancel()
 
 
+def _write_position() -> sa.ColumnElement:
+    """Where PostgreSQL will write its next log record (on a standby: how far it has replayed the primary's):
+    every commit moves it at once, and a read-only role may read it."""
+    return sa.cast(sa.case((sa.func.pg_is_in_recovery(), sa.func.pg_last_wal_replay_lsn()),
+                           else_=sa.func.pg_current_wal_insert_lsn()), sa.Text)
+
+
 FACTS = DialectFacts(
+    write_position=_write_position,
     name="postgresql", sqlglot_name="postgres", sqlalchemy=_dialect, sqlalchemy_names=("postgresql",),
     dates=DateSQL(trunc=standard.trunc, shift=standard.shift, shift_by=standard.shift_by,
                   iso_weekday=lambda d: f"CAST(EXTRACT(ISODOW FROM {d}) AS INTEGER)",
