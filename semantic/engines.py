@@ -61,12 +61,14 @@ class EngineLimits:
 def backend_of(url: str | None) -> str:
     if not url:
         return "duckdb"
+    if url.startswith("sc://"):  # Spark Connect: no SQLAlchemy engine (semantic/spark_connect.py)
+        return "spark"
     try:
         return make_url(url).get_backend_name()
     except ArgumentError:
         raise SemanticError("E_BAD_DATABASE_URL", f"'{url}' is not a database URL",
                             "use a SQLAlchemy URL such as duckdb:///data/ledger.duckdb or "
-                            "postgresql+psycopg://user@host/db") from None
+                            "postgresql+psycopg://user@host/db, or sc://host:port for Spark Connect") from None
 
 
 def _duckdb_file(url: str) -> str | None:
@@ -230,3 +232,6 @@ def dispose_engines() -> None:
             with database._cond:
                 database.dispose()
         _databases.clear()
+    from semantic.spark_connect import close_sessions
+
+    close_sessions()

@@ -2,7 +2,8 @@
 
 Each query checks out its own pooled connection (semantic/engines.py), so many threads can query one
 database at once. A watchdog thread interrupts the running statement when the caller's cancel event is
-set or the statement timeout passes: DuckDB's `interrupt()`, PostgreSQL's cancel request. Both paths are
+set or the statement timeout passes: DuckDB's `interrupt()`, PostgreSQL's cancel request, Spark's
+interrupt of the query's tag (a `sc://` URL runs through semantic/spark_connect.py). Both paths are
 the same mechanism, so a client that hangs up stops its database work as surely as a timeout does.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from semantic import spark_connect
 from semantic.dberrors import Reason, cancelled_error, connect_error, query_error
 from semantic.engines import EngineLimits, backend_of, database_for, dispose_engines, engine_for
 from semantic.result import Result
@@ -81,6 +83,8 @@ def _interrupter(conn: sa.Connection, backend: str) -> Callable[[], Any] | None:
 def fetch(url: str | None, settings: Any, cancel: threading.Event | None,
           execute: Callable[[sa.Connection, Any], Any], limit: int | None) -> tuple[list[Any], str | None]:
     """Rows of one statement (`execute(conn, engine)` returns a cursor), at most `limit`, and the data stamp."""
+    if backend_of(url) == "spark":
+        return spark_connect.fetch(url, settings, cancel, execute, limit)  # type: ignore[arg-type]
     if cancel is not None and cancel.is_set():
         raise cancelled_error()
     limits = EngineLimits.of(settings)

@@ -8,11 +8,10 @@ from sqlalchemy.engine import Dialect
 
 from semantic.errors import SemanticError
 
-DIALECTS = ("duckdb", "postgresql", "snowflake", "bigquery", "trino")
-FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})  # `agg(x) FILTER (WHERE c)`
+DIALECTS = ("duckdb", "postgresql", "snowflake", "bigquery", "trino", "spark")
 SQLGLOT_NAMES = {"duckdb": "duckdb", "postgresql": "postgres", "snowflake": "snowflake", "bigquery": "bigquery",
-                 "trino": "trino"}
-FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino"})  # have `agg(x) FILTER (WHERE c)`
+                 "trino": "trino", "spark": "spark"}
+FILTER_CLAUSE_DIALECTS = frozenset({"duckdb", "postgresql", "trino", "spark"})  # have `agg(x) FILTER (WHERE c)`
 
 
 def _duckdb() -> Dialect:
@@ -45,10 +44,17 @@ def _trino() -> Dialect:
     return TrinoDialect()
 
 
+def _spark() -> Dialect:
+    from semantic.sql.spark import SparkDialect  # compile-only; Spark Connect runs it (semantic/spark_connect.py)
+
+    return SparkDialect()
+
+
 _FACTORIES: dict[str, Callable[[], Dialect]] = {
     "duckdb": _duckdb, "postgresql": _postgresql, "snowflake": _snowflake, "bigquery": _bigquery, "trino": _trino,
+    "spark": _spark,
 }
-ALIASES = {"postgres": "postgresql", "pg": "postgresql"}
+ALIASES = {"postgres": "postgresql", "pg": "postgresql", "databricks": "spark"}  # Databricks SQL is Spark SQL
 
 
 def normalize(name: str) -> str:

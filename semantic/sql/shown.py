@@ -12,6 +12,7 @@ style each database reads natively, where a `%` stays a `%`:
 | snowflake | `:1, :2, ...` | Snowflake's server-side binding |
 | bigquery | `@param_1, ...` | BigQuery's named query parameters |
 | trino | `?` | `EXECUTE ... USING` |
+| spark | `:name` | `spark.sql(text, args={name: value})` binds these very markers |
 
 The literal form (`semantic compile --literals`) inlines every value with the dialect's quoting: strings
 through SQLAlchemy's literal processors (quotes doubled, BigQuery's backslash escapes), dates and
@@ -29,9 +30,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from semantic.sql.dialects import dialect_for
+from semantic.sql.spark import spark_string
 
 PLACEHOLDER_STYLE = {"duckdb": "numeric_dollar", "postgresql": "numeric_dollar", "snowflake": "numeric",
-                     "bigquery": "named", "trino": "qmark"}
+                     "bigquery": "named", "trino": "qmark", "spark": "named"}
 _MARKER = {"numeric_dollar": "${}", "numeric": ":{}", "qmark": "?{}"}
 
 
@@ -50,6 +52,8 @@ def _typed_literal(value: Any, name: str) -> str | None:
         return f"DATE '{value.isoformat()}'"
     if isinstance(value, str) and name == "bigquery":
         return _bigquery_string(value)
+    if isinstance(value, str) and name == "spark":
+        return spark_string(value)
     return None
 
 
@@ -78,7 +82,8 @@ def shown_dialect(name: str) -> Dialect:
 
 @dataclass(frozen=True)
 class ShownSQL:
-    """The text and its parameters keyed by the marker that stands for each (`$1`, `:1`, `?1`, `@param_1`)."""
+    """The text and its parameters keyed by the marker that stands for each (`$1`, `:1`, `?1`, `@param_1`,
+    `:param_1`)."""
 
     text: str
     params: dict[str, Any]
@@ -91,7 +96,8 @@ def shown_sql(statement: sa.Select, name: str) -> ShownSQL:
         marker = _MARKER[PLACEHOLDER_STYLE[name]]
         params = {marker.format(i): values[key] for i, key in enumerate(compiled.positiontup or (), 1)}
     else:
-        params = {f"@{key}": value for key, value in values.items()}
+        sigil = ":" if name == "spark" else "@"
+        params = {f"{sigil}{key}": value for key, value in values.items()}
     return ShownSQL(str(compiled), params)
 
 
