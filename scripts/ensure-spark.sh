@@ -7,6 +7,7 @@
 # URL and warehouse live under SPARK_STATE_DIR (default .spark/ in the repository).
 #   bash scripts/ensure-spark.sh          start (or find) the server, print its URL
 #   bash scripts/ensure-spark.sh stop     stop it
+#   bash scripts/ensure-spark.sh java     only make sure Java 17 is installed (the tests start their own server)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${SPARK_STATE_DIR:-$ROOT/.spark}"
@@ -33,10 +34,6 @@ running_pid() {
   [ -n "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"
 }
 
-SPARK_HOME="$("$PYTHON" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))' 2>/dev/null)" || {
-  echo "pyspark is not installed in $PYTHON; install the project with its dev (or spark) extra" >&2; exit 1; }
-export SPARK_HOME
-
 if [ "${1:-start}" = "stop" ]; then
   pid="$(running_pid || true)"
   if [ -n "$pid" ]; then kill "$pid"; for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done; fi
@@ -53,6 +50,12 @@ if [ "$(java_major)" -lt 17 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null
 fi
+
+[ "${1:-start}" = "java" ] && exit 0
+
+SPARK_HOME="$("$PYTHON" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))' 2>/dev/null)" || {
+  echo "pyspark is not installed in $PYTHON; install the project with its dev (or spark) extra" >&2; exit 1; }
+export SPARK_HOME
 
 if running_pid >/dev/null && answers; then cat "$STATE/url"; exit 0; fi
 [ -n "$(running_pid || true)" ] && kill "$(running_pid)" 2>/dev/null || true

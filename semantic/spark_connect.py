@@ -239,16 +239,28 @@ def fetch(url: str, settings: Any, cancel: threading.Event | None, execute: Call
     return rows, None
 
 
-def columns_of(url: str, table: str) -> list[str] | None:
-    """The column names of a table or view, None when it does not exist (for `semantic validate`)."""
-    session = session_for(url)
-    if not session.catalog.tableExists(table):
-        return None
-    return [c.name for c in session.catalog.listColumns(table)]
+class SparkCatalog:
+    """The catalogue questions `semantic validate --database` asks (as SQLAlchemy's Inspector names them),
+    answered by Spark's catalog API: no SQL, no data read."""
 
+    def __init__(self, url: str) -> None:
+        self.catalog = session_for(url).catalog
 
-def table_names(url: str) -> list[str]:
-    return [t.name for t in session_for(url).catalog.listTables()]
+    @staticmethod
+    def _name(name: str, schema: str | None) -> str:
+        return f"{schema}.{name}" if schema else name
+
+    def has_table(self, name: str, schema: str | None = None) -> bool:
+        return bool(self.catalog.tableExists(self._name(name, schema)))
+
+    def get_table_names(self, schema: str | None = None) -> list[str]:
+        return [t.name for t in self.catalog.listTables(schema) if (t.tableType or "").upper() != "VIEW"]
+
+    def get_view_names(self, schema: str | None = None) -> list[str]:
+        return [t.name for t in self.catalog.listTables(schema) if (t.tableType or "").upper() == "VIEW"]
+
+    def get_columns(self, name: str, schema: str | None = None) -> list[dict[str, Any]]:
+        return [{"name": c.name} for c in self.catalog.listColumns(self._name(name, schema))]
 
 
 def close_sessions() -> None:

@@ -1,13 +1,15 @@
 """Optional check of the definitions against a live database: every table and column they use exists.
 
 Not one of RULES: it needs a connection, so `semantic validate --database URL` runs it on request. It only
-reads the catalogue (SQLAlchemy inspect), never the data, and opens DuckDB files read-only so that a
-mistyped path is reported instead of silently creating an empty database.
+reads the catalogue (SQLAlchemy inspect; Spark's catalog API for a `sc://` URL), never the data, and opens
+DuckDB files read-only so that a mistyped path is reported instead of silently creating an empty database.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import create_engine, inspect, literal_column, select, table
-from sqlalchemy.engine import Engine, Inspector, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlglot import exp
 
@@ -15,6 +17,7 @@ from semantic.definitions.expressions import ExpressionError, parse_scalar, pars
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import context
 from semantic.errors import IssueList, Position, did_you_mean
+from semantic.spark_connect import SparkCatalog, is_spark_url
 
 
 def _engine(url: str) -> Engine:
@@ -61,23 +64,24 @@ def _split(table: str) -> tuple[str | None, str]:
 def check_database(defs: Definitions, url: str, issues: IssueList) -> None:
     """Report E_DB_TABLE / E_DB_COLUMN for what the database lacks; E_DB_CONNECT when it cannot be read."""
     try:
-        engine = _engine(url)
+        engine = None if is_spark_url(url) else _engine(url)
         try:
-            inspector = inspect(engine)
+            inspector: Any = SparkCatalog(url) if engine is None else inspect(engine)
             for name, ent in defs.entities.items():
                 if ent.table:
                     _check_table(defs, inspector, name, ent.table, issues)
                 elif ent.sql:
                     _check_sql_tables(defs, inspector, name, ent.sql, issues)
         finally:
-            engine.dispose()
+            if engine is not None:
+                engine.dispose()
     except Exception as exc:  # any driver or network failure becomes one clear issue, never a traceback
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         issues.add("E_DB_CONNECT", f"cannot read the database catalogue: {detail}", None,
                    "check the --database URL, that the database is running and that the file exists")
 
 
-def _check_table(defs: Definitions, inspector: Inspector, entity: str, table: str, issues: IssueList) -> None:
+def _check_table(defs: Definitions, inspector: Any, entity: str, table: str, issues: IssueList) -> None:
     schema, name = _split(table)
     if not inspector.has_table(name, schema=schema):
         known = inspector.get_table_names(schema=schema) + inspector.get_view_names(schema=schema)
@@ -93,10 +97,10 @@ def _check_table(defs: Definitions, inspector: Inspector, entity: str, table: st
                        + did_you_mean(column, existing), pos, f"columns of {table}: {', '.join(sorted(existing))}")
 
 
-def _column_names(inspector: Inspector, name: str, schema: str | None) -> set[str]:
+def _column_names(inspector: Any, name: str, schema: str | None) -> set[str]:
     """Columns from the catalogue. duckdb-engine cannot reflect columns under SQLAlchemy 2.1 (its pg_catalog
     emulation lacks pg_collation), so DuckDB reads the names of an empty `select * ... limit 0` instead."""
-    if inspector.bind.dialect.name != "duckdb":
+    if isinstance(inspector, SparkCatalog) or inspector.bind.dialect.name != "duckdb":
         try:
             return {c["name"] for c in inspector.get_columns(name, schema=schema)}
         except SQLAlchemyError:
@@ -106,7 +110,7 @@ def _column_names(inspector: Inspector, name: str, schema: str | None) -> set[st
         return set(conn.execute(query).keys())
 
 
-def _check_sql_tables(defs: Definitions, inspector: Inspector, entity: str, sql: str, issues: IssueList) -> None:
+def _check_sql_tables(defs: Definitions, inspector: Any, entity: str, sql: str, issues: IssueList) -> None:
     try:
         tree = parse_select(sql)[0]
     except ExpressionError:
