@@ -65,7 +65,7 @@ PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 "$SPARK_HOME/sbin/start-connect-server.sh" --master "local[2]" --driver-memory "$DRIVER_MEMORY" \
   --conf spark.connect.grpc.binding.address=127.0.0.1 --conf "spark.connect.grpc.binding.port=$PORT" \
   --conf spark.sql.shuffle.partitions=2 --conf spark.default.parallelism=2 --conf spark.ui.enabled=false \
-  --conf spark.sql.session.timeZone=UTC --conf "spark.sql.warehouse.dir=$STATE/warehouse" \
+  --conf spark.sql.session.timeZone=UTC --conf "spark.sql.warehouse.dir=$STATE/warehouse" --conf spark.log.level=WARN \
   --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$STATE" >/dev/null
 echo "sc://127.0.0.1:$PORT" > "$STATE/url"
 for _ in $(seq 240); do
