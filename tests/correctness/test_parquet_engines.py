@@ -8,6 +8,7 @@ that file) and the scale-1 demo ledger (2,000 deals, 50,000 activities) the benc
 from __future__ import annotations
 
 from datetime import date
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 SMALL_TODAY = date(2025, 11, 15)
 STARTER_METRICS = sorted(yaml.safe_load((REPO / "metrics.yaml").read_text())["metrics"])
 RANGE = {"from": "2024-01-01", "to": "2025-12-31"}
+EMPTY_AT_SCALE_1 = {"bookings_over_threshold_by_product_quarter"}  # no product books 40M in a quarter here
 
 
 def _layers(directory: Path, spark_url: str, database: str, today: date, tmp: Path) -> dict[str, SemanticLayer]:
@@ -63,9 +65,17 @@ def _tuples(result: Any) -> list[tuple]:
     return sorted((tuple(_normal(row[n]) for n in names) for row in result.rows), key=repr)
 
 
-def _answer(layer: SemanticLayer, spec: dict[str, Any]) -> list[tuple]:
+def _answer(layer: SemanticLayer, spec: dict[str, Any]) -> tuple[list[tuple], int]:
+    """The rows of a benchmark question, and how many of their leading columns are keys (period, dimensions)."""
     compiled, _ = compiled_case(layer, spec)
-    return _tuples(run_compiled(layer.database_url, compiled, "test", layer.settings))
+    result = run_compiled(layer.database_url, compiled, "test", layer.settings)
+    return _tuples(result), len(list(takewhile(lambda c: c.format is None, result.columns)))  # values have formats
+
+
+def _with_values(rows: list[tuple], keys: int) -> list[tuple]:
+    """Rows with at least one value: the layer also shows a dimension value's empty cohort (every rate null)
+    in a period where it has no rows, where the hand-written SQL has no row at all."""
+    return [row for row in rows if any(v is not None for v in row[keys:])]
 
 
 def _starter_answer(layer: SemanticLayer, metric: str) -> tuple[str, Any]:
@@ -104,12 +114,13 @@ def test_every_starter_metric_is_equal_on_duckdb_and_spark_over_the_demo_ledger(
     assert _differences(demo_layers) == {}
 
 
-@pytest.mark.parametrize("spec,hand_sql", [(spec, sql) for _, spec, sql in CASES], ids=[n for n, _, _ in CASES])
-def test_bench_question_equals_its_hand_written_sql_on_both_engines(demo_layers: dict, demo_parquet: Path,
+@pytest.mark.parametrize("name,spec,hand_sql", CASES, ids=[n for n, _, _ in CASES])
+def test_bench_question_equals_its_hand_written_sql_on_both_engines(demo_layers: dict, demo_parquet: Path, name: str,
                                                                     spec: dict, hand_sql: str) -> None:
     with parquet_connection(demo_parquet) as conn:  # the hand-written SQL reads the Parquet files themselves
         hand = sorted((tuple(_normal(v) for v in row) for row in conn.execute(hand_sql).fetchall()), key=repr)
-    assert hand
-    for engine, layer in demo_layers.items():
-        rows = _answer(layer, spec)
-        assert same_numbers(rows, hand), f"{engine}: {rows[:5]} != {hand[:5]}"
+    assert bool(hand) != (name in EMPTY_AT_SCALE_1)
+    answers = {engine: _answer(layer, spec) for engine, layer in demo_layers.items()}
+    assert same_numbers(answers["spark"][0], answers["duckdb"][0])
+    for engine, (rows, keys) in answers.items():
+        assert same_numbers(_with_values(rows, keys), _with_values(hand, keys)), f"{engine}: {rows[:5]} != {hand[:5]}"
