@@ -97,7 +97,8 @@ def test_validate_reads_columns_from_sparks_catalogue(spark_url: str, tmp_path: 
 
     spark = session_for(spark_url)
     spark.sql("create database if not exists validate_check")
-    spark.sql("create or replace table validate_check.opportunities (opportunity_id bigint) using parquet "
+    spark.sql("drop table if exists validate_check.opportunities")
+    spark.sql("create table validate_check.opportunities (opportunity_id bigint) using parquet "
               f"location '{tmp_path / 'opportunities'}'")
     issues = IssueList()
     defs = load_definitions(REPO, IssueList())
