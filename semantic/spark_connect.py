@@ -18,6 +18,7 @@ import uuid
 import warnings
 from collections.abc import Callable
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -181,11 +182,11 @@ class SparkConnection:
         from semantic.sql.dialects import dialect_for
 
         self.session = session
-        self.engine = type("SparkEngine", (), {"dialect": dialect_for("spark")})()
+        self.engine = SimpleNamespace(dialect=dialect_for("spark"))  # what execute_compiled compiles for
         self._limit = limit
 
     def execute(self, statement: Any) -> SparkCursor:
-        compiled = statement.compile(dialect=self.engine.dialect)
+        compiled = statement.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
         return self.exec_driver_sql(str(compiled), compiled.construct_params())
 
     def exec_driver_sql(self, text: str, args: dict[str, Any] | None = None) -> SparkCursor:

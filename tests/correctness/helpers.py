@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from semantic.execute import engine_for
 from semantic.layer import SemanticLayer
 from semantic.question import Question
+from semantic.spark_connect import is_spark_url, session_for
 
 
 def ask(layer: SemanticLayer, *metrics: str, **question: Any) -> list[dict[str, Any]]:
@@ -24,9 +25,13 @@ def total(layer: SemanticLayer, metric: str, **question: Any) -> Any:
 
 
 def hand_sql(layer: SemanticLayer, sql: str) -> float | None:
-    """The single value of a hand-written SQL query, on the layer's own database connection pool."""
-    with engine_for(layer.database_url).connect() as conn:
-        value = conn.execute(sa.text(sql)).scalar_one()
+    """The single value of a hand-written SQL query, on the layer's own database connection pool (on Spark,
+    its own session)."""
+    if is_spark_url(layer.database_url):
+        (value,), = session_for(layer.database_url).sql(sql).collect()
+    else:
+        with engine_for(layer.database_url).connect() as conn:
+            value = conn.execute(sa.text(sql)).scalar_one()
     return float(value) if isinstance(value, (Decimal, int, float)) else value
 
 

@@ -27,7 +27,7 @@ from tests.fixtures.ledger_small import load_ledger
 from tests.support.parquet_ledgers import (duckdb_file_from_parquet, duckdb_file_to_parquet,
                                            parquet_connection)
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 SMALL_TODAY = date(2025, 11, 15)
 STARTER_METRICS = sorted(yaml.safe_load((REPO / "metrics.yaml").read_text())["metrics"])

@@ -6,11 +6,12 @@ tables are read from the Parquet for the layer (the layer's DuckDB engine may no
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
-from semantic.ledger.parquet import duckdb_views, parquet_glob
+from semantic.ledger.parquet import duckdb_views, parquet_glob, register_in_spark
 from semantic.ledger.schema import TABLE_NAMES
 
 
@@ -36,3 +37,10 @@ def parquet_connection(directory: Path) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect()
     duckdb_views(conn, directory)
     return conn
+
+
+def spark_ledger(spark_url: str, load: Callable[[str], None], database: str, tmp: Path) -> str:
+    """A fixture ledger (`load(url)` writes it) loaded into DuckDB, written to Parquet and registered in Spark
+    as `database`; returns the `sc://` URL that reads it."""
+    load(f"duckdb:///{tmp / 'source.duckdb'}")
+    return register_in_spark(spark_url, duckdb_file_to_parquet(tmp / "source.duckdb", tmp / "parquet"), database)
