@@ -1,6 +1,7 @@
 """Small helpers: ask the layer a question, and run hand-written SQL on the very same database."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,8 @@ def hand_sql(layer: SemanticLayer, sql: str) -> float | None:
     else:
         with engine_for(layer.database_url).connect() as conn:
             value = conn.execute(sa.text(sql)).scalar_one()
+    if isinstance(value, timedelta):  # Spark's `date - date` is an interval: its length in days
+        value = value.total_seconds() / 86_400
     return float(value) if isinstance(value, (Decimal, int, float)) else value
 
 
