@@ -23,6 +23,7 @@ test: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-libreoffice.sh
+	bash scripts/ensure-spark.sh java
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -30,6 +31,7 @@ test-fast: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-libreoffice.sh
+	bash scripts/ensure-spark.sh java
 	$(BIN)/python -m pytest -m "not slow"
 
 schema: $(STAMP)
@@ -39,7 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	-bash scripts/ensure-spark.sh stop
+	rm -rf $(VENV) data .pytest_cache .spark
 
 lock:
 	bash scripts/lock.sh

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from semantic.dialects import Session, facts_of
+from semantic.dialects import Session, facts_of, facts_of_url
 from semantic.errors import SemanticError
 from semantic.settings import ExecutionSettings
 
@@ -54,12 +54,15 @@ class EngineLimits:
 def backend_of(url: str | None) -> str:
     if not url:
         return "duckdb"
+    own = facts_of_url(url)  # a scheme of its own (Spark Connect's sc://): no SQLAlchemy engine
+    if own is not None:
+        return own.name
     try:
         return make_url(url).get_backend_name()
     except ArgumentError:
         raise SemanticError("E_BAD_DATABASE_URL", f"'{url}' is not a database URL",
                             "use a SQLAlchemy URL such as duckdb:///data/ledger.duckdb or "
-                            "postgresql+psycopg://user@host/db") from None
+                            "postgresql+psycopg://user@host/db, or sc://host:port for Spark Connect") from None
 
 
 def _data_file(url: str) -> str | None:
@@ -217,3 +220,6 @@ def dispose_engines() -> None:
             with database._cond:
                 database.dispose()
         _databases.clear()
+    from semantic.spark_connect import close_sessions
+
+    close_sessions()

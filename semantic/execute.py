@@ -2,7 +2,8 @@
 
 Each query checks out its own pooled connection (semantic/engines.py), so many threads can query one
 database at once. A watchdog thread interrupts the running statement when the caller's cancel event is
-set or the statement timeout passes: DuckDB's `interrupt()`, PostgreSQL's cancel request. Both paths are
+set or the statement timeout passes: DuckDB's `interrupt()`, PostgreSQL's cancel request, Spark's
+interrupt of the query's tag (a `sc://` URL runs through semantic/spark_connect.py). Both paths are
 the same mechanism, so a client that hangs up stops its database work as surely as a timeout does.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from semantic.dberrors import Reason, cancelled_error, connect_error, query_error
-from semantic.dialects import facts_of
+from semantic.dialects import facts_of, facts_of_url
 from semantic.engines import CHECK_INTERVAL_S, EngineLimits, backend_of, database_for, dispose_engines, engine_for
 from semantic.result import Result
 
@@ -116,6 +117,9 @@ def _interrupter(conn: sa.Connection, backend: str) -> Callable[[], Any] | None:
 def fetch(url: str | None, settings: Any, cancel: threading.Event | None,
           execute: Callable[[sa.Connection, Any], Any], limit: int | None) -> tuple[list[Any], str | None]:
     """Rows of one statement (`execute(conn, engine)` returns a cursor), at most `limit`, and the data stamp."""
+    own = facts_of_url(url) if url else None
+    if own is not None and own.fetch is not None:  # a dialect that runs statements without SQLAlchemy
+        return own.fetch(url, settings, cancel, execute, limit)
     if cancel is not None and cancel.is_set():
         raise cancelled_error()
     limits = EngineLimits.of(settings)

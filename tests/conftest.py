@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.postgres import postgres_url  # noqa: F401
+from tests.support.spark import spark_url  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -154,7 +154,8 @@ def compile_command(metrics: Optional[list[str]] = MetricsArg, by: list[str] = B
                     rank_within: list[str] = RankWithinOption, top: Optional[int] = TopOption,
                     metric_range: list[str] = MetricRangeOption,
                     dialect: Optional[str] = typer.Option(None, help="duckdb, postgresql, snowflake, bigquery, "
-                                                                     "trino (default: the database's)"),
+                                                                     "trino, spark (= databricks; default: "
+                                                                     "the database's)"),
                     explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree (each "
                                                  "step is one CTE of the SQL) instead of the SQL."),
                     literals: bool = typer.Option(False, "--literals", help="Write every parameter into the SQL "

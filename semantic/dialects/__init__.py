@@ -14,11 +14,11 @@ from sqlalchemy.engine import Dialect
 from semantic.dialects.facts import DateSQL, DialectFacts, Limits, Session
 from semantic.errors import SemanticError
 
-MODULES = ("duckdb", "postgresql", "snowflake", "bigquery", "trino")
+MODULES = ("duckdb", "postgresql", "snowflake", "bigquery", "trino", "spark")
 _REGISTRY: dict[str, DialectFacts] = {
     facts.name: facts for facts in (import_module(f"semantic.dialects.{m}").FACTS for m in MODULES)}
 DIALECTS = tuple(_REGISTRY)
-ALIASES = {"postgres": "postgresql", "pg": "postgresql"}
+ALIASES = {"postgres": "postgresql", "pg": "postgresql", "databricks": "spark"}  # Databricks SQL is Spark SQL
 _BY_SQLALCHEMY_NAME = {alias: f for f in _REGISTRY.values() for alias in f.sqlalchemy_names}
 DRIVER_ERROR_MODULES = frozenset().union(*(f.driver_error_modules for f in _REGISTRY.values()))
 TIMEOUT_MESSAGES = tuple(m for f in _REGISTRY.values() for m in f.timeout_messages)
@@ -26,7 +26,7 @@ BYTES_CAP_MESSAGES = tuple(m for f in _REGISTRY.values() for m in f.bytes_cap_me
 DEFAULT = _REGISTRY["duckdb"]  # how SQL is written when no known dialect compiles it (`str(statement)`)
 
 __all__ = ["BYTES_CAP_MESSAGES", "DIALECTS", "DRIVER_ERROR_MODULES", "TIMEOUT_MESSAGES", "DateSQL", "DialectFacts",
-           "Limits", "Session", "dialect_for", "facts", "facts_of", "normalize"]
+           "Limits", "Session", "dialect_for", "facts", "facts_of", "facts_of_url", "normalize"]
 
 
 def normalize(name: str) -> str:
@@ -40,6 +40,12 @@ def normalize(name: str) -> str:
 def facts(name: str) -> DialectFacts:
     """The facts of a dialect named by the layer's name or an alias."""
     return _REGISTRY[normalize(name)]
+
+
+def facts_of_url(url: str) -> DialectFacts | None:
+    """The facts of a dialect reached by a URL scheme of its own (`sc://` for Spark Connect), else None."""
+    scheme = url.partition("://")[0].lower()
+    return next((f for f in _REGISTRY.values() if f.url_scheme is not None and f.url_scheme == scheme), None)
 
 
 def facts_of(sqlalchemy_name: str) -> DialectFacts | None:

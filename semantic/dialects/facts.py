@@ -74,6 +74,11 @@ class DialectFacts:
     # where the database will write next (any commit moves it): the `table_metadata` probe (semantic/probes.py)
     write_position: Callable[[], Any] | None = None
     reflects_columns: bool = True  # its SQLAlchemy dialect reads a table's columns from the catalogue
+    # reached without a SQLAlchemy engine (Spark Connect): the URL scheme that names it, how it runs a statement
+    # (semantic.execute.fetch's contract) and how it lists tables and columns (an Inspector's few methods)
+    url_scheme: str | None = None
+    fetch: Callable[..., tuple[list[Any], str | None]] | None = None
+    catalog: Callable[[str], Any] | None = None
     # lower-case fragments of its errors: its own time limit ended the statement; its bytes cap refused it
     timeout_messages: tuple[str, ...] = ()
     bytes_cap_messages: tuple[str, ...] = ()

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from semantic.plan.funnel import FunnelCounts, FunnelSteps, step_condition, step_time
-from semantic.plan.steps import internal_name
 from semantic.sql.conversion import window_end
 from semantic.sql.filters import row_filter_sql, within_days
 

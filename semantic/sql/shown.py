@@ -12,6 +12,7 @@ style each database reads natively (its facts in semantic/dialects/), where a `%
 | snowflake | `:1, :2, ...` | Snowflake's server-side binding |
 | bigquery | `@param_1, ...` | BigQuery's named query parameters |
 | trino | `?` | `EXECUTE ... USING` |
+| spark | `:name` | `spark.sql(text, args={name: value})` binds these very markers |
 
 The literal form (`semantic compile --literals`, the default for consoles that bind no parameters:
 docs/warehouses.md) inlines every value with the dialect's quoting: strings through SQLAlchemy's literal
@@ -71,7 +72,8 @@ def shown_dialect(name: str) -> Dialect:
 
 @dataclass(frozen=True)
 class ShownSQL:
-    """The text and its parameters keyed by the marker that stands for each (`$1`, `:1`, `?1`, `@param_1`)."""
+    """The text and its parameters keyed by the marker that stands for each (`$1`, `:1`, `?1`, `@param_1`,
+    `:param_1`)."""
 
     text: str
     params: dict[str, Any]

@@ -98,14 +98,15 @@ def test_each_context_compiles_its_own_sql(layer: SemanticLayer) -> None:
     assert na.params != emea.params and "row policy" not in everyone.sql
 
 
-@pytest.mark.parametrize("dialect", ["duckdb", "postgresql", "snowflake", "bigquery", "trino"])
+@pytest.mark.parametrize("dialect", ["duckdb", "postgresql", "snowflake", "bigquery", "trino", "spark"])
 def test_the_row_policy_compiles_and_parses_in_every_dialect(layer: SemanticLayer, dialect: str) -> None:
     import sqlglot
 
-    from semantic.sql.dialects import SQLGLOT_NAMES
+    from semantic.dialects import facts
+
     question = Question(metrics=("bookings", "activities", "open_pipeline"), dimensions=("account.segment",))
     compiled = layer.compile(question, dialect, caller=rep("EMEA"))
     assert compiled.sql.count("row policy") == 2  # bookings and open_pipeline share one opportunity read
     assert "EMEA" not in compiled.sql and set(compiled.params.values()) == {"EMEA"}
     sqlglot.parse_one(compiled.sql.replace("$1", "'x'") if dialect == "postgresql" else compiled.literal_sql,
-                      read=SQLGLOT_NAMES[dialect])
+                      read=facts(dialect).sqlglot_name)

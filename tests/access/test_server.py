@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from pathlib import Path
 from typing import Any
 
 import httpx

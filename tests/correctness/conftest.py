@@ -18,6 +18,7 @@ from tests.fixtures.history_small import load_history_ledger
 from tests.fixtures.stage_spells_ledger import TODAY as SPELLS_TODAY
 from tests.fixtures.stage_spells_ledger import load_spells_ledger
 from tests.fixtures.ledger_small import load_ledger
+from tests.support.parquet_ledgers import spark_ledger
 from tests.support.postgres import fresh_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -26,15 +27,35 @@ DEMO_TODAY = date(2025, 6, 30)
 PG_DATABASE = "correctness_ledger_small"
 
 
-@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+# Spark answers a question in about a second on a local server, so it runs the modules listed here (the
+# starter metrics' totals against hand counts and hand-written SQL); the others keep to DuckDB and PostgreSQL.
+SPARK_MODULES = frozenset({"test_totals.py"})
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql", pytest.param("spark", marks=pytest.mark.spark)])
 def ledger_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """SQLAlchemy URL of a database holding tests/fixtures/ledger_small.py (one per backend)."""
+    """URL of a database holding tests/fixtures/ledger_small.py (one per backend; on Spark, tables over the
+    ledger written to Parquet)."""
+    if request.param == "spark":
+        return spark_ledger(request.getfixturevalue("spark_url"), load_ledger, "ledger_small",
+                            tmp_path_factory.mktemp("ledger_small_spark"))
     if request.param == "duckdb":
         url = f"duckdb:///{tmp_path_factory.mktemp('ledger_small') / 'ledger.duckdb'}"
     else:
         url = fresh_database(request.getfixturevalue("postgres_url"), PG_DATABASE)
     load_ledger(url)
     return url
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the Spark runs of the modules not in SPARK_MODULES."""
+    keep, drop = [], []
+    for item in items:
+        engine = getattr(getattr(item, "callspec", None), "params", {}).get("ledger_url")
+        (drop if engine == "spark" and item.path.name not in SPARK_MODULES else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session", params=["duckdb", "postgresql"])

@@ -1,6 +1,7 @@
 """Small helpers: ask the layer a question, and run hand-written SQL on the very same database."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from semantic.execute import engine_for
 from semantic.layer import SemanticLayer
 from semantic.question import Question
+from semantic.spark_connect import is_spark_url, session_for
 
 
 def ask(layer: SemanticLayer, *metrics: str, **question: Any) -> list[dict[str, Any]]:
@@ -24,9 +26,15 @@ def total(layer: SemanticLayer, metric: str, **question: Any) -> Any:
 
 
 def hand_sql(layer: SemanticLayer, sql: str) -> float | None:
-    """The single value of a hand-written SQL query, on the layer's own database connection pool."""
-    with engine_for(layer.database_url).connect() as conn:
-        value = conn.execute(sa.text(sql)).scalar_one()
+    """The single value of a hand-written SQL query, on the layer's own database connection pool (on Spark,
+    its own session)."""
+    if is_spark_url(layer.database_url):
+        (value,), = session_for(layer.database_url).sql(sql).collect()
+    else:
+        with engine_for(layer.database_url).connect() as conn:
+            value = conn.execute(sa.text(sql)).scalar_one()
+    if isinstance(value, timedelta):  # Spark's `date - date` is an interval: its length in days
+        value = value.total_seconds() / 86_400
     return float(value) if isinstance(value, (Decimal, int, float)) else value
 
 

@@ -48,8 +48,8 @@ _TOUCH = ("select o.stage, o.amount, coalesce((select max(changed_at) from oppor
           "h.opportunity_id = o.opportunity_id), o.created_at) as last_change, (select max(occurred_at) from "
           "activities a where a.opportunity_id = o.opportunity_id and a.occurred_at < timestamp '2025-11-16 00:00:00') "
           "as last_activity from opportunities o where not o.is_closed")
-_STALE = ("date '2025-11-15' - cast(case when last_activity > last_change then last_activity else last_change end "
-          "as date) >= case when stage = 'negotiation' then 7 else 14 end")
+_STALE = ("cast(case when last_activity > last_change then last_activity else last_change end as date) <= "
+          "date '2025-11-15' - case when stage = 'negotiation' then 7 else 14 end")  # date - days: every engine
 _PUSHES = ("select opportunity_id, close_date, previous from (select opportunity_id, close_date, lag(close_date) over "
            "(partition by opportunity_id order by changed_at) as previous from opportunity_stage_history) c "
            "where close_date > previous")

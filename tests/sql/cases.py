@@ -14,7 +14,7 @@ from semantic.layer import ExecutionSettings, SemanticLayer
 from semantic.question import Question
 
 TODAY = date(2025, 11, 15)  # fixed, so relative ranges (this_fiscal_year, last_4_weeks) never drift
-DIALECTS = ("duckdb", "postgresql", "snowflake", "bigquery", "trino")
+DIALECTS = ("duckdb", "postgresql", "snowflake", "bigquery", "trino", "spark")
 STARTER, CUSTOM_CALENDAR = "starter", "custom_calendar"
 
 CASES: dict[str, tuple[str, dict]] = {

@@ -1,7 +1,8 @@
 """Swap the shown SQL's parameter markers for SQL literals so sqlglot can parse the statement.
 
 The shown text carries each database's native markers (semantic/sql/shown.py): `$1` (DuckDB, PostgreSQL),
-`:1` (Snowflake), `@param_1` (BigQuery) and `?` (Trino), keyed in `params` as `$1`, `:1`, `@param_1`, `?1`.
+`:1` (Snowflake), `@param_1` (BigQuery), `?` (Trino) and `:param_1` (Spark), keyed in `params` as `$1`, `:1`,
+`@param_1`, `?1`, `:param_1`.
 sqlglot reads them in some dialects only, so every marker becomes the literal of its bound value: that also
 makes the parser see the types the database would (a DATE literal where a date is bound).
 """
@@ -11,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-_MARKER = re.compile(r"\$\d+\b|(?<![:\w]):\d+\b|(?<![@\w])@[A-Za-z_]\w*")  # `:1`, not `::TYPE`
+_MARKER = re.compile(r"\$\d+\b|(?<![:\w]):\w+\b|(?<![@\w])@[A-Za-z_]\w*")  # `:1`, not `::TYPE`
 
 
 def literal(value: Any) -> str:

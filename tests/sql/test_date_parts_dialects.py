@@ -15,8 +15,10 @@ from tests.sql.cases import DIALECTS, open_layer
 from tests.sql.placeholders import header, inline, read_header
 
 WEEKDAY = {"duckdb": "isodow(", "postgresql": "EXTRACT(ISODOW FROM", "snowflake": "DAYOFWEEKISO(",
-           "bigquery": "EXTRACT(DAYOFWEEK FROM", "trino": "day_of_week("}
-DAY_DIFFERENCE = {"snowflake": "DATEDIFF(day,", "bigquery": "DATE_DIFF(", "trino": "date_diff('day',"}
+           "bigquery": "EXTRACT(DAYOFWEEK FROM", "trino": "day_of_week(",
+           "spark": "(weekday("}
+DAY_DIFFERENCE = {"snowflake": "DATEDIFF(day,", "bigquery": "DATE_DIFF(", "trino": "date_diff('day',",
+                  "spark": "datediff("}
 
 
 @pytest.fixture(scope="module")

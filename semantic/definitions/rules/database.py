@@ -1,20 +1,22 @@
 """Optional check of the definitions against a live database: every table and column they use exists.
 
 Not one of RULES: it needs a connection, so `semantic validate --database URL` runs it on request. It only
-reads the catalogue (SQLAlchemy inspect), never the data, and opens DuckDB files read-only so that a
-mistyped path is reported instead of silently creating an empty database.
+reads the catalogue (SQLAlchemy inspect; Spark's catalog API for a `sc://` URL), never the data, and opens
+DuckDB files read-only so that a mistyped path is reported instead of silently creating an empty database.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import create_engine, inspect, literal_column, select, table
-from sqlalchemy.engine import Engine, Inspector, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlglot import exp
 
 from semantic.definitions.expressions import ExpressionError, parse_scalar, parse_select
 from semantic.definitions.project import Definitions
 from semantic.definitions.rules.context import context
-from semantic.dialects import facts_of
+from semantic.dialects import facts_of, facts_of_url
 from semantic.errors import IssueList, Position, did_you_mean
 
 
@@ -61,23 +63,25 @@ def _split(table: str) -> tuple[str | None, str]:
 def check_database(defs: Definitions, url: str, issues: IssueList) -> None:
     """Report E_DB_TABLE / E_DB_COLUMN for what the database lacks; E_DB_CONNECT when it cannot be read."""
     try:
-        engine = _engine(url)
+        own = facts_of_url(url)  # a dialect reached without SQLAlchemy lists its catalogue itself
+        engine = None if own is not None and own.catalog is not None else _engine(url)
         try:
-            inspector = inspect(engine)
+            inspector: Any = own.catalog(url) if engine is None else inspect(engine)  # type: ignore[union-attr]
             for name, ent in defs.entities.items():
                 if ent.table:
                     _check_table(defs, inspector, name, ent.table, issues)
                 elif ent.sql:
                     _check_sql_tables(defs, inspector, name, ent.sql, issues)
         finally:
-            engine.dispose()
+            if engine is not None:
+                engine.dispose()
     except Exception as exc:  # any driver or network failure becomes one clear issue, never a traceback
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         issues.add("E_DB_CONNECT", f"cannot read the database catalogue: {detail}", None,
                    "check the --database URL, that the database is running and that the file exists")
 
 
-def _check_table(defs: Definitions, inspector: Inspector, entity: str, table: str, issues: IssueList) -> None:
+def _check_table(defs: Definitions, inspector: Any, entity: str, table: str, issues: IssueList) -> None:
     schema, name = _split(table)
     if not inspector.has_table(name, schema=schema):
         known = inspector.get_table_names(schema=schema) + inspector.get_view_names(schema=schema)
@@ -93,10 +97,10 @@ def _check_table(defs: Definitions, inspector: Inspector, entity: str, table: st
                        + did_you_mean(column, existing), pos, f"columns of {table}: {', '.join(sorted(existing))}")
 
 
-def _column_names(inspector: Inspector, name: str, schema: str | None) -> set[str]:
+def _column_names(inspector: Any, name: str, schema: str | None) -> set[str]:
     """Columns from the catalogue. duckdb-engine cannot reflect columns under SQLAlchemy 2.1 (its pg_catalog
     emulation lacks pg_collation), so DuckDB reads the names of an empty `select * ... limit 0` instead."""
-    dialect = facts_of(inspector.bind.dialect.name)
+    dialect = facts_of(inspector.bind.dialect.name) if hasattr(inspector, "bind") else None
     if dialect is None or dialect.reflects_columns:
         try:
             return {c["name"] for c in inspector.get_columns(name, schema=schema)}
@@ -107,7 +111,7 @@ def _column_names(inspector: Inspector, name: str, schema: str | None) -> set[st
         return set(conn.execute(query).keys())
 
 
-def _check_sql_tables(defs: Definitions, inspector: Inspector, entity: str, sql: str, issues: IssueList) -> None:
+def _check_sql_tables(defs: Definitions, inspector: Any, entity: str, sql: str, issues: IssueList) -> None:
     try:
         tree = parse_select(sql)[0]
     except ExpressionError:
