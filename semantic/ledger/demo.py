@@ -69,6 +69,7 @@ def generate_parts(scale: float = 1.0, seed: int = 42, as_of: date | None = None
         "opportunity_contact_roles": make_contact_roles(rng("contact_roles"), contacts, deals.account),
         "quotas": make_quotas(clock, reps),
     }
+    del history  # the dict holds it until it is handed on, and no longer
     counts = {"leads": lead_count(scale), "activities": activity_count(scale)}
     for name in metadata.tables:
         columns = [c.name for c in metadata.tables[name].columns]
