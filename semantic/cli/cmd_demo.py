@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from semantic.cli.app import DatabaseOption, ProjectOption, app, database_url, e
 from semantic.definitions import load_project
 from semantic.errors import SemanticError
 from semantic.ingest.demo import write_demo_via_exports
-from semantic.ledger import LedgerError, check_replaceable, generate, write_ledger
-from semantic.ledger.guard import DemoOrigin
+from semantic.ledger import LedgerError, check_replaceable, write_demo
+from semantic.ledger.load import Progress as LedgerProgress
+from semantic.ledger.parquet import write_demo_parquet
 from semantic.ledger.schema import metadata
 
 
@@ -40,6 +42,8 @@ def demo(
                                      "them by linking.yaml (docs/ingest.md)."),
     exports_dir: Path = typer.Option(None, "--exports-dir", help="Where --via-exports writes the export files "
                                      "(default: data/exports in the project)."),
+    parquet: Path = typer.Option(None, "--parquet", help="Write the ledger as Parquet files, one per table "
+                                 "(DIR/<table>.parquet), instead of into a database: DuckDB and Spark read them."),
     database: str = DatabaseOption,
     project: Path = ProjectOption,
 ) -> None:
@@ -47,42 +51,48 @@ def demo(
 
     A database that already holds ledger tables the demo did not write is refused unless --force.
     """
-    url = database_url(database, project)
     day = _as_of(as_of) or date.today()
     started = time.perf_counter()
+    if parquet is not None:
+        if via_exports:
+            raise typer.BadParameter("--parquet writes the generated ledger; it cannot be combined with --via-exports")
+        try:
+            tables = _streamed(lambda report: write_demo_parquet(parquet, scale, seed, day, report))
+        except LedgerError as exc:
+            raise fail(str(exc), exc.hint) from None
+        _summary(str(parquet), tables, started)
+        return
+    url = database_url(database, project)
     try:
         if not force:
             check_replaceable(url)  # before generating: refusing takes a moment, generating may take minutes
         if via_exports:
             tables = _via_exports(url, project, exports_dir or project / "data" / "exports", scale, seed, day, force)
         else:
-            tables = _generate_and_load(url, scale, seed, day, force)
+            tables = _streamed(lambda report: write_demo(url, scale, seed, day, report, replace=force))
     except LedgerError as exc:
         raise fail(str(exc), exc.hint) from None
     except SemanticError as exc:  # an ingest failure (IngestError), with its code
         raise fail(f"[{exc.code}] {exc.message}", exc.hint) from None
+    _summary(_safe(url), tables, started)
+
+
+def _summary(where: str, tables: dict[str, int], started: float) -> None:
     counts = ", ".join(f"{name} {rows:,}" for name, rows in tables.items())
-    out.print(f"demo ledger written to {_safe(url)} in {time.perf_counter() - started:.1f}s: {counts}",
+    out.print(f"demo ledger written to {where} in {time.perf_counter() - started:.1f}s: {counts}",
               highlight=False, markup=False)
 
 
-def _generate_and_load(url: str, scale: float, seed: int, day: date, force: bool) -> dict[str, int]:
-    """Generate and write with a progress bar on stderr (stdout keeps only the summary line)."""
+def _streamed(write: Callable[[LedgerProgress], dict[str, int]]) -> dict[str, int]:
+    """Run a writer of the generated ledger with a progress bar per table on stderr (stdout: the summary)."""
     with Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         step = bar.add_task("generating", total=None)
-        tables = generate(scale=scale, seed=seed, as_of=day)
-        bar.update(step, total=1, completed=1)
-        total_rows = sum(t.num_rows for t in tables.values())
-        bar.update(step, description="loading", total=total_rows, completed=0)
-        loaded: dict[str, int] = {}
 
         def report(name: str, done: int, rows: int) -> None:
-            loaded[name] = done
-            bar.update(step, description=f"loading {name}", completed=sum(loaded.values()))
+            bar.update(step, description=f"writing {name}", total=rows, completed=done)
 
-        write_ledger(url, tables, report, replace=force, origin=DemoOrigin(seed, scale, day))
-    return {name: table.num_rows for name, table in tables.items()}
+        return write(report)
 
 
 def _via_exports(url: str, project: Path, folder: Path, scale: float, seed: int, day: date,

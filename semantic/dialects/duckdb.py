@@ -45,6 +45,7 @@ FACTS = DialectFacts(
     like_escape=True, dotted_column_names=True, array_literal="[{}]", timestamp_keyword="TIMESTAMP",
     placeholder_style="numeric_dollar", named_marker=":", console_literals=False,
     functions=frozenset({"age", "date_part", "datepart", "hash", "now", "try_strptime"}),
+    eager_aggregation=True, load_memory_mb=1024,  # 1 GB holds scale 100's primary-key indexes; 256 MB does not
     session=_session, interrupter=_interrupter, data_file=database_file,
     in_memory=lambda url: database_file(url) is None,
     reflects_columns=False,  # duckdb-engine's pg_catalog emulation lacks pg_collation under SQLAlchemy 2.1

@@ -66,6 +66,10 @@ class DialectFacts:
     named_marker: str  # how a named parameter is marked in its console (`@name`), for the named style
     console_literals: bool  # `semantic compile` inlines values by default (its console binds no parameters)
     functions: frozenset[str] = frozenset()  # pass-through functions it has (semantic/definitions/sql_policy.py)
+    # partial sums of partial counts keep each aggregate's type, so grouping a fact table by its foreign keys
+    # before joining its parents is exact (semantic/sql/eager.py); PostgreSQL's sum of integers is NUMERIC
+    eager_aggregation: bool = False
+    load_memory_mb: int | None = None  # a memory cap while the demo ledger loads (its indexes must fit)
     string_literal: Callable[[str], str] | None = None  # when SQLAlchemy's quoting is not the console's
     session: Callable[[URL, Limits], Session] = lambda _url, _limits: Session()
     interrupter: Callable[[Any], Callable[[], Any] | None] = lambda _raw: None  # driver connection -> stop it

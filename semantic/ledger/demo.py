@@ -1,11 +1,14 @@
 """The deterministic demo ledger: a small B2B software company's last three years of revenue data.
 
-`generate` only computes Arrow tables (no database); `semantic.ledger.load` writes them. Every table is
-drawn with numpy vector operations from its own random stream derived from (seed, as_of), so the same
-pair always yields identical tables and scale 100 stays a matter of seconds.
+`generate_parts` only computes Arrow tables (no database), the big ones in parts so that scale 100 (5M
+activities) fits in a bounded memory; `semantic.ledger.load` and `semantic.ledger.parquet` write them as
+they come. Every table is drawn with numpy vector operations from its own random stream derived from
+(seed, as_of), so the same pair always yields identical tables and scale 100 stays a matter of seconds.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -13,11 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from semantic.ledger.demo_common import Clock, Streams, dates, empty_table, ids, labels, money, ts
-from semantic.ledger.generate_activities import make_activities
+from semantic.ledger.generate_activities import activity_count, activity_parts
 from semantic.ledger.generate_deals import COMPETITORS, LEAD_SOURCES, LOSS_REASONS, OPEN, PRODUCTS, TYPES, Deals, make_deals
 from semantic.ledger.generate_history import make_history
 from semantic.ledger.generate_org import accounts_table, make_accounts, make_reps
-from semantic.ledger.generate_people import make_contact_roles, make_contacts, make_leads
+from semantic.ledger.generate_people import lead_count, lead_parts, make_contact_roles, make_contacts
 from semantic.ledger.generate_quotas import make_quotas
 from semantic.ledger.schema import metadata
 from semantic.ledger.stages import STAGES
@@ -25,8 +28,22 @@ from semantic.ledger.stages import STAGES
 _TYPE_LABELS = ("", " (expansion)", " (renewal)")
 
 
-def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> dict[str, pa.Table]:
-    """All ledger tables, keyed by table name, in load order (parents before children)."""
+@dataclass(frozen=True)
+class Part:
+    """Rows of one ledger table; `table_rows` is the whole table's count, known before its rows are drawn."""
+
+    table: str
+    rows: pa.Table
+    table_rows: int
+
+
+def generate_parts(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> Iterator[Part]:
+    """Every ledger table in load order (parents before children), the big ones in parts drawn lazily.
+
+    Reps, accounts, contacts, deals and their stage history come whole (a few rows per deal); leads and
+    activities (5 and 25 per deal) come in parts of PART_ROWS rows, drawn only when the previous part has
+    been consumed, so a writer that streams them holds one part at a time whatever the scale.
+    """
     if scale <= 0:
         raise ValueError("scale must be positive")
     clock = Clock(as_of or date.today())
@@ -40,20 +57,36 @@ def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> d
     account_rows, account_created = accounts_table(rng("account_dates"), clock, accounts, first_deal)
     contacts = make_contacts(rng("contacts"), clock, scale, accounts, account_created)
     history, current_stage = make_history(rng("stage_history"), rng("history_changes"), clock, deals, reps)
-    tables = {
+    tables: dict[str, Callable[[], Iterator[pa.Table]] | pa.Table] = {
         "reps": reps.table,
         "accounts": account_rows,
         "contacts": contacts.table,
-        "leads": make_leads(rng("leads"), clock, scale, accounts, contacts),
+        "leads": lambda: lead_parts(rng, clock, scale, accounts, contacts),
         "opportunities": _opportunities(deals, current_stage, accounts.name),
         "opportunity_stage_history": history,
-        "activities": make_activities(rng("activities"), clock, scale, reps, accounts, account_created,
-                                      contacts, deals),
+        "activities": lambda: activity_parts(rng, clock, scale, reps, accounts, account_created, contacts, deals),
         "activity_participants": empty_table("activity_participants"),  # only ingest lists participants
         "opportunity_contact_roles": make_contact_roles(rng("contact_roles"), contacts, deals.account),
         "quotas": make_quotas(clock, reps),
     }
-    return {name: tables[name].select([c.name for c in metadata.tables[name].columns]) for name in metadata.tables}
+    del history  # the dict holds it until it is handed on, and no longer
+    counts = {"leads": lead_count(scale), "activities": activity_count(scale)}
+    for name in metadata.tables:
+        columns = [c.name for c in metadata.tables[name].columns]
+        source = tables.pop(name)
+        if isinstance(source, pa.Table):
+            yield Part(name, source.select(columns), source.num_rows)
+            continue
+        for rows in source():
+            yield Part(name, rows.select(columns), counts.get(name, rows.num_rows))
+
+
+def generate(scale: float = 1.0, seed: int = 42, as_of: date | None = None) -> dict[str, pa.Table]:
+    """All ledger tables, keyed by table name, in load order (parents before children), whole in memory."""
+    parts: dict[str, list[pa.Table]] = {}
+    for part in generate_parts(scale, seed, as_of):
+        parts.setdefault(part.table, []).append(part.rows)
+    return {name: rows[0] if len(rows) == 1 else pa.concat_tables(rows) for name, rows in parts.items()}
 
 
 def _opportunities(deals: Deals, stage: np.ndarray, account_names: pa.Array) -> pa.Table:

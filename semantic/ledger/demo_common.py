@@ -17,6 +17,8 @@ from semantic.ledger.schema import metadata
 
 DAY = 86_400
 HISTORY_DAYS = 3 * 365
+PART_ROWS = 250_000
+"""Rows per part of a table drawn in parts (activities, leads): what memory holds of it at any time."""
 
 FIRST_NAMES = ("Ada", "Ben", "Chloe", "Dan", "Eva", "Farid", "Grace", "Hugo", "Ines", "Jon", "Kara", "Liam",
                "Maya", "Nils", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Wes", "Yuki",
@@ -53,9 +55,18 @@ class Streams:
             self._names[name] = np.random.default_rng(np.random.SeedSequence(self._root.entropy, spawn_key=key))
         return self._names[name]
 
+    def part(self, name: str, k: int) -> np.random.Generator:
+        """The stream of part `k` of a table drawn in parts: the table's own for the first part."""
+        return self(name if k == 0 else f"{name}#{k}")
+
 
 def count(base: float, scale: float, minimum: int) -> int:
     return max(minimum, int(round(base * scale)))
+
+
+def part_sizes(rows: int) -> list[int]:
+    """The sizes of the parts `rows` is drawn in: PART_ROWS each, the last one what is left."""
+    return [min(PART_ROWS, rows - first) for first in range(0, rows, PART_ROWS)]
 
 
 def business_time(rng: np.random.Generator, day_start: np.ndarray) -> np.ndarray:

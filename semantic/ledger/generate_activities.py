@@ -7,10 +7,12 @@ only some activity is tied to the right opportunity (about 30% overall), as the 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 
-from semantic.ledger.demo_common import DAY, Clock, business_time, count, ids, labels, pick, ts
+from semantic.ledger.demo_common import DAY, Clock, Streams, business_time, count, ids, labels, part_sizes, pick, ts
 from semantic.ledger.generate_deals import LOST, OPEN, WON, Deals
 from semantic.ledger.generate_org import Accounts, Reps
 from semantic.ledger.generate_people import Contacts
@@ -34,17 +36,41 @@ def _deal_windows(rng: np.random.Generator, clock: Clock, deals: Deals) -> tuple
     return deals.created, np.maximum(end, deals.created + 3600)
 
 
-def make_activities(rng: np.random.Generator, clock: Clock, scale: float, reps: Reps, accounts: Accounts,
-                    account_created: np.ndarray, contacts: Contacts, deals: Deals) -> pa.Table:
-    n = count(50_000, scale, 500)
-    kind = rng.choice(3, n, p=[0.62, 0.23, 0.15])  # around a deal, on an account, unplaceable
-    on_deal, on_account = kind == 0, kind == 1
+def activity_count(scale: float) -> int:
+    return count(50_000, scale, 500)
 
-    start, end = _deal_windows(rng, clock, deals)
-    segment = accounts.segment[deals.account]
-    weight = (end - start) / DAY * np.array([1.0, 1.5, 2.5])[segment]
-    weight = weight * np.select([deals.outcome == WON, deals.outcome == LOST], [1.3, 0.7], 1.2)
-    deal = rng.choice(deals.outcome.size, n, p=weight / weight.sum())
+
+def activity_parts(streams: Streams, clock: Clock, scale: float, reps: Reps, accounts: Accounts,
+                   account_created: np.ndarray, contacts: Contacts, deals: Deals) -> Iterator[pa.Table]:
+    """The activities in parts of at most PART_ROWS rows, each drawn only when the previous one is consumed.
+
+    The first part is drawn from the `activities` stream exactly as a ledger of one part always was (so
+    scales up to PART_ROWS / 50,000 give the same rows as before parts existed); each later part has its
+    own stream and reuses the first part's deal windows, so memory holds one part whatever the scale.
+    Ids run on across parts; each part is in time order, the table as a whole only up to PART_ROWS rows.
+    """
+    deal_weight: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    first_id = 1
+    for k, n in enumerate(part_sizes(activity_count(scale))):
+        rng = streams.part("activities", k)
+        kind = rng.choice(3, n, p=[0.62, 0.23, 0.15])  # around a deal, on an account, unplaceable
+        if deal_weight is None:
+            start, end = _deal_windows(rng, clock, deals)
+            segment = accounts.segment[deals.account]
+            weight = (end - start) / DAY * np.array([1.0, 1.5, 2.5])[segment]
+            weight = weight * np.select([deals.outcome == WON, deals.outcome == LOST], [1.3, 0.7], 1.2)
+            deal_weight = start, end, weight / weight.sum()
+        yield _part(rng, kind, deal_weight, first_id, clock, reps, accounts, account_created, contacts, deals)
+        first_id += n
+
+
+def _part(rng: np.random.Generator, kind: np.ndarray, deal_weight: tuple[np.ndarray, np.ndarray, np.ndarray],
+          first_id: int, clock: Clock, reps: Reps, accounts: Accounts, account_created: np.ndarray,
+          contacts: Contacts, deals: Deals) -> pa.Table:
+    n = kind.size
+    on_deal, on_account = kind == 0, kind == 1
+    start, end, p_deal = deal_weight
+    deal = rng.choice(deals.outcome.size, n, p=p_deal)
     outcome = deals.outcome[deal]
     shape = np.select([outcome == WON, outcome == LOST], [rng.beta(1.6, 1.0, n), rng.beta(1.0, 1.8, n)],
                       rng.beta(1.4, 1.0, n))
@@ -81,7 +107,7 @@ def make_activities(rng: np.random.Generator, clock: Clock, scale: float, reps: 
 
     order = np.argsort(occurred, kind="stable")
     return pa.table({
-        "activity_id": ids(np.arange(1, n + 1)),
+        "activity_id": ids(np.arange(first_id, first_id + n)),
         "source_system": labels(SOURCES, source[order]),
         "activity_type": labels(TYPES, act_type[order]),
         "direction": labels(DIRECTIONS, np.where(inbound, 0, 1)[order]),
@@ -93,7 +119,7 @@ def make_activities(rng: np.random.Generator, clock: Clock, scale: float, reps: 
         "duration_seconds": pa.array(duration[order], pa.int32()),
         "subject": labels(_FLAT_SUBJECTS, subject[order]),
         # Generated links stand for what capture tools recorded; the rule says so (ingest links by rules).
-        "source_id": pa.array(np.char.mod("demo-%d", np.arange(1, n + 1))),
+        "source_id": pa.array(np.char.mod("demo-%d", np.arange(first_id, first_id + n))),
         "status": pa.nulls(n, pa.string()),
         "thread_id": pa.nulls(n, pa.string()),
         "declared_account_id": pa.nulls(n, pa.int64()),

@@ -6,13 +6,15 @@ fall after as_of simply have not happened yet.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from semantic.ledger.demo_common import DAY, HISTORY_DAYS, Clock, count, ids, labels, people_names, pick, ts
+from semantic.ledger.demo_common import (DAY, HISTORY_DAYS, Clock, Streams, count, ids, labels, part_sizes,
+                                         people_names, pick, ts)
 from semantic.ledger.generate_deals import LEAD_SOURCES
 from semantic.ledger.generate_org import Accounts
 
@@ -48,9 +50,22 @@ def make_contacts(rng: np.random.Generator, clock: Clock, scale: float, accounts
     return Contacts(account=account, first_row=first_row, per_account=per_account, table=table)
 
 
-def make_leads(rng: np.random.Generator, clock: Clock, scale: float, accounts: Accounts,
-               contacts: Contacts) -> pa.Table:
-    n = count(10_000, scale, 100)
+def lead_count(scale: float) -> int:
+    return count(10_000, scale, 100)
+
+
+def lead_parts(streams: Streams, clock: Clock, scale: float, accounts: Accounts,
+               contacts: Contacts) -> Iterator[pa.Table]:
+    """The leads in parts of at most PART_ROWS rows, drawn as they are consumed (as the activities are:
+    the first part from the `leads` stream as a one-part table always was, later parts from their own)."""
+    first_id = 1
+    for k, n in enumerate(part_sizes(lead_count(scale))):
+        yield _leads(streams.part("leads", k), clock, n, first_id, accounts, contacts)
+        first_id += n
+
+
+def _leads(rng: np.random.Generator, clock: Clock, n: int, first_id: int, accounts: Accounts,
+           contacts: Contacts) -> pa.Table:
     day = np.sort(rng.choice(HISTORY_DAYS, n, p=_growth(HISTORY_DAYS)))
     created = clock.start + day * DAY + rng.integers(0, DAY, n)
     score = np.clip(np.round(rng.beta(2, 2, n) * 100), 0, 100).astype(np.int64)
@@ -78,7 +93,7 @@ def make_leads(rng: np.random.Generator, clock: Clock, scale: float, accounts: A
     pick_row = contacts.first_row[company] + (rng.random(n) * np.maximum(contacts.per_account[company], 1))
     contact_row = pick_row.astype(np.int64)
     return pa.table({
-        "lead_id": ids(np.arange(1, n + 1)), "email": email, "company": accounts.name.take(pa.array(company)),
+        "lead_id": ids(np.arange(first_id, first_id + n)), "email": email, "company": accounts.name.take(pa.array(company)),
         "source": labels(LEAD_SOURCES, pick(rng, LEAD_SOURCES, n, [0.4, 0.25, 0.1, 0.15, 0.1])),
         "status": labels(LEAD_STATUSES, status), "score": pa.array(score, pa.int32()),
         "created_at": ts(created), "mql_at": ts(mql_at, mql), "sql_at": ts(sql_at, sql),

@@ -1,36 +1,98 @@
-"""A ledger as Parquet files, read in place by DuckDB and by Spark: one copy of the data for every engine.
+"""The ledger as Parquet files, read in place by DuckDB and by Spark: one copy of the data for every engine.
 
 The layout is one directory per canonical table holding one file, `<dir>/<table>/part-0.parquet`: Spark
-reads a table from a directory, DuckDB from a glob, so both read the very same bytes. Timestamps are written
-without a time zone, so Spark reads them as TIMESTAMP_NTZ, the wall-clock times DuckDB reads.
+reads a table from a directory, DuckDB from a glob, so both read the very same bytes. Parts are appended to
+each table's file as they are drawn (one row group per part), so the memory held is one part whatever the
+scale. Each file is written under a hidden temporary name (which Spark and the glob skip) and renamed when
+complete: an interrupted run never leaves a file that looks whole. Timestamps are written without a time
+zone, so Spark reads them as TIMESTAMP_NTZ, the wall-clock times DuckDB reads.
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from semantic.ledger.demo_common import empty_table
-from semantic.ledger.schema import TABLE_NAMES
+from semantic.ledger.demo import Part, generate_parts
+from semantic.ledger.demo_common import arrow_schema
+from semantic.ledger.guard import LedgerError
+from semantic.ledger.load import Progress, as_parts
+from semantic.ledger.schema import TABLE_NAMES, metadata
 
 FILE = "part-0.parquet"
 
 
-def write_parquet(tables: dict[str, pa.Table], directory: str | Path) -> Path:
-    """Write every canonical table (empty with its schema when `tables` lacks it) under `directory`."""
-    root = Path(directory)
-    for name in TABLE_NAMES:
-        table = tables.get(name)
-        folder = root / name
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table if table is not None else empty_table(name), folder / FILE)
-    return root
+def parquet_path(folder: Path, table: str) -> Path:
+    return folder / table / FILE
 
 
 def parquet_glob(directory: str | Path, table: str) -> str:
     return str(Path(directory) / table / "*.parquet")
+
+
+def write_parquet(folder: str | Path, tables: dict[str, pa.Table] | Iterable[Part],
+                  progress: Progress | None = None) -> dict[str, int]:
+    """Write every canonical table under `folder` (replacing those files only; a table `tables` lacks is
+    written empty with its schema, so every engine finds every table); returns the rows written per table
+    given."""
+    folder = Path(folder)
+    counts: dict[str, int] = {}
+    writer: pq.ParquetWriter | None = None
+    current = ""
+    try:
+        for part in as_parts(tables):
+            if part.table != current:
+                _close(writer, folder, current)
+                writer, current = _open(folder, part.table), part.table
+                counts[current] = 0
+                if progress:
+                    progress(current, 0, part.table_rows)
+            writer.write_table(part.rows.cast(writer.schema))
+            counts[current] += part.rows.num_rows
+            if progress:
+                progress(current, counts[current], part.table_rows)
+        _close(writer, folder, current)
+        writer = None
+        for name in TABLE_NAMES:
+            if name not in counts:
+                _open(folder, name).close()
+                os.replace(_temporary(folder, name), parquet_path(folder, name))
+    except OSError as exc:
+        raise LedgerError(f"could not write Parquet files in {folder}: {exc.strerror or exc}",
+                          "check that the folder is writable and the disk has room") from exc
+    finally:
+        if writer is not None:
+            writer.close()
+            _temporary(folder, current).unlink(missing_ok=True)
+    return counts
+
+
+def write_demo_parquet(folder: Path, scale: float = 1.0, seed: int = 42, as_of: date | None = None,
+                       progress: Progress | None = None) -> dict[str, int]:
+    """The demo ledger as Parquet files, drawn and written part by part."""
+    return write_parquet(folder, generate_parts(scale=scale, seed=seed, as_of=as_of or date.today()), progress)
+
+
+def _temporary(folder: Path, table: str) -> Path:
+    return folder / table / f".{FILE}.partial"
+
+
+def _open(folder: Path, table: str) -> pq.ParquetWriter:
+    (folder / table).mkdir(parents=True, exist_ok=True)
+    schema = arrow_schema(metadata.tables[table])
+    return pq.ParquetWriter(_temporary(folder, table), schema, compression="zstd")
+
+
+def _close(writer: pq.ParquetWriter | None, folder: Path, table: str) -> None:
+    if writer is None:
+        return
+    writer.close()
+    os.replace(_temporary(folder, table), parquet_path(folder, table))
 
 
 def duckdb_views(connection: Any, directory: str | Path) -> None:

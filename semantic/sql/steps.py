@@ -30,6 +30,7 @@ from semantic.sql.date_parts import date_part
 from semantic.sql.dates import date_table
 from semantic.sql.entity_metric import entity_values, join_values
 from semantic.dialects import facts
+from semantic.sql.eager import eager_aggregate
 from semantic.sql.filters import answer_filter_sql, row_filter_sql, within_days
 from semantic.sql.funnel import funnel_counts, funnel_steps
 from semantic.sql.history import changes, intervals, state_at, state_each
@@ -154,6 +155,9 @@ def _aggregate(m: AggregateMeasure, c: dict[str, ColumnElement], dialect: str) -
 
 def aggregate(ctx: Context, step: Aggregate) -> sa.Select:
     rows = ctx.rows(step.input)
+    eager = eager_aggregate(rows, step, ctx.dialect, ctx.rows, _aggregate)
+    if eager is not None:  # grouped by the foreign keys before the join (eager.py says when)
+        return eager
     c = rows.columns
     keys = [period_start(c[TIME], step.grain, ctx.defs.calendar).label("period")] if step.grain else []
     keys += [c[internal_name(d.ref)].label(internal_name(d.ref)) for d in step.dimensions]

@@ -44,7 +44,9 @@ def _layers(directory: Path, spark_url: str, database: str, today: date, tmp: Pa
 
 @pytest.fixture(scope="module")
 def demo_parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_parquet(generate(scale=1, seed=SEED, as_of=AS_OF), tmp_path_factory.mktemp("demo_parquet"))
+    folder = tmp_path_factory.mktemp("demo_parquet")
+    write_parquet(folder, generate(scale=1, seed=SEED, as_of=AS_OF))
+    return folder
 
 
 @pytest.fixture(scope="module")
