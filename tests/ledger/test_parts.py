@@ -118,11 +118,11 @@ def test_cli_writes_parquet_files_duckdb_reads(tmp_path: Path) -> None:
     folder = tmp_path / "ledger"
     result = CliRunner().invoke(app, ["demo", "--scale", "0.02", "--as-of", "2025-06-30", "--parquet", str(folder)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{name}.parquet" for name in metadata.tables)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(metadata.tables)  # a directory per table
     expected = generate(scale=0.02, seed=42, as_of=AS_OF)
     with duckdb.connect() as con:
         for name, table in expected.items():
-            assert con.execute(f"select count(*) from read_parquet('{folder / name}.parquet')").fetchone()[0] == \
+            assert con.execute(f"select count(*) from read_parquet('{parquet_path(folder, name)}')").fetchone()[0] == \
                 table.num_rows, name
     assert f"activities {expected['activities'].num_rows:,}" in result.output
 
