@@ -41,6 +41,10 @@ def write_parquet(folder: str | Path, tables: dict[str, pa.Table] | Iterable[Par
     written empty with its schema, so every engine finds every table); returns the rows written per table
     given."""
     folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LedgerError(f"cannot create folder {folder}: {exc.strerror}", "choose a writable --parquet folder") from exc
     counts: dict[str, int] = {}
     writer: pq.ParquetWriter | None = None
     current = ""
