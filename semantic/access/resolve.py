@@ -95,8 +95,9 @@ class Access:
 
 
 def access_for(defs: Definitions, caller: Caller | None) -> Access:
-    """The caller's view; claims are bound here, so a missing claim fails before any question (E_ACCESS_CLAIM)."""
-    if caller is None or caller.unrestricted_access:
+    """The caller's view; claims are bound here, so a missing claim fails before any question (E_ACCESS_CLAIM).
+    Definitions without roles restrict nobody: a signed token then only authenticates."""
+    if caller is None or caller.unrestricted_access or not defs.roles:  # no roles defined: nothing to apply
         return Access(defs, caller or Caller.unrestricted())
     roles = tuple(sorted(r for r in caller.roles if r in defs.roles))
     metrics: set[str] = set()

@@ -46,3 +46,20 @@ def test_a_list_claim_where_one_value_is_expected_is_refused(layer: SemanticLaye
     with pytest.raises(SemanticError) as caught:
         layer.query(Question(metrics=("bookings",)), caller=caller)
     assert caught.value.code == "E_ACCESS_CLAIM"
+
+
+def test_definitions_without_roles_restrict_nobody(tmp_path) -> None:
+    """A project with no `roles:` only authenticates: a signed token's caller sees every metric and row."""
+    import shutil
+    from pathlib import Path
+
+    from semantic.access import access_for
+    from semantic.definitions import require_valid
+
+    repo = Path(__file__).resolve().parents[2]
+    for name in ("metrics.yaml", "glossary.yaml"):
+        shutil.copy(repo / name, tmp_path / name)
+    defs = require_valid(tmp_path)
+    assert not defs.roles
+    access = access_for(defs, Caller("jwt-subject", frozenset({"anything"}), {"region": "EMEA"}))
+    assert not access.restricted and not access.rules
