@@ -10,9 +10,9 @@ from tests.support.postgres import fresh_database
 PG_DATABASE = "execution_tiny"
 
 
-@pytest.fixture(scope="session")
-def pg_tiny_url(postgres_url: str) -> str:
-    url = fresh_database(postgres_url, PG_DATABASE)
+def tiny_pg_database(postgres_url: str, name: str) -> str:
+    """A new PostgreSQL database holding the tiny ledger; its URL."""
+    url = fresh_database(postgres_url, name)
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
@@ -22,3 +22,8 @@ def pg_tiny_url(postgres_url: str) -> str:
     finally:
         engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def pg_tiny_url(postgres_url: str) -> str:
+    return tiny_pg_database(postgres_url, PG_DATABASE)

@@ -14,8 +14,8 @@ from semantic.layer import SemanticLayer
 from semantic.question import Question
 from semantic.settings import ExecutionSettings
 from tests.execution.test_data_version import EXTRA_WON_DEAL, TINY_BOOKINGS, refreshed_ledger
-from tests.server.tiny_ledger import DDL, ROWS, write_tiny_ledger
-from tests.support.postgres import fresh_database
+from tests.execution.conftest import tiny_pg_database
+from tests.server.tiny_ledger import write_tiny_ledger
 
 BOOKINGS = Question(metrics=["bookings"])
 BY_SEGMENT = Question(metrics=["bookings"], dimensions=["account.segment"])
@@ -53,16 +53,7 @@ def test_a_repeat_is_answered_from_the_cache_and_a_replaced_ledger_within_the_pr
 
 @pytest.fixture
 def pg_ledger(postgres_url: str, request) -> str:
-    url = fresh_database(postgres_url, f"cache_{request.node.name[5:30].lower()}")
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            for statement in (DDL + ROWS).split(";"):
-                if statement.strip():
-                    conn.exec_driver_sql(statement)
-    finally:
-        engine.dispose()
-    return url
+    return tiny_pg_database(postgres_url, f"cache_{request.node.name[5:30].lower()}")
 
 
 def test_a_postgresql_write_changes_the_answer_within_the_probe_interval(repo_root, pg_ledger):
