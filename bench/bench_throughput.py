@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from bench.bench_api import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 TOTAL = "{ query(metrics: [bookings, win_rate]) { rows version } }"
@@ -98,12 +99,6 @@ def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     failures += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
     return rate, latency("50"), latency("99"), requests, failures
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(case: Case, database: str, port: int) -> subprocess.Popen:

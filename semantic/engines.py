@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from semantic.dialects import Session, facts_of, facts_of_url
+from semantic.dialects import DIALECTS, Session, facts, facts_of, facts_of_url
 from semantic.errors import SemanticError
 from semantic.settings import ExecutionSettings
 
@@ -220,6 +220,7 @@ def dispose_engines() -> None:
             with database._cond:
                 database.dispose()
         _databases.clear()
-    from semantic.spark_connect import close_sessions
-
-    close_sessions()
+    for name in DIALECTS:  # dialects reached without SQLAlchemy keep sessions of their own (Spark Connect)
+        close = facts(name).close_all
+        if close is not None:
+            close()

@@ -83,6 +83,7 @@ class DialectFacts:
     url_scheme: str | None = None
     fetch: Callable[..., tuple[list[Any], str | None]] | None = None
     catalog: Callable[[str], Any] | None = None
+    close_all: Callable[[], None] | None = None  # closes the sessions its own fetch keeps open
     # lower-case fragments of its errors: its own time limit ended the statement; its bytes cap refused it
     timeout_messages: tuple[str, ...] = ()
     bytes_cap_messages: tuple[str, ...] = ()

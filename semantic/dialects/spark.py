@@ -40,6 +40,12 @@ def _catalog(url: str) -> Any:
     return SparkCatalog(url)
 
 
+def _close_all() -> None:
+    from semantic.spark_connect import close_sessions
+
+    close_sessions()
+
+
 def _shift(expr: str, amount: Any, unit: str) -> str:
     """add_months / date_add take a whole number of months or days (a constant or an integer expression)."""
     return f"{'add_months' if unit == 'month' else 'date_add'}(CAST({expr} AS DATE), {amount})"
@@ -55,5 +61,5 @@ FACTS = DialectFacts(
     like_escape=True, dotted_column_names=True, array_literal="array({})", timestamp_keyword="TIMESTAMP",
     placeholder_style="named", named_marker=":",  # the very markers spark.sql(text, args=...) binds
     console_literals=False, string_literal=_string,  # 'it''s' is two literals in Spark SQL: backslash escapes
-    url_scheme="sc", fetch=_fetch, catalog=_catalog,
+    url_scheme="sc", fetch=_fetch, catalog=_catalog, close_all=_close_all,
 )
