@@ -155,6 +155,23 @@ class Database:
             self._follow_file(limits.pool_timeout_s, check_interval_s)
             return self.data_version
 
+    def settled_version(self, check_interval_s: float = CHECK_INTERVAL_S) -> tuple[bool, str | None]:
+        """(True, the stamp the next query would carry) when that is known without waiting: the file was looked
+        at within the interval, or is looked at now (one stat) and was not replaced. (False, None) otherwise:
+        the caller takes the path that waits for queries on the old file to drain."""
+        with self._cond:
+            if self.path is None:
+                return True, None
+            if not self._replaced and time.monotonic() - self._checked >= min(check_interval_s, CHECK_INTERVAL_S):
+                try:
+                    identity = _identity(self.path)
+                except SemanticError:
+                    return False, None
+                if identity != self._identity:
+                    return False, None
+                self._checked = time.monotonic()
+            return (False, None) if self._replaced else (True, self.data_version)
+
     def _follow_file(self, wait_s: float, check_interval_s: float = CHECK_INTERVAL_S) -> None:
         """Reopen when the file was replaced; called with the lock held.
 

@@ -20,7 +20,7 @@ from semantic.access.questions import checker, sees_saved_query
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.lineage import lineages
 from semantic.definitions.models import RankMetric, SavedQuery, ShareMetric
-from semantic.dialects import facts
+from semantic.dialects import facts, facts_of_url
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.budget import CostBudget, check_spine
 from semantic.engines import EngineLimits, database_for
@@ -179,7 +179,7 @@ class SemanticLayer:
         bounded memo: the caller's names are checked first, and its row policies are read instead of tables."""
         access = self.access(caller)
         checker(question)(access, question)
-        key = (kind, question.model_dump_json(), dialect or self.dialect, self._today(), access.key)
+        key = (kind, question.model_dump_json(), dialect or self.dialect, self.today(), access.key)
         compiled = self._compiled.get(key)
         if compiled is None:
             plan = build(self.definitions, self.graph, question, key[3])
@@ -197,7 +197,7 @@ class SemanticLayer:
         """Compile, check against the cost budget and run a question (blocking; servers call it from a worker
         thread), or answer it from the result cache. Setting `cancel` while it runs interrupts the database
         work: E_QUERY_CANCELLED."""
-        check_spine(question, self._today(), self.definitions.calendar, self.settings.max_periods)
+        check_spine(question, self.today(), self.definitions.calendar, self.settings.max_periods)
         compiled = self.compile(question, caller=caller)
         refs = [*question.dimensions, *dimension_refs(question.filters)]
         as_of = question.as_of is not None or question.as_of_each is not None
@@ -216,9 +216,10 @@ class SemanticLayer:
         data_version = self._probes.data_version(reading, stamp)
         freshness = freshness_of(self.definitions, entities, reading)
         key = None
-        if data_version is not None and self.settings.result_cache_mb > 0 and self._shareable:
+        if data_version is not None and self.keeps_answers and self._shareable:
             who = (caller or Caller.unrestricted()).cache_key()
-            key = answer_key(compiled, str(self.version), data_version, who, self.settings)
+            key = answer_key(compiled.dialect, self._statement(compiled), str(self.version), data_version, who,
+                             self.settings)
             cached = self.result_cache.get(key)
             if cached is not None:
                 return replace(cached, freshness=freshness)
@@ -236,6 +237,19 @@ class SemanticLayer:
         warnings = answer_warnings(self.definitions, self.database_url, self.settings, compiled.plan, cancel)
         result = run_compiled(self.database_url, compiled, str(self.version), self.settings, cancel)
         return replace(result, warnings=warnings) if warnings else result
+
+    def _statement(self, compiled: CompiledQuery) -> tuple[str, Any]:
+        """What an answer is keyed by: the text and values the driver runs (rendered once, reused to execute),
+        or the shown SQL for a database run without SQLAlchemy."""
+        dialect = self._driver_dialect
+        return compiled.driver_sql(dialect) if dialect is not None else (compiled.sql, compiled.params)
+
+    @cached_property
+    def _driver_dialect(self) -> Any:
+        own = facts_of_url(self.database_url)
+        if own is not None and own.fetch is not None:
+            return None
+        return database_for(self.database_url).engine(EngineLimits.of(self.settings)).dialect
 
     def _probe_rows(self, statement: Any, cancel: threading.Event | None) -> list[Any]:
         """Rows of a small probe statement (data probes, cost estimates), with the questions' limits."""
@@ -261,6 +275,20 @@ class SemanticLayer:
         stamp = self._file_stamp()
         reading = self._probes.read(lambda statement: self._probe_rows(statement, cancel), stamp)
         return self._probes.data_version(reading, stamp)
+
+    def settled_data_version(self) -> str | None:
+        """The data version the next answer would carry when it is known without probing or waiting, and
+        answers may be kept; else None (the server then answers the usual way, which probes)."""
+        if not self._shareable or not self.keeps_answers:
+            return None
+        settled, stamp = database_for(self.database_url).settled_version(self.settings.data_probe_interval_s)
+        reading = self._probes.settled(stamp) if settled else None
+        return None if reading is None else self._probes.data_version(reading, stamp)
+
+    @property
+    def keeps_answers(self) -> bool:
+        """Whether answers are kept at all (`result_cache_mb` above 0)."""
+        return self.settings.result_cache_mb > 0
 
     @cached_property
     def _shareable(self) -> bool:
@@ -293,7 +321,8 @@ class SemanticLayer:
     def _budget(self) -> CostBudget:
         return CostBudget(self.definitions, self.dialect, self.settings)
 
-    def _today(self) -> date:
+    def today(self) -> date:
+        """The day relative ranges (`this_quarter`, `last_30_days`) are read from, in the calendar's zone."""
         return self.settings.today or today_in(self.definitions.calendar)
 
     def compile_waterfall(self, question: WaterfallQuestion, dialect: str | None = None,

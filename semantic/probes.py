@@ -127,6 +127,14 @@ class DataProbes:
                 if exc.code != "E_QUERY_CANCELLED":
                     raise
 
+    def settled(self, file_stamp: str | None) -> Reading | None:
+        """The reading if it is still current (not due again, same file), without probing or waiting."""
+        with self._lock:
+            if (self._reading is not None and file_stamp == self._file_stamp
+                    and time.monotonic() - self._read_at <= self.interval_s):
+                return self._reading
+        return None
+
     def _lead(self, pending: Future, run: Callable[[sa.Select], list[Any]], file_stamp: str | None,
               started: float) -> Reading:
         try:

@@ -1,7 +1,7 @@
 """Answers kept for the next identical question, until the definitions or the data move on.
 
 An answer changes only when the SQL, its bound values, the definitions, the data or who asks change, so the
-key is a digest of exactly those: the compiled statement text and parameters, the dialect, the definitions
+key is a digest of exactly those: the compiled statement's text and values as the driver runs them, the dialect, the definitions
 version, the data version (semantic/probes.py), the caller's access context (`Caller.cache_key()`) and the
 settings that shape an answer (max_rows; max_periods and max_cells, since a hit skips the cost check; whether
 key checks are on, since they decide the answer's warnings). A
@@ -20,7 +20,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any, NoReturn
+from typing import Any, Hashable, NoReturn
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -54,11 +54,14 @@ def frozen(result: Result) -> Result:
     return replace(result, rows=FrozenRows(FrozenRow(row) for row in result.rows))
 
 
-def answer_key(compiled: Any, definitions_version: str, data_version: str, caller_key: str,
-               settings: Any) -> str:
-    """The digest an answer is stored under (the statement text is rendered once per compiled question)."""
-    parts = [compiled.dialect, compiled.sql, sorted((k, repr(v)) for k, v in compiled.params.items()),
-             definitions_version, data_version, caller_key,
+def answer_key(dialect: str, statement: tuple[str, Any], definitions_version: str, data_version: str,
+               caller_key: str, settings: Any) -> str:
+    """The digest an answer is stored under; `statement` is the text and values the driver runs (rendered
+    once, and reused to execute)."""
+    text, values = statement
+    shown_values = sorted((k, repr(v)) for k, v in values.items()) if isinstance(values, dict) else [
+        repr(v) for v in values or ()]
+    parts = [dialect, text, shown_values, definitions_version, data_version, caller_key,
              (settings.max_rows, settings.max_periods, settings.max_cells, settings.key_check_max_age_s > 0)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
@@ -86,14 +89,15 @@ class ResultCache:
         self.max_bytes = max_bytes
         self.hits = self.misses = self.evictions = 0
         self.bytes = 0
-        self._entries: OrderedDict[str, tuple[Result, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Result | None:
+    def get(self, key: Hashable, *, count_miss: bool = True) -> Any:
+        """The entry, or None; `count_miss=False` for a first look that another lookup follows on a miss."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
-                self.misses += 1
+                self.misses += count_miss
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
@@ -104,21 +108,25 @@ class ResultCache:
         to hand out, or `result` itself when it was not stored."""
         if result.truncated or self.max_bytes <= 0:
             return result
-        size = answer_size(result)
-        if size > self.max_bytes:
-            return result
         stored = frozen(result)
+        return stored if self.keep(key, stored, answer_size(result)) else result
+
+    def keep(self, key: Hashable, value: Any, size: int) -> bool:
+        """Store any read-only value counted as `size` bytes (the server keeps whole responses here too, so
+        one budget bounds both); False when it does not fit at all."""
+        if self.max_bytes <= 0 or size > self.max_bytes:
+            return False
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
                 self.bytes -= old[1]
-            self._entries[key] = (stored, size)
+            self._entries[key] = (value, size)
             self.bytes += size
             while self.bytes > self.max_bytes:
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self.bytes -= evicted
                 self.evictions += 1
-        return stored
+        return True
 
     def stats(self) -> CacheStats:
         with self._lock:

@@ -24,6 +24,8 @@ class RequestContext(BaseContext):
         self.slots = slots
         self.caller = caller if caller is not None else Caller.unrestricted()
         self.answers: list[Any] = []  # every answer given so far: their data version and freshness headers
+        self.keep_as: tuple | None = None  # what a kept response would be stored under (server/kept_responses.py)
+        self.clean = False  # the operation ran without errors
 
     @property
     def layer(self) -> SemanticLayer:

@@ -6,8 +6,8 @@ validates against one version and resolves against another. Each response names 
 `extensions.version` and in the `X-Semantic-Version` header, and the data its answers read in
 `X-Semantic-Data-Version` and `X-Semantic-Data-Freshness` (`stamp_data`, shared with the plain endpoints).
 
-Catalogue-only operations are answered from the answer kept for their version when there is one
-(server/catalogue_answers.py).
+A response asked for again is sent from the bytes kept for it when its definitions version, caller, day and
+data version are unchanged (server/kept_responses.py): no GraphQL, no layer, no JSON encoding.
 
 It also answers request-level problems (bad JSON, no query...) as JSON errors with a code and a hint
 rather than strawberry's plain text, and offers no WebSocket endpoint: the schema has no subscriptions,
@@ -31,7 +31,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from semantic.freshness import stalest
-from server.catalogue_answers import answer_key, answers_of, catalogue_operation
+from server.kept_responses import Asked, KeptResponse, common_data_version, kept_headers, operation_kind, response_key
 from server.context import RequestContext
 from server.documents import parsed_or_none
 from server.http_errors import SHAPE, RequestError, error_response
@@ -82,9 +82,54 @@ class VersionedGraphQLRouter(GraphQLRouter):
     async def run(self, request: Request, context: Any = UNSET, root_value: Any = UNSET) -> Response:
         """Strawberry's endpoints would turn an HTTPException into plain text; it never gets that far."""
         try:
-            return await super().run(request, context=context, root_value=root_value)
+            kept = await self._kept_response(request, context)
+            if kept is not None:
+                return kept
+            response = await super().run(request, context=context, root_value=root_value)
+            self._keep(context, response)
+            return response
         except HTTPException as exc:
             return error_response(exc)
+
+    async def _kept_response(self, request: Request, context: Any) -> Response | None:
+        """The kept bytes of this very request, or None; notes on `context` what to keep it under otherwise.
+
+        Only POSTed JSON is looked at; a question is looked up only while the data version is settled."""
+        if (request.method != "POST" or not isinstance(context, RequestContext) or not context.layer.keeps_answers
+                or not request.headers.get("content-type", "").startswith("application/json")):
+            return None
+        asked = Asked.read(await request.body())
+        if asked is None:
+            return None
+        kind, name = operation_kind(asked.query, asked.operation_name, context.settings.max_tokens)
+        if kind is None:
+            return None
+        layer = context.layer
+        context.keep_as = (asked, kind, name, layer.today().isoformat())
+        data_version = layer.settled_data_version() if kind == "question" else None
+        if kind == "question" and data_version is None:
+            return None
+        key = response_key(asked, context.caller.cache_key(), context.served.version, context.keep_as[3], data_version)
+        kept = layer.result_cache.get(key, count_miss=False)
+        if not isinstance(kept, KeptResponse):
+            return None
+        request.scope.setdefault("state", {})[OPERATION_STATE] = OperationLabel.names.label(kept.operation)
+        return Response(kept.body, headers=dict(kept.headers))
+
+    def _keep(self, context: Any, response: Response) -> None:
+        """Keep a clean answer to a keepable request under the data version all its answers read."""
+        if getattr(context, "keep_as", None) is None or not context.clean or response.status_code != 200:
+            return
+        asked, kind, name, day = context.keep_as
+        layer = context.layer
+        data_version = common_data_version(context.answers) if kind == "question" else None
+        if (kind == "question" and data_version is None) or layer.today().isoformat() != day:
+            return
+        body = getattr(response, "body", None)
+        if isinstance(body, bytes):
+            kept = KeptResponse(body, kept_headers(response.headers), name)
+            key = response_key(asked, context.caller.cache_key(), context.served.version, day, data_version)
+            layer.result_cache.keep(key, kept, kept.size)
 
     def parse_json(self, data: str | bytes) -> Any:
         """Body (or GET parameter) JSON, refused with a reason unless it is an object or an array.
@@ -107,11 +152,6 @@ class VersionedGraphQLRouter(GraphQLRouter):
         if request_data.operation_name is None and _several_operations(request_data.query, context):
             raise RequestError(400, "the document defines several operations and operationName does not say "
                                "which one to run", 'add "operationName": "<name>" to the request')
-        key = answer_key(context, request_data.query, request_data.operation_name, request_data.variables)
-        if key is not None and (kept := answers_of(context.layer.definitions).get(key)) is not None:
-            _, name = catalogue_operation(request_data.query, request_data.operation_name, context.settings.max_tokens)
-            request.scope.setdefault("state", {})[OPERATION_STATE] = OperationLabel.names.label(name)
-            return kept
         try:
             result = await context.served.schema.execute(
                 request_data.query, variable_values=request_data.variables, context_value=context,
@@ -125,8 +165,7 @@ class VersionedGraphQLRouter(GraphQLRouter):
         except MissingQueryError as exc:
             raise RequestError(400, "no GraphQL query found in the request",
                                'POST {"query": "{ version { stamp } }"}, or GET /graphql?query=...') from exc
-        if key is not None and not result.errors:
-            answers_of(context.layer.definitions).put(key, result)
+        context.clean = not result.errors
         return result
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 import time
-from types import SimpleNamespace
 
 from semantic.access import Caller
 from semantic.definitions import require_valid
@@ -50,17 +49,17 @@ def test_truncated_and_oversized_answers_are_not_stored():
 
 
 def test_the_key_separates_callers_versions_and_settings():
-    compiled = SimpleNamespace(dialect="duckdb", sql="select 1 where x = $1", params={"$1": 5})
-    base = dict(definitions_version="d1", data_version="x1", caller_key=Caller.unrestricted().cache_key(),
+    statement = ("select 1 where x = $1", (5,))
+    base = dict(dialect="duckdb", definitions_version="d1", data_version="x1", caller_key=Caller.unrestricted().cache_key(),
                 settings=ExecutionSettings())
-    key = answer_key(compiled, **base)
-    assert key == answer_key(compiled, **base)
+    key = answer_key(statement=statement, **base)
+    assert key == answer_key(statement=statement, **base)
     for change in ({"definitions_version": "d2"}, {"data_version": "x2"},
                    {"caller_key": Caller("ada", frozenset({"rep"}), {"region": "NA"}).cache_key()},
                    {"settings": ExecutionSettings(max_rows=5)}, {"settings": ExecutionSettings(key_check_max_age_s=0)}):
-        assert answer_key(compiled, **{**base, **change}) != key, change
-    other_value = SimpleNamespace(dialect="duckdb", sql=compiled.sql, params={"$1": 6})
-    assert answer_key(other_value, **base) != key
+        assert answer_key(statement=statement, **{**base, **change}) != key, change
+    assert answer_key(statement=(statement[0], (6,)), **base) != key
+    assert answer_key(statement=(statement[0], {"x": 5}), **base) != key
 
 
 def test_threads_share_one_cache_safely():
