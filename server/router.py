@@ -113,7 +113,7 @@ class VersionedGraphQLRouter(GraphQLRouter):
             request.scope.setdefault("state", {})[OPERATION_STATE] = OperationLabel.names.label(name)
             return kept
         try:
-            result = await context.served.schema.execute(
+            result = await context.schema.execute(
                 request_data.query, variable_values=request_data.variables, context_value=context,
                 root_value=root_value, operation_name=request_data.operation_name,
                 allowed_operation_types=allowed, operation_extensions=request_data.extensions,
