@@ -3,8 +3,8 @@
 Library errors (`SemanticError`) keep their code and hint; bad input caught by pydantic becomes
 E_BAD_REQUEST; GraphQL validation errors are classified (an unknown metric enum value becomes
 E_UNKNOWN_METRIC with our own did-you-mean, drawn from the names the caller sees; a caller holding no known
-role, whose schema lists nothing, is told E_ACCESS_DENIED); anything unexpected is logged in one line under a reference
-id and reaches the client only as E_INTERNAL with that id (see `server.failures`).
+role, whose schema lists nothing, is told E_ACCESS_DENIED); anything unexpected is logged in one line under a
+reference id and reaches the client only as E_INTERNAL with that id (see `server.failures`).
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from strawberry.extensions import SchemaExtension
 
 from semantic.access import Access, Caller, names_access, view_of
 from semantic.access.questions import visible_saved_queries
-from semantic.access.resolve import NO_ROLE_HINT
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.filter_tree import NODE_TAGS
@@ -80,7 +79,10 @@ def classify_validation(message: str, layer: SemanticLayer | None, caller: Calle
         if match:
             return classify(match, layer, caller)
     if layer is not None and view_of(layer.definitions, caller) == (True, ()):  # its schema lists no name at all
-        return "E_ACCESS_DENIED", "this caller holds no role the definitions know, so it may see nothing", NO_ROLE_HINT
+        try:
+            names_access(layer.definitions, (True, ())).require_any_role()
+        except SemanticError as exc:  # E_ACCESS_DENIED, as its questions get
+            return exc.code, exc.message, exc.hint
     return "E_GRAPHQL_VALIDATION", message, "the schema (GraphiQL's docs panel at /graphql) lists every field " \
                                             "and argument"
 
