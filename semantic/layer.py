@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from semantic.access import Access, Caller, access_for
-from semantic.access.questions import checker, sees_saved_query
+from semantic.access.questions import checker, visible_saved_queries
 from semantic.definitions import Definitions, require_valid
 from semantic.definitions.lineage import lineages
 from semantic.definitions.models import RankMetric, SavedQuery, ShareMetric
@@ -137,8 +137,7 @@ class SemanticLayer:
         return saved
 
     def saved_query_names(self, caller: Caller | None = None) -> list[str]:
-        access = self.access(caller)
-        return [name for name, saved in self.definitions.saved_queries.items() if sees_saved_query(access, saved)]
+        return visible_saved_queries(self.access(caller))
 
     def dimensions_for(self, metrics: list[str] | tuple[str, ...], caller: Caller | None = None
                        ) -> list[DimensionInfo]:

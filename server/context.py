@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import strawberry
 from strawberry.fastapi import BaseContext
 
 from semantic.access import Caller
 from semantic.layer import SemanticLayer
+from server.caller_schemas import schema_for
 from server.questions import QuestionSlots
 from server.settings import ServerSettings
 from server.state import Served
@@ -30,6 +32,11 @@ class RequestContext(BaseContext):
     @property
     def layer(self) -> SemanticLayer:
         return self.served.layer
+
+    @property
+    def schema(self) -> strawberry.Schema:
+        """The schema this request executes on: its enums list only what the caller sees (server/caller_schemas.py)."""
+        return schema_for(self.served, self.caller, self.settings)
 
 
 CALLER_STATE = "caller"  # where the authentication middleware leaves the request's Caller (scope["state"])

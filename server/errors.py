@@ -2,8 +2,9 @@
 
 Library errors (`SemanticError`) keep their code and hint; bad input caught by pydantic becomes
 E_BAD_REQUEST; GraphQL validation errors are classified (an unknown metric enum value becomes
-E_UNKNOWN_METRIC with our own did-you-mean); anything unexpected is logged in one line under a reference
-id and reaches the client only as E_INTERNAL with that id (see `server.failures`).
+E_UNKNOWN_METRIC with our own did-you-mean, drawn from the names the caller sees; a caller holding no known
+role, whose schema lists nothing, is told E_ACCESS_DENIED); anything unexpected is logged in one line under a
+reference id and reaches the client only as E_INTERNAL with that id (see `server.failures`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
-from semantic.access import Caller
+from semantic.access import Access, Caller, names_access, view_of
+from semantic.access.questions import visible_saved_queries
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.filter_tree import NODE_TAGS
@@ -27,11 +29,12 @@ GRAINS = ", ".join(Grain.__args__)
 Classified = tuple[str, str, str]  # code, message, hint
 
 
-def _unknown(kind: str, code: str, names: Callable[[SemanticLayer, Caller | None], list[str]]):
-    """Suggestions only from the names the caller sees, so a hidden name is never suggested."""
+def _unknown(kind: str, code: str, names: Callable[[Access], list[str]]):
+    """Suggestions only from the names the caller sees, so a hidden name is never suggested. Its view's names
+    need no claims: a caller missing one is still told which name is unknown."""
     def classify(match: re.Match, layer: SemanticLayer | None, caller: Caller | None) -> Classified:
         value = match.group("value")
-        known = names(layer, caller) if layer else []
+        known = names(names_access(layer.definitions, view_of(layer.definitions, caller))) if layer else []
         return code, f"unknown {kind} '{value}'" + did_you_mean(value, known), known_names_hint(f"{kind}s", known)
     return classify
 
@@ -45,9 +48,9 @@ def _fixed(code: str, hint: str):
 VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | None, Caller | None], Classified]],
                         ...] = (
     (re.compile(r"Value '(?P<value>.*)' does not exist in 'MetricName' enum"),
-     _unknown("metric", "E_UNKNOWN_METRIC", lambda layer, caller: layer.metric_names(caller))),
+     _unknown("metric", "E_UNKNOWN_METRIC", lambda access: access.visible_metrics(access.defs.metrics))),
     (re.compile(r"Value '(?P<value>.*)' does not exist in 'SavedQueryName' enum"),
-     _unknown("saved query", "E_UNKNOWN_SAVED_QUERY", lambda layer, caller: layer.saved_query_names(caller))),
+     _unknown("saved query", "E_UNKNOWN_SAVED_QUERY", visible_saved_queries)),
     (re.compile(r"'Grain' enum|Grain.*cannot represent"),
      _fixed("E_BAD_GRAIN", f"supported grains: {GRAINS}")),
     (re.compile(r"'FilterOp' enum|FilterOp.*cannot represent"),
@@ -75,6 +78,11 @@ def classify_validation(message: str, layer: SemanticLayer | None, caller: Calle
         match = pattern.search(message)
         if match:
             return classify(match, layer, caller)
+    if layer is not None and view_of(layer.definitions, caller) == (True, ()):  # its schema lists no name at all
+        try:
+            names_access(layer.definitions, (True, ())).require_any_role()
+        except SemanticError as exc:  # E_ACCESS_DENIED, as its questions get
+            return exc.code, exc.message, exc.hint
     return "E_GRAPHQL_VALIDATION", message, "the schema (GraphiQL's docs panel at /graphql) lists every field " \
                                             "and argument"
 

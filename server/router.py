@@ -153,7 +153,7 @@ class VersionedGraphQLRouter(GraphQLRouter):
             raise RequestError(400, "the document defines several operations and operationName does not say "
                                "which one to run", 'add "operationName": "<name>" to the request')
         try:
-            result = await context.served.schema.execute(
+            result = await context.schema.execute(
                 request_data.query, variable_values=request_data.variables, context_value=context,
                 root_value=root_value, operation_name=request_data.operation_name,
                 allowed_operation_types=allowed, operation_extensions=request_data.extensions,

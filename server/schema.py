@@ -2,7 +2,9 @@
 
 Metric and saved-query names become enums generated from the YAML (with the YAML descriptions), so
 GraphiQL completes them and documents each one. Because those enums change when the definitions change,
-the schema is regenerated with every reload and served together with its layer (see `server.state`).
+the schema is regenerated with every reload and served together with its layer (see `server.state`). A
+restricted caller executes on a schema of its own whose enums list only what its roles show
+(server/caller_schemas.py).
 Clients sending variables pass enum values as plain JSON strings, so nothing changes for them.
 
 (No `from __future__ import annotations` here: the Query class is built inside a function and strawberry
@@ -16,7 +18,8 @@ from strawberry.extensions import (AddValidationRules, MaxAliasesLimiter, MaxTok
                                    ValidationCache)
 from strawberry.types import Info
 
-from semantic.access import Caller
+from semantic.access import Access, Caller
+from semantic.access.questions import visible_saved_queries
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
 from server import resolvers
@@ -62,12 +65,18 @@ def _view(layer: SemanticLayer, caller: Caller) -> tuple[bool, tuple[str, ...]]:
     return access.restricted, access.roles
 
 
-def build_schema(layer: SemanticLayer, settings: ServerSettings) -> strawberry.Schema:
+def build_schema(layer: SemanticLayer, settings: ServerSettings, names: Access | None = None) -> strawberry.Schema:
+    """The schema whose enums list the names `names` sees (None: every name). Funnels cannot be hidden from a
+    role, so only a caller holding no known role (who sees nothing) gets no funnel names."""
     defs = layer.definitions
-    MetricName = names_enum("MetricName", defs.metrics, "A metric defined in metrics.yaml.")
-    SavedQueryName = names_enum("SavedQueryName", defs.saved_queries, "A saved query defined in metrics.yaml.")
-    FunnelName = names_enum("FunnelName", defs.funnels, "A funnel defined in the funnels section.")
-    DimensionName = dimension_enum(defs)
+    names = names or Access(defs, Caller.unrestricted())
+    nothing = names.restricted and not names.roles
+    MetricName = names_enum("MetricName", {n: defs.metrics[n] for n in names.visible_metrics(defs.metrics)},
+                            "A metric defined in metrics.yaml.")
+    SavedQueryName = names_enum("SavedQueryName", {n: defs.saved_queries[n] for n in visible_saved_queries(names)},
+                                "A saved query defined in metrics.yaml.")
+    FunnelName = names_enum("FunnelName", {} if nothing else defs.funnels, "A funnel defined in the funnels section.")
+    DimensionName = dimension_enum(defs, names.dimensions)
 
     @strawberry.type(description="The revenue semantic layer: one definition of every number.")
     class Query:

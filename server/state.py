@@ -1,9 +1,10 @@
 """What the server is serving right now: one definitions version, its layer and its GraphQL schema.
 
 The schema is generated from the definitions (metric names become an enum for autocompletion), so layer
-and schema are built together and swapped together as one immutable `Served`. `ServedRef.current` is the
-only mutable thing: a request reads it once when it starts and keeps that `Served` to the end, so a reload
-never mixes two versions inside one response.
+and schema are built together and swapped together as one immutable `Served` (its schema lists every name;
+a restricted caller's own is built from the same layer when first asked, server/caller_schemas.py).
+`ServedRef.current` is the only mutable thing: a request reads it once when it starts and keeps that
+`Served` to the end, so a reload never mixes two versions inside one response.
 """
 from __future__ import annotations
 

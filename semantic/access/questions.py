@@ -64,6 +64,11 @@ def sees_saved_query(access: Access, saved: SavedQuery) -> bool:
     return True
 
 
+def visible_saved_queries(access: Access) -> list[str]:
+    """The saved queries the caller may run, in definition order."""
+    return [name for name, saved in access.defs.saved_queries.items() if sees_saved_query(access, saved)]
+
+
 def checker(question: Any) -> Callable[[Access, Any], None]:
     """The check for this kind of question."""
     if isinstance(question, Question):

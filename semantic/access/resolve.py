@@ -8,7 +8,7 @@ an answer never confirms that a hidden metric or dimension exists.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from semantic.access.caller import Caller
@@ -94,18 +94,39 @@ class Access:
         return cache[key]
 
 
-def access_for(defs: Definitions, caller: Caller | None) -> Access:
-    """The caller's view; claims are bound here, so a missing claim fails before any question (E_ACCESS_CLAIM).
-    Definitions without roles restrict nobody: a signed token then only authenticates."""
+View = tuple[bool, tuple[str, ...]]  # (restricted, the roles the definitions know), see `view_of`
+
+
+def view_of(defs: Definitions, caller: Caller | None) -> View:
+    """What the names a caller sees follow from: whether it is restricted, and which of its roles the definitions
+    know. Claims only bind row rules, so callers with the same view see the same names."""
     if caller is None or caller.unrestricted_access or not defs.roles:  # no roles defined: nothing to apply
-        return Access(defs, caller or Caller.unrestricted())
-    roles = tuple(sorted(r for r in caller.roles if r in defs.roles))
+        return False, ()
+    return True, tuple(sorted(r for r in caller.roles if r in defs.roles))
+
+
+def names_access(defs: Definitions, view: View) -> Access:
+    """The names one view sees, without row rules (they need a caller's claims): what a listing shows."""
+    restricted, roles = view
+    if not restricted:
+        return Access(defs, Caller.unrestricted())
     metrics: set[str] = set()
     dimensions: set[str] = set()
     for name in roles:
         metrics |= role_metrics(defs, defs.roles[name])
         dimensions |= role_dimensions(defs, defs.roles[name])
-    return Access(defs, caller, roles, frozenset(metrics), frozenset(dimensions), _rules(defs, roles, caller.claims))
+    return Access(defs, Caller("", frozenset(roles)), roles, frozenset(metrics), frozenset(dimensions))
+
+
+def access_for(defs: Definitions, caller: Caller | None) -> Access:
+    """The caller's view; claims are bound here, so a missing claim fails before any question (E_ACCESS_CLAIM).
+    Definitions without roles restrict nobody: a signed token then only authenticates."""
+    view = view_of(defs, caller)
+    if not view[0]:
+        return Access(defs, caller or Caller.unrestricted())
+    assert caller is not None
+    names = names_access(defs, view)
+    return replace(names, caller=caller, rules=_rules(defs, names.roles, caller.claims))
 
 
 def _rules(defs: Definitions, roles: tuple[str, ...], claims: Mapping[str, Any]) -> dict[str, tuple[FilterNode, ...]]:
