@@ -99,13 +99,14 @@ def test_the_deals_of_a_bucket_and_the_sql_are_the_roles(two_regions: str) -> No
     assert code == 0 and "row policy" in out and "'NA'" in out.split("-- parameters:")[1]
 
 
-@pytest.mark.parametrize("command", [("funnel", "lead_funnel", *FUNNEL_RANGE), ("waterfall", *WINDOW)])
-def test_refusals(small_ledger: str, command: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("command, hidden", [
+    (("funnel", "lead_funnel", *FUNNEL_RANGE), ("--where", "rep.quota_amount > 0")),
+    (("waterfall", *WINDOW), ("--by", "rep.quota_amount"))])
+def test_refusals(small_ledger: str, command: tuple[str, ...], hidden: tuple[str, str]) -> None:
     code, _, err = run(small_ledger, *command, "--as-role", "auditor")  # a role policies.yaml does not define
     assert code == 1 and "E_ACCESS_DENIED" in err and "hint:" in err and "Traceback" not in err
-    code, _, err = run(small_ledger, *command, "--by" if command[0] == "waterfall" else "--where",
-                       "rep.quota_amount" if command[0] == "waterfall" else "rep.quota_amount > 0", *REP_NA)
-    assert code == 1 and "E_UNKNOWN_DIMENSION" in err and "quota_amount" in err.split("hint:")[0]
+    code, _, err = run(small_ledger, *command, *hidden, *REP_NA)  # the rep role hides rep.quota_amount
+    assert code == 1 and "E_UNKNOWN_DIMENSION" in err and "rep.quota_amount" in err.split("hint:")[0]
     code, _, err = run(small_ledger, *command, "--claim", "region=NA")
     assert code == 2 and "--claim needs --as-role" in err
     code, _, err = run(small_ledger, *command, "--as-role", "rep")  # the rule reads {claims.region}
@@ -124,22 +125,34 @@ class AsCaller:
         await self.app(scope, receive, send)
 
 
-def test_the_server_answers_that_caller_alike(two_regions: str) -> None:
-    server = create_app(REPO, two_regions, ServerSettings(), auth=TokenAuth())
+def ask_server(database: str, caller: Caller, path: str, graphql: str | None = None) -> dict:
+    """The server's JSON answer to `caller` (a GET of `path`, or a GraphQL document posted to it)."""
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=AsCaller(create_app(REPO, database, ServerSettings(), auth=TokenAuth()),
+                                                     caller))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            if graphql is not None:
+                return await client.post(path, json={"query": graphql})
+            return await client.get(path)
+    return asyncio.run(send()).json()
 
-    def server_json(caller: Caller, path: str) -> dict:
-        async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=AsCaller(server, caller))
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                return await client.get(path)
-        return asyncio.run(send()).json()
 
-    window = "from=2025-10-01&to=2025-11-15&close_from=2025-10-01&close_to=2025-12-31"
-    body = server_json(Caller("ada", frozenset({"rep"}), {"region": "NA"}), f"/waterfall.json?{window}")
+ADA = Caller("ada", frozenset({"rep"}), {"region": "NA"})
+AUDITOR = Caller("x", frozenset({"auditor"}))
+
+
+def test_the_server_answers_that_caller_alike(two_regions: str, small_ledger: str) -> None:
+    window = "/waterfall.json?from=2025-10-01&to=2025-11-15&close_from=2025-10-01&close_to=2025-12-31"
+    body = ask_server(two_regions, ADA, window)
     assert {r["bucket"]: (r["deals"], r["count"], r["amount"]) for r in body["rows"]} == NA_BUCKETS
-    for args, caller, path in [
-            (("--as-role", "auditor"), Caller("x", frozenset({"auditor"})), f"/waterfall.json?{window}"),
-            (("--by", "rep.quota_amount", *REP_NA), Caller("ada", frozenset({"rep"}), {"region": "NA"}),
-             f"/waterfall.json?{window}&by=rep.quota_amount")]:
-        code = server_json(caller, path)["errors"][0]["extensions"]["code"]
-        assert f"[{code}]" in run(two_regions, "waterfall", *WINDOW, *args)[2]
+    funnel = '{ funnel(name: lead_funnel, timeRange: {from: "2025-01-01", to: "2025-11-15"}) { rows } }'
+    body = ask_server(small_ledger, ADA, "/graphql", funnel)
+    assert [r["count"] for r in body["data"]["funnel"]["rows"]] == funnel_counts(small_ledger, *REP_NA)
+    for database, args, caller, path, graphql, code in [
+            (two_regions, ("waterfall", *WINDOW, "--as-role", "auditor"), AUDITOR, window, None, "E_ACCESS_DENIED"),
+            (two_regions, ("waterfall", *WINDOW, "--by", "rep.quota_amount", *REP_NA), ADA,
+             f"{window}&by=rep.quota_amount", None, "E_UNKNOWN_DIMENSION"),
+            (small_ledger, ("funnel", "lead_funnel", "--as-role", "auditor"), AUDITOR, "/graphql", funnel,
+             "E_ACCESS_DENIED")]:
+        assert ask_server(database, caller, path, graphql)["errors"][0]["extensions"]["code"] == code
+        assert f"[{code}]" in run(database, *args)[2], args
