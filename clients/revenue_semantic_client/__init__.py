@@ -6,12 +6,13 @@
 
 docs/client.md in the repository describes it in full.
 """
-from .answer import Answer, Column
+from .answer import Answer, Column, EntityFreshness, Freshness
 from .client import AsyncSemanticClient, SemanticClient
 from .errors import (ApiError, AuthError, BadRequestError, NotFoundError, ServerBusyError, ServerError,
                      TooCostlyError, TransportError)
 from .retry import RetryPolicy
 
-__all__ = ["Answer", "ApiError", "AsyncSemanticClient", "AuthError", "BadRequestError", "Column", "NotFoundError",
-           "RetryPolicy", "SemanticClient", "ServerBusyError", "ServerError", "TooCostlyError", "TransportError"]
+__all__ = ["Answer", "ApiError", "AsyncSemanticClient", "AuthError", "BadRequestError", "Column", "EntityFreshness",
+           "Freshness", "NotFoundError", "RetryPolicy", "SemanticClient", "ServerBusyError", "ServerError",
+           "TooCostlyError", "TransportError"]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""An answer with typed columns, as pandas, polars or pyarrow frames.
+"""An answer with typed columns, as pandas, polars or pyarrow frames, and how fresh its data is.
 
 The API sends rows as JSON (dates as ISO text, numbers as JSON numbers) and names each column's type. The
 frames are built from those types, not guessed from the values, so an empty answer or a column that is all
@@ -34,6 +34,31 @@ class Column:
 
 
 @dataclass(frozen=True)
+class EntityFreshness:
+    entity: str  # an entity the answer read
+    column: str  # its `freshness:` column (a load-time or event-time column)
+    latest: datetime | None  # the newest value in it; None when the table is empty
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "EntityFreshness":
+        return cls(data["entity"], data["column"], _instant(data.get("latest")))
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh the data behind an answer is: an answer is only as fresh as the stalest table it reads."""
+
+    oldest: datetime | None  # the stalest of the entities' `latest`: every table read is at least this fresh
+    entities: tuple[EntityFreshness, ...]  # per entity read, its newest row
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> "Freshness | None":
+        if not data:
+            return None
+        return cls(_instant(data.get("oldest")), tuple(EntityFreshness.from_json(e) for e in data["entities"]))
+
+
+@dataclass(frozen=True)
 class Answer:
     """Rows as the API sent them (JSON values), plus what produced them."""
 
@@ -42,11 +67,12 @@ class Answer:
     version: str  # the definitions version that answered
     data_version: str | None  # a stamp of the data, when the database can tell
     truncated: bool  # more rows existed than the server's max_rows
+    freshness: Freshness | None = None  # None when no entity read declares a freshness column
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> "Answer":
         return cls(tuple(Column.from_json(c) for c in body["columns"]), list(body["rows"]), body["version"],
-                   body.get("data_version"), bool(body.get("truncated")))
+                   body.get("data_version"), bool(body.get("truncated")), Freshness.from_json(body.get("freshness")))
 
     def to_arrow(self) -> "pyarrow.Table":
         pa = _need("pyarrow", "arrow")
@@ -68,6 +94,11 @@ class Answer:
     def to_polars(self) -> "polars.DataFrame":
         pl = _need("polars", "polars")
         return pl.from_arrow(self.to_arrow())
+
+
+def _instant(text: str | None) -> datetime | None:
+    """An ISO date or timestamp as the API sends it; a date is its midnight (the server compares them so)."""
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def _arrow_type(pa: Any, api_type: str) -> tuple[Any, Callable[[Any], Any]]:

@@ -9,8 +9,8 @@ import typer
 from semantic.cli.app import DatabaseOption, ProjectOption, SettingOption, TodayOption, app
 from semantic.cli.cmd_query import (FromOption, OutputFormat, RangeOption, ToOption, WhereOption, _guard, _open,
                                     emit, print_sql)
+from semantic.cli.preview import AsRoleOption, ClaimOption, preview_caller
 from semantic.question import FunnelQuestion, parse_where
-from semantic.result import Result
 
 
 @app.command("funnel")
@@ -23,10 +23,12 @@ def funnel_command(name: str = typer.Argument(..., help="Funnel name from the `f
                    dialect: Optional[str] = typer.Option(None, help="SQL dialect for --sql (default: the "
                                                                     "database's)"),
                    setting: list[str] = SettingOption,
+                   as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption,
                    project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Count the rows reaching each step of a funnel, in order, with step-to-step and cumulative rates.
 
     The range selects rows by the first step's day (default: the funnel's own `time_range`, if any)."""
+    caller = preview_caller(as_role, claim)
     layer = _open(project, database, today, setting)
     time_range = {"from": start, "to": end, "relative": relative} if (start or end or relative) else None
 
@@ -35,11 +37,8 @@ def funnel_command(name: str = typer.Argument(..., help="Funnel name from the `f
         return FunnelQuestion.model_validate({"funnel": name, "time_range": time_range, "filters": filters})
 
     if sql:
-        compiled = _guard(lambda: layer.compile_funnel(question(), dialect))
+        compiled = _guard(lambda: layer.compile_funnel(question(), dialect, caller))
         print_sql(compiled)
         return
 
-    def run() -> Result:
-        return layer.funnel(question())
-
-    emit(_guard(run), output)
+    emit(_guard(lambda: layer.funnel(question(), caller=caller)), output)

@@ -9,6 +9,7 @@ import typer
 
 from semantic.cli.app import DatabaseOption, ProjectOption, SettingOption, TodayOption, app, out
 from semantic.cli.cmd_query import ByOption, OutputFormat, WhereOption, _guard, _open, emit, print_sql
+from semantic.cli.preview import AsRoleOption, ClaimOption, preview_caller
 from semantic.waterfall import BUCKET_NAMES, WaterfallQuestion, waterfall_question
 
 BucketChoice = Enum("BucketChoice", {name: name for name in BUCKET_NAMES}, type=str)  # type: ignore[misc]
@@ -34,8 +35,10 @@ def waterfall_command(
         explain: bool = typer.Option(False, "--explain", help="Print the plan's step tree instead of running it."),
         output: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
         today: Optional[str] = TodayOption, setting: list[str] = SettingOption,
+        as_role: list[str] = AsRoleOption, claim: list[str] = ClaimOption,
         project: Path = ProjectOption, database: Optional[str] = DatabaseOption) -> None:
     """Pipeline waterfall: start, created, pulled in, won, lost, pushed out ... end, in amount and count."""
+    caller = preview_caller(as_role, claim)
     layer = _open(project, database, today, setting)
 
     def question() -> WaterfallQuestion:
@@ -43,10 +46,10 @@ def waterfall_command(
                                   deals.value if deals else None, history, amount, close_date)
 
     if sql or explain:
-        compiled = _guard(lambda: layer.compile_waterfall(question()))  # type: ignore[no-any-return]
+        compiled = _guard(lambda: layer.compile_waterfall(question(), caller=caller))  # type: ignore[no-any-return]
         if explain:
             out.print(compiled.plan.explain(), highlight=False, markup=False, soft_wrap=True)
         else:
             print_sql(compiled)
         return
-    emit(_guard(lambda: layer.waterfall(question())), output)
+    emit(_guard(lambda: layer.waterfall(question(), caller=caller)), output)

@@ -1,5 +1,6 @@
 """`--as-role ROLE --claim KEY=VALUE`: preview what a role sees from the command line (query, compile, list,
-diff), as the server would answer a token carrying those roles and claims (docs/access.md)."""
+explain, funnel, waterfall, diff), as the server would answer a token carrying those roles and claims
+(docs/access.md)."""
 from __future__ import annotations
 
 import typer
