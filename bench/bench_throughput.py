@@ -8,10 +8,14 @@ so drift in a shared machine's load shows up instead of hiding in a ratio.
 
 Cases: `{ version { content } }`; the catalogue `{ metrics { name description } }`; the canonical
 `bookings, win_rate` total asked the same way every time (cached once a result cache exists) and with a
-different `limit` on every request (a new question each time: never cached, same SQL work); the same two
-metrics by segment per quarter; and with `--workers N` the cached total again on N worker processes.
+different `limit` on every request (a new question each time: never cached, same SQL work), sent as a
+variable (as BI tools send their few document shapes) and written into the document (a new text each time);
+the same two metrics by segment per quarter; and with `--workers N` the cached total again on N worker
+processes. `--baseline REV` also serves the same ledger from a checkout of an earlier revision (the same
+virtualenv) and asks it the total both ways, so "faster than before" is measured in the same run.
 
     .venv/bin/python -m bench.bench_throughput [--scale 1] [--seconds 10] [--connections 32] [--workers 2]
+                                               [--baseline REV]
 
 Needs `wrk` on PATH (Debian: `apt-get install wrk`). Failures are non-200 answers or bodies with "errors".
 """
@@ -35,6 +39,8 @@ from bench.bench_api import free_port
 REPO = Path(__file__).resolve().parent.parent
 TOTAL = "{ query(metrics: [bookings, win_rate]) { rows version } }"
 UNCACHED_TOTAL = "{ query(metrics: [bookings, win_rate], limit: %d) { rows version } }"  # %d: a new number each time
+TOTAL_WITH_LIMIT = "query Total($limit: Int) { query(metrics: [bookings, win_rate], limit: $limit) { rows version } }"
+NEW_LIMIT = '{"limit": %d}'
 BY_SEGMENT_QUARTER = ('{ query(metrics: [bookings, win_rate], dimensions: ["account.segment"], grain: quarter) '
                       '{ rows version } }')
 
@@ -43,9 +49,10 @@ BY_SEGMENT_QUARTER = ('{ query(metrics: [bookings, win_rate], dimensions: ["acco
 class Case:
     name: str
     document: str
-    server: str = "semantic"  # or "bare"
+    server: str = "semantic"  # or "bare", or "baseline" (the --baseline checkout)
     workers: int = 1
-    varying: bool = False  # the document holds %d, replaced by a counter on every request
+    varying: bool = False  # the document (or the variables) holds %d, replaced by a counter on every request
+    variables: str | None = None  # JSON text of the variables
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,15 @@ end
 """
 
 
+def body_of(case: Case) -> str:
+    """The request body; a varying case's %d stays in it for the Lua script (the only % in it)."""
+    if case.variables is None:
+        return json.dumps({"query": case.document})
+    return json.dumps({"query": case.document, "variables": "@@"}).replace('"@@"', case.variables)
+
+
 def lua_script(case: Case) -> str:
-    body = json.dumps({"query": case.document})
+    body = body_of(case)
     if not case.varying:
         return (f'wrk.method = "POST"\nwrk.body = [==[{body}]==]\n'
                 f'wrk.headers["Content-Type"] = "application/json"\n' + CHECKS)
@@ -101,16 +115,18 @@ def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
     return rate, latency("50"), latency("99"), requests, failures
 
 
-def start(case: Case, database: str, port: int) -> subprocess.Popen:
+def start(case: Case, database: str, port: int, baseline: Path | None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SEMANTIC_JWT", "SEMANTIC_API_TOKENS"))}
+    root = baseline if case.server == "baseline" and baseline is not None else REPO
     if case.server == "bare":
         command = [sys.executable, "-m", "bench.bare_app", "--port", str(port)]
     else:
-        command = [sys.executable, "-m", "semantic", "serve", "--project", str(REPO), "--database", database,
+        command = [sys.executable, "-m", "semantic", "serve", "--project", str(root), "--database", database,
                    "--host", "127.0.0.1", "--port", str(port)]
         if case.workers > 1:
             command += ["--workers", str(case.workers)]
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env["PYTHONPATH"] = str(root)  # the checkout's own code, not the installed one
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -122,14 +138,15 @@ def start(case: Case, database: str, port: int) -> subprocess.Popen:
     raise SystemExit(f"{case.name}: the server did not start within 60 s")
 
 
-def measure(case: Case, database: str, seconds: float, connections: int, folder: Path) -> Outcome:
+def measure(case: Case, database: str, seconds: float, connections: int, folder: Path,
+            baseline: Path | None = None) -> Outcome:
     port = free_port()
-    process = start(case, database, port)
+    process = start(case, database, port, baseline)
     try:
         url = f"http://127.0.0.1:{port}/graphql"
-        warm = case.document % 1 if case.varying else case.document
+        warm = json.loads(body_of(case) % 1 if case.varying else body_of(case))
         for _ in range(3 * case.workers):  # warm every worker (engine, schema caches, result cache)
-            answer = httpx.post(url, json={"query": warm}, timeout=60).json()
+            answer = httpx.post(url, json=warm, timeout=60).json()
             if "errors" in answer:
                 raise SystemExit(f"{case.name}: the server answered with errors: {answer['errors']}")
         script = folder / "case.lua"
@@ -143,15 +160,23 @@ def measure(case: Case, database: str, seconds: float, connections: int, folder:
     return Outcome(case, *parse_wrk(result.stdout))
 
 
-def cases(workers: int) -> list[Case]:
+NEW_QUESTION = "total (new question each time, as a variable)"
+
+
+def cases(workers: int, baseline: str | None) -> list[Case]:
     listed = [Case("bare { hello }", "{ hello }", server="bare"),
               Case("{ version { content } }", "{ version { content } }"),
               Case("catalogue { metrics { name description } }", "{ metrics { name description } }"),
               Case("bookings, win_rate total (same question)", TOTAL),
-              Case("bookings, win_rate total (new question each time)", UNCACHED_TOTAL, varying=True),
+              Case(NEW_QUESTION, TOTAL_WITH_LIMIT, varying=True, variables=NEW_LIMIT),
+              Case("total (new question each time, new text)", UNCACHED_TOTAL, varying=True),
               Case("by segment per quarter (same question)", BY_SEGMENT_QUARTER)]
     if workers > 1:
         listed.append(Case(f"total (same question), --workers {workers}", TOTAL, workers=workers))
+    if baseline:
+        listed += [Case(f"[{baseline}] total (same question)", TOTAL, server="baseline"),
+                   Case(f"[{baseline}] {NEW_QUESTION}", TOTAL_WITH_LIMIT, server="baseline", varying=True,
+                        variables=NEW_LIMIT)]
     return listed + [Case("bare { hello } (again)", "{ hello }", server="bare")]
 
 
@@ -162,6 +187,10 @@ def report(outcomes: list[Outcome]) -> None:
     for o in outcomes:
         print(f"{o.case.name:<52} {o.requests_per_s:>10,.0f} {o.requests_per_s / reference:>7.2f} "
               f"{o.p50_ms:>8.2f} {o.p99_ms:>8.2f} {o.failures:>7}")
+    by_name = {o.case.name: o.requests_per_s for o in outcomes}
+    for name in [o.case.name for o in outcomes if o.case.server == "baseline"]:
+        now = by_name[NEW_QUESTION]
+        print(f"{NEW_QUESTION} now / {name}: {now / by_name[name]:.2f}")
 
 
 def main() -> None:
@@ -171,6 +200,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="also run the cached total on this many workers "
                                                               "(0 or 1: skip)")
+    parser.add_argument("--baseline", metavar="REV", help="also serve from a checkout of this git revision")
     args = parser.parse_args()
     from semantic.ledger.load import write_demo
 
@@ -178,12 +208,20 @@ def main() -> None:
         folder = Path(name)
         database = f"duckdb:///{folder}/ledger.duckdb"
         write_demo(database, scale=args.scale)
+        baseline = folder / "baseline" if args.baseline else None
+        if baseline is not None:
+            subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(baseline), args.baseline], cwd=REPO,
+                           check=True)
         print(f"demo ledger scale {args.scale}; wrk -t1 -c{args.connections} -d{args.seconds:g}s; "
               f"load average before {os.getloadavg()[0]:.2f}", flush=True)
         outcomes = []
-        for case in cases(args.workers):
-            outcomes.append(measure(case, database, args.seconds, args.connections, folder))
-            print(f"  measured {case.name}: {outcomes[-1].requests_per_s:,.0f}/s", flush=True)
+        try:
+            for case in cases(args.workers, args.baseline):
+                outcomes.append(measure(case, database, args.seconds, args.connections, folder, baseline))
+                print(f"  measured {case.name}: {outcomes[-1].requests_per_s:,.0f}/s", flush=True)
+        finally:
+            if baseline is not None:
+                subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=REPO, check=False)
         print(f"load average after {os.getloadavg()[0]:.2f}")
     report(outcomes)
 
