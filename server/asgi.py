@@ -74,6 +74,25 @@ def multiprocess_dir() -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def run_workers(host: str, port: int, workers: int) -> None:
+    """`server.asgi:app` on `workers` uvicorn processes sharing one listening socket.
+
+    uvicorn binds that socket without naming TCP, so asyncio does not set TCP_NODELAY on the connections it
+    accepts, and a response written in two parts (head, body) waits for the client's delayed ACK: about
+    40 ms per request, which capped two workers below one. Linux hands the listening socket's TCP_NODELAY to
+    every accepted connection, so it is set there."""
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("server.asgi:app", host=host, port=port, workers=workers, log_config=None,
+                            access_log=False)
+    listening = config.bind_socket()
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[listening]).run()
+
+
 def app_from_env(environ: Mapping[str, str] | None = None) -> Any:
     """Logging, settings, identities and the app, all from the environment; raises on bad configuration."""
     from server.app import create_app

@@ -69,7 +69,7 @@ def _serve(host: str, port: int, project: Path, database: str | None, watch: boo
     import uvicorn
 
     from server.app import create_app
-    from server.asgi import LOG_FORMAT_ENV, ServeEnvironment
+    from server.asgi import LOG_FORMAT_ENV, ServeEnvironment, run_workers
     from server.auth import TokenAuth
     from server.jwt_auth import JwtConfig
     from server.logs import FORMATS as LOG_FORMATS, configure_logging
@@ -104,7 +104,7 @@ def _serve(host: str, port: int, project: Path, database: str | None, watch: boo
     del application  # checked above; each worker builds its own from the environment (server/asgi.py)
     os.environ.update(ServeEnvironment(str(project), url, str(tokens_file) if tokens_file else None, watch,
                                        log_format, jwt_options, pairs).export())
-    uvicorn.run("server.asgi:app", host=host, port=port, workers=workers, log_config=None, access_log=False)
+    run_workers(host, port, workers)
 
 
 def _create_demo_if_missing(project: Path, url: str) -> None:

@@ -25,7 +25,9 @@ def database_file(url: URL) -> str | None:
 def _session(url: URL, limits: Limits) -> Session:
     path = database_file(url)
     config = {"enable_external_access": False, "temp_directory": ""}
-    pooling = {"pool_timeout": limits.pool_timeout_s} if path else {}  # :memory: is one per thread
+    # a pool larger than the server's default 8 query slots: concurrent questions reuse connections instead of
+    # opening (and setting up) overflow ones; :memory: is one database per thread, so no pool
+    pooling = {"pool_timeout": limits.pool_timeout_s, "pool_size": 16} if path else {}
     return Session(connect_args={"read_only": path is not None, "config": config},
                    engine_options={"pool_pre_ping": False, **pooling},
                    statements=(f"SET memory_limit = '{int(limits.memory_limit_mb)}MB'",
