@@ -1,12 +1,13 @@
 """Answers kept for the next identical question, until the definitions or the data move on.
 
 An answer changes only when the SQL, its bound values, the definitions, the data or who asks change, so the
-key is a digest of exactly those: the compiled statement's text and values as the driver runs them, the dialect, the definitions
-version, the data version (semantic/probes.py), the caller's access context (`Caller.cache_key()`) and the
-settings that shape an answer (max_rows; max_periods and max_cells, since a hit skips the cost check; whether
-key checks are on, since they decide the answer's warnings). A
-reload or a data change is therefore never answered from an old entry: the old key is simply not asked for
-again, and least recently used entries make room. Without a data version nothing is cached.
+key is a digest of exactly those: the statement's text and values as the driver runs them, the dialect, the
+definitions version, the data version (semantic/probes.py), the caller's access context (`Caller.cache_key()`)
+and the settings that shape an answer (max_rows; max_periods and max_cells, since a hit skips the cost check;
+whether key checks are on, since they decide the answer's warnings). A reload or a data change is therefore
+never answered from an old entry: the old key is simply not asked for again, and least recently used entries
+make room. Without a data version nothing is cached. The server keeps whole responses in the same cache, under
+the same budget (server/kept_responses.py).
 
 The bound is in bytes: each entry counts its rows serialised as JSON (what a client receives), which also
 keeps one huge answer from holding the whole cache. One cache serves every layer on a database URL, so a

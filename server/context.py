@@ -26,7 +26,7 @@ class RequestContext(BaseContext):
         self.slots = slots
         self.caller = caller if caller is not None else Caller.unrestricted()
         self.answers: list[Any] = []  # every answer given so far: their data version and freshness headers
-        self.keep_as: tuple | None = None  # what a kept response would be stored under (server/kept_responses.py)
+        self.keepable: Any = None  # a Keepable when the response may be kept (server/kept_responses.py)
         self.clean = False  # the operation ran without errors
 
     @property

@@ -93,6 +93,16 @@ class Asked:
 
 
 @dataclass(frozen=True)
+class Keepable:
+    """A request whose response may be kept once it is answered cleanly: what, and on which day it was asked."""
+
+    asked: Asked
+    kind: Kind
+    operation: str | None
+    day: str
+
+
+@dataclass(frozen=True)
 class KeptResponse:
     body: bytes
     headers: tuple[tuple[str, str], ...]

@@ -31,7 +31,8 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from semantic.freshness import stalest
-from server.kept_responses import Asked, KeptResponse, common_data_version, kept_headers, operation_kind, response_key
+from server.kept_responses import (Asked, Keepable, KeptResponse, common_data_version, kept_headers, operation_kind,
+                                   response_key)
 from server.context import RequestContext
 from server.documents import parsed_or_none
 from server.http_errors import SHAPE, RequestError, error_response
@@ -105,11 +106,12 @@ class VersionedGraphQLRouter(GraphQLRouter):
         if kind is None:
             return None
         layer = context.layer
-        context.keep_as = (asked, kind, name, layer.today().isoformat())
+        context.keepable = Keepable(asked, kind, name, layer.today().isoformat())
         data_version = layer.settled_data_version() if kind == "question" else None
         if kind == "question" and data_version is None:
             return None
-        key = response_key(asked, context.caller.cache_key(), context.served.version, context.keep_as[3], data_version)
+        key = response_key(asked, context.caller.cache_key(), context.served.version, context.keepable.day,
+                           data_version)
         kept = layer.result_cache.get(key, count_miss=False)
         if not isinstance(kept, KeptResponse):
             return None
@@ -118,17 +120,21 @@ class VersionedGraphQLRouter(GraphQLRouter):
 
     def _keep(self, context: Any, response: Response) -> None:
         """Keep a clean answer to a keepable request under the data version all its answers read."""
-        if getattr(context, "keep_as", None) is None or not context.clean or response.status_code != 200:
+        keepable = getattr(context, "keepable", None)
+        if keepable is None or not context.clean or response.status_code != 200:
             return
-        asked, kind, name, day = context.keep_as
         layer = context.layer
-        data_version = common_data_version(context.answers) if kind == "question" else None
-        if (kind == "question" and data_version is None) or layer.today().isoformat() != day:
+        question = keepable.kind == "question"
+        data_version = common_data_version(context.answers) if question else None
+        if question and (data_version is None or data_version != layer.settled_data_version()):
+            return  # answers that are not kept (an in-memory database), or data that moved while they ran
+        if layer.today().isoformat() != keepable.day:
             return
         body = getattr(response, "body", None)
         if isinstance(body, bytes):
-            kept = KeptResponse(body, kept_headers(response.headers), name)
-            key = response_key(asked, context.caller.cache_key(), context.served.version, day, data_version)
+            kept = KeptResponse(body, kept_headers(response.headers), keepable.operation)
+            key = response_key(keepable.asked, context.caller.cache_key(), context.served.version, keepable.day,
+                               data_version)
             layer.result_cache.keep(key, kept, kept.size)
 
     def parse_json(self, data: str | bytes) -> Any:
