@@ -36,11 +36,21 @@ def dimension_references(defs: Definitions, shown: frozenset[str] | None = None)
     return refs
 
 
+def member_of(ref: str) -> str:
+    return ref.replace(".", "__")
+
+
+def dimension_of_member(member: str, defs: Definitions) -> str:
+    """The reference an enum member stands for (`account__segment` -> `account.segment`); a member no
+    reference has is shown with dots all the same."""
+    return {member_of(ref): ref for ref in dimension_references(defs)}.get(member, member.replace("__", "."))
+
+
 def dimension_enum(defs: Definitions, shown: frozenset[str] | None = None) -> Any:
     """The enum of the dimensions in `shown` (None: all), or String when two references would share a member name
     (or there is nothing to list)."""
     refs = dimension_references(defs, shown)
-    members = {ref.replace(".", "__"): ref for ref in refs}
+    members = {member_of(ref): ref for ref in refs}
     if not refs or len(members) < len(refs) or RESERVED & set(members):
         return str
     values = {member: strawberry.enum_value(ref, description=refs[ref]) for member, ref in members.items()}

@@ -17,23 +17,27 @@ from strawberry.extensions import SchemaExtension
 
 from semantic.access import Access, Caller, names_access, view_of
 from semantic.access.questions import visible_saved_queries
+from semantic.definitions import Definitions
 from semantic.definitions.models import Grain
 from semantic.errors import SemanticError, did_you_mean, known_names_hint
 from semantic.filter_tree import NODE_TAGS
 from semantic.layer import SemanticLayer
 from semantic.question import MAX_DIMENSIONS, MAX_FILTERS, MAX_METRICS, MAX_ORDER_BY
 from semantic.dberrors import sanitize
+from server.dimension_names import dimension_of_member, dimension_references
 from server.failures import DATABASE_CODES, unexpected
 
 GRAINS = ", ".join(Grain.__args__)
 Classified = tuple[str, str, str]  # code, message, hint
 
 
-def _unknown(kind: str, code: str, names: Callable[[Access], list[str]]):
+def _unknown(kind: str, code: str, names: Callable[[Access], list[str]],
+             spelled: Callable[[str, Definitions], str] = lambda value, _defs: value):
     """Suggestions only from the names the caller sees, so a hidden name is never suggested. Its view's names
-    need no claims: a caller missing one is still told which name is unknown."""
+    need no claims: a caller missing one is still told which name is unknown. `spelled` turns an enum member
+    back into the name it stands for."""
     def classify(match: re.Match, layer: SemanticLayer | None, caller: Caller | None) -> Classified:
-        value = match.group("value")
+        value = spelled(match.group("value"), layer.definitions) if layer else match.group("value")
         known = names(names_access(layer.definitions, view_of(layer.definitions, caller))) if layer else []
         return code, f"unknown {kind} '{value}'" + did_you_mean(value, known), known_names_hint(f"{kind}s", known)
     return classify
@@ -51,6 +55,10 @@ VALIDATION_RULES: tuple[tuple[re.Pattern, Callable[[re.Match, SemanticLayer | No
      _unknown("metric", "E_UNKNOWN_METRIC", lambda access: access.visible_metrics(access.defs.metrics))),
     (re.compile(r"Value '(?P<value>.*)' does not exist in 'SavedQueryName' enum"),
      _unknown("saved query", "E_UNKNOWN_SAVED_QUERY", visible_saved_queries)),
+    (re.compile(r"Value '(?P<value>.*)' does not exist in 'DimensionName' enum"),
+     _unknown("dimension", "E_UNKNOWN_DIMENSION", lambda access: list(dimension_references(access.defs,
+                                                                                            access.dimensions)),
+              spelled=dimension_of_member)),
     (re.compile(r"'Grain' enum|Grain.*cannot represent"),
      _fixed("E_BAD_GRAIN", f"supported grains: {GRAINS}")),
     (re.compile(r"'FilterOp' enum|FilterOp.*cannot represent"),

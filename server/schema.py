@@ -18,7 +18,7 @@ from strawberry.extensions import (AddValidationRules, MaxAliasesLimiter, MaxTok
                                    ValidationCache)
 from strawberry.types import Info
 
-from semantic.access import Access, Caller
+from semantic.access import Access, Caller, View, view_of
 from semantic.access.questions import visible_saved_queries
 from semantic.layer import SemanticLayer
 from semantic.question import FunnelQuestion, Question
@@ -58,11 +58,11 @@ class ApiSchema(strawberry.Schema):
         """Logging happens in `ApiErrors`, which knows which errors are the client's and which are bugs."""
 
 
-def _view(layer: SemanticLayer, caller: Caller) -> tuple[bool, tuple[str, ...]]:
-    """What a catalogue listing depends on: which names a caller sees follows from its known roles alone
-    (claims only bind row rules), so callers with the same roles share one listing per version."""
-    access = layer.access(caller)
-    return access.restricted, access.roles
+def _view(layer: SemanticLayer, caller: Caller) -> View:
+    """What a catalogue listing depends on (`view_of`), after binding the caller's claims, so a caller missing
+    one is refused (E_ACCESS_CLAIM) like its questions are; callers with the same view share one listing."""
+    layer.access(caller)
+    return view_of(layer.definitions, caller)
 
 
 def build_schema(layer: SemanticLayer, settings: ServerSettings, names: Access | None = None) -> strawberry.Schema:

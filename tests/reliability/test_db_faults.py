@@ -22,7 +22,7 @@ from tests.server.tiny_ledger import write_tiny_ledger
 
 pytestmark = pytest.mark.slow
 QUESTION = Question(metrics=["bookings"])
-POOL_CONNECTIONS = 15  # SQLAlchemy's default pool: 5 kept + 10 overflow
+POOL_CONNECTIONS = 16 + 10  # the DuckDB pool (semantic/dialects/duckdb.py): 16 kept + SQLAlchemy's 10 overflow
 
 
 def error_of(layer: SemanticLayer) -> tuple[SemanticError, float]:

@@ -33,6 +33,8 @@ from tests.server.conftest import REPO, data, error, get, post
     ('{ term(name: "pipelin") { name } }', None, "E_UNKNOWN_TERM", "did you mean 'pipeline'"),
     ('{ savedQuery(name: forecast_next_year) { rows } }', None, "E_UNKNOWN_SAVED_QUERY", ""),
     ("{ metricz { name } }", None, "E_GRAPHQL_VALIDATION", "Did you mean 'metric'"),
+    ("{ query(metrics: [bookings], by: [account__segmnt]) { rows } }", None, "E_UNKNOWN_DIMENSION",
+     "unknown dimension 'account.segmnt' (did you mean 'account.segment'?)"),
     ("{ metrics { name ", None, "E_GRAPHQL_SYNTAX", "Syntax Error"),
 ])
 def test_bad_requests_get_a_code_and_a_hint(app: FastAPI, query: str, variables: dict | None, code: str,
