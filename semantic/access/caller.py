@@ -36,7 +36,12 @@ class Caller:
         return cls(subject=subject, unrestricted_access=True)
 
     def cache_key(self) -> str:
-        """A digest of everything that can change what this caller sees (not the subject's name alone)."""
-        payload = json.dumps([self.unrestricted_access, sorted(self.roles), dict(self.claims)],
-                             sort_keys=True, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+        """A digest of everything that can change what this caller sees (not the subject's name alone); worked
+        out once per caller, which is immutable, though a request asks for it several times."""
+        key = self.__dict__.get("_cache_key")
+        if key is None:
+            payload = json.dumps([self.unrestricted_access, sorted(self.roles), dict(self.claims)],
+                                 sort_keys=True, default=str)
+            key = hashlib.sha256(payload.encode()).hexdigest()[:32]
+            object.__setattr__(self, "_cache_key", key)
+        return key
