@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from semantic.dberrors import Reason, cancelled_error, connect_error, query_error
 from semantic.dialects import facts_of, facts_of_url
@@ -135,6 +135,8 @@ def fetch(url: str | None, settings: Any, cancel: threading.Event | None,
             rows = cursor.fetchmany(limit) if limit is not None else cursor.fetchall()
         except SQLAlchemyError as exc:
             raise query_error(exc, watchdog.reason, settings) from None
+        except engine.dialect.loaded_dbapi.Error as exc:  # read from a driver's own cursor (plain_cursor)
+            raise query_error(_wrapped(exc, engine.dialect), watchdog.reason, settings) from None
         finally:
             watchdog.stop()
             if watchdog.reason is not None:
@@ -162,9 +164,26 @@ def run_compiled(url: str | None, compiled: Any, version: str, settings: Any,
 
 
 def execute_compiled(conn: sa.Connection, compiled: Any) -> Any:
-    """The cursor of a CompiledQuery run on a connection (bound values in the driver's own style)."""
-    text, args = compiled.driver_sql(conn.engine.dialect)
-    return conn.exec_driver_sql(text, args) if args else conn.execute(compiled.statement)
+    """The cursor of a CompiledQuery run on a connection (bound values in the driver's own style): the driver's
+    own cursor where the dialect's facts say `plain_cursor` (no transaction begun), else SQLAlchemy's."""
+    dialect = conn.engine.dialect
+    text, args = compiled.driver_sql(dialect)
+    if not args:
+        return conn.execute(compiled.statement)
+    found = facts_of(dialect.name) if isinstance(conn, sa.Connection) else None
+    if found is None or not found.plain_cursor:
+        return conn.exec_driver_sql(text, args)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(text, args)
+    except dialect.loaded_dbapi.Error as exc:
+        raise _wrapped(exc, dialect, text, args) from None
+    return cursor
+
+
+def _wrapped(exc: Exception, dialect: Any, text: str | None = None, args: Any = None) -> DBAPIError:
+    """A driver's error as SQLAlchemy would have raised it, so every caller reads one kind of error."""
+    return DBAPIError.instance(text, args, exc, dialect.loaded_dbapi.Error, dialect=dialect)
 
 
 def json_rows(compiled: Any, fetched: Any) -> list[dict[str, Any]]:

@@ -26,8 +26,10 @@ def _session(url: URL, limits: Limits) -> Session:
     path = database_file(url)
     config = {"enable_external_access": False, "temp_directory": ""}
     # a pool larger than the server's default 8 query slots: concurrent questions reuse connections instead of
-    # opening (and setting up) overflow ones; :memory: is one database per thread, so no pool
-    pooling = {"pool_timeout": limits.pool_timeout_s, "pool_size": 16} if path else {}
+    # opening (and setting up) overflow ones; :memory: is one database per thread, so no pool. A read-only file
+    # has nothing to roll back on a connection's return (a SQLAlchemy connection ends its own transaction), and
+    # DuckDB answers a ROLLBACK with no transaction by raising: no reset
+    pooling = {"pool_timeout": limits.pool_timeout_s, "pool_size": 16, "pool_reset_on_return": None} if path else {}
     return Session(connect_args={"read_only": path is not None, "config": config},
                    engine_options={"pool_pre_ping": False, **pooling},
                    statements=(f"SET memory_limit = '{int(limits.memory_limit_mb)}MB'",
@@ -48,7 +50,7 @@ FACTS = DialectFacts(
     placeholder_style="numeric_dollar", named_marker=":", console_literals=False,
     functions=frozenset({"age", "date_part", "datepart", "hash", "now", "try_strptime"}),
     eager_aggregation=True, load_memory_mb=1024,  # 1 GB holds scale 100's primary-key indexes; 256 MB does not
-    session=_session, interrupter=_interrupter, data_file=database_file,
+    session=_session, interrupter=_interrupter, data_file=database_file, plain_cursor=True,
     in_memory=lambda url: database_file(url) is None,
     reflects_columns=False,  # duckdb-engine's pg_catalog emulation lacks pg_collation under SQLAlchemy 2.1
     timeout_messages=("interrupt",),  # "INTERRUPT Error: Interrupted!"

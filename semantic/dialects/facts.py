@@ -75,6 +75,9 @@ class DialectFacts:
     interrupter: Callable[[Any], Callable[[], Any] | None] = lambda _raw: None  # driver connection -> stop it
     data_file: Callable[[URL], str | None] = lambda _url: None  # a file whose identity stamps the data version
     in_memory: Callable[[URL], bool] = lambda _url: False  # each connection is a database of its own
+    # questions run on the driver's own cursor, outside SQLAlchemy's transaction: for an embedded database there is
+    # no connection to lose, and its real BEGIN and ROLLBACK cost more than a small question's SQL
+    plain_cursor: bool = False
     # where the database will write next (any commit moves it): the `table_metadata` probe (semantic/probes.py)
     write_position: Callable[[], Any] | None = None
     reflects_columns: bool = True  # its SQLAlchemy dialect reads a table's columns from the catalogue
