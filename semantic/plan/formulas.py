@@ -71,7 +71,7 @@ class MetricFormulas:
             self.needs[need.key] = need
         column = exp.column(self.columns[need.key], quoted=True)
         agg = self.defs.measures[need.measure][1].agg
-        return exp.func("COALESCE", column, exp.Literal.number(0)) if agg in ADDITIVE else column
+        return exp.Coalesce(this=column, expressions=[exp.Literal.number(0)]) if agg in ADDITIVE else column
 
     def conversion(self, name: str, metric: ConversionMetric) -> tuple[exp.Expression, exp.Expression, exp.Expression]:
         """Metrics counting the same conversion (a rate and its counts) share one Conversion step."""
@@ -87,7 +87,8 @@ class MetricFormulas:
         prefix = self.conversions[key][0]
         cohort, converted, still_open = (exp.column(f"{prefix}__{c}", quoted=True) for c in CONVERSION_COLUMNS)
         zero = exp.Literal.number(0)
-        return exp.func("COALESCE", cohort, zero), exp.func("COALESCE", converted, zero), still_open
+        return (exp.Coalesce(this=cohort, expressions=[zero]), exp.Coalesce(this=converted, expressions=[zero.copy()]),
+                still_open)
 
     def metric(self, name: str, time_dimension: str | None = None, trail: tuple[str, ...] = (),
                shift: Shift | None = None) -> exp.Expression:
