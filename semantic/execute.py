@@ -9,6 +9,7 @@ the same mechanism, so a client that hangs up stops its database work as surely 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -77,14 +78,19 @@ class Watcher:
         self._watched: set[Watchdog] = set()
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._wakes_at = math.inf  # when the thread looks next on its own (monotonic seconds)
 
     def add(self, dog: Watchdog) -> None:
+        """Watch `dog`, waking the thread only when it would otherwise look too late for this one: under load
+        it already looks every POLL_S, and a wake-up per statement cost a thread switch per question."""
         with self._changed:
             self._watched.add(dog)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="semantic-watchdog", daemon=True)
                 self._thread.start()
-            self._changed.notify()
+            due = min(dog.deadline, time.monotonic() + POLL_S) if dog.cancel is not None else dog.deadline
+            if due < self._wakes_at:
+                self._changed.notify()
 
     def discard(self, dog: Watchdog) -> None:
         with self._changed:
@@ -100,7 +106,9 @@ class Watcher:
                 if any(dog.cancel is not None for dog in self._watched):
                     wait = POLL_S if wait is None else min(wait, POLL_S)
                 if not due:
+                    self._wakes_at = math.inf if wait is None else now + wait
                     self._changed.wait(wait)
+                    self._wakes_at = -math.inf  # awake: the next look sees every watchdog added meanwhile
             for dog, reason in due:
                 threading.Thread(target=dog.fire, args=(reason,), name="semantic-interrupt", daemon=True).start()
 

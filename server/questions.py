@@ -86,7 +86,14 @@ class QuestionSlots:
                     break
             else:
                 return
-        loop.call_soon_threadsafe(_resolve, waiter)
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:  # released on the waiter's own loop (the usual case): no wake-up through its pipe
+            loop.call_soon(_resolve, waiter)
+        else:
+            loop.call_soon_threadsafe(_resolve, waiter)
 
     async def acquire(self) -> None:
         """Take a slot, or raise E_SERVER_BUSY after `queue_timeout_s`."""
