@@ -14,7 +14,8 @@ the same two metrics by segment per quarter; and with `--workers N` the total ag
 asked the same question and a new one. `--baseline REV` also serves the same ledger from a checkout of an
 earlier revision (the same virtualenv) and asks it the total both ways, so "faster than before" is measured in
 the same run. `--rounds N` measures every case N times, interleaved, and reports the median round: on a shared
-virtual machine one 10 s run of a case can be 30% off the next.
+virtual machine one 10 s run of a case can be 30% off the next. With a baseline it also prints the new question's
+ratio to the baseline's round by round, and their median.
 
     .venv/bin/python -m bench.bench_throughput [--scale 1] [--seconds 10] [--connections 32] [--workers 2]
                                                [--baseline REV] [--rounds 1] [--only REGEX]
@@ -245,6 +246,18 @@ def main() -> None:
                 subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=REPO, check=False)
         print(f"load average after {os.getloadavg()[0]:.2f}")
     report([median(found) for found in rounds.values()])
+    paired_ratios(rounds, args.baseline)
+
+
+def paired_ratios(rounds: dict[str, list[Outcome]], baseline: str | None) -> None:
+    """The new question against the baseline's, round by round: the two run a few seconds apart, so their
+    ratio is steadier than a ratio of medians taken minutes apart on a machine whose speed drifts."""
+    now, before = rounds.get(NEW_QUESTION), rounds.get(f"[{baseline}] {NEW_QUESTION}")
+    if not now or not before or len(now) < 2:
+        return
+    ratios = sorted(a.requests_per_s / b.requests_per_s for a, b in zip(now, before))
+    print(f"{NEW_QUESTION} now / [{baseline}], round by round: {', '.join(f'{r:.2f}' for r in ratios)}; "
+          f"median {ratios[len(ratios) // 2]:.2f}")
 
 
 def median(outcomes: list[Outcome]) -> Outcome:
