@@ -92,3 +92,18 @@ def test_derived_entities_that_read_files_are_refused_when_loading(tmp_path):
     issues = load_project(tmp_path).issues
     assert [(i.code, i.position.line) for i in issues] == [("E_INVALID_EXPRESSION", 3)]
     assert "table functions can read files" in issues[0].message
+
+
+def test_a_question_on_duckdbs_own_cursor_fails_with_the_same_codes(repo_root):
+    """A question with a bound value runs on the driver's cursor (`plain_cursor`): its driver errors are still
+    coded, and the interrupt still stops it."""
+    missing = SemanticLayer.open(repo_root, "duckdb:///:memory:")
+    with pytest.raises(SemanticError) as info:
+        missing.query(Question(metrics=["bookings"], limit=5))
+    assert info.value.code == "E_QUERY_FAILED" and "semantic validate --database" in info.value.hint
+    slow = SemanticLayer.open(FIXTURES / "slow", "duckdb:///:memory:", ExecutionSettings(statement_timeout_s=0.3))
+    started = time.monotonic()
+    with pytest.raises(SemanticError) as info:
+        slow.query(Question(metrics=["pair_count"], limit=5))
+    assert info.value.code == "E_QUERY_TIMEOUT" and "0.3 s" in info.value.message
+    assert time.monotonic() - started < 10
