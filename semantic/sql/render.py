@@ -41,7 +41,7 @@ def needs_quotes(name: str, dialect: str) -> bool:
 
 def today_literal(today: date) -> exp.Expression:
     """The layer's today as `CAST('YYYY-MM-DD' AS DATE)`: a date the layer computed, never text a user typed."""
-    return exp.Cast(this=exp.Literal.string(today.isoformat()), to=exp.DataType(this=exp.DataType.Type.DATE, nested=False))
+    return exp.Cast(this=exp.Literal.string(today.isoformat()), to=exp.DataType.build(exp.DataType.Type.DATE))
 
 
 def require_dialect(tree: exp.Expression, dialect: str, where: str) -> None:

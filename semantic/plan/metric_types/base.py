@@ -64,5 +64,5 @@ class Formulas(Protocol):
 
 def safe_divide(top: exp.Expression, bottom: exp.Expression) -> exp.Expression:
     """top / bottom as a floating-point division that yields NULL (not an error) when bottom is 0."""
-    as_double = exp.Cast(this=exp.Paren(this=top), to=exp.DataType(this=exp.DataType.Type.DOUBLE, nested=False))
+    as_double = exp.Cast(this=exp.Paren(this=top), to=exp.DataType.build(exp.DataType.Type.DOUBLE))
     return exp.Div(this=as_double, expression=exp.Nullif(this=bottom, expression=exp.Literal.number(0)))
